@@ -1,0 +1,106 @@
+# jifen - a store's purchase-sales-inventory book and loyalty points.
+#
+#   make            build lib/libjifen.a and the seven tools into $(O)/bin
+#   make check      unit tests and every bats suite; ends "N passed, N failed"
+#   make check-asan the same, built with AddressSanitizer and UBSan
+#   make demo       a demo store's day, on a fresh database
+#   make bench      imports timed against sqlite3 .import of the same file
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+LOCALEDIR ?= $(DATADIR)/locale
+O ?= build
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"'
+LDLIBS = -lsqlite3 -lcsv -ljansson
+
+TOOLS = member stock sale points redeem expire report
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:%.c=$(O)/%.o) $(O)/embed.o
+LIB = $(O)/libjifen.a
+BINS = $(TOOLS:%=$(O)/bin/%)
+UNITSRC = $(wildcard tests/unit/*.c)
+UNITS = $(UNITSRC:tests/unit/%.c=$(O)/unit/%)
+HDRS = $(wildcard lib/*.h)
+
+all: $(BINS)
+
+$(O)/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# The schema and the default rules, embedded so an installed tool needs
+# no share/ file to start.
+$(O)/embed.c: share/schema.sql share/rules.json share/embed.awk
+	@mkdir -p $(@D)
+	awk -v name=jf_schema_sql -f share/embed.awk share/schema.sql > $@.tmp
+	awk -v name=jf_rules_json -f share/embed.awk share/rules.json >> $@.tmp
+	mv $@.tmp $@
+
+$(O)/embed.o: $(O)/embed.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(O)/bin/%: cmd/%.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(O)/unit/%: tests/unit/%.c $(LIB) $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+deps:
+	@sh share/deps.sh
+
+check: deps all $(UNITS)
+	@O=$(O) sh tests/run.sh
+
+check-asan:
+	$(MAKE) O=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+		LDFLAGS='-fsanitize=address,undefined' check
+
+demo: deps all
+	@O=$(O) sh share/demo.sh
+
+bench: deps all
+	@O=$(O) sh share/bench.sh
+
+lint-man:
+	@if command -v mandoc >/dev/null; then \
+		mandoc -Tlint -Wwarning share/man/man1/*.1 share/man/man7/*.7; \
+	else echo "mandoc not installed: man pages not linted"; fi
+
+format:
+	clang-format -i lib/*.c lib/*.h cmd/*.c tests/unit/*.c
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/jifen \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/site-functions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	for t in $(TOOLS); do \
+		install -m 755 $(O)/bin/$$t $(DESTDIR)$(BINDIR)/$$t; \
+		install -m 644 share/man/man1/$$t.1 $(DESTDIR)$(MANDIR)/man1/$$t.1; \
+		install -m 644 completions/bash/$$t $(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; \
+		install -m 644 completions/zsh/_$$t $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t; \
+		install -m 644 completions/fish/$$t.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; \
+	done
+	install -m 644 share/man/man7/jifen.7 $(DESTDIR)$(MANDIR)/man7/jifen.7
+	install -m 644 share/rules.json share/schema.sql $(DESTDIR)$(DATADIR)/jifen/
+	cp -R share/jifen/. $(DESTDIR)$(DATADIR)/jifen/
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all deps check check-asan demo bench lint-man format install clean
+.SECONDARY:

@@ -1,0 +1,446 @@
+/*
+ * db.c - opening the book, and the frame every write runs in.
+ *
+ * The database is found, created (0600, in a 0700 directory) and
+ * migrated here; the operator is checked against the registered staff;
+ * and each unit of work gets its BEGIN IMMEDIATE and its audit row, so
+ * a killed process leaves either all of a write or none of it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "err.h"
+
+extern const char jf_schema_sql[];
+extern const char jf_rules_json[];
+
+#define SCHEMA_VERSION 1
+
+static const char *roles[] = { "none", "cashier", "manager", "admin" };
+
+const char *
+jf_role_name(int r)
+{
+	return r >= 0 && r <= JF_ROLE_ADMIN ? roles[r] : "none";
+}
+
+int
+jf_role_parse(const char *s)
+{
+	for (int i = JF_ROLE_CASHIER; i <= JF_ROLE_ADMIN; i++)
+		if (strcmp(s, roles[i]) == 0)
+			return i;
+	return JF_ROLE_NONE;
+}
+
+int
+jf_dberr(struct jf_ctx *c, int rc)
+{
+	int x = rc & 0xff;
+
+	if (x == SQLITE_BUSY || x == SQLITE_LOCKED)
+		return jf_error(JF_EBUSY,
+		    _("database is busy: try again later"));
+	if (x == SQLITE_CONSTRAINT)
+		return jf_error(JF_EREFUSED, "%s", sqlite3_errmsg(c->db));
+	if (x == SQLITE_CANTOPEN || x == SQLITE_READONLY || x == SQLITE_PERM)
+		return jf_error(JF_ECANTCREAT, "%s: %s", c->path,
+		    sqlite3_errmsg(c->db));
+	return jf_error(JF_ESOFTWARE, _("database: %s"), sqlite3_errmsg(c->db));
+}
+
+sqlite3_stmt *
+jf_stmt(struct jf_ctx *c, const char *sql)
+{
+	size_t h = ((size_t)sql >> 4) % 128;
+	int rc;
+
+	for (size_t i = 0; i < 128; i++) {
+		struct jf_stmt_slot *s = &c->cache[(h + i) % 128];
+
+		if (s->sql == sql) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			return s->st;
+		}
+		if (s->sql == NULL) {
+			rc = sqlite3_prepare_v3(c->db, sql, -1,
+			    SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+			if (rc != SQLITE_OK) {
+				jf_dberr(c, rc);
+				return NULL;
+			}
+			s->sql = sql;
+			return s->st;
+		}
+	}
+	jf_error(JF_ESOFTWARE, "statement cache full");
+	return NULL;
+}
+
+int
+jf_step(struct jf_ctx *c, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return rc;
+	rc = -jf_dberr(c, rc);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+jf_exec(struct jf_ctx *c, sqlite3_stmt *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	while ((rc = jf_step(c, st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : 0;
+}
+
+void
+jf_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+jf_col(sqlite3_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+
+	return s ? s : "";
+}
+
+const char *
+jf_col_opt(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Runs static SQL text (no input in it): pragmas, BEGIN, the schema. */
+static int
+run(struct jf_ctx *c, const char *sql)
+{
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : jf_dberr(c, rc);
+}
+
+static char *
+db_path(const char *opt)
+{
+	const char *e;
+	char *p;
+
+	if (opt != NULL && *opt)
+		return strdup(opt);
+	if ((e = getenv("JIFEN_DB")) != NULL && *e)
+		return strdup(e);
+	if ((e = getenv("XDG_DATA_HOME")) != NULL && *e) {
+		if (asprintf(&p, "%s/jifen/jifen.db", e) == -1)
+			return NULL;
+		return p;
+	}
+	if ((e = getenv("HOME")) == NULL || *e == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		e = pw ? pw->pw_dir : "/";
+	}
+	if (asprintf(&p, "%s/.local/share/jifen/jifen.db", e) == -1)
+		return NULL;
+	return p;
+}
+
+/* mkdir -p of path's directory, 0700 for what it creates. */
+static int
+mkparent(const char *path)
+{
+	char *d = strdup(path);
+
+	for (char *p = d + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(d, 0700) == -1 && errno != EEXIST) {
+			free(d);
+			return -1;
+		}
+		*p = '/';
+	}
+	free(d);
+	return 0;
+}
+
+static int
+migrate(struct jf_ctx *c)
+{
+	sqlite3_stmt *st;
+	int v = 0, rc;
+
+	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v > SCHEMA_VERSION) {
+		run(c, "ROLLBACK");
+		return jf_error(JF_ECANTCREAT,
+		    _("%s: made by a newer jifen (schema %d)"), c->path, v);
+	}
+	if (v < 1) {
+		if ((rc = run(c, jf_schema_sql)) != 0)
+			goto fail;
+		if (sqlite3_prepare_v2(c->db, "INSERT INTO rules (version, "
+		    "effective, doc) VALUES (1, '0001-01-01 00:00:00', ?)", -1,
+		    &st, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_text(st, 1, jf_rules_json, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			rc = jf_dberr(c, rc);
+			goto fail;
+		}
+	}
+	/* later versions: if (v < 2) run(c, migration_2); ... */
+	if (v < SCHEMA_VERSION && (rc = run(c, "PRAGMA user_version = 1")) != 0)
+		goto fail;
+	return run(c, "COMMIT");
+fail:
+	run(c, "ROLLBACK");
+	return rc ? rc : jf_dberr(c, sqlite3_errcode(c->db));
+}
+
+static int
+check_operator(struct jf_ctx *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = jf_stmt(c, "SELECT count(*), (SELECT role FROM operator "
+	    "WHERE name = ?) FROM operator");
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, c->operator, -1, SQLITE_STATIC);
+	if ((rc = jf_step(c, st)) != SQLITE_ROW)
+		return rc < 0 ? -rc : JF_ESOFTWARE;
+	c->nops = sqlite3_column_int(st, 0);
+	if (c->nops == 0)
+		c->role = JF_ROLE_ADMIN;
+	else if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+		sqlite3_reset(st);
+		return jf_error(JF_ENOPERM,
+		    _("operator \"%s\" is not registered (see member operator)"),
+		    c->operator);
+	} else
+		c->role = jf_role_parse(jf_col(st, 1));
+	sqlite3_reset(st);
+	return 0;
+}
+
+static char *
+args_json(const char *tool, int argc, char **argv)
+{
+	json_t *a = json_array();
+	char *s;
+
+	json_array_append_new(a, json_string(tool));
+	for (int i = 1; i < argc; i++) {
+		json_t *x = json_string(argv[i]);
+
+		json_array_append_new(a, x ? x : json_string("?"));
+	}
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+int
+jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
+    struct jf_ctx **cp)
+{
+	struct jf_ctx *c = calloc(1, sizeof(*c));
+	const char *e;
+	struct stat st;
+	int rc, fd, created = 0;
+
+	*cp = c;
+	c->tool = tool;
+	c->dry_run = o->dry_run;
+	c->quiet = o->quiet;
+	c->fmt = o->fmt;
+	c->args = args_json(tool, argc, argv);
+	if (o->at != NULL) {
+		if (jf_ts_parse(o->at, c->now) == -1)
+			return jf_error(JF_EUSAGE, _("--at: not a time: \"%s\""),
+			    o->at);
+	} else if (jf_now(c->now) == -1)
+		return JF_EUSAGE;
+	memcpy(c->today, c->now, 10);
+	c->today[10] = '\0';
+	e = o->operator;
+	if (e == NULL || *e == '\0')
+		e = getenv("JIFEN_OPERATOR");
+	if (e == NULL || *e == '\0')
+		e = getlogin();
+	if (e == NULL || *e == '\0') {
+		struct passwd *pw = getpwuid(getuid());
+
+		e = pw ? pw->pw_name : "unknown";
+	}
+	snprintf(c->operator, sizeof(c->operator), "%s", e);
+	e = o->store;
+	if (e == NULL || *e == '\0')
+		e = getenv("JIFEN_STORE");
+	if (e == NULL || *e == '\0')
+		e = "main";
+	if (strlen(e) >= sizeof(c->store))
+		return jf_error(JF_EUSAGE, _("--store: name too long"));
+	snprintf(c->store, sizeof(c->store), "%s", e);
+
+	if ((c->path = db_path(o->db)) == NULL)
+		return jf_error(JF_ECANTCREAT, _("cannot name the database"));
+	if (stat(c->path, &st) == -1) {
+		if (mkparent(c->path) == -1 ||
+		    (fd = open(c->path, O_RDWR | O_CREAT | O_EXCL, 0600)) == -1) {
+			if (errno != EEXIST)
+				return jf_error(JF_ECANTCREAT, "%s: %s",
+				    c->path, strerror(errno));
+		} else {
+			close(fd);
+			created = 1;
+		}
+	}
+	rc = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK)
+		return jf_error(JF_ECANTCREAT, "%s: %s", c->path,
+		    c->db ? sqlite3_errmsg(c->db) : "cannot open");
+	e = getenv("JIFEN_BUSY_MS");
+	sqlite3_busy_timeout(c->db, e && *e ? atoi(e) : 5000);
+	(void)created;
+	if ((rc = run(c, "PRAGMA journal_mode = WAL")) != 0 ||
+	    (rc = run(c, "PRAGMA synchronous = NORMAL")) != 0 ||
+	    (rc = run(c, "PRAGMA foreign_keys = ON")) != 0 ||
+	    (rc = migrate(c)) != 0)
+		return rc;
+	return check_operator(c);
+}
+
+void
+jf_close(struct jf_ctx *c)
+{
+	if (c == NULL)
+		return;
+	if (c->in_tx)
+		jf_rollback(c);
+	for (int i = 0; i < 128; i++)
+		sqlite3_finalize(c->cache[i].st);
+	sqlite3_close(c->db);
+	free(c->path);
+	free(c->args);
+	free(c);
+}
+
+int
+jf_begin(struct jf_ctx *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	c->in_tx = 1;
+	/* the staff may have changed since we opened */
+	if ((rc = check_operator(c)) != 0)
+		goto fail;
+	st = jf_stmt(c, "INSERT INTO audit (at, operator, tool, args) "
+	    "VALUES (?, ?, ?, ?)");
+	if (st == NULL) {
+		rc = JF_ESOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->operator, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->tool, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, c->args, -1, SQLITE_STATIC);
+	if ((rc = jf_exec(c, st)) != 0)
+		goto fail;
+	c->audit_id = sqlite3_last_insert_rowid(c->db);
+	return 0;
+fail:
+	jf_rollback(c);
+	return rc;
+}
+
+int
+jf_commit(struct jf_ctx *c)
+{
+	int rc;
+
+	if (c->dry_run) {
+		jf_rollback(c);
+		return 0;
+	}
+	rc = run(c, "COMMIT");
+	if (rc != 0) {
+		jf_rollback(c);
+		return rc;
+	}
+	c->in_tx = 0;
+	return 0;
+}
+
+void
+jf_rollback(struct jf_ctx *c)
+{
+	if (sqlite3_get_autocommit(c->db) == 0)
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	c->in_tx = 0;
+}
+
+int
+jf_need_role(struct jf_ctx *c, int role, const char *what)
+{
+	if (c->role >= role)
+		return 0;
+	return jf_error(JF_ENOPERM, _("%s needs a %s; operator \"%s\" is a %s"),
+	    what, jf_role_name(role), c->operator, jf_role_name(c->role));
+}
+
+void
+jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,
+    long long size)
+{
+	if (c->quiet || !isatty(STDERR_FILENO) || (done & 4095) != 0)
+		return;
+	if (size > 0)
+		fprintf(stderr, "\r%s: %s %3lld%% %ld rows", jf_progname, what,
+		    pos * 100 / size, done);
+	else
+		fprintf(stderr, "\r%s: %s %ld rows", jf_progname, what, done);
+}
+
+void
+jf_progress_end(struct jf_ctx *c)
+{
+	if (!c->quiet && isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+}

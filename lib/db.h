@@ -1,0 +1,102 @@
+/*
+ * db.h - the book: opening it, its transactions, operators and audit.
+ *
+ * A tool opens one struct jf_ctx; it carries the database handle and
+ * what every write needs to know: who (operator and role), where (store),
+ * when (the clock, or --at), and whether this is a dry run.  Every unit
+ * of work is
+ *
+ *	if ((rc = jf_begin(c)) != 0) return rc;	   BEGIN IMMEDIATE + audit row
+ *	... jf_stmt(), jf_step() ...
+ *	return jf_commit(c);			   ROLLBACK instead on --dry-run
+ *
+ * and on failure jf_rollback(c).  SQL lives in lib/ only, always as
+ * prepared statements with bound values; jf_stmt() caches them by the
+ * address of their (static) text.
+ */
+#ifndef JF_DB_H
+#define JF_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "jtime.h"
+
+enum { JF_ROLE_NONE, JF_ROLE_CASHIER, JF_ROLE_MANAGER, JF_ROLE_ADMIN };
+
+/* The options every tool shares (lib/opts.h parses them). */
+struct jf_opts {
+	const char *db;
+	const char *operator;
+	const char *store;
+	const char *at;
+	int fmt;		/* JF_FMT_*, or -1 for the default */
+	int dry_run;
+	int quiet;
+	int unmask;
+};
+
+struct jf_stmt_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct jf_ctx {
+	sqlite3 *db;
+	char *path;
+	const char *tool;
+	char operator[128];
+	int role;		/* the operator's; ADMIN while none registered */
+	int nops;		/* operators registered */
+	char store[64];
+	char now[JF_TS_LEN];	/* --at, $JIFEN_NOW, or the clock */
+	char today[JF_DATE_LEN];
+	int dry_run;
+	int quiet;
+	int fmt;
+	char *args;		/* argv as JSON, for the audit log */
+	sqlite3_int64 audit_id;	/* of the open transaction */
+	int in_tx;
+	struct jf_stmt_slot cache[128];
+};
+
+/*
+ * Opens (creating 0600, migrating) the database named by o->db,
+ * $JIFEN_DB or $XDG_DATA_HOME/jifen/jifen.db and checks the operator.
+ * argv is recorded in the audit rows of this run's writes.
+ */
+int jf_open(const char *tool, const struct jf_opts *o, int argc,
+    char **argv, struct jf_ctx **cp);
+void jf_close(struct jf_ctx *c);
+
+int jf_begin(struct jf_ctx *c);		/* BEGIN IMMEDIATE; 75 when busy */
+int jf_commit(struct jf_ctx *c);	/* or ROLLBACK on a dry run */
+void jf_rollback(struct jf_ctx *c);
+
+/* A cached statement, reset and unbound; NULL with the error set. */
+sqlite3_stmt *jf_stmt(struct jf_ctx *c, const char *sql);
+/* SQLITE_ROW or SQLITE_DONE; or -status (-75 busy, -1 constraint, -70). */
+int jf_step(struct jf_ctx *c, sqlite3_stmt *st);
+/* Runs a statement with no result rows to its end: 0 or a status. */
+int jf_exec(struct jf_ctx *c, sqlite3_stmt *st);
+/* Converts SQLite's last error to a status with a message. */
+int jf_dberr(struct jf_ctx *c, int rc);
+
+/* Binds s, or NULL when s is NULL or empty. */
+void jf_bind_opt(sqlite3_stmt *st, int i, const char *s);
+/* The column's text or "" (never NULL), borrowed until the next step. */
+const char *jf_col(sqlite3_stmt *st, int i);
+/* The column's text or NULL. */
+const char *jf_col_opt(sqlite3_stmt *st, int i);
+
+/* 0, or JF_ENOPERM naming the role needed for what. */
+int jf_need_role(struct jf_ctx *c, int role, const char *what);
+const char *jf_role_name(int role);
+int jf_role_parse(const char *s);
+
+/* Writes "members" style progress to stderr on a terminal unless -q. */
+void jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,
+    long long size);
+void jf_progress_end(struct jf_ctx *c);
+
+#endif

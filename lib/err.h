@@ -1,0 +1,41 @@
+/*
+ * err.h - status codes and the library's last error message.
+ *
+ * The library never prints and never exits.  A function that fails
+ * returns one of the JF_E* statuses below (they are the sysexits-style
+ * exit statuses of DESIGN.md section 2, so a tool can return them as
+ * they are) and leaves a one-line message that the caller fetches with
+ * jf_errmsg() and prints as "tool: message".
+ */
+#ifndef JF_ERR_H
+#define JF_ERR_H
+
+#include <libintl.h>
+
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+enum {
+	JF_OK = 0,
+	JF_EREFUSED = 1,	/* refused by a business rule */
+	JF_EUSAGE = 64,
+	JF_EDATA = 65,
+	JF_ENOINPUT = 66,
+	JF_ESOFTWARE = 70,
+	JF_ECANTCREAT = 73,
+	JF_EBUSY = 75,
+	JF_ENOPERM = 77,
+};
+
+/* Sets the message (printf-style) and returns code, for "return jf_error(...)". */
+int jf_error(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Borrowed; valid until the next jf_error(). */
+const char *jf_errmsg(void);
+/* Prints "tool: message" to stderr: for cmd/ only. */
+void jf_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The name tools print before their messages; set by jf_setprogname(). */
+extern const char *jf_progname;
+void jf_setprogname(const char *argv0);
+
+#endif

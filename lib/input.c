@@ -1,0 +1,549 @@
+/*
+ * input.c - records from CSV (through libcsv) or JSON Lines (jansson).
+ *
+ * libcsv pushes fields at us; we want to pull rows.  So a block of the
+ * file is parsed at a time, each finished row goes into a queue, and
+ * jf_in_next() hands them out until the queue is empty and the next
+ * block is read.  A field's faults (bad UTF-8, NUL, too long) are noted
+ * on its row as it is collected and reported when the row is handed out,
+ * so the caller can reject that row and go on.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "err.h"
+#include "input.h"
+#include "output.h"
+
+#define BLOCK 65536
+
+struct rec {
+	char *data;		/* fields, each NUL-terminated */
+	size_t len, cap;
+	size_t *off;		/* offset of each field in data */
+	int nf, fcap;
+	long row;
+	int errcol;		/* the faulty field's index, or -1 */
+	char *err;		/* what is wrong, or NULL */
+};
+
+struct jf_in {
+	FILE *fp;
+	char *name;
+	int kind;
+	int own;
+	struct csv_parser p;
+	int pinit;
+	char **cols;		/* header */
+	int ncols;
+	struct rec build;	/* the row libcsv is filling */
+	struct rec *q;		/* finished rows */
+	int qhead, qn, qcap;
+	struct rec cur;		/* the row handed out */
+	long nrec;
+	int eof, dead, started;
+	off_t pos, size;
+	int rejhdr;
+	char *line;		/* JSON Lines: the raw line */
+	const char *const *known;
+	int ignore_unknown;
+};
+
+static size_t parser_cap;	/* libcsv's buffer may not grow past it */
+
+static void *
+capped_realloc(void *p, size_t n)
+{
+	if (n > parser_cap)
+		return NULL;
+	return realloc(p, n);
+}
+
+int
+jf_utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		int k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			if (c == 0)
+				return 0;
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			k = 1, cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			k = 2, cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			k = 3, cp = c & 0x07;
+		} else
+			return 0;
+		if (i + k >= n)
+			return 0;
+		for (int j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + j] & 0x3f);
+		}
+		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
+		    (k == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+static void
+rec_reset(struct rec *r)
+{
+	r->len = 0;
+	r->nf = 0;
+	r->errcol = -1;
+	free(r->err);
+	r->err = NULL;
+}
+
+static void
+rec_free(struct rec *r)
+{
+	free(r->data);
+	free(r->off);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+rec_fault(struct rec *r, int col, const char *msg)
+{
+	if (r->err == NULL) {
+		r->err = strdup(msg);
+		r->errcol = col;
+	}
+}
+
+static void
+rec_add(struct rec *r, const char *s, size_t n)
+{
+	if (r->nf == r->fcap) {
+		r->fcap = r->fcap ? r->fcap * 2 : 16;
+		r->off = realloc(r->off, r->fcap * sizeof(*r->off));
+	}
+	if (n > JF_FIELD_MAX) {
+		rec_fault(r, r->nf, _("field longer than 4096 bytes"));
+		n = 0;
+	} else if (memchr(s, '\0', n) != NULL) {
+		rec_fault(r, r->nf, _("NUL byte in field"));
+		n = 0;
+	} else if (!jf_utf8_valid(s, n)) {
+		rec_fault(r, r->nf, _("invalid UTF-8"));
+		n = 0;
+	}
+	if (r->len + n + 1 > r->cap) {
+		r->cap = (r->len + n + 1) * 2;
+		r->data = realloc(r->data, r->cap);
+	}
+	r->off[r->nf++] = r->len;
+	memcpy(r->data + r->len, s, n);
+	r->len += n;
+	r->data[r->len++] = '\0';
+	if (r->len > JF_LINE_MAX)
+		rec_fault(r, -1, _("line longer than 65536 bytes"));
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct jf_in *in = data;
+
+	rec_add(&in->build, s ? s : "", s ? n : 0);
+}
+
+static void
+on_row(int c, void *data)
+{
+	struct jf_in *in = data;
+	struct rec *r;
+
+	(void)c;
+	if (in->qn == in->qcap) {
+		in->qcap = in->qcap ? in->qcap * 2 : 64;
+		in->q = realloc(in->q, in->qcap * sizeof(*in->q));
+	}
+	r = &in->q[in->qn++];
+	*r = in->build;
+	r->row = ++in->nrec;
+	memset(&in->build, 0, sizeof(in->build));
+	in->build.errcol = -1;
+}
+
+int
+jf_in_open(const char *path, int kind, struct jf_in **inp)
+{
+	struct jf_in *in;
+	struct stat st;
+
+	in = calloc(1, sizeof(*in));
+	in->kind = kind;
+	in->build.errcol = -1;
+	in->cur.errcol = -1;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		in->fp = stdin;
+		in->name = strdup("stdin");
+	} else {
+		if ((in->fp = fopen(path, "r")) == NULL) {
+			int e = errno;
+
+			free(in);
+			return jf_error(e == ENOENT ? JF_ENOINPUT : JF_ENOINPUT,
+			    "%s: %s", path, strerror(e));
+		}
+		in->own = 1;
+		in->name = strdup(path);
+	}
+	if (fstat(fileno(in->fp), &st) == 0 && S_ISREG(st.st_mode))
+		in->size = st.st_size;
+	if (kind == JF_IN_CSV) {
+		csv_init(&in->p, CSV_STRICT | CSV_STRICT_FINI);
+		parser_cap = JF_LINE_MAX * 2;
+		csv_set_realloc_func(&in->p, capped_realloc);
+		in->pinit = 1;
+	}
+	*inp = in;
+	return 0;
+}
+
+void
+jf_in_close(struct jf_in *in)
+{
+	if (in == NULL)
+		return;
+	if (in->pinit)
+		csv_free(&in->p);
+	if (in->own)
+		fclose(in->fp);
+	for (int i = in->qhead; i < in->qn; i++)
+		rec_free(&in->q[i]);
+	free(in->q);
+	rec_free(&in->build);
+	rec_free(&in->cur);
+	for (int i = 0; i < in->ncols; i++)
+		free(in->cols[i]);
+	free(in->cols);
+	free(in->name);
+	free(in->line);
+	free(in);
+}
+
+/* Parses the next block; 0 on success, -1 on a fatal fault (message set). */
+static int
+fill(struct jf_in *in)
+{
+	char buf[BLOCK];
+	size_t n, off = 0;
+
+	in->qhead = in->qn = 0;
+	while (in->qn == 0 && !in->eof) {
+		n = fread(buf, 1, sizeof(buf), in->fp);
+		if (n == 0) {
+			in->eof = 1;
+			if (ferror(in->fp))
+				return jf_error(JF_ENOINPUT, "%s: %s", in->name,
+				    strerror(errno)), -1;
+			if (csv_fini(&in->p, on_field, on_row, in) != 0)
+				return jf_error(JF_EDATA,
+				    _("%s:%ld: unclosed quote"), in->name,
+				    in->nrec + 1), -1;
+			break;
+		}
+		off = 0;
+		if (in->pos == 0 && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+			off = 3;
+		in->pos += n;
+		if (csv_parse(&in->p, buf + off, n - off, on_field, on_row,
+		    in) != n - off) {
+			int e = csv_error(&in->p);
+
+			return jf_error(JF_EDATA, "%s:%ld: %s", in->name,
+			    in->nrec + 1, e == CSV_ENOMEM ?
+			    _("line longer than 65536 bytes") :
+			    _("malformed quoting")), -1;
+		}
+	}
+	return 0;
+}
+
+/* Takes the next queued CSV row into cur: 1, 0 at the end, -1 fatal. */
+static int
+pop(struct jf_in *in)
+{
+	if (in->dead)
+		return 0;
+	if (in->qhead == in->qn && fill(in) == -1) {
+		in->dead = 1;
+		return -1;
+	}
+	if (in->qhead == in->qn)
+		return 0;
+	rec_free(&in->cur);
+	in->cur = in->q[in->qhead++];
+	return 1;
+}
+
+static int
+known_col(const char *const *known, const char *c)
+{
+	for (; known != NULL && *known != NULL; known++)
+		if (strcmp(*known, c) == 0)
+			return 1;
+	return 0;
+}
+
+int
+jf_in_header(struct jf_in *in, const char *const *known, int ignore_unknown)
+{
+	int rc;
+
+	in->known = known;
+	in->ignore_unknown = ignore_unknown;
+	if (in->kind == JF_IN_JSONL) {
+		for (; known[in->ncols] != NULL; in->ncols++)
+			;
+		in->cols = calloc(in->ncols + 1, sizeof(*in->cols));
+		for (int i = 0; i < in->ncols; i++)
+			in->cols[i] = strdup(known[i]);
+		return 0;
+	}
+	if ((rc = pop(in)) == -1)
+		return JF_EDATA;
+	if (rc == 0)
+		return jf_error(JF_EDATA, _("%s: empty input, no header"),
+		    in->name);
+	if (in->cur.err != NULL)
+		return jf_error(JF_EDATA, "%s:1: %s", in->name, in->cur.err);
+	in->ncols = in->cur.nf;
+	in->cols = calloc(in->ncols + 1, sizeof(*in->cols));
+	for (int i = 0; i < in->ncols; i++) {
+		const char *c = in->cur.data + in->cur.off[i];
+
+		in->cols[i] = strdup(c);
+		for (int j = 0; j < i; j++)
+			if (strcmp(in->cols[j], c) == 0)
+				return jf_error(JF_EDATA,
+				    _("%s:1: %s: column named twice"),
+				    in->name, c);
+		if (!ignore_unknown && !known_col(known, c))
+			return jf_error(JF_EDATA,
+			    _("%s:1: %s: unknown column (see --ignore-unknown)"),
+			    in->name, c);
+	}
+	return 0;
+}
+
+int
+jf_in_has(struct jf_in *in, const char *col)
+{
+	for (int i = 0; i < in->ncols; i++)
+		if (strcmp(in->cols[i], col) == 0)
+			return 1;
+	return 0;
+}
+
+int
+jf_in_error(struct jf_in *in, const char *col, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (col != NULL)
+		return jf_error(JF_EDATA, "%s:%ld: %s: %s", in->name,
+		    in->cur.row, col, msg);
+	return jf_error(JF_EDATA, "%s:%ld: %s", in->name, in->cur.row, msg);
+}
+
+/* Reads one JSON line into cur, with fields in the order of cols. */
+static int
+next_jsonl(struct jf_in *in)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	json_t *o;
+	json_error_t je;
+	const char *k;
+	json_t *v;
+	int rc = 1;
+
+	for (;;) {
+		if ((n = getline(&buf, &cap, in->fp)) == -1) {
+			free(buf);
+			return 0;
+		}
+		in->pos += n;
+		in->nrec++;
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = '\0';
+		if (n > 0)
+			break;
+	}
+	rec_reset(&in->cur);
+	in->cur.row = in->nrec;
+	free(in->line);
+	in->line = buf;
+	if (n > JF_LINE_MAX) {
+		rec_fault(&in->cur, -1, _("line longer than 65536 bytes"));
+		goto fault;
+	}
+	if ((o = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		char m[256];
+
+		snprintf(m, sizeof(m), _("column %d: %s"), je.column, je.text);
+		rec_fault(&in->cur, -1, m);
+		goto fault;
+	}
+	if (!json_is_object(o)) {
+		rec_fault(&in->cur, -1, _("not a JSON object"));
+		json_decref(o);
+		goto fault;
+	}
+	json_object_foreach(o, k, v) {
+		if (!in->ignore_unknown && !known_col(in->known, k)) {
+			char m[256];
+
+			snprintf(m, sizeof(m), _("%s: unknown key"), k);
+			rec_fault(&in->cur, -1, m);
+		}
+	}
+	for (int i = 0; i < in->ncols; i++) {
+		char num[32];
+		const char *s = "";
+
+		v = json_object_get(o, in->cols[i]);
+		if (json_is_string(v))
+			s = json_string_value(v);
+		else if (json_is_integer(v)) {
+			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(v));
+			s = num;
+		} else if (v != NULL && !json_is_null(v))
+			rec_fault(&in->cur, i,
+			    _("not a string or whole number"));
+		rec_add(&in->cur, s, strlen(s));
+	}
+	json_decref(o);
+	return rc;
+fault:
+	/* keep the row's shape so jf_in_get works on it */
+	while (in->cur.nf < in->ncols)
+		rec_add(&in->cur, "", 0);
+	return rc;
+}
+
+int
+jf_in_next(struct jf_in *in)
+{
+	int rc;
+
+	rc = in->kind == JF_IN_JSONL ? next_jsonl(in) : pop(in);
+	if (rc <= 0)
+		return rc;
+	if (in->cur.err == NULL && in->kind == JF_IN_CSV &&
+	    in->cur.nf != in->ncols) {
+		char m[128];
+
+		snprintf(m, sizeof(m), _("%d fields where the header has %d"),
+		    in->cur.nf, in->ncols);
+		rec_fault(&in->cur, -1, m);
+	}
+	if (in->cur.err != NULL) {
+		if (in->cur.errcol >= 0 && in->cur.errcol < in->ncols)
+			jf_in_error(in, in->cols[in->cur.errcol], "%s",
+			    in->cur.err);
+		else
+			jf_in_error(in, NULL, "%s", in->cur.err);
+		return -1;
+	}
+	return 1;
+}
+
+const char *
+jf_in_get(struct jf_in *in, const char *col)
+{
+	for (int i = 0; i < in->ncols; i++)
+		if (strcmp(in->cols[i], col) == 0)
+			return i < in->cur.nf ? in->cur.data + in->cur.off[i] :
+			    "";
+	return NULL;
+}
+
+long
+jf_in_row(struct jf_in *in)
+{
+	return in->cur.row;
+}
+
+const char *
+jf_in_name(struct jf_in *in)
+{
+	return in->name;
+}
+
+off_t
+jf_in_pos(struct jf_in *in)
+{
+	return in->pos;
+}
+
+off_t
+jf_in_size(struct jf_in *in)
+{
+	return in->size;
+}
+
+void
+jf_in_reject(struct jf_in *in, FILE *fp, const char *error)
+{
+	if (in->kind == JF_IN_JSONL) {
+		json_t *o = json_loads(in->line ? in->line : "", 0, NULL);
+
+		if (!json_is_object(o)) {
+			json_decref(o);
+			o = json_object();
+			json_object_set_new(o, "line",
+			    json_string(in->line ? in->line : ""));
+		}
+		json_object_set_new(o, "error", json_string(error));
+		json_dumpf(o, fp, JSON_COMPACT);
+		fputc('\n', fp);
+		json_decref(o);
+		return;
+	}
+	if (!in->rejhdr) {
+		for (int i = 0; i < in->ncols; i++) {
+			jf_csv_put(fp, in->cols[i]);
+			fputc(',', fp);
+		}
+		fputs("error\n", fp);
+		in->rejhdr = 1;
+	}
+	for (int i = 0; i < in->cur.nf; i++) {
+		jf_csv_put(fp, in->cur.data + in->cur.off[i]);
+		fputc(',', fp);
+	}
+	jf_csv_put(fp, error);
+	fputc('\n', fp);
+}

@@ -1,0 +1,58 @@
+/*
+ * input.h - a stream of records from a CSV file (libcsv) or JSON Lines.
+ *
+ * Columns are found by the header's names, in any order.  Rows come one
+ * at a time and memory stays flat whatever the file's size: libcsv
+ * parses a block, the finished rows wait in a small queue, and the next
+ * block is read only when the queue is empty.  Every field is checked
+ * before a caller sees it: valid UTF-8, no NUL, at most 4 KiB, a row at
+ * most 64 KiB, as many fields as the header.  A bad row is reported with
+ * its file, row and column and the caller may go on to the next.
+ */
+#ifndef JF_INPUT_H
+#define JF_INPUT_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#define JF_FIELD_MAX 4096
+#define JF_LINE_MAX 65536
+
+enum { JF_IN_CSV, JF_IN_JSONL };
+
+struct jf_in;
+
+/* Opens path ("-" or NULL for stdin); JF_ENOINPUT if it is missing. */
+int jf_in_open(const char *path, int kind, struct jf_in **in);
+void jf_in_close(struct jf_in *in);
+/*
+ * Reads the header.  known is a NULL-terminated list of the columns the
+ * caller understands; another column is an error unless ignore_unknown.
+ * For JSON Lines the keys of each object play the header's part.
+ */
+int jf_in_header(struct jf_in *in, const char *const *known, int ignore_unknown);
+/* Whether the header has the column. */
+int jf_in_has(struct jf_in *in, const char *col);
+/* 1: a row is ready; 0: end of input; -1: a bad row (message set, go on). */
+int jf_in_next(struct jf_in *in);
+/* A borrowed field of the current row, or NULL when the column is absent. */
+const char *jf_in_get(struct jf_in *in, const char *col);
+/* The row's number (the header is row 1) and the file's name for messages. */
+long jf_in_row(struct jf_in *in);
+const char *jf_in_name(struct jf_in *in);
+/* Returns JF_EDATA after setting "file:row: col: msg". */
+int jf_in_error(struct jf_in *in, const char *col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Bytes read so far and the file's size (0 when unknown), for progress. */
+off_t jf_in_pos(struct jf_in *in);
+off_t jf_in_size(struct jf_in *in);
+/*
+ * Writes the current row to fp with an extra "error" column (CSV) or an
+ * "error" key (JSON Lines), the header first the first time.
+ */
+void jf_in_reject(struct jf_in *in, FILE *fp, const char *error);
+
+/* UTF-8 validation, shared with the rules loader: 1 if valid. */
+int jf_utf8_valid(const char *s, size_t n);
+
+#endif

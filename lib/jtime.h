@@ -1,0 +1,31 @@
+/*
+ * jtime.h - dates and timestamps as the fixed-width text SQLite sorts.
+ *
+ * A date is "YYYY-MM-DD" (11 bytes with the NUL), a timestamp
+ * "YYYY-MM-DD HH:MM:SS" (20 bytes).  The clock is local wall time per TZ
+ * unless $JIFEN_NOW replaces it.
+ */
+#ifndef JF_JTIME_H
+#define JF_JTIME_H
+
+#include <stdint.h>
+
+#define JF_DATE_LEN 11
+#define JF_TS_LEN 20
+
+/* 0, or -1 with "not a date: \"s\"" set.  Rejects 2026-02-30. */
+int jf_date_parse(const char *s, char *out);
+/* Accepts a date (midnight) or "YYYY-MM-DD HH:MM[:SS]" (or a T). */
+int jf_ts_parse(const char *s, char *out);
+/* Now per $JIFEN_NOW or the clock; -1 if $JIFEN_NOW is malformed. */
+int jf_now(char *ts);
+/* date + n months, the same day clamped to the month's end. */
+void jf_date_add_months(const char *date, int n, char *out);
+void jf_date_add_days(const char *date, int n, char *out);
+/* 0 = Sunday ... 6 = Saturday. */
+int jf_weekday(const char *date);
+/* Days since 1970-01-01 of a valid date. */
+int64_t jf_date_days(const char *date);
+void jf_days_date(int64_t days, char *out);
+
+#endif

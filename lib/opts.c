@@ -1,0 +1,123 @@
+/*
+ * opts.c - common options, usage and subcommand dispatch for every tool.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "opts.h"
+#include "output.h"
+
+static const struct jf_tool *tool;
+
+int
+jf_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL) {
+		fprintf(stderr, "%s: ", jf_progname);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	if (tool != NULL)
+		fputs(tool->usage, stderr);
+	return JF_EUSAGE;
+}
+
+int
+jf_opt_common(int ch, const char *arg, struct jf_opts *o)
+{
+	switch (ch) {
+	case 'd':
+		o->db = arg;
+		return 0;
+	case 'o':
+		if (jf_fmt_parse(arg, &o->fmt) == -1 || o->fmt == JF_FMT_HTML)
+			return jf_usage_error(
+			    _("unknown format \"%s\" (table, csv, json, jsonl)"),
+			    arg);
+		return 0;
+	case 'n':
+		o->dry_run = 1;
+		return 0;
+	case 'q':
+		o->quiet = 1;
+		return 0;
+	case JF_OPT_OPERATOR:
+		o->operator = arg;
+		return 0;
+	case JF_OPT_STORE:
+		o->store = arg;
+		return 0;
+	case 'h':
+		fputs(tool->usage, stdout);
+		return -1;
+	case JF_OPT_VERSION:
+		printf("%s (jifen) %s\n", tool->name, JIFEN_VERSION);
+		return -1;
+	}
+	return jf_usage_error(NULL);
+}
+
+int
+jf_out_format(const struct jf_opts *o)
+{
+	return o->fmt >= 0 ? o->fmt : jf_fmt_default();
+}
+
+int
+jf_fail(int rc)
+{
+	if (rc != 0 && *jf_errmsg() != '\0')
+		jf_warnx("%s", jf_errmsg());
+	return rc;
+}
+
+int
+jf_run(const struct jf_tool *t, int argc, char **argv)
+{
+	static const struct option longopts[] = { JF_COMMON_LONG };
+	struct jf_opts o = { .fmt = -1 };
+	int ch, rc;
+
+	tool = t;
+	jf_setprogname(t->name);
+	if (t->cmds == NULL)
+		return t->main(argc, argv, &o);
+	/* a tool with a default action: "expire --date D" vs "expire remind" */
+	if (t->main != NULL) {
+		const struct jf_cmd *c = t->cmds;
+
+		while (c->name != NULL && (argc < 2 || strcmp(c->name, argv[1])))
+			c++;
+		if (c->name == NULL)
+			return t->main(argc, argv, &o);
+	}
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+" JF_COMMON_SHORT, longopts,
+	    NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			opterr = 1;
+			return jf_usage_error(_("bad option: %s"),
+			    argv[optind - 1]);
+		}
+		if ((rc = jf_opt_common(ch, optarg, &o)) != 0)
+			return rc == -1 ? 0 : rc;
+	}
+	opterr = 1;
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		return jf_usage_error(_("a command is needed"));
+	for (const struct jf_cmd *c = t->cmds; c->name != NULL; c++)
+		if (strcmp(c->name, argv[0]) == 0) {
+			optind = 0;	/* glibc: reinitialise getopt */
+			return c->fn(argc, argv, &o);
+		}
+	return jf_usage_error(_("unknown command \"%s\""), argv[0]);
+}

@@ -1,0 +1,403 @@
+/*
+ * output.c - the row writer behind every tool's output.
+ *
+ * CSV and JSON Lines stream row by row; JSON streams the array's
+ * elements; a table keeps its rows until the end to size its columns.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "money.h"
+#include "output.h"
+
+enum { V_NULL, V_STR, V_INT, V_MONEY };
+
+struct val {
+	int type;
+	char *s;
+	int64_t i;
+};
+
+struct jf_out {
+	int fmt;
+	FILE *fp;
+	const char *const *cols;
+	int ncols;
+	int single;
+	struct val *row;	/* the row being built */
+	int nv;
+	json_t *extra;		/* JSON keys beyond the columns */
+	long nrows;
+	struct val **rows;	/* a table's rows */
+	long cap;
+};
+
+int
+jf_fmt_parse(const char *s, int *fmt)
+{
+	static const char *names[] = { "table", "csv", "json", "jsonl",
+		"html" };
+
+	for (int i = 0; i < 5; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*fmt = i;
+			return 0;
+		}
+	jf_error(JF_EUSAGE, _("unknown format \"%s\" (table, csv, json, jsonl)"),
+	    s);
+	return -1;
+}
+
+int
+jf_fmt_default(void)
+{
+	return isatty(STDOUT_FILENO) ? JF_FMT_TABLE : JF_FMT_CSV;
+}
+
+struct jf_out *
+jf_out_new(int fmt, FILE *fp, const char *const *cols)
+{
+	struct jf_out *o = calloc(1, sizeof(*o));
+
+	o->fmt = fmt;
+	o->fp = fp;
+	o->cols = cols;
+	while (cols[o->ncols] != NULL)
+		o->ncols++;
+	o->row = calloc(o->ncols, sizeof(*o->row));
+	return o;
+}
+
+void
+jf_out_single(struct jf_out *o)
+{
+	o->single = 1;
+}
+
+static struct val *
+slot(struct jf_out *o)
+{
+	static struct val spill;
+
+	if (o->nv >= o->ncols) {	/* more values than columns: a bug */
+		free(spill.s);
+		spill.s = NULL;
+		return &spill;
+	}
+	return &o->row[o->nv++];
+}
+
+void
+jf_out_str(struct jf_out *o, const char *s)
+{
+	struct val *v = slot(o);
+
+	v->type = s ? V_STR : V_NULL;
+	v->s = s ? strdup(s) : NULL;
+}
+
+void
+jf_out_int(struct jf_out *o, int64_t i)
+{
+	struct val *v = slot(o);
+
+	v->type = V_INT;
+	v->i = i;
+	v->s = NULL;
+}
+
+void
+jf_out_money(struct jf_out *o, int64_t fen)
+{
+	struct val *v = slot(o);
+
+	v->type = V_MONEY;
+	v->i = fen;
+	v->s = NULL;
+}
+
+void
+jf_out_json(struct jf_out *o, const char *key, json_t *val)
+{
+	if (o->extra == NULL)
+		o->extra = json_object();
+	json_object_set_new(o->extra, key, val);
+}
+
+/* The text of a value as CSV and tables show it. */
+static const char *
+text(const struct val *v, char *buf)
+{
+	switch (v->type) {
+	case V_STR:
+		return v->s;
+	case V_INT:
+		snprintf(buf, JF_MONEY_BUF, "%lld", (long long)v->i);
+		return buf;
+	case V_MONEY:
+		return jf_money_fmt(v->i, buf);
+	}
+	return "";
+}
+
+void
+jf_csv_put(FILE *fp, const char *s)
+{
+	if (s[strcspn(s, ",\"\r\n")] == '\0' && s[0] != ' ' &&
+	    (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static json_t *
+row_json(struct jf_out *o)
+{
+	json_t *j = json_object();
+	char buf[JF_MONEY_BUF];
+
+	for (int i = 0; i < o->ncols; i++) {
+		struct val *v = &o->row[i];
+		json_t *x;
+
+		switch (v->type) {
+		case V_STR:
+			/* the inputs were checked, but never emit a NULL */
+			x = json_string(v->s);
+			if (x == NULL)
+				x = json_string("\xef\xbf\xbd");
+			break;
+		case V_INT:
+			x = json_integer(v->i);
+			break;
+		case V_MONEY:
+			x = json_string(jf_money_fmt(v->i, buf));
+			break;
+		default:
+			x = json_null();
+		}
+		json_object_set_new(j, o->cols[i], x);
+	}
+	if (o->extra != NULL) {
+		json_object_update(j, o->extra);
+		json_decref(o->extra);
+		o->extra = NULL;
+	}
+	return j;
+}
+
+static void
+html_put(FILE *fp, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '&': fputs("&amp;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		default: fputc(*s, fp);
+		}
+}
+
+void
+jf_out_end(struct jf_out *o)
+{
+	char buf[JF_MONEY_BUF];
+	json_t *j;
+
+	while (o->nv < o->ncols)
+		jf_out_str(o, NULL);
+	switch (o->fmt) {
+	case JF_FMT_CSV:
+		if (o->nrows == 0) {
+			for (int i = 0; i < o->ncols; i++) {
+				if (i)
+					fputc(',', o->fp);
+				fputs(o->cols[i], o->fp);
+			}
+			fputc('\n', o->fp);
+		}
+		for (int i = 0; i < o->ncols; i++) {
+			if (i)
+				fputc(',', o->fp);
+			jf_csv_put(o->fp, text(&o->row[i], buf));
+		}
+		fputc('\n', o->fp);
+		break;
+	case JF_FMT_JSON:
+	case JF_FMT_JSONL:
+		j = row_json(o);
+		if (o->fmt == JF_FMT_JSON && !o->single)
+			fputs(o->nrows == 0 ? "[\n" : ",\n", o->fp);
+		json_dumpf(j, o->fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (o->fmt == JF_FMT_JSONL || o->single)
+			fputc('\n', o->fp);
+		json_decref(j);
+		break;
+	case JF_FMT_HTML:
+		if (o->nrows == 0) {
+			fputs("<table>\n<tr>", o->fp);
+			for (int i = 0; i < o->ncols; i++)
+				fprintf(o->fp, "<th>%s</th>", o->cols[i]);
+			fputs("</tr>\n", o->fp);
+		}
+		fputs("<tr>", o->fp);
+		for (int i = 0; i < o->ncols; i++) {
+			fputs(o->row[i].type >= V_INT ?
+			    "<td class=\"n\">" : "<td>", o->fp);
+			html_put(o->fp, text(&o->row[i], buf));
+			fputs("</td>", o->fp);
+		}
+		fputs("</tr>\n", o->fp);
+		break;
+	case JF_FMT_TABLE:
+		if (o->nrows == o->cap) {
+			o->cap = o->cap ? o->cap * 2 : 64;
+			o->rows = realloc(o->rows, o->cap * sizeof(*o->rows));
+		}
+		o->rows[o->nrows] = o->row;
+		o->row = calloc(o->ncols, sizeof(*o->row));
+		o->nv = 0;
+		o->nrows++;
+		return;
+	}
+	for (int i = 0; i < o->ncols; i++) {
+		free(o->row[i].s);
+		o->row[i].s = NULL;
+	}
+	if (o->extra != NULL) {
+		json_decref(o->extra);
+		o->extra = NULL;
+	}
+	o->nv = 0;
+	o->nrows++;
+}
+
+/* East Asian wide and fullwidth ranges: enough for Chinese text. */
+static int
+wide(unsigned long c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1faff) ||
+	    (c >= 0x20000 && c <= 0x3fffd);
+}
+
+int
+jf_text_width(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int w = 0;
+
+	while (*s) {
+		unsigned long c = *s;
+		int k = c < 0x80 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+
+		if (k)
+			c &= 0x3f >> k;
+		for (int i = 1; i <= k && s[i]; i++)
+			c = c << 6 | (s[i] & 0x3f);
+		for (int i = 0; i <= k && *s; i++)
+			s++;
+		w += wide(c) ? 2 : 1;
+	}
+	return w;
+}
+
+static void
+pad(FILE *fp, int n)
+{
+	while (n-- > 0)
+		fputc(' ', fp);
+}
+
+static void
+table_flush(struct jf_out *o)
+{
+	int *w = calloc(o->ncols, sizeof(*w));
+	char buf[JF_MONEY_BUF];
+
+	for (int i = 0; i < o->ncols; i++)
+		w[i] = jf_text_width(o->cols[i]);
+	for (long r = 0; r < o->nrows; r++)
+		for (int i = 0; i < o->ncols; i++) {
+			int n = jf_text_width(text(&o->rows[r][i], buf));
+
+			if (n > w[i])
+				w[i] = n;
+		}
+	for (long r = -1; r < o->nrows; r++) {
+		for (int i = 0; i < o->ncols; i++) {
+			const char *t = r < 0 ? o->cols[i] :
+			    text(&o->rows[r][i], buf);
+			int n = w[i] - jf_text_width(t);
+			int right = r >= 0 && o->rows[r][i].type >= V_INT;
+
+			if (right)
+				pad(o->fp, n);
+			fputs(t, o->fp);
+			if (i + 1 < o->ncols)
+				pad(o->fp, (right ? 0 : n) + 2);
+		}
+		fputc('\n', o->fp);
+	}
+	free(w);
+}
+
+int
+jf_out_free(struct jf_out *o)
+{
+	int rc;
+
+	if (o == NULL)
+		return 0;
+	switch (o->fmt) {
+	case JF_FMT_TABLE:
+		table_flush(o);
+		break;
+	case JF_FMT_JSON:
+		if (!o->single)
+			fputs(o->nrows == 0 ? "[]\n" : "\n]\n", o->fp);
+		else if (o->nrows == 0)
+			fputs("null\n", o->fp);
+		break;
+	case JF_FMT_CSV:
+		if (o->nrows == 0) {
+			for (int i = 0; i < o->ncols; i++) {
+				if (i)
+					fputc(',', o->fp);
+				fputs(o->cols[i], o->fp);
+			}
+			fputc('\n', o->fp);
+		}
+		break;
+	case JF_FMT_HTML:
+		if (o->nrows == 0)
+			fputs("<table>\n", o->fp);
+		fputs("</table>\n", o->fp);
+		break;
+	}
+	for (long r = 0; r < o->nrows && o->rows; r++) {
+		for (int i = 0; i < o->ncols; i++)
+			free(o->rows[r][i].s);
+		free(o->rows[r]);
+	}
+	for (int i = 0; i < o->ncols; i++)
+		free(o->row[i].s);
+	free(o->rows);
+	free(o->row);
+	json_decref(o->extra);
+	rc = fflush(o->fp) == 0 && !ferror(o->fp) ? 0 : -1;
+	free(o);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * output.h - rows out as an aligned table, CSV, JSON or JSON Lines.
+ *
+ * A tool names its columns once, then gives each row value by value:
+ *
+ *	o = jf_out_new(fmt, stdout, cols);
+ *	jf_out_str(o, code); jf_out_money(o, fen); jf_out_int(o, pts);
+ *	jf_out_end(o);
+ *	...
+ *	jf_out_free(o);
+ *
+ * Column names are the interface (lower_snake_case).  Money goes out as
+ * "12.50" (a string in JSON), points as integers, an absent value as an
+ * empty CSV field or JSON null.  A table waits for its last row to know
+ * its widths and aligns CJK text by display width.
+ */
+#ifndef JF_OUTPUT_H
+#define JF_OUTPUT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum { JF_FMT_TABLE, JF_FMT_CSV, JF_FMT_JSON, JF_FMT_JSONL, JF_FMT_HTML };
+
+struct jf_out;
+
+/* -1 (message set) for an unknown name. */
+int jf_fmt_parse(const char *s, int *fmt);
+/* table on a terminal, csv otherwise. */
+int jf_fmt_default(void);
+
+/* cols is NULL-terminated and borrowed: it must outlive the writer. */
+struct jf_out *jf_out_new(int fmt, FILE *fp, const char *const *cols);
+/* JSON: print the one row as an object, not an array of one. */
+void jf_out_single(struct jf_out *o);
+void jf_out_str(struct jf_out *o, const char *s);	/* NULL: absent */
+void jf_out_int(struct jf_out *o, int64_t v);
+void jf_out_money(struct jf_out *o, int64_t fen);
+/* JSON only: adds key to the current row's object; val is stolen. */
+void jf_out_json(struct jf_out *o, const char *key, json_t *val);
+void jf_out_end(struct jf_out *o);
+/* Flushes (a table, JSON's closing bracket); -1 on a write error. */
+int jf_out_free(struct jf_out *o);
+
+/* Writes s as one CSV field, quoted only where it must be. */
+void jf_csv_put(FILE *fp, const char *s);
+/* The display width of UTF-8 text: CJK and fullwidth count two. */
+int jf_text_width(const char *s);
+
+#endif

@@ -1,0 +1,212 @@
+-- jifen's book, schema version 1.  Embedded in every tool at build time;
+-- a newer version is a numbered migration run by PRAGMA user_version.
+-- Money is integer fen, points integers, times 'YYYY-MM-DD HH:MM:SS',
+-- dates 'YYYY-MM-DD'.  Every row a tool writes points at its audit row.
+
+CREATE TABLE operator (
+	name	TEXT PRIMARY KEY,
+	role	TEXT NOT NULL CHECK (role IN ('cashier', 'manager', 'admin')),
+	added	TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+	id	INTEGER PRIMARY KEY,
+	at	TEXT NOT NULL,
+	operator TEXT NOT NULL,
+	tool	TEXT NOT NULL,
+	args	TEXT NOT NULL
+);
+CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE member (
+	id	INTEGER PRIMARY KEY,
+	code	TEXT NOT NULL UNIQUE,
+	phone	TEXT UNIQUE,			-- NULL once forgotten
+	name	TEXT,
+	email	TEXT,
+	birthday TEXT,
+	referrer_id INTEGER REFERENCES member(id),
+	joined	TEXT NOT NULL,
+	tier	TEXT NOT NULL DEFAULT 'normal',
+	status	TEXT NOT NULL DEFAULT 'active'
+		CHECK (status IN ('active', 'frozen', 'closed')),
+	balance	INTEGER NOT NULL DEFAULT 0,	-- = sum of its ledger deltas
+	debt	INTEGER NOT NULL DEFAULT 0 CHECK (debt >= 0),
+	forgotten TEXT,
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
+);
+CREATE INDEX member_joined ON member(joined);
+CREATE INDEX member_referrer ON member(referrer_id);
+
+-- The rules documents, each governing from its effective time on.
+CREATE TABLE rules (
+	version	INTEGER PRIMARY KEY,
+	effective TEXT NOT NULL,
+	doc	TEXT NOT NULL,
+	audit_id INTEGER REFERENCES audit(id)	-- NULL for the built-in defaults
+);
+
+-- The points ledger: append-only, one row per movement.
+CREATE TABLE ledger (
+	id	INTEGER PRIMARY KEY,
+	member_id INTEGER NOT NULL REFERENCES member(id),
+	at	TEXT NOT NULL,
+	kind	TEXT NOT NULL CHECK (kind IN ('earn', 'bonus', 'award',
+		'adjust', 'redeem', 'offset', 'expire', 'reverse', 'restore')),
+	delta	INTEGER NOT NULL,
+	ref	TEXT,				-- receipt, redemption, ...
+	rule	TEXT,				-- the rule that gave it
+	reason	TEXT,
+	operator TEXT NOT NULL,
+	ikey	TEXT UNIQUE,			-- one source event books once
+	audit_id INTEGER NOT NULL REFERENCES audit(id),
+	CHECK ((kind IN ('earn', 'bonus', 'award', 'restore') AND delta > 0)
+	    OR (kind IN ('redeem', 'offset', 'expire', 'reverse') AND delta < 0)
+	    OR (kind = 'adjust' AND delta <> 0))
+);
+CREATE INDEX ledger_member ON ledger(member_id, at);
+CREATE INDEX ledger_at ON ledger(at);
+CREATE INDEX ledger_ref ON ledger(ref);
+
+-- Every positive entry is a lot with its own last valid day.
+CREATE TABLE lot (
+	id	INTEGER PRIMARY KEY,
+	entry_id INTEGER NOT NULL UNIQUE REFERENCES ledger(id),
+	member_id INTEGER NOT NULL REFERENCES member(id),
+	amount	INTEGER NOT NULL CHECK (amount > 0),
+	remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= amount),
+	gained	TEXT NOT NULL,
+	expires_on TEXT NOT NULL,		-- the last valid day
+	reminded TEXT				-- when expire remind announced it
+);
+CREATE INDEX lot_spend ON lot(member_id, expires_on, id) WHERE remaining > 0;
+CREATE INDEX lot_expiry ON lot(expires_on) WHERE remaining > 0;
+
+-- Which lot paid for which spending entry (points > 0 taken), or which
+-- lot a restore gave points back to; lot_id NULL is debt.
+CREATE TABLE alloc (
+	id	INTEGER PRIMARY KEY,
+	entry_id INTEGER NOT NULL REFERENCES ledger(id),
+	lot_id	INTEGER REFERENCES lot(id),
+	points	INTEGER NOT NULL CHECK (points > 0)
+);
+CREATE INDEX alloc_entry ON alloc(entry_id);
+CREATE INDEX alloc_lot ON alloc(lot_id);
+
+-- The days expire has run for.
+CREATE TABLE expire_run (
+	day	TEXT PRIMARY KEY,
+	at	TEXT NOT NULL,
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
+);
+
+CREATE TABLE product (
+	id	INTEGER PRIMARY KEY,
+	sku	TEXT NOT NULL UNIQUE,
+	name	TEXT NOT NULL,
+	category TEXT,
+	price	INTEGER NOT NULL CHECK (price >= 0),
+	cost	INTEGER NOT NULL DEFAULT 0 CHECK (cost >= 0),
+	reorder_level INTEGER NOT NULL DEFAULT 0,
+	no_points INTEGER NOT NULL DEFAULT 0,
+	gift_points INTEGER CHECK (gift_points IS NULL OR gift_points > 0),
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
+);
+
+-- On hand per store and product: the sum of its moves (cached).
+CREATE TABLE stock (
+	store	TEXT NOT NULL,
+	product_id INTEGER NOT NULL REFERENCES product(id),
+	on_hand	INTEGER NOT NULL DEFAULT 0,
+	avg_cost INTEGER NOT NULL DEFAULT 0,	-- moving weighted average, fen
+	PRIMARY KEY (store, product_id)
+) WITHOUT ROWID;
+
+-- The stock book.
+CREATE TABLE move (
+	id	INTEGER PRIMARY KEY,
+	at	TEXT NOT NULL,
+	store	TEXT NOT NULL,
+	product_id INTEGER NOT NULL REFERENCES product(id),
+	kind	TEXT NOT NULL CHECK (kind IN ('receive', 'sale', 'return',
+		'redeem', 'adjust', 'count')),
+	qty	INTEGER NOT NULL,
+	cost	INTEGER,			-- unit cost of a receipt
+	ref	TEXT,				-- PO, receipt, redemption
+	supplier TEXT,
+	reason	TEXT,
+	operator TEXT NOT NULL,
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
+);
+CREATE UNIQUE INDEX move_receipt ON move(ref, store, product_id)
+	WHERE kind = 'receive' AND ref IS NOT NULL;
+CREATE INDEX move_product ON move(product_id, at);
+CREATE INDEX move_at ON move(at);
+
+CREATE TABLE sale (
+	id	INTEGER PRIMARY KEY,
+	receipt	TEXT NOT NULL UNIQUE,
+	at	TEXT NOT NULL,
+	store	TEXT NOT NULL,
+	member_id INTEGER REFERENCES member(id),
+	gross	INTEGER NOT NULL,
+	offset_amount INTEGER NOT NULL DEFAULT 0,	-- paid with points
+	paid	INTEGER NOT NULL,
+	points_used INTEGER NOT NULL DEFAULT 0,
+	points_earned INTEGER NOT NULL DEFAULT 0,
+	bonus_points INTEGER NOT NULL DEFAULT 0,
+	rules_version INTEGER NOT NULL REFERENCES rules(version),
+	tier	TEXT,
+	tier_factor INTEGER NOT NULL DEFAULT 100,	-- hundredths
+	operator TEXT NOT NULL,
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
+);
+CREATE INDEX sale_at ON sale(at);
+CREATE INDEX sale_member ON sale(member_id, at);
+
+CREATE TABLE sale_line (
+	id	INTEGER PRIMARY KEY,
+	sale_id	INTEGER NOT NULL REFERENCES sale(id),
+	line	INTEGER NOT NULL,
+	product_id INTEGER NOT NULL REFERENCES product(id),
+	qty	INTEGER NOT NULL CHECK (qty > 0),
+	price	INTEGER NOT NULL,
+	amount	INTEGER NOT NULL,
+	multiplier INTEGER NOT NULL DEFAULT 100,	-- hundredths
+	rule	TEXT,				-- the multiplier's name
+	points	INTEGER NOT NULL DEFAULT 0,
+	returned INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= qty),
+	UNIQUE (sale_id, line)
+);
+CREATE INDEX sale_line_product ON sale_line(product_id);
+
+CREATE TABLE sale_return (
+	id	INTEGER PRIMARY KEY,
+	sale_id	INTEGER NOT NULL REFERENCES sale(id),
+	at	TEXT NOT NULL,
+	gross	INTEGER NOT NULL,
+	points_reversed INTEGER NOT NULL DEFAULT 0,
+	points_restored INTEGER NOT NULL DEFAULT 0,
+	operator TEXT NOT NULL,
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
+);
+CREATE INDEX sale_return_sale ON sale_return(sale_id);
+CREATE INDEX sale_return_at ON sale_return(at);
+
+CREATE TABLE redemption (
+	id	INTEGER PRIMARY KEY,
+	code	TEXT NOT NULL UNIQUE,
+	at	TEXT NOT NULL,
+	store	TEXT NOT NULL,
+	member_id INTEGER NOT NULL REFERENCES member(id),
+	product_id INTEGER NOT NULL REFERENCES product(id),
+	qty	INTEGER NOT NULL CHECK (qty > 0),
+	points	INTEGER NOT NULL CHECK (points > 0),
+	cancelled TEXT,
+	operator TEXT NOT NULL,
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
+);
+CREATE INDEX redemption_at ON redemption(at);

@@ -1,0 +1,42 @@
+# Sourced by every bats suite: a fresh database for each test, the built
+# tools first on PATH, a fixed clock, and after each test the audit of
+# every invariant (DESIGN.md section 5) when the report tool is built.
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+: "${O:=build}"
+case $O in /*) BIN=$O/bin ;; *) BIN=$TOP/$O/bin ;; esac
+export PATH="$BIN:$PATH"
+
+setup() {
+	export JIFEN_DB="$BATS_TEST_TMPDIR/jifen.db"
+	export JIFEN_NOW="2026-11-18 10:00:00"	# a Wednesday
+	export JIFEN_OPERATOR=tester
+	unset JIFEN_STORE JIFEN_BUSY_MS XDG_DATA_HOME
+	export TZ=UTC
+	cd "$BATS_TEST_TMPDIR" || return 1
+	if declare -F local_setup >/dev/null; then local_setup; fi
+}
+
+teardown() {
+	if [ -x "$BIN/report" ] && [ -f "$JIFEN_DB" ] && [ -z "${SKIP_AUDIT:-}" ]; then
+		run report audit
+		if [ "$status" -ne 0 ]; then
+			echo "report audit failed after the test:" >&2
+			echo "$output" >&2
+			return 1
+		fi
+	fi
+}
+
+# sql QUERY: the database as sqlite3 sees it, for assertions.
+sql() {
+	sqlite3 -batch -noheader "$JIFEN_DB" "$@"
+}
+
+# fail_unless_eq EXPECTED ACTUAL: a readable assertion.
+eq() {
+	if [ "$1" != "$2" ]; then
+		printf 'expected: %s\n  actual: %s\n' "$1" "$2" >&2
+		return 1
+	fi
+}
