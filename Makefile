@@ -24,7 +24,7 @@ TOOLS = member stock sale points redeem expire report
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:%.c=$(O)/%.o) $(O)/embed.o
 LIB = $(O)/libjifen.a
-BINS = $(TOOLS:%=$(O)/bin/%)
+BINS = $(patsubst cmd/%.c,$(O)/bin/%,$(wildcard cmd/*.c))
 UNITSRC = $(wildcard tests/unit/*.c)
 UNITS = $(UNITSRC:tests/unit/%.c=$(O)/unit/%)
 HDRS = $(wildcard lib/*.h)
