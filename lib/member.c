@@ -1,0 +1,574 @@
+/*
+ * member.c - the members' register, and the staff who may use the tools.
+ *
+ * Codes and phones are both unique, so a member is found by either.  A
+ * code not given is generated as "M" and seven digits from a counter
+ * past the highest such code.  Import decides per row whether it adds,
+ * leaves or updates a member, so the same file twice changes nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "jtime.h"
+#include "ledger.h"
+#include "member.h"
+
+#define MEMBER_COLS "m.id, m.code, m.phone, m.name, m.email, m.birthday, " \
+	"r.code, m.joined, m.tier, m.status, m.balance, m.debt " \
+	"FROM member m LEFT JOIN member r ON r.id = m.referrer_id "
+
+static char *
+dup_opt(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void
+jf_member_clear(struct jf_member *m)
+{
+	free(m->code);
+	free(m->phone);
+	free(m->name);
+	free(m->email);
+	free(m->birthday);
+	free(m->referrer);
+	free(m->joined);
+	free(m->tier);
+	free(m->status);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+from_row(sqlite3_stmt *st, struct jf_member *m)
+{
+	jf_member_clear(m);
+	m->id = sqlite3_column_int64(st, 0);
+	m->code = dup_opt(jf_col_opt(st, 1));
+	m->phone = dup_opt(jf_col_opt(st, 2));
+	m->name = dup_opt(jf_col_opt(st, 3));
+	m->email = dup_opt(jf_col_opt(st, 4));
+	m->birthday = dup_opt(jf_col_opt(st, 5));
+	m->referrer = dup_opt(jf_col_opt(st, 6));
+	m->joined = dup_opt(jf_col_opt(st, 7));
+	m->tier = dup_opt(jf_col_opt(st, 8));
+	m->status = dup_opt(jf_col_opt(st, 9));
+	m->balance = sqlite3_column_int64(st, 10);
+	m->debt = sqlite3_column_int64(st, 11);
+}
+
+int
+jf_member_id(struct jf_ctx *c, const char *id, int64_t *mid)
+{
+	static const char sql[] = "SELECT id FROM member WHERE code = ?1 "
+	    "UNION ALL SELECT id FROM member WHERE phone = ?1 LIMIT 1";
+	sqlite3_stmt *st = jf_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = jf_step(c, st)) < 0)
+		return -rc;
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return jf_error(JF_EREFUSED, _("no member \"%s\""), id);
+	}
+	*mid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+jf_member_get(struct jf_ctx *c, int64_t mid, struct jf_member *m)
+{
+	static const char sql[] = "SELECT " MEMBER_COLS "WHERE m.id = ?";
+	sqlite3_stmt *st = jf_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, mid);
+	if ((rc = jf_step(c, st)) < 0)
+		return -rc;
+	if (rc != SQLITE_ROW)
+		return jf_error(JF_EREFUSED, _("no member #%lld"),
+		    (long long)mid);
+	from_row(st, m);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+jf_member_find(struct jf_ctx *c, const char *id, struct jf_member *m)
+{
+	int64_t mid;
+	int rc;
+
+	if ((rc = jf_member_id(c, id, &mid)) != 0)
+		return rc;
+	return jf_member_get(c, mid, m);
+}
+
+static int
+check_phone(const char *p)
+{
+	size_t n = 0;
+
+	if (*p == '+')
+		p++;
+	for (; *p; p++, n++)
+		if (*p < '0' || *p > '9')
+			return -1;
+	return n >= 6 && n <= 15 ? 0 : -1;
+}
+
+static int
+check_email(const char *e)
+{
+	const char *at = strchr(e, '@');
+
+	if (at == NULL || at == e || at[1] == '\0' || strchr(at + 1, '@') ||
+	    strchr(at + 1, '.') == NULL || e[strcspn(e, " \t,;<>\"")] != '\0')
+		return -1;
+	return 0;
+}
+
+static int
+check_code(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 32)
+		return -1;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= 'a' && *s <= 'z') || *s == '-' || *s == '_'))
+			return -1;
+	return 0;
+}
+
+static int
+given(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+int
+jf_member_check(const struct jf_member_in *in, const char **col)
+{
+	char d[JF_DATE_LEN];
+
+	if (given(in->code) && check_code(in->code) == -1) {
+		*col = "code";
+		return jf_error(JF_EDATA,
+		    _("not a member code (letters, digits, - and _, up to 32): \"%s\""),
+		    in->code);
+	}
+	if (given(in->phone) && check_phone(in->phone) == -1) {
+		*col = "phone";
+		return jf_error(JF_EDATA, _("not a phone number: \"%s\""),
+		    in->phone);
+	}
+	if (given(in->email) && check_email(in->email) == -1) {
+		*col = "email";
+		return jf_error(JF_EDATA, _("not an email address: \"%s\""),
+		    in->email);
+	}
+	if (given(in->birthday) && jf_date_parse(in->birthday, d) == -1) {
+		*col = "birthday";
+		return JF_EDATA;
+	}
+	if (given(in->joined) && jf_date_parse(in->joined, d) == -1) {
+		*col = "joined";
+		return JF_EDATA;
+	}
+	if (given(in->status) && strcmp(in->status, "active") &&
+	    strcmp(in->status, "frozen") && strcmp(in->status, "closed")) {
+		*col = "status";
+		return jf_error(JF_EDATA,
+		    _("not a status (active, frozen, closed): \"%s\""),
+		    in->status);
+	}
+	if (given(in->name) && strlen(in->name) > 200) {
+		*col = "name";
+		return jf_error(JF_EDATA, _("name longer than 200 bytes"));
+	}
+	return 0;
+}
+
+static const char by_code[] = "SELECT id FROM member WHERE code = ?";
+static const char by_phone[] = "SELECT id FROM member WHERE phone = ?";
+static int owner(struct jf_ctx *, const char *, const char *, int64_t *);
+
+/*
+ * The next free generated code past the highest "M" + 7 digits.  The
+ * highest is looked up once a process; an import then counts on, and
+ * checks each code it hands out is free (one index probe).
+ */
+static int
+next_code(struct jf_ctx *c, char *buf, size_t n)
+{
+	static const char max[] = "SELECT coalesce(max(CAST(substr(code, 2) "
+	    "AS INTEGER)), 0) FROM member WHERE code GLOB "
+	    "'M[0-9][0-9][0-9][0-9][0-9][0-9][0-9]'";
+	static long long seq = -1;
+	sqlite3_stmt *st;
+	int64_t other;
+	int rc;
+
+	if (seq < 0) {
+		if ((st = jf_stmt(c, max)) == NULL)
+			return JF_ESOFTWARE;
+		if ((rc = jf_step(c, st)) != SQLITE_ROW)
+			return rc < 0 ? -rc : JF_ESOFTWARE;
+		seq = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+	}
+	do {
+		if (++seq > 9999999)
+			return jf_error(JF_EREFUSED, _("member codes M0000001 "
+			    "to M9999999 are used up: give codes"));
+		snprintf(buf, n, "M%07lld", seq);
+		if ((rc = owner(c, by_code, buf, &other)) != 0)
+			return rc;
+	} while (other != 0);
+	return 0;
+}
+
+static int
+resolve_referrer(struct jf_ctx *c, const char *ref, int64_t *rid)
+{
+	*rid = 0;
+	if (!given(ref))
+		return 0;
+	if (jf_member_id(c, ref, rid) != 0)
+		return jf_error(JF_EDATA, _("no referrer \"%s\""), ref);
+	return 0;
+}
+
+/* A phone or code owned by a member: its id, or 0. */
+static int
+owner(struct jf_ctx *c, const char *sql, const char *v, int64_t *id)
+{
+	sqlite3_stmt *st = jf_stmt(c, sql);
+	int rc;
+
+	*id = 0;
+	if (!given(v))
+		return 0;
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	if ((rc = jf_step(c, st)) < 0)
+		return -rc;
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return 0;
+}
+
+int
+jf_member_add(struct jf_ctx *c, const struct jf_member_in *in, int64_t *mid)
+{
+	static const char sql[] = "INSERT INTO member (code, phone, name, "
+	    "email, birthday, referrer_id, joined, status, audit_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	char code[32];
+	const char *col;
+	int64_t rid, other;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = jf_member_check(in, &col)) != 0)
+		return rc;
+	if (!given(in->phone))
+		return jf_error(JF_EUSAGE, _("a phone number is needed"));
+	if ((rc = owner(c, by_phone, in->phone, &other)) != 0)
+		return rc;
+	if (other != 0)
+		return jf_error(JF_EREFUSED,
+		    _("phone %s belongs to a member already"), in->phone);
+	if (given(in->code)) {
+		if ((rc = owner(c, by_code, in->code, &other)) != 0)
+			return rc;
+		if (other != 0)
+			return jf_error(JF_EREFUSED,
+			    _("member code %s exists already"), in->code);
+		snprintf(code, sizeof(code), "%s", in->code);
+	} else if ((rc = next_code(c, code, sizeof(code))) != 0)
+		return rc;
+	if ((rc = resolve_referrer(c, in->referrer, &rid)) != 0)
+		return rc == JF_EDATA ? JF_EREFUSED : rc;
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, in->phone, -1, SQLITE_STATIC);
+	jf_bind_opt(st, 3, in->name);
+	jf_bind_opt(st, 4, in->email);
+	jf_bind_opt(st, 5, in->birthday);
+	if (rid)
+		sqlite3_bind_int64(st, 6, rid);
+	sqlite3_bind_text(st, 7, given(in->joined) ? in->joined : c->today,
+	    -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, given(in->status) ? in->status : "active", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, c->audit_id);
+	if ((rc = jf_exec(c, st)) != 0)
+		return rc;
+	*mid = sqlite3_last_insert_rowid(c->db);
+	return jf_bonus_profile(c, *mid);
+}
+
+int
+jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
+{
+	/* each field: the given value, else the stored one */
+	static const char sql[] = "UPDATE member SET "
+	    "phone = coalesce(?2, phone), name = coalesce(?3, name), "
+	    "email = coalesce(?4, email), birthday = coalesce(?5, birthday), "
+	    "referrer_id = coalesce(?6, referrer_id), "
+	    "status = coalesce(?7, status), joined = coalesce(?8, joined) "
+	    "WHERE id = ?1";
+	const char *col;
+	int64_t rid, other;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = jf_member_check(in, &col)) != 0)
+		return rc;
+	if ((rc = owner(c, by_phone, in->phone, &other)) != 0)
+		return rc;
+	if (other != 0 && other != mid)
+		return jf_error(JF_EREFUSED,
+		    _("phone %s belongs to another member"), in->phone);
+	if ((rc = resolve_referrer(c, in->referrer, &rid)) != 0)
+		return rc == JF_EDATA ? JF_EREFUSED : rc;
+	if (rid == mid)
+		return jf_error(JF_EREFUSED, _("a member cannot refer itself"));
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, mid);
+	jf_bind_opt(st, 2, in->phone);
+	jf_bind_opt(st, 3, in->name);
+	jf_bind_opt(st, 4, in->email);
+	jf_bind_opt(st, 5, in->birthday);
+	if (rid)
+		sqlite3_bind_int64(st, 6, rid);
+	jf_bind_opt(st, 7, in->status);
+	jf_bind_opt(st, 8, in->joined);
+	if ((rc = jf_exec(c, st)) != 0)
+		return rc;
+	return jf_bonus_profile(c, mid);
+}
+
+int
+jf_member_import(struct jf_ctx *c, const struct jf_member_in *in, int update,
+    int *what, const char **col)
+{
+	int64_t byc = 0, byp = 0, mid;
+	int rc;
+
+	if ((rc = jf_member_check(in, col)) != 0)
+		return rc;
+	if ((rc = owner(c, by_code, in->code, &byc)) != 0 ||
+	    (rc = owner(c, by_phone, in->phone, &byp)) != 0)
+		return rc;
+	if (byp != 0 && given(in->code) && byp != byc) {
+		*col = "phone";
+		return jf_error(JF_EDATA,
+		    _("phone %s belongs to another member"), in->phone);
+	}
+	mid = byc ? byc : byp;
+	if (mid == 0) {
+		if (!given(in->phone)) {
+			*col = "phone";
+			return jf_error(JF_EDATA, _("a phone number is needed"));
+		}
+		*what = JF_IMPORT_ADDED;
+		if ((rc = jf_member_add(c, in, &mid)) == JF_EREFUSED)
+			*col = "referrer";
+		return rc == JF_EREFUSED ? JF_EDATA : rc;
+	}
+	*what = JF_IMPORT_SAME;
+	if (!update)
+		return 0;
+	*what = JF_IMPORT_UPDATED;
+	if ((rc = jf_member_update(c, mid, in)) == JF_EREFUSED)
+		*col = "referrer";
+	return rc == JF_EREFUSED ? JF_EDATA : rc;
+}
+
+int
+jf_member_forget(struct jf_ctx *c, int64_t mid)
+{
+	static const char sql[] = "UPDATE member SET phone = NULL, "
+	    "name = NULL, email = NULL, birthday = NULL, forgotten = ? "
+	    "WHERE id = ?";
+	sqlite3_stmt *st = jf_stmt(c, sql);
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, mid);
+	return jf_exec(c, st);
+}
+
+int
+jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
+    jf_member_fn *fn, void *arg)
+{
+	/* every filter is a bound value; an unset one is NULL and passes */
+	static const char sql[] = "SELECT " MEMBER_COLS
+	    "WHERE (?1 IS NULL OR m.tier = ?1) "
+	    "AND (?2 IS NULL OR m.status = ?2) "
+	    "AND (?3 IS NULL OR instr(lower(m.code), lower(?3)) "
+	    "  OR instr(lower(coalesce(m.name, '')), lower(?3)) "
+	    "  OR instr(coalesce(m.phone, ''), ?3) "
+	    "  OR instr(lower(coalesce(m.email, '')), lower(?3))) "
+	    "AND (?4 IS NULL OR m.joined >= ?4) "
+	    "AND (?5 IS NULL OR CAST(substr(m.birthday, 6, 2) AS INTEGER) = ?5) "
+	    "AND (?6 IS NULL OR (m.joined < ?6 AND NOT EXISTS (SELECT 1 "
+	    "  FROM sale s WHERE s.member_id = m.id AND s.at >= ?6))) "
+	    "ORDER BY m.code";
+	sqlite3_stmt *st = jf_stmt(c, sql);
+	struct jf_member m = { 0 };
+	char since[JF_DATE_LEN];
+	int rc;
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	jf_bind_opt(st, 1, f->tier);
+	jf_bind_opt(st, 2, f->status);
+	jf_bind_opt(st, 3, f->query);
+	jf_bind_opt(st, 4, f->joined_since);
+	if (f->birthday_month > 0)
+		sqlite3_bind_int(st, 5, f->birthday_month);
+	if (f->inactive_days >= 0) {
+		jf_date_add_days(c->today, -f->inactive_days, since);
+		sqlite3_bind_text(st, 6, since, -1, SQLITE_TRANSIENT);
+	}
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		from_row(st, &m);
+		if ((rc = fn(arg, &m)) != 0)
+			break;
+	}
+	jf_member_clear(&m);
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -rc;
+	return rc == SQLITE_DONE ? 0 : rc;
+}
+
+const char *
+jf_mask_phone(const char *p, char *buf)
+{
+	size_t n;
+
+	if (p == NULL)
+		return NULL;
+	n = strlen(p);
+	if (n >= 8)
+		snprintf(buf, 64, "%.3s%.*s%s", p, (int)(n - 7), "********",
+		    p + n - 4);
+	else if (n > 3)
+		snprintf(buf, 64, "%.1s%.*s%s", p, (int)(n - 3), "*****",
+		    p + n - 2);
+	else
+		snprintf(buf, 64, "***");
+	return buf;
+}
+
+const char *
+jf_mask_email(const char *e, char *buf)
+{
+	const char *at;
+
+	if (e == NULL)
+		return NULL;
+	at = strchr(e, '@');
+	if (at == NULL || strlen(at) > 56)
+		return snprintf(buf, 64, "***"), buf;
+	snprintf(buf, 64, "%.1s***%s", e, at);
+	return buf;
+}
+
+int
+jf_member_tier_counts(struct jf_ctx *c, jf_tier_count_fn *fn, void *arg)
+{
+	static const char sql[] =
+	    "SELECT tier, count(*) FROM member GROUP BY tier";
+	sqlite3_stmt *st = jf_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	while ((rc = jf_step(c, st)) == SQLITE_ROW)
+		fn(arg, jf_col(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : 0;
+}
+
+int
+jf_operator_add(struct jf_ctx *c, const char *name, int role)
+{
+	static const char sql[] = "INSERT INTO operator (name, role, added) "
+	    "VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = "
+	    "excluded.role";
+	sqlite3_stmt *st;
+
+	if (c->nops == 0 && role != JF_ROLE_ADMIN)
+		return jf_error(JF_EREFUSED, _("the first operator must be an "
+		    "admin, or nobody could manage the staff"));
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, jf_role_name(role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->now, -1, SQLITE_STATIC);
+	return jf_exec(c, st);
+}
+
+int
+jf_operator_remove(struct jf_ctx *c, const char *name)
+{
+	static const char del[] = "DELETE FROM operator WHERE name = ?";
+	static const char admins[] = "SELECT count(*) FROM operator "
+	    "WHERE role = 'admin'";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = jf_stmt(c, del)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = jf_exec(c, st)) != 0)
+		return rc;
+	if (sqlite3_changes(c->db) == 0)
+		return jf_error(JF_EREFUSED, _("no operator \"%s\""), name);
+	if ((st = jf_stmt(c, admins)) == NULL)
+		return JF_ESOFTWARE;
+	if ((rc = jf_step(c, st)) != SQLITE_ROW)
+		return rc < 0 ? -rc : JF_ESOFTWARE;
+	rc = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc == 0 && c->nops > 1)
+		return jf_error(JF_EREFUSED,
+		    _("\"%s\" is the last admin: add another first"), name);
+	return 0;
+}
+
+int
+jf_operator_each(struct jf_ctx *c, jf_operator_fn *fn, void *arg)
+{
+	static const char sql[] =
+	    "SELECT name, role, added FROM operator ORDER BY name";
+	sqlite3_stmt *st = jf_stmt(c, sql);
+	int rc;
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	while ((rc = jf_step(c, st)) == SQLITE_ROW)
+		fn(arg, jf_col(st, 0), jf_col(st, 1), jf_col(st, 2));
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : 0;
+}
