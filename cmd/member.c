@@ -461,8 +461,6 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 			rc = JF_EDATA;
 		if (rc == JF_EDATA) {
 			bad++;
-			if (a.rejects == NULL)
-				jf_warnx("%s", jf_errmsg());
 			jf_in_reject(in, rej, jf_errmsg());
 			continue;
 		}

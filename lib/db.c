@@ -18,6 +18,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "rules.h"
 
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
@@ -339,6 +340,7 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	if ((rc = run(c, "PRAGMA journal_mode = WAL")) != 0 ||
 	    (rc = run(c, "PRAGMA synchronous = NORMAL")) != 0 ||
 	    (rc = run(c, "PRAGMA foreign_keys = ON")) != 0 ||
+	    (rc = run(c, "PRAGMA cache_size = -65536")) != 0 ||
 	    (rc = migrate(c)) != 0)
 		return rc;
 	return check_operator(c);
@@ -354,6 +356,7 @@ jf_close(struct jf_ctx *c)
 	for (int i = 0; i < 128; i++)
 		sqlite3_finalize(c->cache[i].st);
 	sqlite3_close(c->db);
+	jf_rules_cache_free(c->rules_cache);
 	free(c->path);
 	free(c->args);
 	free(c);

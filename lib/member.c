@@ -269,41 +269,24 @@ owner(struct jf_ctx *c, const char *sql, const char *v, int64_t *id)
 	return 0;
 }
 
-int
-jf_member_add(struct jf_ctx *c, const struct jf_member_in *in, int64_t *mid)
+/*
+ * Inserts the member; a code or phone that exists already makes it
+ * change nothing and set *mid to 0, so an import pays for the lookups
+ * only when a row is not new.
+ */
+static int
+insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
+    int64_t rid, int64_t *mid)
 {
 	static const char sql[] = "INSERT INTO member (code, phone, name, "
 	    "email, birthday, referrer_id, joined, status, audit_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	char code[32];
-	const char *col;
-	int64_t rid, other;
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((rc = jf_member_check(in, &col)) != 0)
-		return rc;
-	if (!given(in->phone))
-		return jf_error(JF_EUSAGE, _("a phone number is needed"));
-	if ((rc = owner(c, by_phone, in->phone, &other)) != 0)
-		return rc;
-	if (other != 0)
-		return jf_error(JF_EREFUSED,
-		    _("phone %s belongs to a member already"), in->phone);
-	if (given(in->code)) {
-		if ((rc = owner(c, by_code, in->code, &other)) != 0)
-			return rc;
-		if (other != 0)
-			return jf_error(JF_EREFUSED,
-			    _("member code %s exists already"), in->code);
-		snprintf(code, sizeof(code), "%s", in->code);
-	} else if ((rc = next_code(c, code, sizeof(code))) != 0)
-		return rc;
-	if ((rc = resolve_referrer(c, in->referrer, &rid)) != 0)
-		return rc == JF_EDATA ? JF_EREFUSED : rc;
 	if ((st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, in->phone, -1, SQLITE_STATIC);
 	jf_bind_opt(st, 3, in->name);
 	jf_bind_opt(st, 4, in->email);
@@ -317,8 +300,38 @@ jf_member_add(struct jf_ctx *c, const struct jf_member_in *in, int64_t *mid)
 	sqlite3_bind_int64(st, 9, c->audit_id);
 	if ((rc = jf_exec(c, st)) != 0)
 		return rc;
-	*mid = sqlite3_last_insert_rowid(c->db);
+	*mid = sqlite3_changes(c->db) ? sqlite3_last_insert_rowid(c->db) : 0;
+	if (*mid == 0)
+		return 0;
 	return jf_bonus_profile(c, *mid);
+}
+
+int
+jf_member_add(struct jf_ctx *c, const struct jf_member_in *in, int64_t *mid)
+{
+	char code[32];
+	const char *col;
+	int64_t rid, other;
+	int rc;
+
+	if ((rc = jf_member_check(in, &col)) != 0)
+		return rc;
+	if (!given(in->phone))
+		return jf_error(JF_EUSAGE, _("a phone number is needed"));
+	if (given(in->code))
+		snprintf(code, sizeof(code), "%s", in->code);
+	else if ((rc = next_code(c, code, sizeof(code))) != 0)
+		return rc;
+	if ((rc = resolve_referrer(c, in->referrer, &rid)) != 0)
+		return rc == JF_EDATA ? JF_EREFUSED : rc;
+	if ((rc = insert(c, in, code, rid, mid)) != 0 || *mid != 0)
+		return rc;
+	if ((rc = owner(c, by_phone, in->phone, &other)) != 0)
+		return rc;
+	if (other != 0)
+		return jf_error(JF_EREFUSED,
+		    _("phone %s belongs to a member already"), in->phone);
+	return jf_error(JF_EREFUSED, _("member code %s exists already"), code);
 }
 
 int
@@ -367,36 +380,46 @@ int
 jf_member_import(struct jf_ctx *c, const struct jf_member_in *in, int update,
     int *what, const char **col)
 {
-	int64_t byc = 0, byp = 0, mid;
+	char code[32];
+	int64_t byc = 0, byp = 0, rid, mid = 0;
 	int rc;
 
 	if ((rc = jf_member_check(in, col)) != 0)
 		return rc;
+	if ((rc = resolve_referrer(c, in->referrer, &rid)) != 0) {
+		*col = "referrer";
+		return rc;
+	}
+	*what = JF_IMPORT_ADDED;
+	/* the usual case, a new member, costs one INSERT */
+	if (given(in->phone)) {
+		if (given(in->code))
+			snprintf(code, sizeof(code), "%s", in->code);
+		else if ((rc = owner(c, by_phone, in->phone, &byp)) != 0 ||
+		    (byp == 0 && (rc = next_code(c, code, sizeof(code))) != 0))
+			return rc;
+		if (byp == 0 && ((rc = insert(c, in, code, rid, &mid)) != 0 ||
+		    mid != 0))
+			return rc;
+	}
 	if ((rc = owner(c, by_code, in->code, &byc)) != 0 ||
-	    (rc = owner(c, by_phone, in->phone, &byp)) != 0)
+	    (byp == 0 && (rc = owner(c, by_phone, in->phone, &byp)) != 0))
 		return rc;
 	if (byp != 0 && given(in->code) && byp != byc) {
 		*col = "phone";
 		return jf_error(JF_EDATA,
 		    _("phone %s belongs to another member"), in->phone);
 	}
-	mid = byc ? byc : byp;
-	if (mid == 0) {
-		if (!given(in->phone)) {
-			*col = "phone";
-			return jf_error(JF_EDATA, _("a phone number is needed"));
-		}
-		*what = JF_IMPORT_ADDED;
-		if ((rc = jf_member_add(c, in, &mid)) == JF_EREFUSED)
-			*col = "referrer";
-		return rc == JF_EREFUSED ? JF_EDATA : rc;
+	if ((mid = byc ? byc : byp) == 0) {
+		*col = "phone";
+		return jf_error(JF_EDATA, _("a phone number is needed"));
 	}
 	*what = JF_IMPORT_SAME;
 	if (!update)
 		return 0;
 	*what = JF_IMPORT_UPDATED;
 	if ((rc = jf_member_update(c, mid, in)) == JF_EREFUSED)
-		*col = "referrer";
+		*col = "phone";
 	return rc == JF_EREFUSED ? JF_EDATA : rc;
 }
 

@@ -39,7 +39,6 @@ CREATE TABLE member (
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
 CREATE INDEX member_joined ON member(joined);
-CREATE INDEX member_referrer ON member(referrer_id);
 
 -- The rules documents, each governing from its effective time on.
 CREATE TABLE rules (
