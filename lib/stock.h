@@ -44,4 +44,80 @@ extern int jf_stock_dup;
 int jf_stock_on_hand(struct jf_ctx *c, const char *store, int64_t product_id,
     int64_t *qty);
 
+/*
+ * Products as a person or an import row gives them.  NULL, or -1 for a
+ * number, is "not given"; a category of "" is none, gift_points 0 takes
+ * the product out of the gift catalog.
+ */
+struct jf_product_in {
+	const char *sku, *name, *category;
+	int64_t price, cost, reorder_level, gift_points;
+	int no_points;
+};
+#define JF_PRODUCT_IN_INIT { NULL, NULL, NULL, -1, -1, -1, -1, -1 }
+#define JF_QTY_MAX 1000000000LL	/* a quantity's bound, either sign */
+
+/* A SKU is 1-64 bytes, no spaces, no control characters, no ':' or '@'
+ * (the till writes SKU:QTY@PRICE): 0, or JF_EDATA with the message. */
+int jf_sku_check(const char *sku);
+/* Checks the fields given (SKU, name not empty, amounts in range): 0, or
+ * JF_EDATA with the message and *col the column at fault. */
+int jf_product_check(const struct jf_product_in *in, const char **col);
+/* A new product: sku, name and price needed; JF_EREFUSED for a SKU that
+ * exists. */
+int jf_product_add(struct jf_ctx *c, const struct jf_product_in *in,
+    int64_t *id);
+/* Sets the fields given (a new SKU renames); *changed says whether any
+ * differed.  JF_EREFUSED when the new SKU is another product's. */
+int jf_product_update(struct jf_ctx *c, int64_t id,
+    const struct jf_product_in *in, int *changed);
+enum { JF_PRODUCT_ADDED, JF_PRODUCT_UPDATED, JF_PRODUCT_SAME };
+/* An import row: adds a new SKU (name and price needed: JF_EDATA with
+ * *col), else updates the fields given; *what says which. */
+int jf_product_upsert(struct jf_ctx *c, const struct jf_product_in *in,
+    int *what, const char **col);
+
+/*
+ * A stocktake row: books counted - on hand as a "count" move (nothing
+ * when they agree).  *on_hand is what the book said before.
+ */
+int jf_stock_count(struct jf_ctx *c, const char *store, int64_t product_id,
+    int64_t counted, int64_t *on_hand, int64_t *diff);
+
+/* A row of the stock list; strings borrowed for the callback's time. */
+struct jf_stock_row {
+	const char *store, *sku, *name, *category;
+	int64_t on_hand, reorder_level, avg_cost, value;
+};
+/*
+ * store NULL: every store that has a stock row, and the context's store,
+ * each with every product (on hand 0 and the list cost where the product
+ * never moved there).  low and negative together select either.
+ */
+struct jf_stock_filter {
+	const char *store, *category;
+	int low, negative;
+};
+typedef int jf_stock_fn(void *arg, const struct jf_stock_row *r);
+/* Calls fn per store and SKU in that order; stops on non-zero, returned. */
+int jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
+    jf_stock_fn *fn, void *arg);
+
+/* A row of the stock book; cost -1 where none was booked. */
+struct jf_move_row {
+	const char *at, *store, *sku, *kind, *ref, *supplier, *reason;
+	const char *operator;
+	int64_t qty, cost;
+};
+/* Any NULL field selects all; since and until are timestamps, inclusive. */
+struct jf_move_filter {
+	const char *store, *sku, *kind, *since, *until;
+};
+typedef int jf_move_fn(void *arg, const struct jf_move_row *r);
+/* Calls fn per move in time order; stops on non-zero, returned. */
+int jf_move_each(struct jf_ctx *c, const struct jf_move_filter *f,
+    jf_move_fn *fn, void *arg);
+/* 1 for a kind of the stock book, else 0. */
+int jf_move_kind_valid(const char *kind);
+
 #endif
