@@ -58,6 +58,7 @@ struct jf_ctx {
 	sqlite3_int64 audit_id;	/* of the open transaction */
 	int in_tx;
 	struct jf_stmt_slot cache[128];
+	void *rules_cache;	/* lib/rules.c's parsed versions */
 };
 
 /*

@@ -75,6 +75,15 @@ int jf_rules_text(struct jf_ctx *c, char **text, int64_t *version);
 
 /* A tier by name (NULL if none), and the factor of a tier name (100). */
 const struct jf_tier *jf_rules_tier(const struct jf_rules *r, const char *name);
+int64_t jf_rules_tier_factor(const struct jf_rules *r, const char *name);
+/* The highest tier whose min_points the points reach (borrowed). */
+const struct jf_tier *jf_rules_tier_for(const struct jf_rules *r,
+    int64_t points);
+/* An activity by name, or NULL (borrowed). */
+const struct jf_activity *jf_rules_activity(const struct jf_rules *r,
+    const char *name);
+/* Frees a ctx's parsed versions (jf_close calls it). */
+void jf_rules_cache_free(void *cache);
 
 /* One line of a sale as the earning formula sees it. */
 struct jf_earn_in {

@@ -1,0 +1,1015 @@
+/*
+ * rules.c - the points rules: parsing, versions, and the earning formula.
+ *
+ * A rules document is merged over the built-in defaults (share/rules.json,
+ * embedded as jf_rules_json): a key left out takes its default, an object
+ * given in part (earn, bonuses, expiry, offset) keeps the defaults of the
+ * keys it leaves out, and a list or the activities object given replaces
+ * the default whole.  The merged document is then read into struct
+ * jf_rules with every value checked; the first fault is reported with its
+ * JSON path and nothing is returned.
+ *
+ * Stored versions are parsed once per struct jf_ctx and kept in
+ * c->rules_cache until jf_close(): a version never changes once stored,
+ * so the cache needs no invalidation.
+ *
+ * The earning formula is evaluated in 128-bit integers and rounded down
+ * once, at the end; see jf_earn().
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "jtime.h"
+#include "money.h"
+#include "rules.h"
+
+extern const char jf_rules_json[];
+
+/* Bounds that keep every product of the formula inside 128 bits. */
+#define FACTOR_MAX 100000	/* 1000.00 */
+#define COUNT_MAX 1000000000LL	/* points, counts, thresholds */
+
+static const char *daynames[] = { "sun", "mon", "tue", "wed", "thu", "fri",
+    "sat" };
+
+/* The path and the first fault of one parse. */
+struct pctx {
+	const char *name;
+	int rc;
+};
+
+static int
+fault(struct pctx *p, const char *path, const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	p->rc = jf_error(JF_EDATA, "%s: %s: %s", p->name, path, msg);
+	return -1;
+}
+
+static int
+want_int(struct pctx *p, json_t *v, const char *path, int64_t min,
+    int64_t *out)
+{
+	json_int_t x;
+
+	if (!json_is_integer(v))
+		return fault(p, path, "%s", _("not a whole number"));
+	x = json_integer_value(v);
+	if (x < 0)
+		return fault(p, path, "%s", _("negative"));
+	if (x < min)
+		return fault(p, path, _("less than %s"), min == 1 ? "1" : "0");
+	if (x > COUNT_MAX)
+		return fault(p, path, "%s", _("too large"));
+	*out = x;
+	return 0;
+}
+
+static int
+want_str(struct pctx *p, json_t *v, const char *path, const char **out)
+{
+	if (!json_is_string(v))
+		return fault(p, path, "%s", _("not a string"));
+	*out = json_string_value(v);
+	return 0;
+}
+
+/* An exact decimal in hundredths: a factor (positive) or money. */
+static int
+want_dec(struct pctx *p, json_t *v, const char *path, int money, int64_t min,
+    int64_t *out)
+{
+	const char *s = NULL;
+	int64_t h;
+
+	if (want_str(p, v, path, &s) == -1)
+		return -1;
+	if (s[0] == '-')
+		return fault(p, path, _("negative: \"%s\""), s);
+	if (s[0] == '+' || (money ? jf_money_parse(s, &h) :
+	    jf_dec2_parse(s, &h)) == -1)
+		return fault(p, path, money ? _("not an amount: \"%s\"") :
+		    _("not a decimal: \"%s\""), s);
+	if (!money && h > FACTOR_MAX)
+		return fault(p, path, _("too large (at most 1000): \"%s\""), s);
+	if (h < min)
+		return fault(p, path, _("must be more than zero: \"%s\""), s);
+	*out = h;
+	return 0;
+}
+
+static int
+check_keys(struct pctx *p, json_t *o, const char *path, const char **keys)
+{
+	const char *k;
+	json_t *v;
+	char sub[256];
+
+	json_object_foreach(o, k, v) {
+		int i;
+
+		for (i = 0; keys[i] != NULL; i++)
+			if (strcmp(k, keys[i]) == 0)
+				break;
+		if (keys[i] == NULL) {
+			if (*path)
+				snprintf(sub, sizeof(sub), "%s.%s", path, k);
+			else
+				snprintf(sub, sizeof(sub), "%s", k);
+			return fault(p, sub, "%s", _("unknown key"));
+		}
+	}
+	return 0;
+}
+
+/* A NULL-terminated copy of a list of strings; NULL when absent. */
+static int
+want_strlist(struct pctx *p, json_t *v, const char *path, char ***out)
+{
+	char sub[256];
+	size_t i, n;
+	char **l;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return fault(p, path, "%s", _("not a list"));
+	n = json_array_size(v);
+	if ((l = calloc(n + 1, sizeof(*l))) == NULL)
+		return fault(p, path, "%s", _("out of memory"));
+	*out = l;
+	for (i = 0; i < n; i++) {
+		const char *s;
+
+		snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+		if (want_str(p, json_array_get(v, i), sub, &s) == -1)
+			return -1;
+		if (*s == '\0')
+			return fault(p, sub, "%s", _("empty"));
+		if ((l[i] = strdup(s)) == NULL)
+			return fault(p, sub, "%s", _("out of memory"));
+	}
+	return 0;
+}
+
+static int
+hhmm(const char *s, int *min)
+{
+	if (!(s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' &&
+	    s[2] == ':' && s[3] >= '0' && s[3] <= '9' && s[4] >= '0' &&
+	    s[4] <= '9'))
+		return -1;
+	*min = ((s[0] - '0') * 10 + s[1] - '0') * 60 +
+	    (s[3] - '0') * 10 + s[4] - '0';
+	if ((s[3] - '0') > 5 || *min > 24 * 60)
+		return -1;
+	return 0;
+}
+
+static int
+parse_mult(struct pctx *p, json_t *o, size_t i, struct jf_mult *m)
+{
+	static const char *keys[] = { "name", "skus", "categories", "days",
+	    "from", "to", "hours", "factor", NULL };
+	char path[64], sub[128];
+	const char *s;
+	json_t *v;
+
+	m->hfrom = m->hto = -1;
+	snprintf(path, sizeof(path), "multipliers[%zu]", i);
+	if (!json_is_object(o))
+		return fault(p, path, "%s", _("not an object"));
+	if (check_keys(p, o, path, keys) == -1)
+		return -1;
+	snprintf(sub, sizeof(sub), "%s.name", path);
+	if ((v = json_object_get(o, "name")) == NULL)
+		return fault(p, sub, "%s", _("missing"));
+	if (want_str(p, v, sub, &s) == -1)
+		return -1;
+	if (*s == '\0')
+		return fault(p, sub, "%s", _("empty"));
+	if ((m->name = strdup(s)) == NULL)
+		return fault(p, sub, "%s", _("out of memory"));
+	snprintf(sub, sizeof(sub), "%s.factor", path);
+	if ((v = json_object_get(o, "factor")) == NULL)
+		return fault(p, sub, "%s", _("missing"));
+	if (want_dec(p, v, sub, 0, 0, &m->factor) == -1)
+		return -1;
+	snprintf(sub, sizeof(sub), "%s.skus", path);
+	if (want_strlist(p, json_object_get(o, "skus"), sub, &m->skus) == -1)
+		return -1;
+	snprintf(sub, sizeof(sub), "%s.categories", path);
+	if (want_strlist(p, json_object_get(o, "categories"), sub,
+	    &m->categories) == -1)
+		return -1;
+	if ((v = json_object_get(o, "days")) != NULL) {
+		snprintf(sub, sizeof(sub), "%s.days", path);
+		if (!json_is_array(v))
+			return fault(p, sub, "%s", _("not a list"));
+		for (size_t j = 0; j < json_array_size(v); j++) {
+			int d;
+
+			snprintf(sub, sizeof(sub), "%s.days[%zu]", path, j);
+			if (want_str(p, json_array_get(v, j), sub, &s) == -1)
+				return -1;
+			for (d = 0; d < 7; d++)
+				if (strcmp(s, daynames[d]) == 0)
+					break;
+			if (d == 7)
+				return fault(p, sub,
+				    _("not a day (mon ... sun): \"%s\""), s);
+			m->days |= 1 << d;
+		}
+	}
+	if ((v = json_object_get(o, "from")) != NULL) {
+		snprintf(sub, sizeof(sub), "%s.from", path);
+		if (want_str(p, v, sub, &s) == -1)
+			return -1;
+		if (strlen(s) != 10 || jf_date_parse(s, m->from) == -1)
+			return fault(p, sub, _("not a date: \"%s\""), s);
+	}
+	if ((v = json_object_get(o, "to")) != NULL) {
+		snprintf(sub, sizeof(sub), "%s.to", path);
+		if (want_str(p, v, sub, &s) == -1)
+			return -1;
+		if (strlen(s) != 10 || jf_date_parse(s, m->to) == -1)
+			return fault(p, sub, _("not a date: \"%s\""), s);
+		if (m->from[0] && strcmp(m->from, m->to) > 0)
+			return fault(p, sub, _("before from: \"%s\""), s);
+	}
+	if ((v = json_object_get(o, "hours")) != NULL) {
+		snprintf(sub, sizeof(sub), "%s.hours", path);
+		if (want_str(p, v, sub, &s) == -1)
+			return -1;
+		if (strlen(s) != 11 || s[5] != '-' || hhmm(s, &m->hfrom) == -1 ||
+		    hhmm(s + 6, &m->hto) == -1 || m->hfrom >= 24 * 60 ||
+		    m->hfrom == m->hto)
+			return fault(p, sub, _("not hours (HH:MM-HH:MM): \"%s\""),
+			    s);
+	}
+	return 0;
+}
+
+static int
+parse_tier(struct pctx *p, json_t *o, size_t i, struct jf_tier *t)
+{
+	static const char *keys[] = { "name", "min_points", "factor", NULL };
+	char path[64], sub[128];
+	const char *s;
+	json_t *v;
+
+	snprintf(path, sizeof(path), "tiers[%zu]", i);
+	if (!json_is_object(o))
+		return fault(p, path, "%s", _("not an object"));
+	if (check_keys(p, o, path, keys) == -1)
+		return -1;
+	snprintf(sub, sizeof(sub), "%s.name", path);
+	if ((v = json_object_get(o, "name")) == NULL)
+		return fault(p, sub, "%s", _("missing"));
+	if (want_str(p, v, sub, &s) == -1)
+		return -1;
+	if (*s == '\0')
+		return fault(p, sub, "%s", _("empty"));
+	if ((t->name = strdup(s)) == NULL)
+		return fault(p, sub, "%s", _("out of memory"));
+	snprintf(sub, sizeof(sub), "%s.min_points", path);
+	if ((v = json_object_get(o, "min_points")) == NULL)
+		return fault(p, sub, "%s", _("missing"));
+	if (want_int(p, v, sub, 0, &t->min_points) == -1)
+		return -1;
+	snprintf(sub, sizeof(sub), "%s.factor", path);
+	if ((v = json_object_get(o, "factor")) == NULL)
+		return fault(p, sub, "%s", _("missing"));
+	return want_dec(p, v, sub, 0, 0, &t->factor);
+}
+
+static int
+parse_acts(struct pctx *p, json_t *o, struct jf_rules *r)
+{
+	static const char *keys[] = { "points", "daily_cap", NULL };
+	char path[256], sub[300];
+	const char *k;
+	json_t *a, *v;
+	size_t n = json_object_size(o);
+
+	if ((r->acts = calloc(n ? n : 1, sizeof(*r->acts))) == NULL)
+		return fault(p, "activities", "%s", _("out of memory"));
+	json_object_foreach(o, k, a) {
+		struct jf_activity *x = &r->acts[r->nacts++];
+
+		snprintf(path, sizeof(path), "activities.%s", k);
+		if ((x->name = strdup(k)) == NULL)
+			return fault(p, path, "%s", _("out of memory"));
+		if (*k == '\0')
+			return fault(p, path, "%s", _("empty name"));
+		if (!json_is_object(a))
+			return fault(p, path, "%s", _("not an object"));
+		if (check_keys(p, a, path, keys) == -1)
+			return -1;
+		snprintf(sub, sizeof(sub), "%s.points", path);
+		if ((v = json_object_get(a, "points")) == NULL)
+			return fault(p, sub, "%s", _("missing"));
+		if (want_int(p, v, sub, 1, &x->points) == -1)
+			return -1;
+		snprintf(sub, sizeof(sub), "%s.daily_cap", path);
+		if ((v = json_object_get(a, "daily_cap")) != NULL &&
+		    want_int(p, v, sub, 0, &x->daily_cap) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Reads the merged document (all keys present, types unchecked). */
+static int
+parse_doc(struct pctx *p, json_t *d, struct jf_rules *r)
+{
+	json_t *o, *v;
+	const char *s;
+	int64_t x;
+	size_t i;
+
+	o = json_object_get(d, "earn");
+	if (want_int(p, json_object_get(o, "points"), "earn.points", 0,
+	    &r->earn_points) == -1 ||
+	    want_dec(p, json_object_get(o, "per_amount"), "earn.per_amount", 1,
+	    1, &r->earn_per) == -1)
+		return -1;
+
+	o = json_object_get(d, "multipliers");
+	if (!json_is_array(o))
+		return fault(p, "multipliers", "%s", _("not a list"));
+	if ((r->mults = calloc(json_array_size(o) + 1, sizeof(*r->mults))) ==
+	    NULL)
+		return fault(p, "multipliers", "%s", _("out of memory"));
+	json_array_foreach(o, i, v) {
+		r->nmults++;
+		if (parse_mult(p, v, i, &r->mults[i]) == -1)
+			return -1;
+	}
+
+	if (want_str(p, json_object_get(d, "stacking"), "stacking", &s) == -1)
+		return -1;
+	if (strcmp(s, "max") == 0)
+		r->stacking = JF_STACK_MAX;
+	else if (strcmp(s, "multiply") == 0)
+		r->stacking = JF_STACK_MULTIPLY;
+	else
+		return fault(p, "stacking", _("not max or multiply: \"%s\""), s);
+
+	o = json_object_get(d, "tiers");
+	if (!json_is_array(o))
+		return fault(p, "tiers", "%s", _("not a list"));
+	if (json_array_size(o) == 0)
+		return fault(p, "tiers", "%s", _("empty"));
+	if ((r->tiers = calloc(json_array_size(o), sizeof(*r->tiers))) == NULL)
+		return fault(p, "tiers", "%s", _("out of memory"));
+	json_array_foreach(o, i, v) {
+		char path[64];
+
+		r->ntiers++;
+		if (parse_tier(p, v, i, &r->tiers[i]) == -1)
+			return -1;
+		snprintf(path, sizeof(path), "tiers[%zu].min_points", i);
+		if (i == 0 && r->tiers[0].min_points != 0)
+			return fault(p, path, "%s", _("the first tier must "
+			    "start at 0"));
+		if (i > 0 && r->tiers[i].min_points <=
+		    r->tiers[i - 1].min_points)
+			return fault(p, path, "%s", _("not above the tier "
+			    "before"));
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(r->tiers[j].name, r->tiers[i].name) == 0) {
+				snprintf(path, sizeof(path), "tiers[%zu].name",
+				    i);
+				return fault(p, path, _("duplicate: \"%s\""),
+				    r->tiers[i].name);
+			}
+	}
+
+	o = json_object_get(d, "bonuses");
+	if (want_int(p, json_object_get(o, "signup"), "bonuses.signup", 0,
+	    &r->bonus_signup) == -1 ||
+	    want_int(p, json_object_get(o, "profile"), "bonuses.profile", 0,
+	    &r->bonus_profile) == -1 ||
+	    want_int(p, json_object_get(o, "birthday"), "bonuses.birthday", 0,
+	    &r->bonus_birthday) == -1 ||
+	    want_int(p, json_object_get(o, "referral"), "bonuses.referral", 0,
+	    &r->bonus_referral) == -1)
+		return -1;
+
+	o = json_object_get(d, "activities");
+	if (!json_is_object(o))
+		return fault(p, "activities", "%s", _("not an object"));
+	if (parse_acts(p, o, r) == -1)
+		return -1;
+
+	o = json_object_get(d, "expiry");
+	if (want_int(p, json_object_get(o, "months"), "expiry.months", 0,
+	    &x) == -1)
+		return -1;
+	if (x > 1200)
+		return fault(p, "expiry.months", "%s",
+		    _("too large (at most 1200)"));
+	r->expiry_months = (int)x;
+	if (want_int(p, json_object_get(o, "remind_days"),
+	    "expiry.remind_days", 0, &x) == -1)
+		return -1;
+	if (x > 36600)
+		return fault(p, "expiry.remind_days", "%s",
+		    _("too large (at most 36600)"));
+	r->remind_days = (int)x;
+
+	o = json_object_get(d, "offset");
+	if (want_int(p, json_object_get(o, "points"), "offset.points", 1,
+	    &r->off_points) == -1 ||
+	    want_dec(p, json_object_get(o, "value"), "offset.value", 1, 1,
+	    &r->off_value) == -1 ||
+	    want_int(p, json_object_get(o, "min_points"), "offset.min_points",
+	    0, &r->off_min_points) == -1 ||
+	    want_dec(p, json_object_get(o, "min_order"), "offset.min_order", 1,
+	    0, &r->off_min_order) == -1 ||
+	    want_dec(p, json_object_get(o, "max_value"), "offset.max_value", 1,
+	    0, &r->off_max_value) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Lays the user's document over the defaults, refusing unknown keys and
+ * a non-object where the defaults have an object.
+ */
+static int
+merge(struct pctx *p, json_t *def, json_t *user)
+{
+	static const char *partial[] = { "earn", "bonuses", "expiry", "offset",
+	    NULL };
+	const char *k, *k2;
+	json_t *v, *v2, *dv;
+	char path[300];
+
+	if (!json_is_object(user))
+		return fault(p, "(top)", "%s", _("not an object"));
+	json_object_foreach(user, k, v) {
+		int part = 0;
+
+		if ((dv = json_object_get(def, k)) == NULL)
+			return fault(p, k, "%s", _("unknown key"));
+		for (int i = 0; partial[i] != NULL; i++)
+			if (strcmp(k, partial[i]) == 0)
+				part = 1;
+		if (!part) {
+			json_object_set(def, k, v);
+			continue;
+		}
+		if (!json_is_object(v))
+			return fault(p, k, "%s", _("not an object"));
+		json_object_foreach(v, k2, v2) {
+			if (json_object_get(dv, k2) == NULL) {
+				snprintf(path, sizeof(path), "%s.%s", k, k2);
+				return fault(p, path, "%s", _("unknown key"));
+			}
+			json_object_set(dv, k2, v2);
+		}
+	}
+	return 0;
+}
+
+int
+jf_rules_parse(const char *text, const char *name, struct jf_rules **rp)
+{
+	struct pctx p = { name, 0 };
+	struct jf_rules *r;
+	json_error_t err;
+	json_t *def, *user;
+
+	def = json_loads(jf_rules_json, JSON_REJECT_DUPLICATES, &err);
+	if (def == NULL)
+		return jf_error(JF_ESOFTWARE, "built-in rules: %s", err.text);
+	user = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+	if (user == NULL) {
+		json_decref(def);
+		return jf_error(JF_EDATA, _("%s:%d: column %d: %s"), name,
+		    err.line, err.column, err.text);
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		json_decref(def);
+		json_decref(user);
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	}
+	if (merge(&p, def, user) == 0)
+		parse_doc(&p, def, r);
+	json_decref(def);
+	json_decref(user);
+	if (p.rc != 0) {
+		jf_rules_free(r);
+		return p.rc;
+	}
+	*rp = r;
+	return 0;
+}
+
+static void
+strlist_free(char **l)
+{
+	if (l == NULL)
+		return;
+	for (char **p = l; *p; p++)
+		free(*p);
+	free(l);
+}
+
+void
+jf_rules_free(struct jf_rules *r)
+{
+	if (r == NULL)
+		return;
+	for (int i = 0; i < r->nmults; i++) {
+		free(r->mults[i].name);
+		strlist_free(r->mults[i].skus);
+		strlist_free(r->mults[i].categories);
+	}
+	free(r->mults);
+	for (int i = 0; i < r->ntiers; i++)
+		free(r->tiers[i].name);
+	free(r->tiers);
+	for (int i = 0; i < r->nacts; i++)
+		free(r->acts[i].name);
+	free(r->acts);
+	free(r);
+}
+
+/* The parsed versions of one ctx, in a list. */
+struct cached {
+	struct cached *next;
+	struct jf_rules *r;
+};
+
+void
+jf_rules_cache_free(void *cache)
+{
+	struct cached *p = cache, *n;
+
+	for (; p != NULL; p = n) {
+		n = p->next;
+		jf_rules_free(p->r);
+		free(p);
+	}
+}
+
+/* The version in row st (version, effective, doc), parsed or cached. */
+static int
+from_row(struct jf_ctx *c, sqlite3_stmt *st, const struct jf_rules **rp)
+{
+	int64_t v = sqlite3_column_int64(st, 0);
+	struct jf_rules *r;
+	struct cached *k;
+	char name[64];
+	int rc;
+
+	for (k = c->rules_cache; k != NULL; k = k->next)
+		if (k->r->version == v) {
+			*rp = k->r;
+			return 0;
+		}
+	snprintf(name, sizeof(name), "rules version %lld", (long long)v);
+	if ((rc = jf_rules_parse(jf_col(st, 2), name, &r)) != 0)
+		return rc;
+	r->version = v;
+	snprintf(r->effective, sizeof(r->effective), "%s", jf_col(st, 1));
+	if ((k = malloc(sizeof(*k))) == NULL) {
+		jf_rules_free(r);
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	}
+	k->r = r;
+	k->next = c->rules_cache;
+	c->rules_cache = k;
+	*rp = r;
+	return 0;
+}
+
+/* The cached version in force at ts, if the newest cached answers it. */
+int
+jf_rules_at(struct jf_ctx *c, const char *ts, const struct jf_rules **r)
+{
+	static const char sql[] = "SELECT version, effective, doc FROM rules "
+	    "WHERE effective <= ? ORDER BY effective DESC, version DESC "
+	    "LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, ts ? ts : c->now, -1, SQLITE_TRANSIENT);
+	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc < 0)
+			return -rc;
+		return jf_error(JF_EREFUSED, _("no rules in force at %s"), ts);
+	}
+	rc = from_row(c, st, r);
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+jf_rules_version(struct jf_ctx *c, int64_t v, const struct jf_rules **r)
+{
+	static const char sql[] = "SELECT version, effective, doc FROM rules "
+	    "WHERE version = ?";
+	sqlite3_stmt *st;
+	struct cached *k;
+	int rc;
+
+	for (k = c->rules_cache; k != NULL; k = k->next)
+		if (k->r->version == v) {
+			*r = k->r;
+			return 0;
+		}
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, v);
+	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc < 0)
+			return -rc;
+		return jf_error(JF_EREFUSED, _("no rules version %lld"),
+		    (long long)v);
+	}
+	rc = from_row(c, st, r);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The whole of a file, NUL-terminated; NULL with the error set. */
+static char *
+slurp(const char *path)
+{
+	FILE *f;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "r")) == NULL) {
+		jf_error(JF_ENOINPUT, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 4096) {
+			char *nb;
+
+			if (cap >= (1 << 20)) {
+				jf_error(JF_EDATA, _("%s: too large"), path);
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 8192;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				jf_error(JF_ESOFTWARE, _("out of memory"));
+				goto fail;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		jf_error(JF_ENOINPUT, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		jf_error(JF_EDATA, _("%s: a NUL byte in the document"), path);
+		goto fail;
+	}
+	buf[len] = '\0';
+	if (f != stdin)
+		fclose(f);
+	return buf;
+fail:
+	if (f != stdin)
+		fclose(f);
+	free(buf);
+	return NULL;
+}
+
+int
+jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
+{
+	static const char ins[] = "INSERT INTO rules (version, effective, doc, "
+	    "audit_id) VALUES ((SELECT coalesce(max(version), 0) + 1 FROM "
+	    "rules), ?, ?, ?)";
+	struct jf_rules *r;
+	const char *name;
+	sqlite3_stmt *st;
+	char *text;
+	int rc;
+
+	if ((text = slurp(path)) == NULL)
+		return jf_errmsg()[0] ? JF_ENOINPUT : JF_ESOFTWARE;
+	name = strcmp(path, "-") == 0 ? "stdin" : path;
+	if ((rc = jf_rules_parse(text, name, &r)) != 0) {
+		free(text);
+		return rc;
+	}
+	jf_rules_free(r);
+	if ((st = jf_stmt(c, ins)) == NULL) {
+		free(text);
+		return JF_ESOFTWARE;
+	}
+	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, c->audit_id);
+	rc = jf_exec(c, st);
+	free(text);
+	if (rc != 0)
+		return rc;
+	if (version != NULL)
+		*version = sqlite3_last_insert_rowid(c->db);
+	return 0;
+}
+
+int
+jf_rules_text(struct jf_ctx *c, char **text, int64_t *version)
+{
+	static const char sql[] = "SELECT version, doc FROM rules "
+	    "WHERE effective <= ? ORDER BY effective DESC, version DESC "
+	    "LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
+	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc < 0)
+			return -rc;
+		return jf_error(JF_EREFUSED, _("no rules in force at %s"),
+		    c->now);
+	}
+	if (version != NULL)
+		*version = sqlite3_column_int64(st, 0);
+	*text = strdup(jf_col(st, 1));
+	sqlite3_reset(st);
+	if (*text == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	return 0;
+}
+
+const struct jf_tier *
+jf_rules_tier(const struct jf_rules *r, const char *name)
+{
+	if (name == NULL)
+		return NULL;
+	for (int i = 0; i < r->ntiers; i++)
+		if (strcmp(r->tiers[i].name, name) == 0)
+			return &r->tiers[i];
+	return NULL;
+}
+
+int64_t
+jf_rules_tier_factor(const struct jf_rules *r, const char *name)
+{
+	const struct jf_tier *t = jf_rules_tier(r, name);
+
+	return t ? t->factor : 100;
+}
+
+const struct jf_tier *
+jf_rules_tier_for(const struct jf_rules *r, int64_t points)
+{
+	const struct jf_tier *t = &r->tiers[0];
+
+	for (int i = 1; i < r->ntiers; i++)
+		if (r->tiers[i].min_points <= points)
+			t = &r->tiers[i];
+	return t;
+}
+
+const struct jf_activity *
+jf_rules_activity(const struct jf_rules *r, const char *name)
+{
+	for (int i = 0; i < r->nacts; i++)
+		if (strcmp(r->acts[i].name, name) == 0)
+			return &r->acts[i];
+	return NULL;
+}
+
+static int
+in_list(char **l, const char *s)
+{
+	if (s == NULL)
+		return 0;
+	for (; *l != NULL; l++)
+		if (strcmp(*l, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether multiplier m applies to a line sold at ts (wday, date, minute). */
+static int
+applies(const struct jf_mult *m, const struct jf_earn_in *l, int wday,
+    const char *date, int minute)
+{
+	if (m->skus != NULL && !in_list(m->skus, l->sku))
+		return 0;
+	if (m->categories != NULL && !in_list(m->categories, l->category))
+		return 0;
+	if (m->days != 0 && !(m->days & (1 << wday)))
+		return 0;
+	if (m->from[0] && strcmp(date, m->from) < 0)
+		return 0;
+	if (m->to[0] && strcmp(date, m->to) > 0)
+		return 0;
+	if (m->hfrom >= 0) {
+		if (m->hfrom < m->hto) {
+			if (minute < m->hfrom || minute >= m->hto)
+				return 0;
+		} else if (minute < m->hfrom && minute >= m->hto)
+			return 0;	/* a window across midnight */
+	}
+	return 1;
+}
+
+/*
+ * A line's multiplier in hundredths and the names of the rules that
+ * made it.  Under "multiply" the product is kept exact and rounded down
+ * to hundredths once (after every fourth factor, to stay in range), and
+ * held at 1000.
+ */
+static int64_t
+line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int wday,
+    const char *date, int minute, char *rule, size_t rulesz)
+{
+	__int128 num = 100, den = 100;
+	int64_t best = 100;
+	int k = 0;
+
+	rule[0] = '\0';
+	if (l->no_points) {
+		snprintf(rule, rulesz, "%s", "no-points");
+		return 0;
+	}
+	for (int i = 0; i < r->nmults; i++) {
+		const struct jf_mult *m = &r->mults[i];
+
+		if (!applies(m, l, wday, date, minute))
+			continue;
+		if (r->stacking == JF_STACK_MAX) {
+			if (rule[0] == '\0' || m->factor > best) {
+				best = m->factor;
+				snprintf(rule, rulesz, "%s", m->name);
+			}
+			continue;
+		}
+		if (rule[0] != '\0')
+			strncat(rule, "+", rulesz - strlen(rule) - 1);
+		strncat(rule, m->name, rulesz - strlen(rule) - 1);
+		num *= m->factor;
+		den *= 100;
+		if (++k == 4) {
+			num = num * 100 / den;
+			den = 100;
+			k = 0;
+		}
+		if (num > (__int128)FACTOR_MAX * den / 100) {
+			num = FACTOR_MAX;
+			den = 100;
+			k = 0;
+		}
+	}
+	if (r->stacking == JF_STACK_MAX)
+		return best;
+	return (int64_t)(num * 100 / den);
+}
+
+/* floor(x * y / z) for x, y >= 0 and z > 0, exact while y * z fits. */
+static unsigned __int128
+muldiv(unsigned __int128 x, unsigned __int128 y, unsigned __int128 z)
+{
+	return x / z * y + x % z * y / z;
+}
+
+/*
+ * earned = floor(S * P / G * t * E / A), S = sum(a_i * m_i).  With m and t
+ * in hundredths that is floor(S * t * E * P / (G * A * 10^4)), and since
+ * floor(floor(n / a) / b) = floor(n / (a * b)), it is computed as
+ * floor(floor(X * P / G) / (A * 10^4)) with X = S * t * E: no step leaves
+ * 128 bits for amounts up to 10^13 fen a line.
+ */
+static int64_t
+formula(unsigned __int128 s, int64_t t, int64_t e, int64_t paid, int64_t gross,
+    int64_t per)
+{
+	unsigned __int128 x = s * (unsigned __int128)t * (unsigned __int128)e;
+
+	x = muldiv(x, (unsigned __int128)paid, (unsigned __int128)gross);
+	x /= (unsigned __int128)per * 10000;
+	return x > INT64_MAX ? INT64_MAX : (int64_t)x;
+}
+
+int64_t
+jf_earn(const struct jf_rules *r, const struct jf_earn_in *lines, int n,
+    const char *ts, int64_t tier_factor, int64_t offset,
+    struct jf_earn_out *out)
+{
+	char date[JF_DATE_LEN], rule[128];
+	unsigned __int128 s = 0;
+	int64_t gross = 0, paid;
+	int wday, minute = 0;
+
+	memcpy(date, ts, 10);
+	date[10] = '\0';
+	wday = jf_weekday(date);
+	if (strlen(ts) >= 16)
+		minute = ((ts[11] - '0') * 10 + ts[12] - '0') * 60 +
+		    (ts[14] - '0') * 10 + ts[15] - '0';
+	for (int i = 0; i < n; i++)
+		if (lines[i].amount > 0)
+			gross += lines[i].amount;
+	paid = gross - offset;
+	if (tier_factor < 0)
+		tier_factor = 0;
+	for (int i = 0; i < n; i++) {
+		int64_t m = line_mult(r, &lines[i], wday, date, minute, rule,
+		    sizeof(rule));
+		int64_t a = lines[i].amount > 0 ? lines[i].amount : 0;
+
+		s += (unsigned __int128)a * (unsigned __int128)m;
+		if (out == NULL)
+			continue;
+		out[i].mult = m;
+		snprintf(out[i].rule, sizeof(out[i].rule), "%s", rule);
+		out[i].points = paid <= 0 ? 0 : formula((unsigned __int128)a *
+		    (unsigned __int128)m, tier_factor, r->earn_points, paid,
+		    gross, r->earn_per);
+	}
+	if (paid <= 0 || gross <= 0)
+		return 0;
+	return formula(s, tier_factor, r->earn_points, paid, gross,
+	    r->earn_per);
+}
+
+int
+jf_offset_check(const struct jf_rules *r, int64_t points, int64_t gross,
+    int64_t *value)
+{
+	char b1[JF_MONEY_BUF], b2[JF_MONEY_BUF];
+	int64_t v;
+
+	if (points <= 0)
+		return jf_error(JF_EREFUSED, _("points to use must be more "
+		    "than 0"));
+	if (points % r->off_points != 0)
+		return jf_error(JF_EREFUSED, _("points are used in multiples "
+		    "of %lld"), (long long)r->off_points);
+	if (points < r->off_min_points)
+		return jf_error(JF_EREFUSED, _("at least %lld points must be "
+		    "used"), (long long)r->off_min_points);
+	if (gross < r->off_min_order)
+		return jf_error(JF_EREFUSED, _("the order total %s is below "
+		    "the minimum of %s for using points"),
+		    jf_money_fmt(gross, b1), jf_money_fmt(r->off_min_order, b2));
+	if (points / r->off_points > INT64_MAX / r->off_value)
+		return jf_error(JF_EREFUSED, _("too many points"));
+	v = points / r->off_points * r->off_value;
+	if (v > r->off_max_value)
+		return jf_error(JF_EREFUSED, _("%lld points are worth %s, above "
+		    "the most of %s per order"), (long long)points,
+		    jf_money_fmt(v, b1), jf_money_fmt(r->off_max_value, b2));
+	if (v > gross)
+		return jf_error(JF_EREFUSED, _("%lld points are worth %s, more "
+		    "than the order total %s"), (long long)points,
+		    jf_money_fmt(v, b1), jf_money_fmt(gross, b2));
+	if (value != NULL)
+		*value = v;
+	return 0;
+}
+
+int64_t
+jf_offset_max(const struct jf_rules *r, int64_t gross, int64_t balance,
+    int64_t *value)
+{
+	int64_t units, cap;
+
+	if (value != NULL)
+		*value = 0;
+	if (gross < r->off_min_order || balance <= 0)
+		return 0;
+	units = balance / r->off_points;
+	cap = r->off_max_value < gross ? r->off_max_value : gross;
+	if (units > cap / r->off_value)
+		units = cap / r->off_value;
+	if (units * r->off_points < r->off_min_points)
+		return 0;
+	if (value != NULL)
+		*value = units * r->off_value;
+	return units * r->off_points;
+}
