@@ -481,6 +481,23 @@ jf_product_upsert(struct jf_ctx *c, const struct jf_product_in *in,
 }
 
 int
+jf_stock_get(struct jf_ctx *c, const char *store, int64_t product_id,
+    int64_t *on_hand, int64_t *avg_cost)
+{
+	struct jf_product p;
+	int rc, exists;
+
+	if ((rc = stock_row(c, store ? store : c->store, product_id, on_hand,
+	    avg_cost, &exists)) != 0 || exists)
+		return rc;
+	if ((rc = product_get(c, product_id, &p)) != 0)
+		return rc;
+	*avg_cost = p.cost;
+	jf_product_clear(&p);
+	return 0;
+}
+
+int
 jf_stock_count(struct jf_ctx *c, const char *store, int64_t product_id,
     int64_t counted, int64_t *on_hand, int64_t *diff)
 {

@@ -77,6 +77,11 @@ enum { JF_PRODUCT_ADDED, JF_PRODUCT_UPDATED, JF_PRODUCT_SAME };
 int jf_product_upsert(struct jf_ctx *c, const struct jf_product_in *in,
     int *what, const char **col);
 
+/* On hand and average cost of a product in a store (0 and the product's
+ * list cost where it never moved). */
+int jf_stock_get(struct jf_ctx *c, const char *store, int64_t product_id,
+    int64_t *on_hand, int64_t *avg_cost);
+
 /*
  * A stocktake row: books counted - on hand as a "count" move (nothing
  * when they agree).  *on_hand is what the book said before.
