@@ -1,0 +1,360 @@
+/*
+ * redeem.c - gifts for points, their cancellation, the catalog and the
+ * cash-offset quote.
+ *
+ * Nothing here knows about lots: the ledger chooses which lots pay (the
+ * ones that expire first) and where a cancellation puts the points back
+ * (the same lots, with their expiry).  What lives here is the shop's
+ * side of it: who may redeem, whether the gift is there to be given,
+ * and the redemption row that ties the ledger entry and the stock move
+ * together by its code.  Every check is made inside the caller's
+ * BEGIN IMMEDIATE, so two tills redeeming against one balance are
+ * served one after the other and the second sees what the first spent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "ledger.h"
+#include "redeem.h"
+#include "rules.h"
+#include "stock.h"
+
+#define CANCEL_DAYS 30	/* after this a manager cancels, as with returns */
+
+void
+jf_redemption_clear(struct jf_redemption *r)
+{
+	if (r == NULL)
+		return;
+	free(r->member);
+	free(r->sku);
+	r->member = r->sku = NULL;
+}
+
+int
+jf_redeem_catalog(struct jf_ctx *c, const char *store, jf_gift_fn *fn,
+    void *arg)
+{
+	static const char sql[] = "SELECT p.sku, p.name, p.gift_points, "
+	    "coalesce(s.on_hand, 0) FROM product p LEFT JOIN stock s "
+	    "ON s.product_id = p.id AND s.store = ? "
+	    "WHERE p.gift_points > 0 ORDER BY p.sku";
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, store ? store : c->store, -1,
+	    SQLITE_TRANSIENT);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		struct jf_gift g = {
+			.sku = jf_col(st, 0),
+			.name = jf_col(st, 1),
+			.gift_points = sqlite3_column_int64(st, 2),
+			.on_hand = sqlite3_column_int64(st, 3),
+		};
+
+		if ((stop = fn(arg, &g)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	if (stop != 0)
+		return stop;
+	return rc < 0 ? -rc : 0;
+}
+
+/* Whether m may spend points at all: active and not in debt. */
+static int
+may_spend(const struct jf_member *m)
+{
+	if (strcmp(m->status, "active") != 0)
+		return jf_error(JF_EREFUSED, _("member %s is %s: cannot redeem"),
+		    m->code, m->status);
+	if (m->debt > 0)
+		return jf_error(JF_EREFUSED,
+		    _("member %s is in debt (%lld points): cannot redeem"),
+		    m->code, (long long)m->debt);
+	return 0;
+}
+
+static int
+balance_of(struct jf_ctx *c, int64_t mid, int64_t *balance)
+{
+	struct jf_member m = { 0 };
+	int rc;
+
+	if ((rc = jf_member_get(c, mid, &m)) != 0)
+		return rc;
+	*balance = m.balance;
+	jf_member_clear(&m);
+	return 0;
+}
+
+/* The next redemption's row id and code, inside the transaction. */
+static int
+next_code(struct jf_ctx *c, int64_t *id, char *code, size_t size)
+{
+	static const char sql[] =
+	    "SELECT coalesce(max(id), 0) + 1 FROM redemption";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	if ((rc = jf_step(c, st)) != SQLITE_ROW)
+		return rc < 0 ? -rc : JF_ESOFTWARE;
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	snprintf(code, size, "R%07lld", (long long)*id);
+	return 0;
+}
+
+static int
+insert_redemption(struct jf_ctx *c, int64_t id, const char *code,
+    int64_t mid, int64_t pid, int64_t qty, int64_t points)
+{
+	static const char sql[] = "INSERT INTO redemption (id, code, at, "
+	    "store, member_id, product_id, qty, points, operator, audit_id) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *st;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, c->now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, c->store, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, mid);
+	sqlite3_bind_int64(st, 6, pid);
+	sqlite3_bind_int64(st, 7, qty);
+	sqlite3_bind_int64(st, 8, points);
+	sqlite3_bind_text(st, 9, c->operator, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 10, c->audit_id);
+	return jf_exec(c, st);
+}
+
+int
+jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
+    int64_t qty, struct jf_redemption *out)
+{
+	struct jf_member m = { 0 };
+	struct jf_product p;
+	struct jf_entry e = { .kind = "redeem" };
+	struct jf_move mv = { .kind = "redeem", .cost = -1 };
+	int64_t on_hand, points, rid;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	if (qty <= 0)
+		return jf_error(JF_EUSAGE, _("--qty must be at least 1"));
+	if ((rc = jf_member_find(c, id, &m)) != 0)
+		return rc;
+	if ((rc = may_spend(&m)) != 0 ||
+	    (rc = jf_product_find(c, sku, &p)) != 0)
+		goto done;
+	if (p.gift_points <= 0) {
+		rc = jf_error(JF_EREFUSED, _("product \"%s\" is not a gift"),
+		    p.sku);
+		goto done;
+	}
+	if (__builtin_mul_overflow(qty, p.gift_points, &points)) {
+		rc = jf_error(JF_EREFUSED, _("%lld of \"%s\" is too many"),
+		    (long long)qty, p.sku);
+		goto done;
+	}
+	if ((rc = jf_stock_on_hand(c, c->store, p.id, &on_hand)) != 0)
+		goto done;
+	if (on_hand < qty) {
+		rc = jf_error(JF_EREFUSED, _("gift \"%s\" is out of stock: "
+		    "%lld on hand in store %s, %lld wanted"), p.sku,
+		    (long long)on_hand, c->store, (long long)qty);
+		goto done;
+	}
+	if (m.balance < points) {
+		rc = jf_error(JF_EREFUSED, _("insufficient points: member %s "
+		    "has %lld, %lld of \"%s\" needs %lld"), m.code,
+		    (long long)m.balance, (long long)qty, p.sku,
+		    (long long)points);
+		goto done;
+	}
+
+	if ((rc = next_code(c, &rid, out->code, sizeof(out->code))) != 0)
+		goto done;
+	e.member_id = m.id;
+	e.points = points;
+	e.ref = out->code;
+	if ((rc = jf_ledger_spend(c, &e, NULL)) != 0)
+		goto done;
+	mv.product_id = p.id;
+	mv.qty = -qty;
+	mv.ref = out->code;
+	if ((rc = jf_stock_move(c, &mv)) != 0 ||
+	    (rc = insert_redemption(c, rid, out->code, m.id, p.id, qty,
+	    points)) != 0 ||
+	    (rc = balance_of(c, m.id, &out->balance)) != 0)
+		goto done;
+	out->qty = qty;
+	out->points = points;
+	out->member = strdup(m.code);
+	out->sku = strdup(p.sku);
+	if (out->member == NULL || out->sku == NULL) {
+		jf_redemption_clear(out);
+		rc = jf_error(JF_ESOFTWARE, _("out of memory"));
+	}
+done:
+	jf_member_clear(&m);
+	jf_product_clear(&p);
+	return rc;
+}
+
+/* What cancel needs of a redemption. */
+struct past {
+	int64_t id, member_id, product_id, qty, points, spent;
+	char at[JF_TS_LEN];
+	char *store, *cancelled, *member, *sku;
+};
+
+static void
+past_clear(struct past *r)
+{
+	free(r->store);
+	free(r->cancelled);
+	free(r->member);
+	free(r->sku);
+}
+
+static char *
+dup_opt(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int
+find_redemption(struct jf_ctx *c, const char *code, struct past *r)
+{
+	static const char sql[] = "SELECT r.id, r.at, r.store, r.member_id, "
+	    "r.product_id, r.qty, r.points, r.cancelled, m.code, p.sku, "
+	    "(SELECT min(id) FROM ledger WHERE kind = 'redeem' AND ref = r.code "
+	    "AND member_id = r.member_id) "
+	    "FROM redemption r JOIN member m ON m.id = r.member_id "
+	    "JOIN product p ON p.id = r.product_id WHERE r.code = ?";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	if ((rc = jf_step(c, st)) < 0)
+		return -rc;
+	if (rc != SQLITE_ROW)
+		return jf_error(JF_EREFUSED, _("no redemption \"%s\""), code);
+	r->id = sqlite3_column_int64(st, 0);
+	snprintf(r->at, sizeof(r->at), "%s", jf_col(st, 1));
+	r->store = strdup(jf_col(st, 2));
+	r->member_id = sqlite3_column_int64(st, 3);
+	r->product_id = sqlite3_column_int64(st, 4);
+	r->qty = sqlite3_column_int64(st, 5);
+	r->points = sqlite3_column_int64(st, 6);
+	r->cancelled = dup_opt(jf_col_opt(st, 7));
+	r->member = strdup(jf_col(st, 8));
+	r->sku = strdup(jf_col(st, 9));
+	r->spent = sqlite3_column_int64(st, 10);
+	sqlite3_reset(st);
+	if (r->store == NULL || r->member == NULL || r->sku == NULL) {
+		past_clear(r);
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	}
+	return 0;
+}
+
+static int
+mark_cancelled(struct jf_ctx *c, int64_t id)
+{
+	static const char sql[] = "UPDATE redemption SET cancelled = ? "
+	    "WHERE id = ? AND cancelled IS NULL";
+	sqlite3_stmt *st;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, id);
+	return jf_exec(c, st);
+}
+
+int
+jf_redeem_cancel(struct jf_ctx *c, const char *code,
+    struct jf_redemption *out)
+{
+	struct past r;
+	struct jf_entry e = { .kind = "restore" };
+	struct jf_move mv = { .kind = "redeem", .cost = -1,
+		.reason = "cancelled" };
+	char day[JF_DATE_LEN];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = find_redemption(c, code, &r)) != 0)
+		return rc;
+	if (r.cancelled != NULL) {
+		rc = jf_error(JF_EREFUSED,
+		    _("redemption %s was cancelled already, at %s"), code,
+		    r.cancelled);
+		goto done;
+	}
+	snprintf(day, sizeof(day), "%.10s", r.at);
+	if (jf_date_days(c->today) - jf_date_days(day) > CANCEL_DAYS &&
+	    (rc = jf_need_role(c, JF_ROLE_MANAGER,
+	    _("cancelling a redemption over 30 days old"))) != 0)
+		goto done;
+	if (r.spent == 0) {
+		rc = jf_error(JF_ESOFTWARE,
+		    _("redemption %s has no ledger entry"), code);
+		goto done;
+	}
+	e.member_id = r.member_id;
+	e.points = r.points;
+	e.ref = code;
+	mv.product_id = r.product_id;
+	mv.qty = r.qty;
+	mv.store = r.store;
+	mv.ref = code;
+	if ((rc = jf_ledger_restore(c, r.spent, &e, NULL)) != 0 ||
+	    (rc = jf_stock_move(c, &mv)) != 0 ||
+	    (rc = mark_cancelled(c, r.id)) != 0 ||
+	    (rc = balance_of(c, r.member_id, &out->balance)) != 0)
+		goto done;
+	snprintf(out->code, sizeof(out->code), "%s", code);
+	out->qty = r.qty;
+	out->points = r.points;
+	out->member = r.member;
+	out->sku = r.sku;
+	r.member = r.sku = NULL;
+done:
+	past_clear(&r);
+	return rc;
+}
+
+int
+jf_redeem_quote(struct jf_ctx *c, const struct jf_member *m, int64_t amount,
+    int64_t *points, int64_t *value)
+{
+	const struct jf_rules *r;
+	int64_t balance = m->balance;
+	int rc;
+
+	*points = *value = 0;
+	if (amount < 0)
+		return jf_error(JF_EUSAGE, _("--amount must not be negative"));
+	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+		return rc;
+	if (strcmp(m->status, "active") != 0 || m->debt > 0 || balance < 0)
+		balance = 0;
+	*points = jf_offset_max(r, amount, balance, value);
+	if (*points <= 0)
+		*points = *value = 0;
+	return 0;
+}

@@ -1,0 +1,73 @@
+/*
+ * redeem.h - spending points: gifts, their catalog, cancellations, and
+ * the cash-offset quote.
+ *
+ * A gift redemption is three bookings in the caller's transaction: a
+ * "redeem" entry in the points ledger (which takes from the lots that
+ * expire first), a "redeem" move of the gift out of stock, and a
+ * `redemption` row whose code ("R0000001") is the ref of both.  A
+ * cancellation books their opposites: a "restore" of the very lots the
+ * points came from, the gift back into the store it left, and the
+ * redemption marked cancelled.
+ */
+#ifndef JF_REDEEM_H
+#define JF_REDEEM_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "member.h"
+
+/* A gift as the catalog shows it; strings borrowed for the callback. */
+struct jf_gift {
+	const char *sku, *name;
+	int64_t gift_points;
+	int64_t on_hand;	/* in the store asked for */
+};
+
+typedef int jf_gift_fn(void *arg, const struct jf_gift *g);
+/* Calls fn for each product with gift points, by SKU; on hand in store. */
+int jf_redeem_catalog(struct jf_ctx *c, const char *store, jf_gift_fn *fn,
+    void *arg);
+
+/* A redemption, as `redeem gift` and `redeem cancel` print it. */
+struct jf_redemption {
+	char code[32];
+	char *member;		/* the member's code; owned */
+	char *sku;		/* owned */
+	int64_t qty;
+	int64_t points;
+	int64_t balance;	/* the member's, afterwards */
+};
+
+/* Frees what r owns; r itself is the caller's. */
+void jf_redemption_clear(struct jf_redemption *r);
+
+/*
+ * Exchanges qty x gift_points of member's points for qty of gift sku out
+ * of c->store.  JF_EREFUSED, with nothing booked, when the member is
+ * unknown, frozen, closed or in debt, the product unknown or not a gift,
+ * the store has fewer than qty on hand, or the balance is short.  Runs
+ * inside the caller's jf_begin().
+ */
+int jf_redeem_gift(struct jf_ctx *c, const char *member, const char *sku,
+    int64_t qty, struct jf_redemption *out);
+
+/*
+ * Cancels redemption code: its points back to the lots they came from,
+ * the gift back into its store.  JF_EREFUSED if unknown or cancelled
+ * already; JF_ENOPERM for a redemption over 30 days old unless the
+ * operator is a manager.  Runs inside the caller's jf_begin().
+ */
+int jf_redeem_cancel(struct jf_ctx *c, const char *code,
+    struct jf_redemption *out);
+
+/*
+ * The most points m may use as a cash offset on an order of amount fen
+ * under the rules in force now, and their value in fen: 0 for a member
+ * who is frozen, closed or in debt.
+ */
+int jf_redeem_quote(struct jf_ctx *c, const struct jf_member *m,
+    int64_t amount, int64_t *points, int64_t *value);
+
+#endif
