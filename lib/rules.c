@@ -544,22 +544,55 @@ jf_rules_free(struct jf_rules *r)
 	free(r);
 }
 
-/* The parsed versions of one ctx, in a list. */
+/*
+ * The parsed versions of one ctx, in a list, and the answer to the last
+ * jf_rules_at(), which most callers ask again and again for c->now (an
+ * import asks once a row).
+ */
 struct cached {
 	struct cached *next;
 	struct jf_rules *r;
 };
 
+struct cache {
+	struct cached *list;
+	char last_ts[JF_TS_LEN];	/* the last time asked, and its answer */
+	const struct jf_rules *last;
+};
+
 void
 jf_rules_cache_free(void *cache)
 {
-	struct cached *p = cache, *n;
+	struct cache *h = cache;
+	struct cached *p, *n;
 
-	for (; p != NULL; p = n) {
+	if (h == NULL)
+		return;
+	for (p = h->list; p != NULL; p = n) {
 		n = p->next;
 		jf_rules_free(p->r);
 		free(p);
 	}
+	free(h);
+}
+
+static struct cache *
+cache_of(struct jf_ctx *c)
+{
+	if (c->rules_cache == NULL)
+		c->rules_cache = calloc(1, sizeof(struct cache));
+	return c->rules_cache;
+}
+
+static const struct jf_rules *
+cache_find(struct jf_ctx *c, int64_t v)
+{
+	struct cache *h = c->rules_cache;
+
+	for (struct cached *k = h ? h->list : NULL; k != NULL; k = k->next)
+		if (k->r->version == v)
+			return k->r;
+	return NULL;
 }
 
 /* The version in row st (version, effective, doc), parsed or cached. */
@@ -567,16 +600,16 @@ static int
 from_row(struct jf_ctx *c, sqlite3_stmt *st, const struct jf_rules **rp)
 {
 	int64_t v = sqlite3_column_int64(st, 0);
+	struct cache *h;
 	struct jf_rules *r;
 	struct cached *k;
 	char name[64];
 	int rc;
 
-	for (k = c->rules_cache; k != NULL; k = k->next)
-		if (k->r->version == v) {
-			*rp = k->r;
-			return 0;
-		}
+	if ((*rp = cache_find(c, v)) != NULL)
+		return 0;
+	if ((h = cache_of(c)) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	snprintf(name, sizeof(name), "rules version %lld", (long long)v);
 	if ((rc = jf_rules_parse(jf_col(st, 2), name, &r)) != 0)
 		return rc;
@@ -587,25 +620,31 @@ from_row(struct jf_ctx *c, sqlite3_stmt *st, const struct jf_rules **rp)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	}
 	k->r = r;
-	k->next = c->rules_cache;
-	c->rules_cache = k;
+	k->next = h->list;
+	h->list = k;
 	*rp = r;
 	return 0;
 }
 
-/* The cached version in force at ts, if the newest cached answers it. */
 int
 jf_rules_at(struct jf_ctx *c, const char *ts, const struct jf_rules **r)
 {
 	static const char sql[] = "SELECT version, effective, doc FROM rules "
 	    "WHERE effective <= ? ORDER BY effective DESC, version DESC "
 	    "LIMIT 1";
+	struct cache *h = c->rules_cache;
 	sqlite3_stmt *st;
 	int rc;
 
+	if (ts == NULL)
+		ts = c->now;
+	if (h != NULL && h->last != NULL && strcmp(ts, h->last_ts) == 0) {
+		*r = h->last;
+		return 0;
+	}
 	if ((st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, ts ? ts : c->now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
 	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		if (rc < 0)
@@ -614,6 +653,11 @@ jf_rules_at(struct jf_ctx *c, const char *ts, const struct jf_rules **r)
 	}
 	rc = from_row(c, st, r);
 	sqlite3_reset(st);
+	if (rc == 0 && strlen(ts) < JF_TS_LEN) {
+		h = c->rules_cache;
+		snprintf(h->last_ts, sizeof(h->last_ts), "%s", ts);
+		h->last = *r;
+	}
 	return rc;
 }
 
@@ -623,14 +667,10 @@ jf_rules_version(struct jf_ctx *c, int64_t v, const struct jf_rules **r)
 	static const char sql[] = "SELECT version, effective, doc FROM rules "
 	    "WHERE version = ?";
 	sqlite3_stmt *st;
-	struct cached *k;
 	int rc;
 
-	for (k = c->rules_cache; k != NULL; k = k->next)
-		if (k->r->version == v) {
-			*r = k->r;
-			return 0;
-		}
+	if ((*r = cache_find(c, v)) != NULL)
+		return 0;
 	if ((st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
 	sqlite3_bind_int64(st, 1, v);
@@ -730,6 +770,8 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 	free(text);
 	if (rc != 0)
 		return rc;
+	if (c->rules_cache != NULL)	/* a new version is in force now */
+		((struct cache *)c->rules_cache)->last = NULL;
 	if (version != NULL)
 		*version = sqlite3_last_insert_rowid(c->db);
 	return 0;
