@@ -1,0 +1,448 @@
+/*
+ * audit.c - every invariant of DESIGN.md section 5, as queries.
+ *
+ * Each check is one query that returns only the rows in breach, so a
+ * sound book costs a scan and prints nothing.  All run in one read
+ * transaction: a till writing meanwhile is not half seen.  The checks,
+ * in order:
+ *
+ *   1 balance_ledger, balance_lots   a member's balance against its
+ *				      entries and against its lots less debt
+ *   2 entry_sign, ledger_total	      each kind's sign; all entries against
+ *				      all balances
+ *   3 lot_range, lot_expired	      remainders within [0, amount]; none
+ *				      past its day once expire ran for it
+ *   4 on_hand			      stock per store and product against
+ *				      the stock book
+ *   5 line_amount, sale_gross,	      a receipt's lines, gross, paid, and
+ *     sale_paid, sale_offset	      its offset at its rules' rate
+ *   6 audit_row		      every written row has its audit row
+ *   7 integrity, foreign_key	      SQLite's own checks
+ *
+ * A lot counts as past its day only when an expire run for a later day
+ * was recorded after the lot last received points (its own entry, or a
+ * restore into it): a return may give points back to a lot that expired
+ * meanwhile, and the next expire run takes them.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "err.h"
+#include "money.h"
+#include "rules.h"
+
+struct audit {
+	struct jf_ctx *c;
+	jf_breach_fn *fn;
+	void *arg;
+	int64_t n;
+};
+
+static void
+breach(struct audit *a, const char *check, const char *subject,
+    const char *expected, const char *found)
+{
+	struct jf_breach b = { check, subject, expected, found };
+
+	a->n++;
+	a->fn(a->arg, &b);
+}
+
+/* Text of a point count or a plain integer. */
+static const char *
+num(int64_t v, char *buf)
+{
+	snprintf(buf, JF_MONEY_BUF, "%" PRId64, v);
+	return buf;
+}
+
+/* Runs st, calling row(a, st) for each result row; 0 or a status. */
+static int
+each(struct audit *a, sqlite3_stmt *st, void (*row)(struct audit *,
+    sqlite3_stmt *))
+{
+	int rc;
+
+	if (st == NULL)
+		return JF_ESOFTWARE;
+	while ((rc = jf_step(a->c, st)) == SQLITE_ROW)
+		row(a, st);
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : 0;
+}
+
+/* 1. balance = sum of deltas = sum of lot remainders - debt. */
+static const char q_balance[] =
+    "WITH l AS (SELECT member_id, sum(delta) AS s FROM ledger "
+    "GROUP BY member_id), "
+    "t AS (SELECT member_id, sum(remaining) AS s FROM lot "
+    "GROUP BY member_id) "
+    "SELECT m.code, m.balance, coalesce(l.s, 0), "
+    "coalesce(t.s, 0) - m.debt "
+    "FROM member m LEFT JOIN l ON l.member_id = m.id "
+    "LEFT JOIN t ON t.member_id = m.id "
+    "WHERE m.balance <> coalesce(l.s, 0) "
+    "OR m.balance <> coalesce(t.s, 0) - m.debt "
+    "ORDER BY m.code";
+
+static void
+row_balance(struct audit *a, sqlite3_stmt *st)
+{
+	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
+	int64_t bal = sqlite3_column_int64(st, 1);
+	int64_t led = sqlite3_column_int64(st, 2);
+	int64_t lots = sqlite3_column_int64(st, 3);
+
+	if (bal != led)
+		breach(a, "balance_ledger", jf_col(st, 0), num(led, e),
+		    num(bal, f));
+	if (bal != lots)
+		breach(a, "balance_lots", jf_col(st, 0), num(lots, e),
+		    num(bal, f));
+}
+
+/* 2. Each kind keeps its sign. */
+static const char q_sign[] =
+    "SELECT l.id, coalesce(m.code, '#' || l.member_id), l.kind, l.delta "
+    "FROM ledger l LEFT JOIN member m ON m.id = l.member_id "
+    "WHERE NOT ((l.kind IN ('earn', 'bonus', 'award', 'restore') "
+    "AND l.delta > 0) "
+    "OR (l.kind IN ('redeem', 'offset', 'expire', 'reverse') "
+    "AND l.delta < 0) "
+    "OR (l.kind = 'adjust' AND l.delta <> 0)) "
+    "ORDER BY l.id";
+
+static void
+row_sign(struct audit *a, sqlite3_stmt *st)
+{
+	const char *k = jf_col(st, 2), *want;
+	char s[160], e[64], f[JF_MONEY_BUF];
+
+	if (strcmp(k, "adjust") == 0)
+		want = "<> 0";
+	else if (strcmp(k, "earn") == 0 || strcmp(k, "bonus") == 0 ||
+	    strcmp(k, "award") == 0 || strcmp(k, "restore") == 0)
+		want = "> 0";
+	else if (strcmp(k, "redeem") == 0 || strcmp(k, "offset") == 0 ||
+	    strcmp(k, "expire") == 0 || strcmp(k, "reverse") == 0)
+		want = "< 0";
+	else
+		want = "a known kind";
+	snprintf(s, sizeof(s), "%s entry %lld", jf_col(st, 1),
+	    (long long)sqlite3_column_int64(st, 0));
+	snprintf(e, sizeof(e), "%s %s", k, want);
+	breach(a, "entry_sign", s, e, num(sqlite3_column_int64(st, 3), f));
+}
+
+/* 2. The sum of all entries is the sum of all balances. */
+static const char q_total[] =
+    "SELECT (SELECT coalesce(sum(delta), 0) FROM ledger), "
+    "(SELECT coalesce(sum(balance), 0) FROM member)";
+
+static void
+row_total(struct audit *a, sqlite3_stmt *st)
+{
+	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
+	int64_t led = sqlite3_column_int64(st, 0);
+	int64_t bal = sqlite3_column_int64(st, 1);
+
+	if (led != bal)
+		breach(a, "ledger_total", "all members", num(led, e),
+		    num(bal, f));
+}
+
+/* 3. No remainder below zero or above its lot's amount. */
+static const char q_lot_range[] =
+    "SELECT lot.id, coalesce(m.code, '#' || lot.member_id), lot.amount, "
+    "lot.remaining FROM lot LEFT JOIN member m ON m.id = lot.member_id "
+    "WHERE lot.remaining < 0 OR lot.remaining > lot.amount "
+    "ORDER BY lot.id";
+
+static void
+row_lot_range(struct audit *a, sqlite3_stmt *st)
+{
+	char s[160], e[64], f[JF_MONEY_BUF];
+
+	snprintf(s, sizeof(s), "%s lot %lld", jf_col(st, 1),
+	    (long long)sqlite3_column_int64(st, 0));
+	snprintf(e, sizeof(e), "0..%lld", (long long)sqlite3_column_int64(st,
+	    2));
+	breach(a, "lot_range", s, e, num(sqlite3_column_int64(st, 3), f));
+}
+
+/*
+ * 3. No remainder in a lot past its last valid day once an expire run
+ * for a later day came after the lot last received points.
+ */
+static const char q_lot_expired[] =
+    "SELECT lot.id, coalesce(m.code, '#' || lot.member_id), "
+    "lot.remaining, lot.expires_on, max(r.day) "
+    "FROM lot LEFT JOIN member m ON m.id = lot.member_id "
+    "JOIN ledger e ON e.id = lot.entry_id "
+    "JOIN expire_run r ON r.day > lot.expires_on "
+    "WHERE lot.remaining > 0 "
+    "AND lot.expires_on < (SELECT max(day) FROM expire_run) "
+    "AND r.audit_id > max(e.audit_id, coalesce((SELECT max(x.audit_id) "
+    "FROM alloc al JOIN ledger x ON x.id = al.entry_id "
+    "WHERE al.lot_id = lot.id AND x.kind = 'restore'), 0)) "
+    "GROUP BY lot.id ORDER BY lot.id";
+
+static void
+row_lot_expired(struct audit *a, sqlite3_stmt *st)
+{
+	char s[200], e[64], f[JF_MONEY_BUF];
+
+	snprintf(s, sizeof(s), "%s lot %lld (valid through %s)",
+	    jf_col(st, 1), (long long)sqlite3_column_int64(st, 0),
+	    jf_col(st, 3));
+	snprintf(e, sizeof(e), "0 after expire for %s", jf_col(st, 4));
+	breach(a, "lot_expired", s, e, num(sqlite3_column_int64(st, 2), f));
+}
+
+/* 4. On hand per store and product is the sum of its moves. */
+static const char q_on_hand[] =
+    "WITH mv AS (SELECT store, product_id, sum(qty) AS q FROM move "
+    "GROUP BY store, product_id) "
+    "SELECT coalesce(p.sku, '#' || s.product_id), s.store, "
+    "coalesce(mv.q, 0), s.on_hand "
+    "FROM stock s LEFT JOIN mv ON mv.store = s.store "
+    "AND mv.product_id = s.product_id "
+    "LEFT JOIN product p ON p.id = s.product_id "
+    "WHERE s.on_hand <> coalesce(mv.q, 0) "
+    "UNION ALL "
+    "SELECT coalesce(p.sku, '#' || mv.product_id), mv.store, mv.q, NULL "
+    "FROM mv LEFT JOIN stock s ON s.store = mv.store "
+    "AND s.product_id = mv.product_id "
+    "LEFT JOIN product p ON p.id = mv.product_id "
+    "WHERE s.product_id IS NULL AND mv.q <> 0 "
+    "ORDER BY 1, 2";
+
+static void
+row_on_hand(struct audit *a, sqlite3_stmt *st)
+{
+	char s[200], e[JF_MONEY_BUF], f[JF_MONEY_BUF];
+
+	snprintf(s, sizeof(s), "%s@%s", jf_col(st, 0), jf_col(st, 1));
+	breach(a, "on_hand", s, num(sqlite3_column_int64(st, 2), e),
+	    sqlite3_column_type(st, 3) == SQLITE_NULL ? "no stock row" :
+	    num(sqlite3_column_int64(st, 3), f));
+}
+
+/* 5. Each line's amount is its quantity times its price. */
+static const char q_line[] =
+    "SELECT coalesce(s.receipt, '#' || l.sale_id), l.line, "
+    "l.qty * l.price, l.amount "
+    "FROM sale_line l LEFT JOIN sale s ON s.id = l.sale_id "
+    "WHERE l.amount <> l.qty * l.price ORDER BY l.sale_id, l.line";
+
+static void
+row_line(struct audit *a, sqlite3_stmt *st)
+{
+	char s[200], e[JF_MONEY_BUF], f[JF_MONEY_BUF];
+
+	snprintf(s, sizeof(s), "%s line %lld", jf_col(st, 0),
+	    (long long)sqlite3_column_int64(st, 1));
+	breach(a, "line_amount", s,
+	    jf_money_fmt(sqlite3_column_int64(st, 2), e),
+	    jf_money_fmt(sqlite3_column_int64(st, 3), f));
+}
+
+/* 5. gross = the sum of the lines; paid = gross - offset. */
+static const char q_sale[] =
+    "WITH ln AS (SELECT sale_id, sum(amount) AS s FROM sale_line "
+    "GROUP BY sale_id) "
+    "SELECT s.receipt, s.gross, coalesce(ln.s, 0), s.paid, "
+    "s.gross - s.offset_amount "
+    "FROM sale s LEFT JOIN ln ON ln.sale_id = s.id "
+    "WHERE s.gross <> coalesce(ln.s, 0) "
+    "OR s.paid <> s.gross - s.offset_amount "
+    "ORDER BY s.receipt";
+
+static void
+row_sale(struct audit *a, sqlite3_stmt *st)
+{
+	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
+	int64_t gross = sqlite3_column_int64(st, 1);
+	int64_t lines = sqlite3_column_int64(st, 2);
+	int64_t paid = sqlite3_column_int64(st, 3);
+	int64_t want = sqlite3_column_int64(st, 4);
+
+	if (gross != lines)
+		breach(a, "sale_gross", jf_col(st, 0), jf_money_fmt(lines, e),
+		    jf_money_fmt(gross, f));
+	if (paid != want)
+		breach(a, "sale_paid", jf_col(st, 0), jf_money_fmt(want, e),
+		    jf_money_fmt(paid, f));
+}
+
+/* 5. The versions of the rules that receipts paid with points under. */
+static const char q_offset_versions[] =
+    "SELECT DISTINCT rules_version FROM sale "
+    "WHERE points_used <> 0 OR offset_amount <> 0 ORDER BY 1";
+
+/* points_used x offset.value = offset x offset.points, in integers. */
+static const char q_offset[] =
+    "SELECT receipt, points_used, offset_amount FROM sale "
+    "WHERE rules_version = ?1 AND (points_used <> 0 OR offset_amount <> 0) "
+    "AND points_used * ?2 <> offset_amount * ?3 ORDER BY receipt";
+
+static int
+check_offsets(struct audit *a)
+{
+	sqlite3_stmt *vs, *st;
+	const struct jf_rules *r;
+	int64_t *v = NULL;
+	size_t nv = 0, cap = 0;
+	int rc;
+
+	if ((vs = jf_stmt(a->c, q_offset_versions)) == NULL)
+		return JF_ESOFTWARE;
+	/* collect first: jf_rules_version may run statements of its own */
+	while ((rc = jf_step(a->c, vs)) == SQLITE_ROW) {
+		if (nv == cap) {
+			int64_t *nv2;
+
+			cap = cap ? cap * 2 : 8;
+			if ((nv2 = realloc(v, cap * sizeof(*v))) == NULL) {
+				free(v);
+				sqlite3_reset(vs);
+				return jf_error(JF_ESOFTWARE,
+				    _("out of memory"));
+			}
+			v = nv2;
+		}
+		v[nv++] = sqlite3_column_int64(vs, 0);
+	}
+	sqlite3_reset(vs);
+	if (rc < 0) {
+		free(v);
+		return -rc;
+	}
+	rc = 0;
+	for (size_t i = 0; i < nv && rc == 0; i++) {
+		char e[96], f[JF_MONEY_BUF], m[JF_MONEY_BUF];
+
+		if (jf_rules_version(a->c, v[i], &r) != 0) {
+			char s[64];
+
+			snprintf(s, sizeof(s), "rules version %lld",
+			    (long long)v[i]);
+			breach(a, "sale_rules", s, "a valid rules document",
+			    jf_errmsg());
+			continue;
+		}
+		if ((st = jf_stmt(a->c, q_offset)) == NULL) {
+			rc = JF_ESOFTWARE;
+			break;
+		}
+		sqlite3_bind_int64(st, 1, v[i]);
+		sqlite3_bind_int64(st, 2, r->off_value);
+		sqlite3_bind_int64(st, 3, r->off_points);
+		while ((rc = jf_step(a->c, st)) == SQLITE_ROW) {
+			int64_t pts = sqlite3_column_int64(st, 1);
+			int64_t want = r->off_points ?
+			    pts * r->off_value / r->off_points : 0;
+
+			snprintf(e, sizeof(e), "%s for %lld points",
+			    jf_money_fmt(want, m), (long long)pts);
+			breach(a, "sale_offset", jf_col(st, 0), e,
+			    jf_money_fmt(sqlite3_column_int64(st, 2), f));
+		}
+		sqlite3_reset(st);
+		rc = rc < 0 ? -rc : 0;
+	}
+	free(v);
+	return rc;
+}
+
+/* 6. Every row a tool wrote names an audit row that exists. */
+static const char q_audit_rows[] =
+    "SELECT 'member ' || code, audit_id FROM member x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'ledger entry ' || id, audit_id FROM ledger x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'move ' || id, audit_id FROM move x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'receipt ' || receipt, audit_id FROM sale x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'return ' || id, audit_id FROM sale_return x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'redemption ' || code, audit_id FROM redemption x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'product ' || sku, audit_id FROM product x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'expire run ' || day, audit_id FROM expire_run x "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
+    "UNION ALL SELECT 'rules version ' || version, audit_id FROM rules x "
+    "WHERE audit_id IS NOT NULL "
+    "AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id)";
+
+static void
+row_audit(struct audit *a, sqlite3_stmt *st)
+{
+	char e[64];
+
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+		snprintf(e, sizeof(e), "an audit row");
+	else
+		snprintf(e, sizeof(e), "audit row %lld",
+		    (long long)sqlite3_column_int64(st, 1));
+	breach(a, "audit_row", jf_col(st, 0), e, "none");
+}
+
+/* 7. SQLite's own checks. */
+static const char q_integrity[] = "PRAGMA integrity_check";
+static const char q_fkey[] = "PRAGMA foreign_key_check";
+
+static void
+row_integrity(struct audit *a, sqlite3_stmt *st)
+{
+	if (strcmp(jf_col(st, 0), "ok") != 0)
+		breach(a, "integrity", "database", "ok", jf_col(st, 0));
+}
+
+static void
+row_fkey(struct audit *a, sqlite3_stmt *st)
+{
+	char s[160], e[160];
+
+	snprintf(s, sizeof(s), "%s row %lld", jf_col(st, 0),
+	    (long long)sqlite3_column_int64(st, 1));
+	snprintf(e, sizeof(e), "a row of %s", jf_col(st, 2));
+	breach(a, "foreign_key", s, e, "none");
+}
+
+static const char q_begin[] = "BEGIN";
+static const char q_end[] = "COMMIT";
+
+int
+jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
+{
+	struct audit a = { c, fn, arg, 0 };
+	int rc;
+
+	*n = 0;
+	if ((rc = jf_exec(c, jf_stmt(c, q_begin))) != 0)
+		return rc;
+	if ((rc = each(&a, jf_stmt(c, q_integrity), row_integrity)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_fkey), row_fkey)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_balance), row_balance)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_sign), row_sign)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_total), row_total)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_lot_range), row_lot_range)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_lot_expired), row_lot_expired)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_on_hand), row_on_hand)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_line), row_line)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_sale), row_sale)) != 0 ||
+	    (rc = check_offsets(&a)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_audit_rows), row_audit)) != 0) {
+		jf_rollback(c);
+		*n = a.n;
+		return rc;
+	}
+	*n = a.n;
+	return jf_exec(c, jf_stmt(c, q_end));
+}

@@ -1,0 +1,33 @@
+/*
+ * audit.h - the invariants of the book (DESIGN.md section 5), checked.
+ *
+ * jf_audit_run() reads the whole database in one snapshot and calls back
+ * once for every breach it finds, naming the check, the subject (a
+ * member's code, "sku@store", a receipt, a table's row), what the book
+ * says it should be and what it is.  It never writes.
+ */
+#ifndef JF_AUDIT_H
+#define JF_AUDIT_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+struct jf_breach {
+	const char *check;	/* "balance_ledger", "on_hand", ... */
+	const char *subject;	/* "M0000001", "TEA01@main", "R0001", ... */
+	const char *expected;
+	const char *found;
+};
+
+/* Called for each breach; borrowed strings, valid during the call. */
+typedef void jf_breach_fn(void *arg, const struct jf_breach *b);
+
+/*
+ * Checks every invariant, calling fn for each breach, and sets *n to
+ * their number.  Returns 0 (whatever the breaches) or the status of a
+ * database error that kept a check from running.
+ */
+int jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n);
+
+#endif

@@ -1,0 +1,856 @@
+/*
+ * report.c - the queries behind `report`, and its HTML page.
+ *
+ * A report reads in one snapshot (jf_report_begin) and hands its rows
+ * to the tool one at a time.  Ranges of days become half-open ranges of
+ * the text SQLite sorts: [since, the day after until), so "2026-11-18"
+ * takes in every timestamp of that day and an index on the time column
+ * finds them without reading the rest of the history.
+ *
+ * The HTML page is one file with its style inline and its charts as
+ * inline SVG, drawn with integer coordinates: bars scaled as
+ * value * height / max, no floating point.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "jtime.h"
+#include "money.h"
+#include "report.h"
+#include "rules.h"
+#include "stock.h"
+
+static const char q_begin[] = "BEGIN";
+static const char q_end[] = "COMMIT";
+
+int
+jf_report_begin(struct jf_ctx *c)
+{
+	return jf_exec(c, jf_stmt(c, q_begin));
+}
+
+void
+jf_report_end(struct jf_ctx *c)
+{
+	if (jf_exec(c, jf_stmt(c, q_end)) != 0)
+		jf_rollback(c);
+}
+
+/*
+ * The bounds of [since, until] as text: lo is since itself (or the
+ * lowest text), hi the day after until (or the highest).
+ */
+struct range {
+	char lo[JF_DATE_LEN], hi[JF_DATE_LEN];
+};
+
+static void
+range(const char *since, const char *until, struct range *r)
+{
+	snprintf(r->lo, sizeof(r->lo), "%s", since && *since ? since : "0000");
+	if (until && *until)
+		jf_date_add_days(until, 1, r->hi);
+	else
+		snprintf(r->hi, sizeof(r->hi), "9999-99-99");
+}
+
+static void
+bind_store(sqlite3_stmt *st, int i, const char *store)
+{
+	jf_bind_opt(st, i, store);
+}
+
+/* Runs st to its end; 0 or the status. */
+static int
+done(sqlite3_stmt *st, int rc)
+{
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : 0;
+}
+
+/* -- daily -------------------------------------------------------------- */
+
+static const char q_day_sales[] =
+    "SELECT CAST(substr(at, 12, 2) AS INTEGER), count(*), sum(gross), "
+    "sum(offset_amount), sum(paid) FROM sale "
+    "WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR store = ?3) "
+    "GROUP BY 1";
+
+static const char q_day_points[] =
+    "SELECT kind, sum(delta) FROM ledger WHERE at >= ?1 AND at < ?2 "
+    "GROUP BY kind";
+
+static const char q_day_members[] =
+    "SELECT count(*) FROM member WHERE joined >= ?1 AND joined < ?2";
+
+static const char q_day_returns[] =
+    "SELECT count(*), coalesce(sum(r.gross), 0) FROM sale_return r "
+    "JOIN sale s ON s.id = r.sale_id "
+    "WHERE r.at >= ?1 AND r.at < ?2 AND (?3 IS NULL OR s.store = ?3)";
+
+int
+jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
+    struct jf_daily *d)
+{
+	struct range r;
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->day, sizeof(d->day), "%s", day);
+	range(day, day, &r);
+
+	if ((st = jf_stmt(c, q_day_sales)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	bind_store(st, 3, store);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		int h = sqlite3_column_int(st, 0);
+
+		if (h < 0 || h > 23)
+			h = 0;
+		d->hour_receipts[h] += sqlite3_column_int64(st, 1);
+		d->hour_paid[h] += sqlite3_column_int64(st, 4);
+		d->receipts += sqlite3_column_int64(st, 1);
+		d->gross += sqlite3_column_int64(st, 2);
+		d->offset += sqlite3_column_int64(st, 3);
+		d->paid += sqlite3_column_int64(st, 4);
+	}
+	if ((rc = done(st, rc)) != 0)
+		return rc;
+
+	if ((st = jf_stmt(c, q_day_points)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		const char *k = jf_col(st, 0);
+		int64_t v = sqlite3_column_int64(st, 1);
+
+		if (strcmp(k, "earn") == 0)
+			d->points_earned += v;
+		else if (strcmp(k, "bonus") == 0)
+			d->points_bonus += v;
+		else if (strcmp(k, "award") == 0)
+			d->points_awarded += v;
+		else if (strcmp(k, "redeem") == 0 || strcmp(k, "offset") == 0)
+			d->points_redeemed -= v;
+		else if (strcmp(k, "expire") == 0)
+			d->points_expired -= v;
+		else if (strcmp(k, "reverse") == 0)
+			d->points_reversed -= v;
+	}
+	if ((rc = done(st, rc)) != 0)
+		return rc;
+
+	if ((st = jf_stmt(c, q_day_members)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	if ((rc = jf_step(c, st)) == SQLITE_ROW)
+		d->new_members = sqlite3_column_int64(st, 0);
+	if ((rc = done(st, rc)) != 0)
+		return rc;
+
+	if ((st = jf_stmt(c, q_day_returns)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	bind_store(st, 3, store);
+	if ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		d->returns = sqlite3_column_int64(st, 0);
+		d->returned = sqlite3_column_int64(st, 1);
+	}
+	return done(st, rc);
+}
+
+static const char q_top[] =
+    "SELECT p.sku, p.name, sum(l.qty), sum(l.amount) "
+    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "JOIN product p ON p.id = l.product_id "
+    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "GROUP BY l.product_id ORDER BY 4 DESC, 1 LIMIT ?4";
+
+int
+jf_report_top(struct jf_ctx *c, const char *since, const char *until,
+    const char *store, int limit, jf_top_fn *fn, void *arg)
+{
+	struct range r;
+	struct jf_top t;
+	sqlite3_stmt *st;
+	int rc;
+
+	range(since, until, &r);
+	if ((st = jf_stmt(c, q_top)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	bind_store(st, 3, store);
+	sqlite3_bind_int(st, 4, limit);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		t.sku = jf_col(st, 0);
+		t.name = jf_col(st, 1);
+		t.qty = sqlite3_column_int64(st, 2);
+		t.gross = sqlite3_column_int64(st, 3);
+		if ((rc = fn(arg, &t)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return done(st, rc);
+}
+
+/* -- sales -------------------------------------------------------------- */
+
+int
+jf_report_by(const char *name)
+{
+	static const char *names[] = { "day", "month", "product", "category",
+		"member", "year", "all" };
+
+	for (int i = 0; i < 7; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* By day, month or year: ?4 is the length of the key's prefix of at. */
+static const char q_sales_time[] =
+    "SELECT substr(s.at, 1, ?4), count(*), "
+    "sum((SELECT coalesce(sum(qty), 0) FROM sale_line l "
+    "WHERE l.sale_id = s.id)), "
+    "sum(s.gross), sum(s.offset_amount), sum(s.paid) FROM sale s "
+    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "GROUP BY 1 ORDER BY 1";
+
+static const char q_sales_member[] =
+    "SELECT m.code, count(*), "
+    "sum((SELECT coalesce(sum(qty), 0) FROM sale_line l "
+    "WHERE l.sale_id = s.id)), "
+    "sum(s.gross), sum(s.offset_amount), sum(s.paid) "
+    "FROM sale s LEFT JOIN member m ON m.id = s.member_id "
+    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "GROUP BY s.member_id ORDER BY 4 DESC, 1";
+
+/* A line's share of its receipt's offset, rounded down. */
+#define LINE_OFFSET "(CASE WHEN s.gross > 0 " \
+	"THEN s.offset_amount * l.amount / s.gross ELSE 0 END)"
+
+static const char q_sales_product[] =
+    "SELECT p.sku, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
+    "sum(" LINE_OFFSET "), sum(l.amount - " LINE_OFFSET ") "
+    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "JOIN product p ON p.id = l.product_id "
+    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "GROUP BY l.product_id ORDER BY 4 DESC, 1";
+
+static const char q_sales_category[] =
+    "SELECT p.category, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
+    "sum(" LINE_OFFSET "), sum(l.amount - " LINE_OFFSET ") "
+    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "JOIN product p ON p.id = l.product_id "
+    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "GROUP BY p.category ORDER BY 4 DESC, 1";
+
+int
+jf_report_sales(struct jf_ctx *c, int by, const char *since,
+    const char *until, const char *store, jf_sales_fn *fn, void *arg)
+{
+	struct jf_sales_row s;
+	struct range r;
+	sqlite3_stmt *st;
+	const char *sql;
+	int rc, len = 0;
+
+	switch (by) {
+	case JF_BY_DAY:
+		sql = q_sales_time;
+		len = 10;
+		break;
+	case JF_BY_MONTH:
+		sql = q_sales_time;
+		len = 7;
+		break;
+	case JF_BY_YEAR:
+		sql = q_sales_time;
+		len = 4;
+		break;
+	case JF_BY_PRODUCT:
+		sql = q_sales_product;
+		break;
+	case JF_BY_CATEGORY:
+		sql = q_sales_category;
+		break;
+	case JF_BY_MEMBER:
+		sql = q_sales_member;
+		break;
+	default:
+		return jf_error(JF_EUSAGE, _("--by: not a grouping for sales"));
+	}
+	range(since, until, &r);
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	bind_store(st, 3, store);
+	if (len)
+		sqlite3_bind_int(st, 4, len);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		s.key = jf_col_opt(st, 0);
+		s.receipts = sqlite3_column_int64(st, 1);
+		s.qty = sqlite3_column_int64(st, 2);
+		s.gross = sqlite3_column_int64(st, 3);
+		s.offset = sqlite3_column_int64(st, 4);
+		s.paid = sqlite3_column_int64(st, 5);
+		if ((rc = fn(arg, &s)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return done(st, rc);
+}
+
+/* -- points ------------------------------------------------------------- */
+
+static const char q_outstanding[] =
+    "SELECT coalesce(sum(balance), 0) FROM member WHERE balance > 0";
+
+int
+jf_report_outstanding(struct jf_ctx *c, int64_t *points, int64_t *liability)
+{
+	const struct jf_rules *r;
+	sqlite3_stmt *st;
+	int rc;
+
+	*points = *liability = 0;
+	if ((st = jf_stmt(c, q_outstanding)) == NULL)
+		return JF_ESOFTWARE;
+	if ((rc = jf_step(c, st)) == SQLITE_ROW)
+		*points = sqlite3_column_int64(st, 0);
+	if ((rc = done(st, rc)) != 0)
+		return rc;
+	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+		return rc;
+	if (r->off_points > 0)
+		*liability = *points * r->off_value / r->off_points;
+	return 0;
+}
+
+static const char q_points[] =
+    "SELECT CASE WHEN ?3 > 0 THEN substr(at, 1, ?3) ELSE 'all' END, "
+    "sum(CASE kind WHEN 'earn' THEN delta ELSE 0 END), "
+    "sum(CASE kind WHEN 'bonus' THEN delta ELSE 0 END), "
+    "sum(CASE kind WHEN 'award' THEN delta ELSE 0 END), "
+    "sum(CASE kind WHEN 'adjust' THEN delta ELSE 0 END), "
+    "-sum(CASE WHEN kind IN ('redeem', 'offset') THEN delta ELSE 0 END), "
+    "-sum(CASE kind WHEN 'expire' THEN delta ELSE 0 END), "
+    "-sum(CASE kind WHEN 'reverse' THEN delta ELSE 0 END), "
+    "sum(CASE kind WHEN 'restore' THEN delta ELSE 0 END) "
+    "FROM ledger WHERE at >= ?1 AND at < ?2 GROUP BY 1 ORDER BY 1";
+
+int
+jf_report_points(struct jf_ctx *c, int by, const char *since,
+    const char *until, jf_points_fn *fn, void *arg)
+{
+	struct jf_points_row p;
+	struct range r;
+	sqlite3_stmt *st;
+	int rc, len;
+
+	switch (by) {
+	case JF_BY_DAY:
+		len = 10;
+		break;
+	case JF_BY_MONTH:
+		len = 7;
+		break;
+	case JF_BY_YEAR:
+		len = 4;
+		break;
+	case JF_BY_ALL:
+		len = 0;
+		break;
+	default:
+		return jf_error(JF_EUSAGE, _("--by: not a period"));
+	}
+	range(since, until, &r);
+	if ((st = jf_stmt(c, q_points)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, len);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		p.period = jf_col(st, 0);
+		p.earned = sqlite3_column_int64(st, 1);
+		p.bonus = sqlite3_column_int64(st, 2);
+		p.awarded = sqlite3_column_int64(st, 3);
+		p.adjusted = sqlite3_column_int64(st, 4);
+		p.redeemed = sqlite3_column_int64(st, 5);
+		p.expired = sqlite3_column_int64(st, 6);
+		p.reversed = sqlite3_column_int64(st, 7);
+		p.restored = sqlite3_column_int64(st, 8);
+		if ((rc = fn(arg, &p)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return done(st, rc);
+}
+
+/* -- members ------------------------------------------------------------ */
+
+static const char q_mem_status[] =
+    "SELECT count(*), "
+    "coalesce(sum(status = 'active'), 0), "
+    "coalesce(sum(status = 'frozen'), 0), "
+    "coalesce(sum(status = 'closed'), 0), "
+    "coalesce(sum(joined >= ?2), 0), "
+    "coalesce(sum(joined < ?1 AND NOT EXISTS (SELECT 1 FROM sale s "
+    "WHERE s.member_id = member.id AND s.at >= ?1)), 0) "
+    "FROM member";
+
+static const char q_mem_tiers[] =
+    "SELECT tier, count(*) FROM member GROUP BY tier";
+
+/*
+ * Quintiles by rank, ties sharing a score: a member's score is
+ * 1 + 5 (rank - 1) / n, rank counted from the worst (the longest ago,
+ * the fewest receipts, the least paid).
+ */
+static const char q_mem_rfm[] =
+    "WITH b AS (SELECT member_id, max(at) AS last, count(*) AS f, "
+    "sum(paid) AS m FROM sale WHERE member_id IS NOT NULL "
+    "GROUP BY member_id), "
+    "n AS (SELECT count(*) AS n FROM b), "
+    "s AS (SELECT 1 + (rank() OVER (ORDER BY last) - 1) * 5 / n.n AS r, "
+    "1 + (rank() OVER (ORDER BY f) - 1) * 5 / n.n AS f, "
+    "1 + (rank() OVER (ORDER BY m) - 1) * 5 / n.n AS m FROM b, n) "
+    "SELECT r, f, m, count(*) FROM s GROUP BY r, f, m "
+    "ORDER BY r DESC, f DESC, m DESC";
+
+static const char *const segments[] = { "champions", "loyal", "promising",
+	"needs_attention", "at_risk", "lost", NULL };
+
+const char *
+jf_rfm_segment(int r, int f, int m)
+{
+	if (r >= 4 && f >= 4 && m >= 4)
+		return "champions";
+	if (r <= 2 && f >= 3)
+		return "at_risk";
+	if (r <= 2)
+		return "lost";
+	if (f >= 4)
+		return "loyal";
+	if (r >= 4)
+		return "promising";
+	return "needs_attention";
+}
+
+static int
+count(jf_count_fn *fn, void *arg, const char *group, const char *key,
+    int64_t n)
+{
+	struct jf_count k = { group, key, n };
+
+	return fn(arg, &k);
+}
+
+/* The tiers in use, in the rules' order, then any other name in use. */
+static int
+member_tiers(struct jf_ctx *c, jf_count_fn *fn, void *arg)
+{
+	const struct jf_rules *r;
+	sqlite3_stmt *st;
+	struct tc {
+		char *name;
+		int64_t n;
+		int shown;
+	} *t = NULL;
+	int nt = 0, rc;
+
+	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+		return rc;
+	if ((st = jf_stmt(c, q_mem_tiers)) == NULL)
+		return JF_ESOFTWARE;
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		struct tc *x = realloc(t, (nt + 1) * sizeof(*t));
+
+		if (x == NULL) {
+			rc = -jf_error(JF_ESOFTWARE, _("out of memory"));
+			break;
+		}
+		t = x;
+		t[nt].name = strdup(jf_col(st, 0));
+		t[nt].n = sqlite3_column_int64(st, 1);
+		t[nt].shown = 0;
+		nt++;
+	}
+	rc = done(st, rc);
+	for (int i = 0; rc == 0 && i < r->ntiers; i++) {
+		int64_t n = 0;
+
+		for (int j = 0; j < nt; j++)
+			if (t[j].name && strcmp(t[j].name, r->tiers[i].name) == 0) {
+				n = t[j].n;
+				t[j].shown = 1;
+			}
+		rc = count(fn, arg, "tier", r->tiers[i].name, n);
+	}
+	for (int j = 0; rc == 0 && j < nt; j++)
+		if (!t[j].shown)
+			rc = count(fn, arg, "tier", t[j].name, t[j].n);
+	for (int j = 0; j < nt; j++)
+		free(t[j].name);
+	free(t);
+	return rc;
+}
+
+int
+jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg)
+{
+	char inactive[JF_DATE_LEN], joined[JF_DATE_LEN], code[8];
+	int64_t seg[6] = { 0 }, v[6];
+	sqlite3_stmt *st;
+	int rc;
+
+	jf_date_add_days(c->today, -90, inactive);
+	jf_date_add_days(c->today, -30, joined);
+	if ((st = jf_stmt(c, q_mem_status)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, inactive, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, joined, -1, SQLITE_TRANSIENT);
+	if ((rc = jf_step(c, st)) != SQLITE_ROW)
+		return done(st, rc < 0 ? rc : -jf_error(JF_ESOFTWARE,
+		    _("no member counts")));
+	for (int i = 0; i < 6; i++)
+		v[i] = sqlite3_column_int64(st, i);
+	sqlite3_reset(st);
+	if ((rc = count(fn, arg, "total", "all", v[0])) != 0 ||
+	    (rc = count(fn, arg, "status", "active", v[1])) != 0 ||
+	    (rc = count(fn, arg, "status", "frozen", v[2])) != 0 ||
+	    (rc = count(fn, arg, "status", "closed", v[3])) != 0 ||
+	    (rc = member_tiers(c, fn, arg)) != 0 ||
+	    (rc = count(fn, arg, "activity", "active", v[0] - v[5])) != 0 ||
+	    (rc = count(fn, arg, "activity", "inactive", v[5])) != 0 ||
+	    (rc = count(fn, arg, "new", "30_days", v[4])) != 0)
+		return rc;
+
+	/* the segments first (summed from the scores), then the scores */
+	if ((st = jf_stmt(c, q_mem_rfm)) == NULL)
+		return JF_ESOFTWARE;
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		const char *s = jf_rfm_segment(sqlite3_column_int(st, 0),
+		    sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
+
+		for (int i = 0; segments[i] != NULL; i++)
+			if (strcmp(s, segments[i]) == 0)
+				seg[i] += sqlite3_column_int64(st, 3);
+	}
+	if ((rc = done(st, rc)) != 0)
+		return rc;
+	for (int i = 0; segments[i] != NULL; i++)
+		if ((rc = count(fn, arg, "segment", segments[i], seg[i])) != 0)
+			return rc;
+	if ((st = jf_stmt(c, q_mem_rfm)) == NULL)
+		return JF_ESOFTWARE;
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		snprintf(code, sizeof(code), "%d%d%d",
+		    sqlite3_column_int(st, 0) % 10,
+		    sqlite3_column_int(st, 1) % 10,
+		    sqlite3_column_int(st, 2) % 10);
+		if ((rc = count(fn, arg, "rfm", code,
+		    sqlite3_column_int64(st, 3))) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return done(st, rc);
+}
+
+/* -- stock -------------------------------------------------------------- */
+
+/*
+ * As stock list: every store with a stock row and the context's own (or
+ * the one asked for) with every product, on hand 0 and the list cost
+ * where it never moved.
+ */
+static const char q_stock[] =
+    "WITH s(store) AS (SELECT store FROM stock WHERE ?1 IS NULL "
+    "UNION SELECT coalesce(?1, ?2)) "
+    "SELECT s.store, p.sku, p.name, p.category, coalesce(k.on_hand, 0), "
+    "p.reorder_level, coalesce(k.avg_cost, p.cost), "
+    "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
+    "AND m.store = s.store AND m.kind IN ('sale', 'redeem')) "
+    "FROM s CROSS JOIN product p "
+    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
+    "ORDER BY s.store, p.sku";
+
+int
+jf_report_stock(struct jf_ctx *c, const char *store, const char *slow_since,
+    jf_stock_line_fn *fn, void *arg)
+{
+	struct jf_stock_line l;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = jf_stmt(c, q_stock)) == NULL)
+		return JF_ESOFTWARE;
+	bind_store(st, 1, store);
+	sqlite3_bind_text(st, 2, c->store, -1, SQLITE_TRANSIENT);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		l.store = jf_col(st, 0);
+		l.sku = jf_col(st, 1);
+		l.name = jf_col(st, 2);
+		l.category = jf_col_opt(st, 3);
+		l.on_hand = sqlite3_column_int64(st, 4);
+		l.reorder_level = sqlite3_column_int64(st, 5);
+		l.avg_cost = sqlite3_column_int64(st, 6);
+		l.last_out = jf_col_opt(st, 7);
+		if (__builtin_mul_overflow(l.on_hand, l.avg_cost, &l.value)) {
+			sqlite3_reset(st);
+			return jf_error(JF_ESOFTWARE,
+			    _("value of \"%s\" in \"%s\" out of range"),
+			    l.sku, l.store);
+		}
+		l.low = l.on_hand <= l.reorder_level;
+		l.negative = l.on_hand < 0;
+		l.slow = l.on_hand > 0 && (l.last_out == NULL ||
+		    strcmp(l.last_out, slow_since) < 0);
+		if ((rc = fn(arg, &l)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return done(st, rc);
+}
+
+/* -- leaderboard -------------------------------------------------------- */
+
+/* Points gained: earn, bonus and award entries, less reversals. */
+static const char q_leaders[] =
+    "SELECT m.code, m.name, sum(l.delta) AS pts FROM ledger l "
+    "JOIN member m ON m.id = l.member_id "
+    "WHERE l.at >= ?1 AND l.at < ?2 "
+    "AND l.kind IN ('earn', 'bonus', 'award', 'reverse') "
+    "GROUP BY l.member_id HAVING pts > 0 ORDER BY pts DESC, m.code LIMIT ?3";
+
+int
+jf_report_leaderboard(struct jf_ctx *c, const char *since, const char *until,
+    int top, jf_leader_fn *fn, void *arg)
+{
+	struct jf_leader b;
+	struct range r;
+	sqlite3_stmt *st;
+	int64_t n = 0, last = -1;
+	int rc;
+
+	range(since, until, &r);
+	if ((st = jf_stmt(c, q_leaders)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, top);
+	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		b.code = jf_col(st, 0);
+		b.name = jf_col_opt(st, 1);
+		b.points = sqlite3_column_int64(st, 2);
+		n++;
+		/* ties share a rank: 1, 2, 2, 4 */
+		if (b.points != last)
+			b.rank = n;
+		last = b.points;
+		if ((rc = fn(arg, &b)) != 0) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	return done(st, rc);
+}
+
+/* -- HTML --------------------------------------------------------------- */
+
+void
+jf_html_text(FILE *fp, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		default:
+			fputc(*s, fp);
+		}
+}
+
+void
+jf_html_begin(FILE *fp, const char *title)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<title>", fp);
+	jf_html_text(fp, title);
+	fputs("</title>\n<style>\n"
+	    "body{font-family:sans-serif;margin:2em;color:#222;"
+	    "background:#fff}\n"
+	    "h1{font-size:1.5em;border-bottom:2px solid #c0392b}\n"
+	    "h2{font-size:1.15em;margin-top:1.5em}\n"
+	    "table{border-collapse:collapse;margin:.5em 0}\n"
+	    "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}\n"
+	    "th{background:#f3f3f3}\n"
+	    "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	    "svg{display:block;margin:.5em 0}\n"
+	    "svg text{font-size:11px;fill:#333}\n"
+	    ".legend span{display:inline-block;margin-right:1em}\n"
+	    ".legend i{display:inline-block;width:.8em;height:.8em;"
+	    "margin-right:.3em}\n"
+	    "</style>\n</head>\n<body>\n<h1>", fp);
+	jf_html_text(fp, title);
+	fputs("</h1>\n", fp);
+}
+
+void
+jf_html_heading(FILE *fp, const char *text)
+{
+	fputs("<h2>", fp);
+	jf_html_text(fp, text);
+	fputs("</h2>\n", fp);
+}
+
+void
+jf_html_end(FILE *fp)
+{
+	fputs("</body>\n</html>\n", fp);
+}
+
+static const char *const palette[] = { "#c0392b", "#2980b9", "#27ae60",
+	"#8e44ad", "#f39c12", "#16a085" };
+
+/* An axis label: yuan without the fen for money, or the integer. */
+static void
+axis_label(FILE *fp, int64_t v, int money)
+{
+	char buf[JF_MONEY_BUF];
+
+	if (money) {
+		jf_money_fmt(v, buf);
+		fputs(buf, fp);
+	} else
+		fprintf(fp, "%" PRId64, v);
+}
+
+/* A "nice" top for the axis: 1, 2 or 5 times a power of ten. */
+static int64_t
+nice_max(int64_t v)
+{
+	int64_t p = 1;
+
+	if (v <= 0)
+		return 1;
+	while (p <= v / 10)
+		p *= 10;
+	if (v <= p)
+		return p;
+	if (v <= 2 * p)
+		return 2 * p;
+	if (v <= 5 * p)
+		return 5 * p;
+	return 10 * p;
+}
+
+void
+jf_html_chart(FILE *fp, const char *title, int nlabels,
+    const char *const *labels, int nseries, const char *const *series,
+    const int64_t *values, int money)
+{
+	const int left = 80, top = 20, height = 220, bottom = 70;
+	int slot, barw, width;
+	int64_t max = 0, min = 0, span;
+	int zero;
+
+	for (int i = 0; i < nlabels * nseries; i++) {
+		if (values[i] > max)
+			max = values[i];
+		if (values[i] < min)
+			min = values[i];
+	}
+	max = nice_max(max);
+	min = min < 0 ? -nice_max(-min) : 0;
+	span = max - min;
+	slot = nlabels > 0 ? 1000 / nlabels : 1000;
+	if (slot > 120)
+		slot = 120;
+	if (slot < 8 * nseries + 4)
+		slot = 8 * nseries + 4;
+	barw = (slot - 4) / nseries;
+	width = left + slot * (nlabels > 0 ? nlabels : 1) + 20;
+	zero = top + (int)(max * height / span);
+
+	jf_html_heading(fp, title);
+	if (nseries > 1) {
+		fputs("<div class=\"legend\">", fp);
+		for (int s = 0; s < nseries; s++) {
+			fprintf(fp, "<span><i style=\"background:%s\"></i>",
+			    palette[s % 6]);
+			jf_html_text(fp, series[s]);
+			fputs("</span>", fp);
+		}
+		fputs("</div>\n", fp);
+	}
+	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n<title>",
+	    width, top + height + bottom, width, top + height + bottom);
+	jf_html_text(fp, title);
+	fputs("</title>\n", fp);
+	/* grid lines and their labels at fifths of the span */
+	for (int g = 0; g <= 5; g++) {
+		int y = top + g * height / 5;
+		int64_t v = max - span * g / 5;
+
+		fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		    "stroke=\"#ddd\"/>", left, y, width - 20, y);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
+		    left - 6, y + 4);
+		axis_label(fp, v, money);
+		fputs("</text>\n", fp);
+	}
+	for (int i = 0; i < nlabels; i++) {
+		int x0 = left + i * slot + 2;
+
+		for (int s = 0; s < nseries; s++) {
+			int64_t v = values[s * nlabels + i];
+			int h = (int)((v < 0 ? -v : v) * height / span);
+			int y = v < 0 ? zero : zero - h;
+
+			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
+			    "height=\"%d\" fill=\"%s\"><title>",
+			    x0 + s * barw, y, barw > 1 ? barw - 1 : 1, h,
+			    palette[s % 6]);
+			jf_html_text(fp, labels[i]);
+			fputs(" ", fp);
+			jf_html_text(fp, series[s]);
+			fputs(": ", fp);
+			axis_label(fp, v, money);
+			fputs("</title></rect>", fp);
+		}
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" transform=\"rotate(-40 "
+		    "%d %d)\" text-anchor=\"end\">", x0 + slot / 2,
+		    top + height + 14, x0 + slot / 2, top + height + 14);
+		jf_html_text(fp, labels[i]);
+		fputs("</text>\n", fp);
+	}
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	    "stroke=\"#666\"/>\n</svg>\n", left, zero, width - 20, zero);
+}

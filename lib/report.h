@@ -1,0 +1,141 @@
+/*
+ * report.h - what the owner reads: the queries behind `report`, and a
+ * self-contained HTML page with inline SVG charts for them.
+ *
+ * Every query reads; none writes.  Dates bound a range of days, both
+ * inclusive, NULL or "" for open; a store NULL or "" means the whole
+ * chain.  Rows are handed to a callback one at a time with borrowed
+ * strings (valid during the call); a callback that returns non-zero
+ * stops the query, and that value is returned.  Money is fen, points
+ * are integers, as everywhere.
+ *
+ * The day's figures are read through the indexes on the time columns
+ * (sale_at, ledger_at, member_joined, sale_return_at), so the daily
+ * report costs what the day did, not what the history holds.
+ */
+#ifndef JF_REPORT_H
+#define JF_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+
+/* A read snapshot: every query between sees one state of the book. */
+int jf_report_begin(struct jf_ctx *c);
+void jf_report_end(struct jf_ctx *c);
+
+/* report daily: one day's figures. */
+struct jf_daily {
+	char day[JF_DATE_LEN];
+	int64_t receipts, gross, offset, paid;
+	int64_t points_earned, points_bonus, points_redeemed, points_expired;
+	int64_t new_members;
+	int64_t returns, returned;		/* returns booked that day, gross */
+	int64_t points_awarded, points_reversed;
+	int64_t hour_receipts[24], hour_paid[24];	/* by the sale's hour */
+};
+int jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
+    struct jf_daily *d);
+
+/* A product's sales over a range of days, best sellers (by gross) first. */
+struct jf_top {
+	const char *sku, *name;
+	int64_t qty, gross;
+};
+typedef int jf_top_fn(void *arg, const struct jf_top *t);
+int jf_report_top(struct jf_ctx *c, const char *since, const char *until,
+    const char *store, int limit, jf_top_fn *fn, void *arg);
+
+/* report sales: one row per key. */
+enum { JF_BY_DAY, JF_BY_MONTH, JF_BY_PRODUCT, JF_BY_CATEGORY, JF_BY_MEMBER,
+	JF_BY_YEAR, JF_BY_ALL };
+/* "day", "month", ... to JF_BY_*; -1 for an unknown name. */
+int jf_report_by(const char *name);
+
+struct jf_sales_row {
+	const char *key;	/* NULL: no category, or no member */
+	int64_t receipts, qty, gross, offset, paid;
+};
+typedef int jf_sales_fn(void *arg, const struct jf_sales_row *r);
+/*
+ * By day or month in time order; by product, category or member the
+ * best (by gross) first.  A receipt's offset is shared among its lines
+ * in proportion to their amounts, each share rounded down.
+ */
+int jf_report_sales(struct jf_ctx *c, int by, const char *since,
+    const char *until, const char *store, jf_sales_fn *fn, void *arg);
+
+/* report points: outstanding points, their value, and the movements. */
+int jf_report_outstanding(struct jf_ctx *c, int64_t *points,
+    int64_t *liability);
+
+struct jf_points_row {
+	const char *period;	/* "2026-11", or "all" */
+	int64_t earned, bonus, awarded, adjusted;
+	int64_t redeemed, expired, reversed, restored;	/* as positive sizes */
+};
+typedef int jf_points_fn(void *arg, const struct jf_points_row *r);
+/* by is JF_BY_DAY, JF_BY_MONTH, JF_BY_YEAR or JF_BY_ALL. */
+int jf_report_points(struct jf_ctx *c, int by, const char *since,
+    const char *until, jf_points_fn *fn, void *arg);
+
+/*
+ * report members: counts, each a (group, key, members) row, in order:
+ * total/all; status/active|frozen|closed; tier/NAME (the rules' tiers and
+ * any other name in use); activity/active|inactive (a purchase in the 90
+ * days up to today or not); new/30_days (joined in the 30 days up to
+ * today); segment/NAME; rfm/"RFM" (three digits 1-5).
+ */
+struct jf_count {
+	const char *group, *key;
+	int64_t members;
+};
+typedef int jf_count_fn(void *arg, const struct jf_count *r);
+int jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg);
+
+/* The RFM segment of scores r, f, m (1-5 each). */
+const char *jf_rfm_segment(int r, int f, int m);
+
+/* report stock: per store and product, as stock list shows them. */
+struct jf_stock_line {
+	const char *store, *sku, *name, *category;
+	int64_t on_hand, reorder_level, avg_cost, value;
+	const char *last_out;	/* the last sale or redemption, NULL: never */
+	int low, negative, slow;
+};
+typedef int jf_stock_line_fn(void *arg, const struct jf_stock_line *r);
+/*
+ * low: on hand at or below the reorder level; negative: below zero;
+ * slow: some on hand and no sale or redemption since slow_since (a date).
+ */
+int jf_report_stock(struct jf_ctx *c, const char *store,
+    const char *slow_since, jf_stock_line_fn *fn, void *arg);
+
+/* report leaderboard: points gained in [since, until] (dates). */
+struct jf_leader {
+	int64_t rank;
+	const char *code, *name;
+	int64_t points;
+};
+typedef int jf_leader_fn(void *arg, const struct jf_leader *r);
+int jf_report_leaderboard(struct jf_ctx *c, const char *since,
+    const char *until, int top, jf_leader_fn *fn, void *arg);
+
+/*
+ * The HTML page: jf_html_begin writes the head (inline style, no
+ * external file), jf_html_chart one inline SVG bar chart, jf_html_end
+ * closes the page.  Tables go between them through jf_out_new(
+ * JF_FMT_HTML, ...).  values holds nseries rows of nlabels values;
+ * money selects the axis' yuan format.
+ */
+void jf_html_begin(FILE *fp, const char *title);
+void jf_html_heading(FILE *fp, const char *text);
+void jf_html_chart(FILE *fp, const char *title, int nlabels,
+    const char *const *labels, int nseries, const char *const *series,
+    const int64_t *values, int money);
+void jf_html_end(FILE *fp);
+/* Writes s with <, >, & and " escaped. */
+void jf_html_text(FILE *fp, const char *s);
+
+#endif
