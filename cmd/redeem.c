@@ -99,15 +99,26 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow, int nargs,
 	return 0;
 }
 
+/*
+ * Opens the book.  argv is a subcommand's, so the audit log, which
+ * records the arguments after argv[0], gets the tool's name in front:
+ * ["redeem", "gift", "M0000001", "G1"].
+ */
 static int
 open_db(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
 {
+	char **all;
 	int rc;
 
 	if (o->fmt < 0)
 		o->fmt = jf_fmt_default();
-	if ((rc = jf_open("redeem", o, argc, argv, c)) != 0)
+	if ((all = calloc(argc + 2, sizeof(*all))) == NULL)
+		return jf_fail(jf_error(JF_ESOFTWARE, _("out of memory")));
+	all[0] = "redeem";
+	memcpy(all + 1, argv, argc * sizeof(*argv));
+	if ((rc = jf_open("redeem", o, argc + 1, all, c)) != 0)
 		jf_fail(rc);
+	free(all);
 	return rc;
 }
 
