@@ -143,18 +143,17 @@ static int
 parse(int argc, char **argv, struct jf_opts *o, const char *allow,
     struct args *a)
 {
-	const char *opt;
-	int ch, rc;
+	int ch, rc, li;
 
 	memset(a, 0, sizeof(*a));
 	a->in = (struct jf_product_in)JF_PRODUCT_IN_INIT;
 	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    NULL)) != -1) {
-		opt = argv[optind - 1];
+	    &li)) != -1) {
 		if (ch >= O_SKU && ch <= O_LAST) {
 			if (strchr(allow, 'a' + ch - O_SKU) == NULL)
 				return jf_usage_error(
-				    _("%s: option not allowed here"), opt);
+				    _("--%s: option not allowed here"),
+				    longopts[li].name);
 			a->seen |= 1u << (ch - O_SKU);
 		}
 		rc = 0;
