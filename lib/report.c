@@ -751,23 +751,24 @@ axis_label(FILE *fp, int64_t v, int money)
 		fprintf(fp, "%" PRId64, v);
 }
 
-/* A "nice" top for the axis: 1, 2 or 5 times a power of ten. */
+/*
+ * The axis' step: 1, 2 or 5 times a power of ten, the smallest that
+ * spans v in at most six steps.
+ */
 static int64_t
-nice_max(int64_t v)
+axis_step(int64_t v)
 {
 	int64_t p = 1;
 
-	if (v <= 0)
-		return 1;
-	while (p <= v / 10)
+	for (;;) {
+		if (v <= 6 * p)
+			return p;
+		if (v <= 12 * p)
+			return 2 * p;
+		if (v <= 30 * p)
+			return 5 * p;
 		p *= 10;
-	if (v <= p)
-		return p;
-	if (v <= 2 * p)
-		return 2 * p;
-	if (v <= 5 * p)
-		return 5 * p;
-	return 10 * p;
+	}
 }
 
 void
@@ -777,7 +778,7 @@ jf_html_chart(FILE *fp, const char *title, int nlabels,
 {
 	const int left = 80, top = 20, height = 220, bottom = 70;
 	int slot, barw, width;
-	int64_t max = 0, min = 0, span;
+	int64_t max = 0, min = 0, span, step;
 	int zero;
 
 	for (int i = 0; i < nlabels * nseries; i++) {
@@ -786,8 +787,11 @@ jf_html_chart(FILE *fp, const char *title, int nlabels,
 		if (values[i] < min)
 			min = values[i];
 	}
-	max = nice_max(max);
-	min = min < 0 ? -nice_max(-min) : 0;
+	step = axis_step(max > -min ? max : -min);
+	max = (max + step - 1) / step * step;
+	min = -((-min + step - 1) / step * step);
+	if (max == 0 && min == 0)
+		max = step;
 	span = max - min;
 	slot = nlabels > 0 ? 1000 / nlabels : 1000;
 	if (slot > 120)
@@ -814,10 +818,9 @@ jf_html_chart(FILE *fp, const char *title, int nlabels,
 	    width, top + height + bottom, width, top + height + bottom);
 	jf_html_text(fp, title);
 	fputs("</title>\n", fp);
-	/* grid lines and their labels at fifths of the span */
-	for (int g = 0; g <= 5; g++) {
-		int y = top + g * height / 5;
-		int64_t v = max - span * g / 5;
+	/* grid lines and their labels at each step */
+	for (int64_t v = max; v >= min; v -= step) {
+		int y = top + (int)((max - v) * height / span);
 
 		fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 		    "stroke=\"#ddd\"/>", left, y, width - 20, y);
