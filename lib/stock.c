@@ -295,9 +295,9 @@ jf_sku_check(const char *sku)
 		return jf_error(JF_EDATA, _("SKU longer than 64 bytes: \"%s\""),
 		    sku);
 	for (const unsigned char *s = (const unsigned char *)sku; *s; s++)
-		if (*s <= ' ' || *s == 0x7f || *s == ':' || *s == '@')
+		if (*s <= ' ' || *s == 0x7f || strchr(",\":@", *s) != NULL)
 			return jf_error(JF_EDATA, _("not a SKU (no spaces, "
-			    "':' or '@'): \"%s\""), sku);
+			    "',', '\"', ':' or '@'): \"%s\""), sku);
 	return 0;
 }
 

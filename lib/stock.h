@@ -57,8 +57,9 @@ struct jf_product_in {
 #define JF_PRODUCT_IN_INIT { NULL, NULL, NULL, -1, -1, -1, -1, -1 }
 #define JF_QTY_MAX 1000000000LL	/* a quantity's bound, either sign */
 
-/* A SKU is 1-64 bytes, no spaces, no control characters, no ':' or '@'
- * (the till writes SKU:QTY@PRICE): 0, or JF_EDATA with the message. */
+/* A SKU is 1-64 bytes, no spaces, no control characters, no ',' or '"'
+ * (CSV in pipes) and no ':' or '@' (the till writes SKU:QTY@PRICE): 0,
+ * or JF_EDATA with the message. */
 int jf_sku_check(const char *sku);
 /* Checks the fields given (SKU, name not empty, amounts in range): 0, or
  * JF_EDATA with the message and *col the column at fault. */

@@ -129,6 +129,8 @@ staff() {	# registers boss (admin), mgr (manager) and tester (cashier)
 	[[ "${lines[0]}" == *'not a SKU'* ]]
 	run stock add --sku "A B" --name a --price 1
 	[ "$status" -eq 64 ]
+	run stock add --sku "A,B" --name a --price 1
+	[ "$status" -eq 64 ]
 	run stock add --sku A --name "" --price 1
 	[ "$status" -eq 64 ]
 	run stock add --sku A --name a --price 1 --reorder -1
@@ -302,7 +304,7 @@ B,,2,,p.csv:3: name: needed for a new product
 C,Cake,1.234,,"p.csv:4: price: not an amount: ""1.234"""
 D,Date,-1,,"p.csv:5: price: negative amount: ""-1"""
 E,Egg,1,maybe,"p.csv:6: no_points: not 0 or 1: ""maybe"""
-F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"':'"'"' or '"'"'@'"'"'): ""F:1"""' \
+F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"':'"'"' or '"'"'@'"'"'): ""F:1"""' \
 	    "$(cat rej.csv)"
 	eq "A G" "$(sql 'SELECT sku FROM product ORDER BY sku' | xargs)"
 }
