@@ -1,0 +1,146 @@
+/*
+ * sale.h - the till (销): sales, returns, and the points they move.
+ *
+ * A sale is one `sale` row, a `sale_line` per line, a 'sale' move per
+ * line in the stock book, and in the points ledger: the offset (points
+ * paid as cash), the points earned by jf_earn(), and the bonuses of a
+ * first purchase (signup, referral) and of the birthday month.  All of
+ * it is booked or none: every refusal is found before the first
+ * write, so an import can go on past a refused receipt in the same
+ * transaction.  A return undoes a receipt or some of its lines with
+ * the rules of the original sale.
+ *
+ * Every function here runs inside the caller's jf_begin() ... jf_commit()
+ * and never commits by itself.
+ */
+#ifndef JF_SALE_H
+#define JF_SALE_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+#define JF_RECEIPT_MAX 100	/* bytes of a receipt number */
+#define JF_SALE_LINES_MAX 1000	/* lines of one receipt */
+
+/* One SKU:QTY[@PRICE] as given; sku is borrowed. */
+struct jf_sale_item {
+	const char *sku;
+	int64_t qty;		/* > 0 */
+	int64_t price;		/* fen; -1: the product's price */
+};
+
+/*
+ * Parses "SKU:QTY[@PRICE]" (the SKU is what comes before the last ':'):
+ * 0, or JF_EUSAGE with the message set.  With price_ok 0, an @PRICE is
+ * refused (a return names quantities only).  it->sku points into s,
+ * which is modified.
+ */
+int jf_sale_item_parse(char *s, int price_ok, struct jf_sale_item *it);
+
+/* What the till is told. */
+struct jf_sale_in {
+	const char *receipt;	/* NULL or "": generated */
+	const char *member;	/* code or phone; NULL or "": anonymous */
+	const char *at;		/* NULL: c->now */
+	const char *store;	/* NULL: c->store */
+	int64_t points_used;	/* 0: none */
+	const struct jf_sale_item *items;
+	int nitems;
+};
+
+/* A line as booked; strings owned (jf_sale_clear). */
+struct jf_sale_line {
+	char *sku, *name, *rule;
+	int64_t qty, price, amount;
+	int64_t mult;		/* hundredths */
+	int64_t points;		/* the line's own share, rounded down */
+	int64_t returned;	/* qty returned so far */
+};
+
+/* A sale as booked or read back; strings owned (jf_sale_clear). */
+struct jf_sale {
+	int64_t id;
+	char receipt[JF_RECEIPT_MAX + 1];
+	char at[JF_TS_LEN];
+	char *store;
+	char *member;		/* the member's code, NULL: anonymous */
+	int64_t member_id;	/* 0: anonymous */
+	int64_t gross, offset, paid;
+	int64_t points_used, points_earned, bonus_points;
+	int64_t balance;	/* the member's, after the sale */
+	int64_t rules_version;
+	char *tier;
+	int64_t tier_factor;	/* hundredths */
+	int64_t returned;	/* gross returned so far */
+	struct jf_sale_line *lines;
+	int nlines;
+	/* on failure: the input column at fault and the item's index */
+	const char *errcol;
+	int erritem;
+	int written;		/* failed after writing: roll back */
+};
+
+void jf_sale_clear(struct jf_sale *s);
+
+/* Set when the last jf_sale_record() refused a receipt recorded already. */
+extern int jf_sale_dup;
+
+/*
+ * Records a sale and fills *s (clear it after).  A receipt not given is
+ * generated as STORE-YYYYMMDD-NNNN (the sale's day and the next number
+ * of that store and day).  Refusals (JF_EREFUSED): the receipt exists
+ * (jf_sale_dup set), no such member or product, points used by no or an
+ * inactive member, the offset rules, a short balance.  JF_EDATA for an
+ * amount beyond the money range.  A refusal writes nothing; a failure
+ * with s->written set (the database's: 70, 75) leaves part of the sale
+ * in the transaction, which the caller must roll back.
+ */
+int jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
+    struct jf_sale *s);
+
+/* A receipt as booked, with its lines and the member's balance now. */
+int jf_sale_get(struct jf_ctx *c, const char *receipt, struct jf_sale *s);
+
+/* What a return did. */
+struct jf_return {
+	char receipt[JF_RECEIPT_MAX + 1];
+	char *member;		/* owned; NULL: anonymous */
+	int64_t gross;		/* the returned lines' amounts */
+	int64_t points_reversed;	/* taken back from the sale's member */
+	int64_t points_restored;	/* of the points used, given back */
+	int64_t balance;
+	int whole;		/* nothing of the receipt is kept now */
+};
+
+void jf_return_clear(struct jf_return *r);
+
+/*
+ * Returns the whole receipt (n == 0: every line not returned yet) or
+ * the quantities named.  A return that leaves nothing kept is whole: it
+ * reverses everything the receipt earned, its bonuses included, and
+ * gives back the rest of the points used.  A partial one reverses
+ * earned_before - earned(kept lines), by the sale's rules version and
+ * tier factor, and gives back floor(points_used x returned / gross).
+ * Goods go back to the sale's store.  JF_EREFUSED for an unknown
+ * receipt, an SKU not on it, or more than is left; JF_ENOPERM after 30
+ * days for less than a manager.
+ */
+int jf_sale_return(struct jf_ctx *c, const char *receipt,
+    const struct jf_sale_item *items, int n, struct jf_return *r);
+
+struct jf_sale_filter {
+	const char *since, *until;	/* dates, inclusive; NULL: open */
+	const char *member;		/* code or phone */
+	const char *store;
+};
+/* Called per sale; s is borrowed for the call.  Non-zero stops. */
+typedef int jf_sale_fn(void *arg, const struct jf_sale *s);
+/*
+ * Calls fn for each sale matching f, by time; with lines set, each with
+ * its lines (s->balance is not filled).
+ */
+int jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f,
+    int lines, jf_sale_fn *fn, void *arg);
+
+#endif
