@@ -1,0 +1,548 @@
+#!/usr/bin/env bats
+# points: balance, history, adjust, award, explain and rules.
+
+load helper
+
+# new_member PHONE [NAME]: a member who joined on 2024-01-01.
+new_member() {
+	JIFEN_NOW="2024-01-01 09:00:00" member add --phone "$1" \
+	    --joined 2024-01-01 ${2:+--name "$2"} >/dev/null
+}
+
+# give ID POINTS DAY: a lot of POINTS gained on DAY.
+give() {
+	JIFEN_NOW="$3 09:00:00" points adjust "$1" "+$2" --reason test >/dev/null
+}
+
+# staff: tester is the admin, cash a cashier, mgr a manager.
+staff() {
+	member operator add tester --role admin >/dev/null
+	member operator add cash --role cashier >/dev/null
+	member operator add mgr --role manager >/dev/null
+}
+
+# DESIGN.md 5.1-5.3: balance = sum of deltas = sum of remainders - debt.
+invariants() {
+	run sql "SELECT count(*) FROM member m
+	    WHERE m.balance <> (SELECT coalesce(sum(delta), 0) FROM ledger
+	        WHERE member_id = m.id)
+	    OR m.balance <> (SELECT coalesce(sum(remaining), 0) FROM lot
+	        WHERE member_id = m.id) - m.debt"
+	eq 0 "$output"
+	run sql "SELECT count(*) FROM lot WHERE remaining < 0 OR remaining > amount"
+	eq 0 "$output"
+	run sql "SELECT (SELECT coalesce(sum(delta), 0) FROM ledger) =
+	    (SELECT coalesce(sum(balance), 0) FROM member)"
+	eq 1 "$output"
+}
+
+# What a refused command must leave as it was.
+snapshot() {
+	sql "SELECT (SELECT count(*) FROM ledger), (SELECT count(*) FROM lot),
+	    (SELECT count(*) FROM rules), (SELECT group_concat(balance) FROM member),
+	    (SELECT group_concat(remaining) FROM lot)"
+}
+
+@test "points -h prints the usage and exits 0" {
+	run points -h
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: points balance ID" ]]
+	[[ "$output" == *"points award [ID|-] --kind K [--points N] [--at TS]"* ]]
+	run points balance -h
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: points balance ID" ]]
+}
+
+@test "points --version names the tool" {
+	run points --version
+	[ "$status" -eq 0 ]
+	[[ "$output" == "points (jifen) "* ]]
+}
+
+@test "points without a command, or an unknown one, is a usage error" {
+	run points
+	[ "$status" -eq 64 ]
+	run points transfer M0000001
+	[ "$status" -eq 64 ]
+	[[ "$output" == *'unknown command "transfer"'* ]]
+	run points balance M0000001 --kind share
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"option not allowed here"* ]]
+	run points balance --bogus
+	[ "$status" -eq 64 ]
+}
+
+@test "balance of a new member is 0 with nothing expiring" {
+	new_member 13800000001
+	run points balance M0000001
+	[ "$status" -eq 0 ]
+	eq "member,balance,expiring,expiring_on" "${lines[0]}"
+	eq "M0000001,0,0," "${lines[1]}"
+}
+
+@test "balance names the member by phone too, and prints json" {
+	new_member 13800000001
+	give M0000001 300 2026-01-05
+	run points balance 13800000001 -o json
+	[ "$status" -eq 0 ]
+	eq '{"member": "M0000001", "balance": 300, "expiring": 0, "expiring_on": null}' \
+	    "$(echo "$output" | jq -c . | sed 's/,/, /g; s/:/: /g')"
+}
+
+@test "balance shows the points expiring within the reminder window" {
+	new_member 13800000001
+	give M0000001 100 2024-12-01	# valid through 2026-12-01: within 30 days
+	give M0000001 40 2024-12-10	# through 2026-12-10
+	give M0000001 7 2024-12-19	# through 2026-12-19: 31 days away
+	run points balance M0000001
+	[ "$status" -eq 0 ]
+	eq "M0000001,147,140,2026-12-01" "${lines[1]}"
+}
+
+@test "balance of an unknown member is refused; no member is a usage error" {
+	run points balance M0000009
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'no member'*'M0000009'* ]]
+	run points balance
+	[ "$status" -eq 64 ]
+	run points balance A B
+	[ "$status" -eq 64 ]
+}
+
+@test "history lists every entry with its expiry, oldest first" {
+	new_member 13800000001 Li
+	give M0000001 100 2025-02-28
+	JIFEN_NOW="2025-03-01 10:00:00" points adjust M0000001 -30 --reason "broken cup" >/dev/null
+	JIFEN_NOW="2025-03-02 11:00:00" points award M0000001 --kind share >/dev/null
+	run points history M0000001
+	[ "$status" -eq 0 ]
+	eq "at,kind,delta,ref,rule,reason,expires_on,operator" "${lines[0]}"
+	eq "2025-02-28 09:00:00,adjust,100,,,test,2027-02-28,tester" "${lines[1]}"
+	eq "2025-03-01 10:00:00,adjust,-30,,,broken cup,,tester" "${lines[2]}"
+	eq "2025-03-02 11:00:00,award,50,,share,,2027-03-02,tester" "${lines[3]}"
+	[ "${#lines[@]}" -eq 4 ]
+}
+
+@test "history --since starts at a day" {
+	new_member 13800000001
+	give M0000001 10 2025-01-01
+	give M0000001 20 2025-06-01
+	give M0000001 30 2025-06-02
+	run points history M0000001 --since 2025-06-01
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == "2025-06-01 09:00:00,adjust,20,"* ]]
+	run points history M0000001 --since 2025-06-03 -o json
+	[ "$status" -eq 0 ]
+	eq "[]" "$output"
+	run points history M0000001 --since 2025-13-01
+	[ "$status" -eq 64 ]
+	[[ "$output" == *'--since: not a date: "2025-13-01"'* ]]
+}
+
+@test "history of an unknown member is refused" {
+	run points history 13999999999
+	[ "$status" -eq 1 ]
+	run points history
+	[ "$status" -eq 64 ]
+}
+
+@test "adjust adds points and prints the member's new balance" {
+	new_member 13800000001
+	run points adjust M0000001 +250 --reason "goodwill"
+	[ "$status" -eq 0 ]
+	eq "member,kind,delta,rule,reason,balance" "${lines[0]}"
+	eq "M0000001,adjust,250,,goodwill,250" "${lines[1]}"
+	run points adjust 13800000001 -50 --reason "typo"
+	[ "$status" -eq 0 ]
+	eq "M0000001,adjust,-50,,typo,200" "${lines[1]}"
+	eq "250|-50" "$(sql "SELECT group_concat(delta, '|') FROM ledger")"
+	eq "typo" "$(sql "SELECT reason FROM ledger WHERE delta = -50")"
+	eq "200" "$(sql "SELECT balance FROM member")"
+	invariants
+}
+
+@test "adjust takes the number before or after the options" {
+	new_member 13800000001
+	run points adjust --reason first M0000001 40
+	[ "$status" -eq 0 ]
+	run points adjust M0000001 --reason second -10
+	[ "$status" -eq 0 ]
+	eq "30" "$(sql "SELECT balance FROM member")"
+}
+
+@test "a negative adjustment larger than the balance is refused" {
+	new_member 13800000001
+	give M0000001 100 2026-01-01
+	before=$(snapshot)
+	run points adjust M0000001 -101 --reason "too much"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"has 100 points"* ]]
+	eq "$before" "$(snapshot)"
+}
+
+@test "adjust needs a reason, a member and a number other than 0" {
+	new_member 13800000001
+	run points adjust M0000001 +5
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"adjust needs --reason"* ]]
+	run points adjust M0000001 +5 --reason ""
+	[ "$status" -eq 64 ]
+	run points adjust M0000001 0 --reason x
+	[ "$status" -eq 64 ]
+	run points adjust M0000001 12.5 --reason x
+	[ "$status" -eq 64 ]
+	run points adjust M0000001 --reason x
+	[ "$status" -eq 64 ]
+	run points adjust +5 --reason x
+	[ "$status" -eq 64 ]
+	run points adjust M0000009 +5 --reason x
+	[ "$status" -eq 1 ]
+	eq "0" "$(sql "SELECT count(*) FROM ledger")"
+}
+
+@test "adjust is for managers once staff are registered" {
+	new_member 13800000001
+	staff
+	run points --operator cash adjust M0000001 +5 --reason x
+	[ "$status" -eq 77 ]
+	[[ "$output" == *"adjusting points needs a manager"* ]]
+	run points adjust M0000001 +5 --reason x --operator mgr
+	[ "$status" -eq 0 ]
+	eq "mgr" "$(sql "SELECT operator FROM ledger")"
+	run points adjust M0000001 +5 --reason x --operator nobody
+	[ "$status" -eq 77 ]
+}
+
+@test "adjust --dry-run prints the change and keeps nothing" {
+	new_member 13800000001
+	before=$(snapshot)
+	run points adjust M0000001 +70 --reason x -n
+	[ "$status" -eq 0 ]
+	eq "M0000001,adjust,70,,x,70" "${lines[1]}"
+	eq "$before" "$(snapshot)"
+}
+
+@test "adjust --at books at that time, and the lot expires from that day" {
+	new_member 13800000001
+	run points adjust M0000001 +10 --reason x --at 2024-02-29
+	[ "$status" -eq 0 ]
+	eq "2024-02-29 00:00:00|2026-02-28" \
+	    "$(sql "SELECT at, expires_on FROM ledger JOIN lot ON entry_id = ledger.id")"
+	run points adjust M0000001 +10 --reason x --at yesterday
+	[ "$status" -eq 64 ]
+}
+
+@test "adjust of a frozen member goes through; earning does not" {
+	new_member 13800000001
+	give M0000001 100 2026-01-01
+	member update M0000001 --status frozen >/dev/null
+	run points adjust M0000001 -40 --reason "closing"
+	[ "$status" -eq 0 ]
+	run points award M0000001 --kind share
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"M0000001 is frozen"* ]]
+	eq "60" "$(sql "SELECT balance FROM member")"
+}
+
+@test "award books an activity's points, up to its daily cap" {
+	new_member 13800000001
+	run points award M0000001 --kind share
+	[ "$status" -eq 0 ]
+	eq "M0000001,award,50,share,,50" "${lines[1]}"
+	run points award M0000001 --kind share
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"share": the daily cap of 1 is reached on 2026-11-18'* ]]
+	JIFEN_NOW="2026-11-19 08:00:00" run points award M0000001 --kind share
+	[ "$status" -eq 0 ]
+	for i in 1 2 3 4 5; do
+		points award M0000001 --kind review >/dev/null
+	done
+	run points award M0000001 --kind review
+	[ "$status" -eq 1 ]
+	eq "200" "$(sql "SELECT balance FROM member")"
+	eq "review|5 share|2" \
+	    "$(sql "SELECT group_concat(n, ' ') FROM (SELECT rule || '|' || count(*) AS n FROM ledger GROUP BY rule ORDER BY rule)")"
+	invariants
+}
+
+@test "award of an unknown kind is refused; --kind is needed" {
+	new_member 13800000001
+	run points award M0000001 --kind like
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'no activity "like" in the rules'* ]]
+	run points award M0000001
+	[ "$status" -eq 64 ]
+	run points award M0000001 M0000002 --kind share
+	[ "$status" -eq 64 ]
+	run points award M0000001 --kind share --points 0
+	[ "$status" -eq 64 ]
+	eq "0" "$(sql "SELECT count(*) FROM ledger")"
+}
+
+@test "award --points overrides the amount, for a manager" {
+	new_member 13800000001
+	staff
+	run points award M0000001 --kind share --points 80 --operator cash
+	[ "$status" -eq 77 ]
+	run points award M0000001 --kind share --operator cash
+	[ "$status" -eq 0 ]
+	eq "M0000001,award,50,share,,50" "${lines[1]}"
+	JIFEN_NOW="2026-11-19 10:00:00" run points award M0000001 --kind share \
+	    --points 80 --operator mgr
+	[ "$status" -eq 0 ]
+	eq "M0000001,award,80,share,,130" "${lines[1]}"
+}
+
+@test "award - takes members from a member list stream" {
+	new_member 13800000001 Li
+	new_member 13800000002 Wang
+	new_member 13800000003 Zhao
+	run bash -c 'member list -o csv | points award --kind review -'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	eq "member,kind,delta,rule,reason,balance" "${lines[0]}"
+	eq "M0000001,award,20,review,,20" "${lines[1]}"
+	eq "M0000003,award,20,review,,20" "${lines[3]}"
+	eq "3" "$(sql "SELECT count(*) FROM ledger WHERE kind = 'award'")"
+	run bash -c 'member list -o csv | points award --kind review'
+	[ "$status" -eq 0 ]
+	eq "6" "$(sql "SELECT count(*) FROM ledger WHERE kind = 'award'")"
+}
+
+@test "award - reports each refused row by number, keeps the others, exits 65" {
+	new_member 13800000001
+	new_member 13800000002
+	points award M0000002 --kind share >/dev/null
+	printf 'phone,code,note\n13800000001,,a\n,M0000002,b\n13800000009,,c\n,,d\n' > in.csv
+	run bash -c 'points award --kind share - < in.csv'
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"M0000001,award,50,share,,50"* ]]
+	[[ "$output" == *'points: stdin:3: code: "share": the daily cap of 1 is reached'* ]]
+	[[ "$output" == *'points: stdin:4: phone: no member "13800000009"'* ]]
+	[[ "$output" == *'points: stdin:5: phone: no member named'* ]]
+	[[ "$output" == *"points: 3 of 4 rows refused"* ]]
+	eq "50|50" "$(sql "SELECT group_concat(balance, '|') FROM member")"
+	invariants
+}
+
+@test "award - needs a code or phone column" {
+	new_member 13800000001
+	run bash -c 'printf "name\nLi\n" | points award --kind share -'
+	[ "$status" -eq 65 ]
+	[[ "$output" == *"a code or phone column is needed"* ]]
+	eq "0" "$(sql "SELECT count(*) FROM ledger")"
+}
+
+@test "award - --dry-run awards nobody" {
+	new_member 13800000001
+	run bash -c 'member list -o csv | points award --kind share -n -'
+	[ "$status" -eq 0 ]
+	eq "M0000001,award,50,share,,50" "${lines[1]}"
+	eq "0" "$(sql "SELECT count(*) FROM ledger")"
+}
+
+# The till's sale on a Saturday under a tea multiplier; the receipt R1.
+tea_sale() {
+	cat > tea.json <<-'EOF'
+	{ "multipliers": [
+	    { "name": "weekend", "days": ["sat", "sun"], "factor": "1.5" },
+	    { "name": "tea", "categories": ["tea"], "factor": "2" } ] }
+	EOF
+	JIFEN_NOW="2026-01-01 00:00:00" points rules load tea.json >/dev/null
+	stock add --sku TEA1 --name Tea --price 120.00 --category tea >/dev/null
+	stock add --sku CUP1 --name Cup --price 80.00 --category cup >/dev/null
+	stock add --sku BAG1 --name Bag --price 1.00 --no-points >/dev/null
+}
+
+@test "explain shows each line's multiplier and points, then the bonuses" {
+	new_member 13800000001
+	tea_sale
+	run sale add --member M0000001 --receipt R1 --at "2026-11-21 10:00:00" \
+	    TEA1:1 CUP1:1 BAG1:2
+	[ "$status" -eq 0 ]
+	run points explain R1
+	[ "$status" -eq 0 ]
+	eq "kind,line,sku,qty,amount,multiplier,rule,points,member" "${lines[0]}"
+	eq "line,1,TEA1,1,120.00,2.00,tea,240,M0000001" "${lines[1]}"
+	eq "line,2,CUP1,1,80.00,1.50,weekend,120,M0000001" "${lines[2]}"
+	eq "line,3,BAG1,2,2.00,0.00,no-points,0,M0000001" "${lines[3]}"
+	eq "earn,,,,202.00,1.00,normal,360,M0000001" "${lines[4]}"
+	eq "bonus,,,,,,signup,100,M0000001" "${lines[5]}"
+	[ "${#lines[@]}" -eq 6 ]
+	eq "360" "$(sql "SELECT delta FROM ledger WHERE kind = 'earn'")"
+}
+
+@test "explain follows the offset, the tier and the rules of the sale's time" {
+	new_member 13800000001
+	sql "UPDATE member SET tier = 'silver'"
+	tea_sale
+	points adjust M0000001 +300 --reason x >/dev/null
+	run sale add --member M0000001 --receipt R2 --at "2026-11-18 10:00:00" \
+	    --use-points 200 TEA1:2
+	[ "$status" -eq 0 ]
+	# new rules later do not change how R2 is explained
+	echo '{ "multipliers": [] }' > plain.json
+	points rules load plain.json >/dev/null
+	run points explain R2 -o json
+	[ "$status" -eq 0 ]
+	eq "line 1 TEA1 2 240.00 2.00 tea 528" \
+	    "$(echo "$output" | jq -r '.[0] | "\(.kind) \(.line) \(.sku) \(.qty) \(.amount) \(.multiplier) \(.rule) \(.points)"')"
+	# 480 x 220/240 x 1.2 = 528
+	eq "earn 220.00 1.20 silver 528" \
+	    "$(echo "$output" | jq -r '.[1] | "\(.kind) \(.amount) \(.multiplier) \(.rule) \(.points)"')"
+	eq "offset -200" "$(echo "$output" | jq -r '.[2] | "\(.kind) \(.points)"')"
+	eq "528" "$(sql "SELECT points_earned FROM sale WHERE receipt = 'R2'")"
+}
+
+@test "explain of a sale without a member shows the lines earning nothing" {
+	tea_sale
+	sale add --receipt R3 --at "2026-11-18 10:00:00" CUP1:1 >/dev/null
+	run points explain R3
+	[ "$status" -eq 0 ]
+	eq "line,1,CUP1,1,80.00,1.00,,0," "${lines[1]}"
+	eq "earn,,,,80.00,1.00,,0," "${lines[2]}"
+}
+
+@test "explain of an unknown receipt is refused" {
+	run points explain NOPE
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'no receipt "NOPE"'* ]]
+	run points explain
+	[ "$status" -eq 64 ]
+}
+
+@test "explain lists the reversal of a returned receipt" {
+	new_member 13800000001
+	tea_sale
+	sale add --member M0000001 --receipt R4 --at "2026-11-18 10:00:00" CUP1:1 >/dev/null
+	sale return R4 >/dev/null
+	run points explain R4
+	[ "$status" -eq 0 ]
+	eq "reverse,,,,,,return,-180,M0000001" "${lines[4]}"
+	eq "0" "$(sql "SELECT balance FROM member")"
+	invariants
+}
+
+@test "rules show prints the version in force and its settings" {
+	run points rules
+	[ "$status" -eq 0 ]
+	eq "setting,value" "${lines[0]}"
+	eq "version,1" "${lines[1]}"
+	eq "effective,0001-01-01 00:00:00" "${lines[2]}"
+	[[ "$output" == *'multiplier weekend,"x1.50 days sat,sun"'* ]]
+	[[ "$output" == *'tier silver,"from 2000 points, x1.20"'* ]]
+	[[ "$output" == *'activity share,"50 points, at most 1 a day"'* ]]
+	run points rules show -o json
+	[ "$status" -eq 0 ]
+	eq "earn=1 per 1.00" "$(echo "$output" | jq -r '.[] | select(.setting == "earn") | "earn=\(.value)"')"
+}
+
+@test "rules export prints the document in force, and it loads back" {
+	run points rules export
+	[ "$status" -eq 0 ]
+	diff <(echo "$output" | jq -S .) <(jq -S . "$TOP/share/rules.json")
+	points rules export > r.json
+	run points rules load r.json
+	[ "$status" -eq 0 ]
+	eq "version,effective" "${lines[0]}"
+	eq "2,2026-11-18 10:00:00" "${lines[1]}"
+}
+
+@test "rules load versions a document effective now" {
+	new_member 13800000001
+	echo '{ "earn": { "points": 2 } }' > r.json
+	run points rules load r.json
+	[ "$status" -eq 0 ]
+	eq "2,2026-11-18 10:00:00" "${lines[1]}"
+	run points rules
+	[[ "$output" == *"earn,2 per 1.00"* ]]
+	eq "2" "$(sql "SELECT max(version) FROM rules")"
+	eq '{ "earn": { "points": 2 } }' "$(points rules export)"
+	# an earlier sale keeps version 1
+	stock add --sku CUP1 --name Cup --price 80.00 >/dev/null
+	sale add --member M0000001 --receipt OLD --at "2026-11-17 10:00:00" CUP1:1 >/dev/null
+	sale add --member M0000001 --receipt NEW --at "2026-11-18 11:00:00" CUP1:1 >/dev/null
+	eq "1|80 2|160" "$(sql "SELECT group_concat(rules_version || '|' || points_earned, ' ') FROM sale")"
+}
+
+@test "rules load --at schedules a version" {
+	echo '{ "stacking": "multiply" }' > r.json
+	run points rules load r.json --at "2026-12-01 00:00:00"
+	[ "$status" -eq 0 ]
+	eq "2,2026-12-01 00:00:00" "${lines[1]}"
+	run points rules
+	eq "version,1" "${lines[1]}"
+	JIFEN_NOW="2026-12-01 00:00:00" run points rules
+	eq "version,2" "${lines[1]}"
+	[[ "$output" == *"stacking,multiply"* ]]
+}
+
+@test "rules load refuses a bad document with its JSON path, changing nothing" {
+	new_member 13800000001
+	echo '{ "multipliers": [ { "name": "w", "factor": "x" } ] }' > bad.json
+	before=$(snapshot)
+	run points rules load bad.json
+	[ "$status" -eq 65 ]
+	eq 'points: bad.json: multipliers[0].factor: not a decimal: "x"' "$output"
+	echo '{ "tiers": [ { "name": "a", "min_points": 5, "factor": "1" } ] }' > bad.json
+	run points rules load bad.json
+	[ "$status" -eq 65 ]
+	eq 'points: bad.json: tiers[0].min_points: the first tier must start at 0' "$output"
+	echo '{ "colour": "red" }' > bad.json
+	run points rules load bad.json
+	[ "$status" -eq 65 ]
+	eq 'points: bad.json: colour: unknown key' "$output"
+	echo '{ "earn": ' > bad.json
+	run points rules load bad.json
+	[ "$status" -eq 65 ]
+	[[ "$output" == "points: bad.json:2: column 0: "* ]]
+	eq "$before" "$(snapshot)"
+}
+
+@test "rules load reads stdin, needs a file, and is for managers" {
+	run bash -c 'echo "{}" | points rules load -'
+	[ "$status" -eq 0 ]
+	run points rules load missing.json
+	[ "$status" -eq 66 ]
+	run points rules load
+	[ "$status" -eq 64 ]
+	run points rules reload x
+	[ "$status" -eq 64 ]
+	staff
+	echo '{}' > r.json
+	run points rules load r.json --operator cash
+	[ "$status" -eq 77 ]
+	run points rules show --operator cash
+	[ "$status" -eq 0 ]
+	run points rules load r.json --operator mgr
+	[ "$status" -eq 0 ]
+	eq "3" "$(sql "SELECT max(version) FROM rules")"
+}
+
+@test "rules load --dry-run stores nothing" {
+	echo '{}' > r.json
+	run points rules load r.json -n
+	[ "$status" -eq 0 ]
+	eq "1" "$(sql "SELECT count(*) FROM rules")"
+}
+
+@test "the ledger keeps its invariants across a day of work" {
+	new_member 13800000001
+	new_member 13800000002
+	give M0000001 500 2024-06-01
+	give M0000002 80 2026-11-01
+	stock add --sku CUP1 --name Cup --price 80.00 >/dev/null
+	sale add --member M0000001 --receipt S1 CUP1:3 >/dev/null
+	sale add --member M0000002 --receipt S2 CUP1:1 >/dev/null
+	points adjust M0000002 -100 --reason x >/dev/null
+	sale return S2 >/dev/null
+	points award M0000001 --kind share >/dev/null
+	invariants
+	eq "-20|20" "$(sql "SELECT balance || '|' || debt FROM member WHERE code = 'M0000002'")"
+	run points adjust M0000002 -1 --reason x
+	[ "$status" -eq 1 ]
+	points adjust M0000002 +100 --reason x >/dev/null
+	eq "80|0" "$(sql "SELECT balance || '|' || debt FROM member WHERE code = 'M0000002'")"
+	invariants
+}
