@@ -318,7 +318,9 @@ R0000001,M0000001,G1,1,1000,1500" "$output"
 	new_gift G1 1000 10
 	export JIFEN_BUSY_MS=120000
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		(redeem gift M0000001 G1 >"out.$i" 2>&1; echo $? >"rc.$i") &
+		# bats runs with errexit: the status is kept by the if
+		(if redeem gift M0000001 G1 >"out.$i" 2>&1; then echo 0
+		else echo $?; fi >"rc.$i") &
 	done
 	wait
 	eq 1 "$(cat rc.* | grep -c '^0$')"
@@ -451,9 +453,10 @@ R0000001,M0000001,G1,1,1000,2300" "$output"
 	new_gift G1 1000 5
 	JIFEN_NOW="2026-10-01 12:00:00" redeem gift M0000001 G1 >/dev/null
 	JIFEN_NOW="2026-11-01 12:00:00" redeem gift M0000001 G1 >/dev/null
-	member operator add boss --role admin >/dev/null
-	member --operator boss operator add cash --role cashier >/dev/null
-	member --operator boss operator add mgr --role manager >/dev/null
+	# tester, the suite's operator, is the admin
+	member operator add tester --role admin >/dev/null
+	member operator add cash --role cashier >/dev/null
+	member operator add mgr --role manager >/dev/null
 	run redeem --operator cash cancel R0000001
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"needs a manager"* ]]
