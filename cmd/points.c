@@ -25,7 +25,7 @@
 static const char usage[] =
     "usage: points balance ID\n"
     "       points history ID [--since D]\n"
-    "       points adjust ID +N|-N --reason TEXT [--at TS]\n"
+    "       points adjust ID ±N --reason TEXT [--at TS]\n"
     "       points award [ID|-] --kind K [--points N] [--at TS]\n"
     "       points explain RECEIPT\n"
     "       points rules [show | load FILE | export] [--at TS]\n"
