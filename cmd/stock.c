@@ -264,7 +264,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 	if (SEEN(a, O_NOPOINTS) && SEEN(a, O_POINTS))
 		return jf_usage_error(_("--no-points and --points contradict"));
 	if (SEEN(a, O_GIFT) && SEEN(a, O_NOGIFT))
-		return jf_usage_error(_("--gift-points and --no-gift contradict"));
+		return jf_usage_error(
+		    _("--gift-points and --no-gift contradict"));
 	return 0;
 }
 
@@ -619,8 +620,9 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		rc = batch_run(&b, import_row, a.strict);
 		if ((rc == 0 || rc == JF_EDATA) && !o->quiet &&
 		    !(a.strict && b.bad))
-			jf_warnx(_("%s%s: %ld added, %ld updated, %ld unchanged, "
-			    "%ld rejected"), o->dry_run ? _("dry run: ") : "",
+			jf_warnx(_("%s%s: %ld added, %ld updated, "
+			    "%ld unchanged, %ld rejected"),
+			    o->dry_run ? _("dry run: ") : "",
 			    jf_in_name(b.in), b.n[JF_PRODUCT_ADDED],
 			    b.n[JF_PRODUCT_UPDATED], b.n[JF_PRODUCT_SAME],
 			    b.bad);

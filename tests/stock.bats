@@ -385,6 +385,15 @@ F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"'
 	[ "$status" -eq 64 ]
 }
 
+@test "stock import: input that breaks off books the lines before it (exit 65)" {
+	printf 'sku,name,price\nA,Apple,1\nB,"Bun,2\nC,Cake,3\n' >p.csv
+	run --separate-stderr stock import p.csv
+	[ "$status" -eq 65 ]
+	[ "${stderr_lines[0]}" = "stock: p.csv:3: unclosed quote" ]
+	[ "${stderr_lines[1]}" = "stock: p.csv: 1 added, 0 updated, 0 unchanged, 1 rejected" ]
+	eq A "$(sql 'SELECT sku FROM product')"
+}
+
 @test "stock import -n reports and books nothing" {
 	products
 	run --separate-stderr stock import -n products.csv
@@ -579,6 +588,17 @@ PO5,Acme,TEA,1,,r.csv:7: cost: empty' "$(cat rej.csv)"
 	[ "$status" -eq 0 ]
 	eq "2026-11-01 00:00:00 2026-11-02 09:00:00" \
 	    "$(sql 'SELECT at FROM move ORDER BY at' | xargs -d '\n')"
+}
+
+@test "stock receive --input jsonl" {
+	tea
+	printf '%s\n' '{"ref":"PO1","sku":"TEA","qty":3,"cost":"4.50"}' \
+	    '{"ref":"PO2","sku":"TEA","qty":"x","cost":"4.50"}' >r.jsonl
+	run --separate-stderr stock receive --input jsonl r.jsonl --rejects rej.jsonl
+	[ "$status" -eq 65 ]
+	eq "3|450" "$(sql 'SELECT on_hand, avg_cost FROM stock')"
+	eq "PO2" "$(jq -r .ref rej.jsonl)"
+	[[ "$(jq -r .error rej.jsonl)" == 'r.jsonl:2: qty: not a whole number'* ]]
 }
 
 @test "stock receive FILE -n reports and books nothing" {
