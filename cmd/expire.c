@@ -62,7 +62,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *shortopts,
 
 	memset(a, 0, sizeof(*a));
 	a->days = -1;
-	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shortopts, longopts,
+	    NULL)) != -1) {
 		if (ch >= JF_OPT_LOCAL && ch <= O_AGAIN &&
 		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
 			return jf_usage_error(_("%s: option not allowed here"),
@@ -70,7 +71,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *shortopts,
 		switch (ch) {
 		case O_DATE:
 			if (jf_date_parse(optarg, a->date) == -1)
-				return jf_usage_error("--date: %s", jf_errmsg());
+				return jf_usage_error("--date: %s",
+				    jf_errmsg());
 			break;
 		case O_DAYS:
 			if (jf_int_parse(optarg, 36500, &v) == -1 || v < 0)

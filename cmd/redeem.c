@@ -151,7 +151,8 @@ cmd_catalog(int argc, char **argv, struct jf_opts *o)
 	if ((rc = jf_redeem_catalog(c, NULL, gift_one, out)) != 0)
 		jf_fail(rc);
 	if (jf_out_free(out) != 0 && rc == 0)
-		rc = jf_fail(jf_error(JF_ESOFTWARE, _("cannot write the output")));
+		rc = jf_fail(jf_error(JF_ESOFTWARE,
+		    _("cannot write the output")));
 done:
 	jf_close(c);
 	return rc;
@@ -253,7 +254,8 @@ cmd_quote(int argc, char **argv, struct jf_opts *o)
 	jf_out_money(out, value);
 	jf_out_end(out);
 	if (jf_out_free(out) != 0)
-		rc = jf_fail(jf_error(JF_ESOFTWARE, _("cannot write the output")));
+		rc = jf_fail(jf_error(JF_ESOFTWARE,
+		    _("cannot write the output")));
 done:
 	jf_member_clear(&m);
 	jf_close(c);

@@ -21,7 +21,7 @@
 #include "rules.h"
 #include "stock.h"
 
-#define CANCEL_DAYS 30	/* after this a manager cancels, as with returns */
+#define CANCEL_DAYS 30	/* then a manager cancels, as with returns */
 
 void
 jf_redemption_clear(struct jf_redemption *r)
@@ -70,8 +70,8 @@ static int
 may_spend(const struct jf_member *m)
 {
 	if (strcmp(m->status, "active") != 0)
-		return jf_error(JF_EREFUSED, _("member %s is %s: cannot redeem"),
-		    m->code, m->status);
+		return jf_error(JF_EREFUSED,
+		    _("member %s is %s: cannot redeem"), m->code, m->status);
 	if (m->debt > 0)
 		return jf_error(JF_EREFUSED,
 		    _("member %s is in debt (%lld points): cannot redeem"),
@@ -237,8 +237,8 @@ find_redemption(struct jf_ctx *c, const char *code, struct past *r)
 {
 	static const char sql[] = "SELECT r.id, r.at, r.store, r.member_id, "
 	    "r.product_id, r.qty, r.points, r.cancelled, m.code, p.sku, "
-	    "(SELECT min(id) FROM ledger WHERE kind = 'redeem' AND ref = r.code "
-	    "AND member_id = r.member_id) "
+	    "(SELECT min(id) FROM ledger WHERE kind = 'redeem' "
+	    "AND ref = r.code AND member_id = r.member_id) "
 	    "FROM redemption r JOIN member m ON m.id = r.member_id "
 	    "JOIN product p ON p.id = r.product_id WHERE r.code = ?";
 	sqlite3_stmt *st;

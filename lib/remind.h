@@ -10,7 +10,7 @@
  * leading and trailing blank lines are dropped; what is left, inner
  * newlines included, is the message.  Placeholders:
  *
- *	{name}		the member's name, or the code when no name is recorded
+ *	{name}		the member's name, or the code when none is recorded
  *	{code}		the member's code
  *	{points}	the points announced
  *	{expires_on}	the soonest last valid day among them (YYYY-MM-DD)
@@ -24,7 +24,7 @@
 
 #include "db.h"
 
-#define JF_TPL_MAX 4096		/* a template's size, like an input field */
+#define JF_TPL_MAX 4096		/* most bytes in a template */
 
 struct jf_tpl;
 
