@@ -113,7 +113,9 @@ new_average(int64_t on_hand, int64_t avg, int64_t qty, int64_t cost)
 {
 	__int128 num, den;
 
-	if (on_hand <= 0 || qty <= 0 || on_hand + qty <= 0)
+	if (qty <= 0)
+		return avg;
+	if (on_hand <= 0)
 		return cost;
 	num = (__int128)on_hand * avg + (__int128)qty * cost;
 	den = (__int128)on_hand + qty;
@@ -189,7 +191,7 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	const char *store = m->store && *m->store ? m->store : c->store;
 	const char *at = m->at && *m->at ? m->at : c->now;
 	int receipt = strcmp(m->kind, "receive") == 0;
-	int64_t on_hand, avg;
+	int64_t on_hand, avg, sum;
 	sqlite3_stmt *st;
 	int rc, exists;
 
@@ -200,6 +202,8 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	if ((rc = stock_row(c, store, m->product_id, &on_hand, &avg,
 	    &exists)) != 0)
 		return rc;
+	if (__builtin_add_overflow(on_hand, m->qty, &sum))
+		return jf_error(JF_EREFUSED, _("on hand would be out of range"));
 
 	if ((st = jf_stmt(c, ins_move)) == NULL)
 		return JF_ESOFTWARE;
@@ -237,7 +241,7 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 		avg = new_average(on_hand, avg, m->qty, m->cost);
 	if ((st = jf_stmt(c, upd_stock)) == NULL)
 		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, on_hand + m->qty);
+	sqlite3_bind_int64(st, 1, sum);
 	sqlite3_bind_int64(st, 2, avg);
 	sqlite3_bind_text(st, 3, store, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, m->product_id);
