@@ -1,11 +1,14 @@
--- jifen's book, schema version 1.  Embedded in every tool at build time;
+-- jifen's book, schema version 1.  CHECKs spell out their alternatives
+-- with OR: an IN list there makes SQLite build a temporary table on every
+-- row written.  Embedded in every tool at build time;
 -- a newer version is a numbered migration run by PRAGMA user_version.
 -- Money is integer fen, points integers, times 'YYYY-MM-DD HH:MM:SS',
 -- dates 'YYYY-MM-DD'.  Every row a tool writes points at its audit row.
 
 CREATE TABLE operator (
 	name	TEXT PRIMARY KEY,
-	role	TEXT NOT NULL CHECK (role IN ('cashier', 'manager', 'admin')),
+	role	TEXT NOT NULL CHECK (role = 'cashier' OR
+		role = 'manager' OR role = 'admin'),
 	added	TEXT NOT NULL
 );
 
@@ -32,7 +35,8 @@ CREATE TABLE member (
 	joined	TEXT NOT NULL,
 	tier	TEXT NOT NULL DEFAULT 'normal',
 	status	TEXT NOT NULL DEFAULT 'active'
-		CHECK (status IN ('active', 'frozen', 'closed')),
+		CHECK (status = 'active' OR status = 'frozen' OR
+		status = 'closed'),
 	balance	INTEGER NOT NULL DEFAULT 0,	-- = sum of its ledger deltas
 	debt	INTEGER NOT NULL DEFAULT 0 CHECK (debt >= 0),
 	forgotten TEXT,
@@ -53,8 +57,8 @@ CREATE TABLE ledger (
 	id	INTEGER PRIMARY KEY,
 	member_id INTEGER NOT NULL REFERENCES member(id),
 	at	TEXT NOT NULL,
-	kind	TEXT NOT NULL CHECK (kind IN ('earn', 'bonus', 'award',
-		'adjust', 'redeem', 'offset', 'expire', 'reverse', 'restore')),
+	kind	TEXT NOT NULL,	-- earn bonus award adjust redeem offset
+				-- expire reverse restore: the CHECK below
 	delta	INTEGER NOT NULL,
 	ref	TEXT,				-- receipt, redemption, ...
 	rule	TEXT,				-- the rule that gave it
@@ -62,9 +66,10 @@ CREATE TABLE ledger (
 	operator TEXT NOT NULL,
 	ikey	TEXT UNIQUE,			-- one source event books once
 	audit_id INTEGER NOT NULL REFERENCES audit(id),
-	CHECK ((kind IN ('earn', 'bonus', 'award', 'restore') AND delta > 0)
-	    OR (kind IN ('redeem', 'offset', 'expire', 'reverse') AND delta < 0)
-	    OR (kind = 'adjust' AND delta <> 0))
+	CHECK (((kind = 'earn' OR kind = 'bonus' OR kind = 'award' OR
+	    kind = 'restore') AND delta > 0) OR ((kind = 'redeem' OR
+	    kind = 'offset' OR kind = 'expire' OR kind = 'reverse') AND
+	    delta < 0) OR (kind = 'adjust' AND delta <> 0))
 );
 CREATE INDEX ledger_member ON ledger(member_id, at);
 CREATE INDEX ledger_at ON ledger(at);
@@ -130,8 +135,9 @@ CREATE TABLE move (
 	at	TEXT NOT NULL,
 	store	TEXT NOT NULL,
 	product_id INTEGER NOT NULL REFERENCES product(id),
-	kind	TEXT NOT NULL CHECK (kind IN ('receive', 'sale', 'return',
-		'redeem', 'adjust', 'count')),
+	kind	TEXT NOT NULL CHECK (kind = 'receive' OR kind = 'sale' OR
+		kind = 'return' OR kind = 'redeem' OR kind = 'adjust' OR
+		kind = 'count'),
 	qty	INTEGER NOT NULL,
 	cost	INTEGER,			-- unit cost of a receipt
 	ref	TEXT,				-- PO, receipt, redemption
