@@ -94,8 +94,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 	    NULL)) != -1) {
 		if (ch >= JF_OPT_LOCAL && ch <= O_UNTIL &&
 		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("%s: option not allowed here"),
-			    argv[optind - 1]);
+			return jf_usage_error(_("--%s: option not allowed here"),
+			    longopts[ch - JF_OPT_LOCAL].name);
 		switch (ch) {
 		case O_MEMBER:
 			a->member = optarg;
@@ -749,8 +749,10 @@ group_done(struct importer *im, struct group *g)
 	if (rc == 0) {
 		im->recorded++;
 		im->lines += g->n;
-	} else if (jf_sale_dup)
+	} else if (jf_sale_dup) {
 		im->skipped++;
+		rc = 0;
+	}
 	else if (!s.written &&
 	    (rc == JF_EREFUSED || rc == JF_EDATA || rc == JF_EUSAGE)) {
 		/* name the row and column at fault */
@@ -806,8 +808,9 @@ import_run(struct importer *im, struct group *g, int64_t batch)
 static int
 cmd_import(int argc, char **argv, struct jf_opts *o)
 {
-	static const char *const known[NF + 1] = { "receipt", "at", "store",
-		"member", "sku", "qty", "price", "points_used", NULL };
+	/* the F_ fields, then "error": a rejects file, mended, imports */
+	static const char *const known[NF + 2] = { "receipt", "at", "store",
+		"member", "sku", "qty", "price", "points_used", "error", NULL };
 	struct importer im = { 0 };
 	struct group g = { 0 };
 	struct args a;

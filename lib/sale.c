@@ -233,6 +233,7 @@ next_receipt(struct jf_ctx *c, const char *store, const char *at, char *out)
 /* What the till needs of a member. */
 struct who {
 	int64_t id, referrer;
+	int referrer_active;
 	int64_t balance, debt;
 	int active;
 	char code[128];
@@ -264,9 +265,8 @@ who_load(struct jf_ctx *c, const char *id, struct who *w)
 	w->active = strcmp(jf_col(st, 1), "active") == 0;
 	snprintf(w->tier, sizeof(w->tier), "%s", jf_col(st, 2));
 	snprintf(w->birthday, sizeof(w->birthday), "%s", jf_col(st, 3));
-	/* a frozen or closed referrer gets no referral bonus */
-	if (strcmp(jf_col(st, 5), "active") == 0)
-		w->referrer = sqlite3_column_int64(st, 4);
+	w->referrer = sqlite3_column_int64(st, 4);
+	w->referrer_active = strcmp(jf_col(st, 5), "active") == 0;
 	w->balance = sqlite3_column_int64(st, 6);
 	w->debt = sqlite3_column_int64(st, 7);
 	sqlite3_reset(st);
@@ -368,10 +368,11 @@ bonuses(struct jf_ctx *c, const struct jf_rules *r, const struct who *w,
 		    "referral", key, &b)) != 0)
 			return rc;
 		*own += b;
+		/* a frozen or closed referrer gets none; the referee does */
 		snprintf(key, sizeof(key), "referral:%lld:referrer",
 		    (long long)w->id);
-		if ((rc = bonus(c, w->referrer, r->bonus_referral, at, receipt,
-		    "referral", key, &b)) != 0)
+		if (w->referrer_active && (rc = bonus(c, w->referrer,
+		    r->bonus_referral, at, receipt, "referral", key, &b)) != 0)
 			return rc;
 	}
 	return 0;
@@ -563,7 +564,7 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 		return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
 		    _("member %s owes %lld points and cannot use any"),
 		    w.code, (long long)w.debt));
-	if (s->points_used > w.balance)
+	if (s->points_used > 0 && s->points_used > w.balance)
 		return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
 		    _("member %s has %lld points, not %lld"), w.code,
 		    (long long)w.balance, (long long)s->points_used));

@@ -31,7 +31,7 @@ struct jf_sale_item {
 };
 
 /*
- * Parses "SKU:QTY[@PRICE]" (the SKU is what comes before the last ':'):
+ * Parses "SKU:QTY[@PRICE]" (a SKU has no ':' or '@'; see stock(1)):
  * 0, or JF_EUSAGE with the message set.  With price_ok 0, an @PRICE is
  * refused (a return names quantities only).  it->sku points into s,
  * which is modified.
