@@ -16,7 +16,7 @@ O ?= build
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
 	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"'
 LDLIBS = -lsqlite3 -lcsv -ljansson
 

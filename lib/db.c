@@ -263,8 +263,15 @@ args_json(const char *tool, int argc, char **argv)
 	json_t *a = json_array();
 	char *s;
 
+	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
+	int i = 1;
+
+	/* a subcommand's argv[0] is its name: keep it */
+	base = base ? base + 1 : argc > 0 ? argv[0] : "";
+	if (strcmp(base, tool) != 0)
+		i = 0;
 	json_array_append_new(a, json_string(tool));
-	for (int i = 1; i < argc; i++) {
+	for (; i < argc; i++) {
 		json_t *x = json_string(argv[i]);
 
 		json_array_append_new(a, x ? x : json_string("?"));

@@ -48,6 +48,7 @@ struct jf_in {
 	struct rec cur;		/* the row handed out */
 	long nrec;
 	int eof, dead, started;
+	char *perr;		/* a fatal fault, reported after the rows before it */
 	off_t pos, size;
 	int rejhdr;
 	char *line;		/* JSON Lines: the raw line */
@@ -243,6 +244,7 @@ jf_in_close(struct jf_in *in)
 	free(in->cols);
 	free(in->name);
 	free(in->line);
+	free(in->perr);
 	free(in);
 }
 
@@ -275,10 +277,14 @@ fill(struct jf_in *in)
 		    in) != n - off) {
 			int e = csv_error(&in->p);
 
-			return jf_error(JF_EDATA, "%s:%ld: %s", in->name,
+			jf_error(JF_EDATA, "%s:%ld: %s", in->name,
 			    in->nrec + 1, e == CSV_ENOMEM ?
 			    _("line longer than 65536 bytes") :
-			    _("malformed quoting")), -1;
+			    _("malformed quoting"));
+			/* the rows parsed before the fault still count */
+			in->perr = strdup(jf_errmsg());
+			in->eof = 1;
+			return 0;
 		}
 	}
 	return 0;
@@ -290,8 +296,15 @@ pop(struct jf_in *in)
 {
 	if (in->dead)
 		return 0;
-	if (in->qhead == in->qn && fill(in) == -1) {
+	if (in->qhead == in->qn && in->perr == NULL && fill(in) == -1) {
 		in->dead = 1;
+		return -1;
+	}
+	if (in->qhead == in->qn && in->perr != NULL) {
+		jf_error(JF_EDATA, "%s", in->perr);
+		in->dead = 1;
+		rec_reset(&in->cur);	/* no row to reject but the fault */
+		in->cur.row = in->nrec + 1;
 		return -1;
 	}
 	if (in->qhead == in->qn)
@@ -540,8 +553,9 @@ jf_in_reject(struct jf_in *in, FILE *fp, const char *error)
 		fputs("error\n", fp);
 		in->rejhdr = 1;
 	}
-	for (int i = 0; i < in->cur.nf; i++) {
-		jf_csv_put(fp, in->cur.data + in->cur.off[i]);
+	for (int i = 0; i < in->cur.nf || i < in->ncols; i++) {
+		jf_csv_put(fp, i < in->cur.nf ? in->cur.data + in->cur.off[i] :
+		    "");
 		fputc(',', fp);
 	}
 	jf_csv_put(fp, error);
