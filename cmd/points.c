@@ -219,19 +219,20 @@ done:
 
 /*
  * Takes the signed number of `points adjust ID -50` out of argv before
- * getopt sees it as options: the first operand that is a sign and
- * digits, not the argument of an option.
+ * getopt sees it as options: an operand of a minus sign and digits (no
+ * member's code or phone starts with "-"), or of a plus sign and digits
+ * after the first operand (a phone may be "+8613812345678").
  */
 static const char *
 take_number(int *argcp, char **argv)
 {
 	static const char *const witharg[] = { "-d", "-o", "--db", "--format",
 		"--reason", "--operator", "--store", "--at", NULL };
-	int argc = *argcp;
+	int argc = *argcp, nops = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
-		int j;
+		int j, num;
 
 		if (strcmp(s, "--") == 0)
 			break;
@@ -242,13 +243,16 @@ take_number(int *argcp, char **argv)
 			i++;
 			continue;
 		}
-		if ((s[0] == '-' || s[0] == '+') && s[1] >= '0' && s[1] <= '9' &&
-		    strspn(s + 1, "0123456789") == strlen(s + 1)) {
+		num = (s[0] == '-' || s[0] == '+') && s[1] >= '0' &&
+		    s[1] <= '9' && strspn(s + 1, "0123456789") == strlen(s + 1);
+		if (num && (s[0] == '-' || nops > 0)) {
 			memmove(&argv[i], &argv[i + 1],
 			    (argc - i) * sizeof(*argv));
 			(*argcp)--;
 			return s;
 		}
+		if (s[0] != '-' || s[1] == '\0')
+			nops++;
 	}
 	return NULL;
 }

@@ -169,6 +169,13 @@ snapshot() {
 	run points adjust M0000001 --reason second -10
 	[ "$status" -eq 0 ]
 	eq "30" "$(sql "SELECT balance FROM member")"
+	member add --phone +8613800000002 >/dev/null
+	run points adjust +8613800000002 +7 --reason "a phone with a plus"
+	[ "$status" -eq 0 ]
+	eq "M0000002,adjust,7,,a phone with a plus,7" "${lines[1]}"
+	run points adjust -3 +8613800000002 --reason "the number first"
+	[ "$status" -eq 0 ]
+	eq "M0000002,adjust,-3,,the number first,4" "${lines[1]}"
 }
 
 @test "a negative adjustment larger than the balance is refused" {
