@@ -466,6 +466,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq "A B" "$(sale list --until 2026-11-10 | cut -d, -f1 | tail -n +2 | xargs)"
 	eq "B" "$(sale list --member 13800000001 | cut -d, -f1 | tail -n +2 | xargs)"
 	eq "C" "$(sale list --store north | cut -d, -f1 | tail -n +2 | xargs)"
+	eq "C" "$(JIFEN_STORE=north sale list | cut -d, -f1 | tail -n +2 | xargs)"
 	eq 3 "$(sale list -o json | jq length)"
 	eq 3 "$(sale list -o jsonl | wc -l)"
 	run sale list --member M0404040

@@ -1,0 +1,56 @@
+# fish completion for sale(1)
+
+set -l cmds add quote import return show list
+
+function __sale_members
+    member list -o csv 2>/dev/null | tail -n +2 | cut -d, -f1
+end
+
+function __sale_items
+    stock list -o csv 2>/dev/null | tail -n +2 | cut -d, -f2 | sort -u | sed 's/$/:/'
+end
+
+function __sale_receipts
+    sale list -o csv 2>/dev/null | tail -n +2 | cut -d, -f1
+end
+
+complete -c sale -f
+complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a add -d 'record a sale'
+complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a quote -d 'compute a sale, record nothing'
+complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a import -d 'record a sales file'
+complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a return -d 'take back a receipt or some of its lines'
+complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a show -d 'a receipt and its lines'
+complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a list -d 'the sales, by time'
+
+complete -c sale -s d -l db -r -F -d 'the database'
+complete -c sale -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c sale -s n -l dry-run -d 'do the work, then roll it back'
+complete -c sale -s q -l quiet -d 'no progress or summary'
+complete -c sale -s h -l help -d 'print the usage'
+complete -c sale -l version -d 'print the version'
+complete -c sale -l operator -x -d 'the operator'
+complete -c sale -l store -x -d 'the store'
+
+# add, quote
+complete -c sale -n "__fish_seen_subcommand_from add quote list" -l member -x -a '(__sale_members)' -d 'the member, by code or phone'
+complete -c sale -n "__fish_seen_subcommand_from add" -l receipt -x -d 'the receipt number'
+complete -c sale -n "__fish_seen_subcommand_from add quote return" -l at -x -d 'when it happened'
+complete -c sale -n "__fish_seen_subcommand_from add quote" -l use-points -x -d 'pay with N points'
+complete -c sale -n "__fish_seen_subcommand_from add quote" -a '(__sale_items)' -d 'SKU:QTY[@PRICE]'
+
+# import
+complete -c sale -n "__fish_seen_subcommand_from import" -F -d 'sales file'
+complete -c sale -n "__fish_seen_subcommand_from import" -l rejects -r -F -d 'write rejected rows to F'
+complete -c sale -n "__fish_seen_subcommand_from import" -l strict -d 'record nothing if a receipt is bad'
+complete -c sale -n "__fish_seen_subcommand_from import" -l ignore-unknown -d 'ignore unknown columns'
+complete -c sale -n "__fish_seen_subcommand_from import" -l input -x -a 'csv jsonl' -d 'the input format'
+complete -c sale -n "__fish_seen_subcommand_from import" -l batch -x -d 'commit every N receipts'
+
+# return, show
+complete -c sale -n "__fish_seen_subcommand_from return show" -a '(__sale_receipts)' -d 'receipt'
+complete -c sale -n "__fish_seen_subcommand_from return" -a '(__sale_items)' -d 'SKU:QTY'
+complete -c sale -n "__fish_seen_subcommand_from show list" -l lines -d 'one row per line'
+
+# list
+complete -c sale -n "__fish_seen_subcommand_from list" -l since -x -d 'from this day'
+complete -c sale -n "__fish_seen_subcommand_from list" -l until -x -d 'up to this day'
