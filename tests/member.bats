@@ -113,7 +113,7 @@ audits() {
 	    grep -v -e '^usage:$' -e '^common:$' -e '^$')
 	man=$(mandoc -Tascii "$TOP/share/man/man1/member.1" | col -b |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' |
-	    tr -s ' \n' '\n\n' |
+	    tr -s ' \t\n' '\n\n\n' |
 	    grep -v -e '^Common$' -e '^options:$' -e '^$')
 	eq "$usage" "$man"
 }
