@@ -244,31 +244,34 @@ struct who {
 static int
 who_load(struct jf_ctx *c, const char *id, struct who *w)
 {
-	static const char sql[] = "SELECT code, status, tier, birthday, "
-	    "referrer_id, (SELECT status FROM member r WHERE "
-	    "r.id = m.referrer_id), balance, debt FROM member m WHERE id = ?";
+	/* jf_member_id()'s lookup (code, else phone), with what we need */
+#define WHO_COLS "SELECT id, code, status, tier, birthday, referrer_id, " \
+	"(SELECT status FROM member r WHERE r.id = m.referrer_id), " \
+	"balance, debt FROM member m "
+	static const char sql[] = WHO_COLS "WHERE code = ?1 UNION ALL "
+	    WHO_COLS "WHERE phone = ?1 LIMIT 1";
+#undef WHO_COLS
 	sqlite3_stmt *st;
 	int rc;
 
 	memset(w, 0, sizeof(*w));
-	if ((rc = jf_member_id(c, id, &w->id)) != 0)
-		return rc;
 	if ((st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, w->id);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
 		    _("no member \"%s\""), id);
 	}
-	snprintf(w->code, sizeof(w->code), "%s", jf_col(st, 0));
-	w->active = strcmp(jf_col(st, 1), "active") == 0;
-	snprintf(w->tier, sizeof(w->tier), "%s", jf_col(st, 2));
-	snprintf(w->birthday, sizeof(w->birthday), "%s", jf_col(st, 3));
-	w->referrer = sqlite3_column_int64(st, 4);
-	w->referrer_active = strcmp(jf_col(st, 5), "active") == 0;
-	w->balance = sqlite3_column_int64(st, 6);
-	w->debt = sqlite3_column_int64(st, 7);
+	w->id = sqlite3_column_int64(st, 0);
+	snprintf(w->code, sizeof(w->code), "%s", jf_col(st, 1));
+	w->active = strcmp(jf_col(st, 2), "active") == 0;
+	snprintf(w->tier, sizeof(w->tier), "%s", jf_col(st, 3));
+	snprintf(w->birthday, sizeof(w->birthday), "%s", jf_col(st, 4));
+	w->referrer = sqlite3_column_int64(st, 5);
+	w->referrer_active = strcmp(jf_col(st, 6), "active") == 0;
+	w->balance = sqlite3_column_int64(st, 7);
+	w->debt = sqlite3_column_int64(st, 8);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -481,6 +484,7 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
     struct jf_earn_out *eo)
 {
 	const struct jf_rules *r;
+	const struct jf_tier *t;
 	struct who w = { 0 };
 	char rule[256], key[JF_RECEIPT_MAX + 8];
 	int64_t own = 0;
@@ -618,7 +622,10 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 		    &s->lines[i])) != 0 || (rc = jf_stock_move(c, &m)) != 0)
 			return rc;
 	}
+	/* a tier only goes up here: none above the top one */
+	t = jf_rules_tier(r, w.tier);
 	if (earns && s->points_earned + own > 0 &&
+	    (t == NULL || t != &r->tiers[r->ntiers - 1]) &&
 	    (rc = jf_tier_upgrade(c, s->member_id, s->at)) != 0)
 		return rc;
 	/* balance = the sum of the member's entries: these are this sale's */
