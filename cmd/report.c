@@ -237,6 +237,7 @@ static const struct metric metrics[] = {
 	M(points_earned, 0), M(points_bonus, 0), M(points_redeemed, 0),
 	M(points_expired, 0), M(new_members, 0), M(returns, 0),
 	M(returned, 1), M(points_awarded, 0), M(points_reversed, 0),
+	M(points_adjusted, 0), M(points_restored, 0),
 	{ NULL, 0, 0 }
 };
 #undef M
@@ -316,11 +317,11 @@ day_html(struct day *y, const char *store)
 	static const char *const hours[24] = { "00", "01", "02", "03", "04",
 		"05", "06", "07", "08", "09", "10", "11", "12", "13", "14",
 		"15", "16", "17", "18", "19", "20", "21", "22", "23" };
-	static const char *const paid[] = { N_("paid") };
-	static const char *const pts_labels[] = { N_("earned"),
-		N_("redeemed"), N_("expired") };
-	static const char *const pts[] = { N_("points") };
-	static const char *const gross[] = { N_("gross") };
+	const char *const paid[] = { _("paid") };
+	const char *const pts_labels[] = { _("earned"), _("redeemed"),
+		_("expired") };
+	const char *const pts[] = { _("points") };
+	const char *const gross[] = { _("gross") };
 	const char *labels[64];
 	int64_t v[64];
 	char title[128];
@@ -391,6 +392,7 @@ cmd_daily(int argc, char **argv, struct jf_opts *o)
 		memcpy(a.date, c->today, JF_DATE_LEN);
 	y.top = json_array();
 	y.low = json_array();
+	/* only low and negative matter here: no product is slow */
 	jf_date_add_days(c->today, -36500, slow);
 	if ((rc = jf_report_daily(c, a.date, store, &y.d)) != 0 ||
 	    (rc = jf_report_top(c, a.date, a.date, store, a.top, day_top,
@@ -490,7 +492,7 @@ sales_row(void *arg, const struct jf_sales_row *r)
 static int
 cmd_sales(int argc, char **argv, struct jf_opts *o)
 {
-	static const char *const series[] = { N_("gross"), N_("paid") };
+	const char *const series[] = { _("gross"), _("paid") };
 	struct jf_ctx *c;
 	struct args a;
 	struct sales s = { 0 };
@@ -588,8 +590,8 @@ put_points(int fmt, json_t *rows)
 static void
 points_html(int64_t outstanding, int64_t liability, json_t *rows)
 {
-	static const char *const series[] = { N_("earned"), N_("redeemed"),
-		N_("expired") };
+	const char *const series[] = { _("earned"), _("redeemed"),
+		_("expired") };
 	size_t n = json_array_size(rows), i;
 	const char **labels = calloc(n ? n : 1, sizeof(*labels));
 	int64_t *v = calloc(3 * (n ? n : 1), sizeof(*v));
@@ -924,10 +926,11 @@ cmd_audit(int argc, char **argv, struct jf_opts *o)
 	struct jf_out *out = NULL;
 	struct args a;
 	int64_t n = 0;
-	int rc, plain = o->fmt < 0;
+	int rc, plain;
 
 	if ((rc = parse(argc, argv, o, "", &a)) != 0)
 		return rc < 0 ? 0 : rc;
+	/* without -o, one line a breach, for a person or a mail */
 	plain = o->fmt < 0;
 	if (o->fmt == JF_FMT_HTML)
 		return jf_usage_error(_("%s: no html output (daily, points and "

@@ -143,6 +143,10 @@ jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
 			d->points_expired -= v;
 		else if (strcmp(k, "reverse") == 0)
 			d->points_reversed -= v;
+		else if (strcmp(k, "adjust") == 0)
+			d->points_adjusted += v;
+		else if (strcmp(k, "restore") == 0)
+			d->points_restored += v;
 	}
 	if ((rc = done(st, rc)) != 0)
 		return rc;

@@ -33,6 +33,7 @@ struct jf_daily {
 	int64_t new_members;
 	int64_t returns, returned;		/* returns booked that day, gross */
 	int64_t points_awarded, points_reversed;
+	int64_t points_adjusted, points_restored;	/* net; given back */
 	int64_t hour_receipts[24], hour_paid[24];	/* by the sale's hour */
 };
 int jf_report_daily(struct jf_ctx *c, const char *day, const char *store,

@@ -153,7 +153,23 @@ new_members,1
 returns,1
 returned,120.00
 points_awarded,0
-points_reversed,120" "$output"
+points_reversed,120
+points_adjusted,0
+points_restored,0" "$output"
+}
+
+@test "report daily: the day's points reconcile with the change of the balances" {
+	shop_day
+	points adjust M0000002 -50 --reason "a typo at the till" >/dev/null
+	redeem cancel "$(sql "SELECT code FROM redemption")" >/dev/null
+	eq -50 "$(metric points_adjusted)"
+	eq 100 "$(metric points_restored)"
+	eq 300 "$(metric points_redeemed)"
+	net=$(report daily -o csv | awk -F, '
+	    $1 ~ /^points_(earned|bonus|awarded|adjusted|restored)$/ { n += $2 }
+	    $1 ~ /^points_(redeemed|expired|reversed)$/ { n -= $2 }
+	    END { print n }')
+	eq "$(sql "SELECT sum(delta) FROM ledger WHERE at >= '2026-11-18'")" "$net"
 }
 
 @test "report daily -o json: summary, top products, low and negative stock" {
