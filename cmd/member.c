@@ -100,12 +100,13 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 
 	memset(a, 0, sizeof(*a));
 	a->f.inactive_days = -1;
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
 	    NULL)) != -1) {
 		if (ch >= JF_OPT_LOCAL && ch <= O_ROLE &&
 		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("%s: option not allowed here"),
-			    argv[optind - 1]);
+			return jf_usage_error(_("--%s: option not allowed here"),
+			    longopts[ch - JF_OPT_LOCAL].name);
 		if (ch >= JF_OPT_LOCAL && ch <= O_ROLE)
 			a->seen |= 1u << (ch - JF_OPT_LOCAL);
 		switch (ch) {
@@ -159,7 +160,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 		case O_RECALC: a->recalc = 1; break;
 		case O_ROLE: a->role = optarg; break;
 		case '?':
-			return jf_usage_error(NULL);
+			return jf_usage_error(_("%s: unknown option, or its value "
+			    "is missing"), argv[optind - 1]);
 		default:
 			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
 				return rc;
@@ -437,7 +439,12 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		    strerror(errno)));
 		goto out;
 	}
-	if ((rc = open_db(o, argc, argv, &c)) != 0 || (rc = jf_begin(c)) != 0)
+	if ((rc = open_db(o, argc, argv, &c)) != 0)
+		goto out;
+	if (jf_in_has(in, "status") && (rc = jf_need_role(c, JF_ROLE_MANAGER,
+	    _("importing a status column"))) != 0)
+		goto fail;
+	if ((rc = jf_begin(c)) != 0)
 		goto fail;
 	while ((r = jf_in_next(in)) != 0) {
 		struct jf_member_in m = { 0 };

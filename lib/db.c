@@ -18,6 +18,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "member.h"
 #include "rules.h"
 
 extern const char jf_schema_sql[];
@@ -195,6 +196,13 @@ migrate(struct jf_ctx *c)
 	sqlite3_stmt *st;
 	int v = 0, rc;
 
+	/* up to date: no write lock, so readers never wait on a writer */
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v == SCHEMA_VERSION)
+		return 0;
 	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
@@ -257,14 +265,36 @@ check_operator(struct jf_ctx *c)
 	return 0;
 }
 
+/* Whether s is a phone number as a member ID operand may give it. */
+static int
+phonelike(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '+')
+		s++;
+	for (; *s; s++, n++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return n >= 8 && n <= 15;
+}
+
+/*
+ * The arguments as the audit log keeps them: personal data (the values
+ * of --phone, --name, --email, --birthday, and phone numbers given as
+ * member IDs) masked, so that `member forget` leaves none of it behind
+ * in a log that is append-only.
+ */
 static char *
 args_json(const char *tool, int argc, char **argv)
 {
-	json_t *a = json_array();
-	char *s;
-
+	static const char *const pii[] = { "--phone", "--name", "--email",
+		"--birthday", NULL };
 	const char *base = argc > 0 ? strrchr(argv[0], '/') : NULL;
-	int i = 1;
+	json_t *a = json_array();
+	int i = 1, mask = 0;
+	char buf[64];
+	char *s;
 
 	/* a subcommand's argv[0] is its name: keep it */
 	base = base ? base + 1 : argc > 0 ? argv[0] : "";
@@ -272,8 +302,27 @@ args_json(const char *tool, int argc, char **argv)
 		i = 0;
 	json_array_append_new(a, json_string(tool));
 	for (; i < argc; i++) {
-		json_t *x = json_string(argv[i]);
+		const char *v = argv[i], *eq = strchr(v, '=');
+		json_t *x;
+		int opt = 0;
 
+		for (int k = 0; pii[k] != NULL; k++) {
+			size_t n = strlen(pii[k]);
+
+			if (strncmp(v, pii[k], n) == 0 && (v[n] == '\0' ||
+			    v[n] == '='))
+				opt = 1;
+		}
+		if (mask || phonelike(v))
+			x = json_string(phonelike(v) ?
+			    jf_mask_phone(v, buf) : "***");
+		else if (opt && eq != NULL) {
+			snprintf(buf, sizeof(buf), "%.*s=***", (int)(eq - v),
+			    v);
+			x = json_string(buf);
+		} else
+			x = json_string(v);
+		mask = opt && eq == NULL;
 		json_array_append_new(a, x ? x : json_string("?"));
 	}
 	s = json_dumps(a, JSON_COMPACT);
@@ -348,6 +397,7 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	    (rc = run(c, "PRAGMA synchronous = NORMAL")) != 0 ||
 	    (rc = run(c, "PRAGMA foreign_keys = ON")) != 0 ||
 	    (rc = run(c, "PRAGMA cache_size = -65536")) != 0 ||
+	    (rc = run(c, "PRAGMA secure_delete = ON")) != 0 ||
 	    (rc = migrate(c)) != 0)
 		return rc;
 	return check_operator(c);

@@ -539,11 +539,28 @@ jf_operator_add(struct jf_ctx *c, const char *name, int role)
 	static const char sql[] = "INSERT INTO operator (name, role, added) "
 	    "VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = "
 	    "excluded.role";
+	static const char admins[] = "SELECT count(*) FROM operator "
+	    "WHERE role = 'admin' AND name <> ?";
 	sqlite3_stmt *st;
+	int rc;
 
 	if (c->nops == 0 && role != JF_ROLE_ADMIN)
 		return jf_error(JF_EREFUSED, _("the first operator must be an "
 		    "admin, or nobody could manage the staff"));
+	if (role != JF_ROLE_ADMIN) {
+		/* demoting the last admin would lock the staff list */
+		if ((st = jf_stmt(c, admins)) == NULL)
+			return JF_ESOFTWARE;
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+		if ((rc = jf_step(c, st)) != SQLITE_ROW)
+			return rc < 0 ? -rc : JF_ESOFTWARE;
+		rc = sqlite3_column_int(st, 0);
+		sqlite3_reset(st);
+		if (rc == 0 && c->nops > 0)
+			return jf_error(JF_EREFUSED,
+			    _("\"%s\" is the last admin: add another first"),
+			    name);
+	}
 	if ((st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
