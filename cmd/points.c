@@ -60,15 +60,16 @@ static int
 parse(int argc, char **argv, struct jf_opts *o, const char *allow,
     struct args *a)
 {
-	int ch, rc;
+	int ch, rc, li;
 
 	memset(a, 0, sizeof(*a));
 	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    NULL)) != -1) {
+	    &li)) != -1) {
+		/* the local options are all long ones: li names it */
 		if (ch >= JF_OPT_LOCAL && ch <= O_AT &&
 		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("%s: option not allowed here"),
-			    argv[optind - 1]);
+			return jf_usage_error(_("--%s: option not allowed here"),
+			    longopts[li].name);
 		switch (ch) {
 		case O_SINCE:
 			if (jf_date_parse(optarg, a->since) == -1)

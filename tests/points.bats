@@ -67,7 +67,10 @@ snapshot() {
 	[[ "$output" == *'unknown command "transfer"'* ]]
 	run points balance M0000001 --kind share
 	[ "$status" -eq 64 ]
-	[[ "$output" == *"option not allowed here"* ]]
+	eq "points: --kind: option not allowed here" "${lines[0]}"
+	run points history M0000001 --reason=x
+	[ "$status" -eq 64 ]
+	eq "points: --reason: option not allowed here" "${lines[0]}"
 	run points balance --bogus
 	[ "$status" -eq 64 ]
 }
