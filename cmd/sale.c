@@ -94,8 +94,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 	    NULL)) != -1) {
 		if (ch >= JF_OPT_LOCAL && ch <= O_UNTIL &&
 		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("--%s: option not allowed here"),
-			    longopts[ch - JF_OPT_LOCAL].name);
+			return jf_usage_error(_("--%s: option not allowed "
+			    "here"), longopts[ch - JF_OPT_LOCAL].name);
 		switch (ch) {
 		case O_MEMBER:
 			a->member = optarg;
@@ -626,7 +626,8 @@ group_add(struct importer *im, struct group *g, int ok)
 	}
 	v = field(g, g->n - 1, F_RECEIPT);
 	if (*v == '\0' || strlen(v) > JF_RECEIPT_MAX) {
-		jf_in_error(in, "receipt", _("not a receipt number: \"%s\""), v);
+		jf_in_error(in, "receipt", _("not a receipt number: \"%s\""),
+		    v);
 		group_fault(g, jf_errmsg());
 		return 0;
 	}
@@ -650,8 +651,8 @@ group_add(struct importer *im, struct group *g, int ok)
 				group_fault(g, jf_errmsg());
 			}
 		} else if (strcmp(v, field(g, g->head[i], i)) != 0) {
-			jf_in_error(in, fcol[i], _("\"%s\" where an earlier row "
-			    "of receipt \"%s\" has \"%s\""), v,
+			jf_in_error(in, fcol[i], _("\"%s\" where an earlier "
+			    "row of receipt \"%s\" has \"%s\""), v,
 			    field(g, 0, F_RECEIPT), field(g, g->head[i], i));
 			group_fault(g, jf_errmsg());
 		}
@@ -755,8 +756,7 @@ group_done(struct importer *im, struct group *g)
 	} else if (jf_sale_dup) {
 		im->skipped++;
 		rc = 0;
-	}
-	else if (!s.written &&
+	} else if (!s.written &&
 	    (rc == JF_EREFUSED || rc == JF_EDATA || rc == JF_EUSAGE)) {
 		/* name the row and column at fault */
 		row = g->rows[0].rowno;
@@ -863,8 +863,8 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 	}
 	if (a.strict && im.rejected) {
 		jf_rollback(im.c);
-		jf_warnx(_("%ld receipts rejected: nothing imported (--strict)"),
-		    im.rejected);
+		jf_warnx(_("%ld receipts rejected: nothing imported "
+		    "(--strict)"), im.rejected);
 		rc = JF_EDATA;
 		goto out;
 	}

@@ -561,8 +561,8 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 		ein[i].amount = l->amount;
 	}
 	s->points_used = in->points_used;
-	if (s->points_used > 0 &&
-	    (rc = jf_offset_check(r, s->points_used, s->gross, &s->offset)) != 0)
+	if (s->points_used > 0 && (rc = jf_offset_check(r, s->points_used,
+	    s->gross, &s->offset)) != 0)
 		return blame(s, "points_used", -1, rc);
 	if (s->points_used > 0 && w.debt > 0)
 		return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
@@ -945,8 +945,8 @@ rsale_take(const char *receipt, struct rsale *r,
 			return jf_error(JF_EREFUSED, _("no \"%s\" on receipt "
 			    "\"%s\""), items[k].sku, receipt);
 		if (want > left)
-			return jf_error(JF_EREFUSED, _("receipt \"%s\" has %lld "
-			    "of \"%s\" left to return, not %lld"), receipt,
+			return jf_error(JF_EREFUSED, _("receipt \"%s\" has "
+			    "%lld of \"%s\" left to return, not %lld"), receipt,
 			    (long long)left, items[k].sku, (long long)want);
 		for (int i = 0; i < r->nlines && want > 0; i++) {
 			struct rline *l = &r->lines[i];

@@ -198,8 +198,8 @@ main(int argc, char **argv)
 	    "NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536",
 	    NULL, NULL, NULL);
 	for (int i = 0; i < NS; i++)
-		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-		    &st[i], NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v3(db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK)
 			die(sql[i]);
 	begin();
 	if (fgets(buf, sizeof(buf), fp) == NULL)	/* the header */
