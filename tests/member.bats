@@ -632,6 +632,15 @@ EOF
 	    "${lines[0]}"
 }
 
+@test "member: the default format is a table when stdout is a terminal" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	member add --phone 13800000001 --name 张三 >/dev/null
+	run script -qec "member list" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "code      phone        name  email"* ]]
+	[[ "${lines[1]}" == "M0000001  138****0001  张三"* ]]
+}
+
 # --- export -----------------------------------------------------------
 
 @test "member export prints every member, all columns, masked" {
@@ -777,6 +786,23 @@ EOF
 	run member update M0000001 --joined 2020-01-01
 	[ "$status" -eq 64 ]
 	eq 2026-11-18 "$(sql 'SELECT joined FROM member')"
+}
+
+@test "member update --email '' and --birthday '' clear the field" {
+	member add --phone 13800000001 --email wrong@example.com \
+	    --birthday 1990-01-01 >/dev/null
+	run member update M0000001 --email '' --birthday ''
+	[ "$status" -eq 0 ]
+	eq "M0000001,13800000001,,,,2026-11-18,,normal,active,0" "${lines[1]}"
+	eq "|" "$(sql 'SELECT email, birthday FROM member')"
+}
+
+@test "member update: a referral cycle is refused" {
+	member add --phone 13800000001 >/dev/null
+	member add --phone 13800000002 --referrer M0000001 >/dev/null
+	run --separate-stderr member update M0000001 --referrer M0000002
+	[ "$status" -eq 1 ]
+	eq "" "$(sql "SELECT referrer_id FROM member WHERE code = 'M0000001'")"
 }
 
 @test "member update -n prints the change and writes nothing" {
@@ -1022,6 +1048,15 @@ EOF
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *"q.csv:2: unclosed quote"* ]]
 	eq 1 "$(sql 'SELECT count(*) FROM member')"
+	# the rejects hold the broken row, not the good one before it
+	printf 'phone,name\n13700000004,丁\n13700000005,"戊\n' >q2.csv
+	run --separate-stderr member import --rejects bad.csv q2.csv
+	[ "$status" -eq 65 ]
+	eq 13700000004 "$(sql "SELECT phone FROM member WHERE name = '丁'")"
+	run cat bad.csv
+	[[ "$output" == *"q2.csv:3: unclosed quote"* ]]
+	[[ "$output" != *13700000004* ]]
+	[[ "$output" == *13700000005* ]]
 }
 
 @test "member import: a missing file exits 66" {
@@ -1357,6 +1392,12 @@ EOF
 	run member operator remove
 	[ "$status" -eq 64 ]
 	[ ! -e "$JIFEN_DB" ]
+}
+
+@test "member operator add: an empty name is a usage error" {
+	run --separate-stderr member operator add '' --role admin
+	[ "$status" -eq 64 ]
+	[ "$(sql 'SELECT count(*) FROM operator' 2>/dev/null || echo 0)" = 0 ]
 }
 
 @test "member operator add -n writes nothing" {
