@@ -100,18 +100,19 @@ static int
 parse(int argc, char **argv, struct jf_opts *o, const char *allow,
     struct args *a)
 {
-	int ch, rc;
+	int ch, rc, li;
 
 	memset(a, 0, sizeof(*a));
 	a->top = 10;
 	a->days = 30;
 	a->by = -1;
 	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    NULL)) != -1) {
+	    &li)) != -1) {
+		/* every local option is long-only, so li names it */
 		if (ch >= JF_OPT_LOCAL && ch <= O_PERIOD &&
 		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("%s: option not allowed here"),
-			    argv[optind - 1]);
+			return jf_usage_error(_("--%s: option not allowed here"),
+			    longopts[li].name);
 		switch (ch) {
 		case O_DATE:
 			if ((rc = date_arg("--date", optarg, a->date)) != 0)
@@ -232,8 +233,7 @@ struct metric {
 
 #define M(f, m) { #f, offsetof(struct jf_daily, f), m }
 static const struct metric metrics[] = {
-	{ "receipts", offsetof(struct jf_daily, receipts), 0 },
-	M(gross, 1), M(offset, 1), M(paid, 1),
+	M(receipts, 0), M(gross, 1), M(offset, 1), M(paid, 1),
 	M(points_earned, 0), M(points_bonus, 0), M(points_redeemed, 0),
 	M(points_expired, 0), M(new_members, 0), M(returns, 0),
 	M(returned, 1), M(points_awarded, 0), M(points_reversed, 0),
@@ -284,7 +284,11 @@ day_low(void *arg, const struct jf_stock_line *l)
 	return 0;
 }
 
-/* Rows of a JSON array of objects as a table (or HTML table). */
+/*
+ * Rows of a JSON array of objects as a table (or HTML table).  "gross"
+ * is money, a string of yuan in the JSON rows: back to fen, so that the
+ * table aligns it as a number.
+ */
 static int
 put_rows(int fmt, const char *const *cols, json_t *rows)
 {

@@ -93,9 +93,11 @@ metric() {
 	run report daily extra
 	[ "$status" -eq 64 ]
 	[[ "$output" == *"takes no operands"* ]]
-	run report members --date 2026-11-18
+	run --separate-stderr report members --date 2026-11-18
 	[ "$status" -eq 64 ]
-	[[ "$output" == *"option not allowed here"* ]]
+	eq "report: --date: option not allowed here" "${stderr%%$'\n'*}"
+	run --separate-stderr report stock --period=year
+	eq "report: --period: option not allowed here" "${stderr%%$'\n'*}"
 	run report -o xml daily
 	[ "$status" -eq 64 ]
 	[[ "$output" == *'unknown format "xml"'* ]]
