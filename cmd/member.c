@@ -482,7 +482,7 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 	jf_progress_end(c);
 	if (a.strict && bad) {
 		jf_rollback(c);
-		jf_warnx(_("%ld rows rejected: nothing imported (--strict)"),
+		jf_warnx(_("rows rejected: %ld; nothing imported (--strict)"),
 		    bad);
 		rc = JF_EDATA;
 		goto out;
@@ -561,7 +561,7 @@ cmd_tiers(int argc, char **argv, struct jf_opts *o)
 	if (a.recalc && (rc = jf_commit(c)) != 0)
 		goto fail;
 	if (a.recalc && !o->quiet)
-		jf_warnx(_("%s%lld members changed tier"),
+		jf_warnx(_("%smembers whose tier changed: %lld"),
 		    o->dry_run ? _("dry run: ") : "", (long long)changed);
 	goto out;
 fail:

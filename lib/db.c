@@ -481,8 +481,10 @@ jf_need_role(struct jf_ctx *c, int role, const char *what)
 {
 	if (c->role >= role)
 		return 0;
-	return jf_error(JF_ENOPERM, _("%s needs a %s; operator \"%s\" is a %s"),
-	    what, jf_role_name(role), c->operator, jf_role_name(c->role));
+	return jf_error(JF_ENOPERM, _("%s needs %s %s; operator \"%s\" is %s %s"),
+	    what, role == JF_ROLE_ADMIN ? "an" : "a", jf_role_name(role),
+	    c->operator, c->role == JF_ROLE_ADMIN ? "an" : "a",
+	    jf_role_name(c->role));
 }
 
 void

@@ -48,7 +48,6 @@ struct jf_in {
 	struct rec cur;		/* the row handed out */
 	long nrec;
 	int eof, dead, started;
-	char *perr;		/* a fatal fault, reported after the rows before it */
 	off_t pos, size;
 	int rejhdr;
 	char *line;		/* JSON Lines: the raw line */
@@ -244,8 +243,23 @@ jf_in_close(struct jf_in *in)
 	free(in->cols);
 	free(in->name);
 	free(in->line);
-	free(in->perr);
 	free(in);
+}
+
+/*
+ * Queues the row libcsv was in the middle of, its unfinished field
+ * included, as a bad row: a rejects file then holds the broken row.
+ */
+static void
+broken(struct jf_in *in, const char *why)
+{
+	size_t n = in->p.entry_pos;
+
+	if (n > JF_FIELD_MAX)
+		n = JF_FIELD_MAX;
+	rec_add(&in->build, (const char *)in->p.entry_buf, n);
+	rec_fault(&in->build, -1, why);
+	on_row(0, in);
 }
 
 /* Parses the next block; 0 on success, -1 on a fatal fault (message set). */
@@ -264,9 +278,7 @@ fill(struct jf_in *in)
 				return jf_error(JF_ENOINPUT, "%s: %s", in->name,
 				    strerror(errno)), -1;
 			if (csv_fini(&in->p, on_field, on_row, in) != 0)
-				return jf_error(JF_EDATA,
-				    _("%s:%ld: unclosed quote"), in->name,
-				    in->nrec + 1), -1;
+				broken(in, _("unclosed quote"));
 			break;
 		}
 		off = 0;
@@ -277,12 +289,12 @@ fill(struct jf_in *in)
 		    in) != n - off) {
 			int e = csv_error(&in->p);
 
-			jf_error(JF_EDATA, "%s:%ld: %s", in->name,
-			    in->nrec + 1, e == CSV_ENOMEM ?
-			    _("line longer than 65536 bytes") :
-			    _("malformed quoting"));
-			/* the rows parsed before the fault still count */
-			in->perr = strdup(jf_errmsg());
+			/* the rows before the fault still count; none after */
+			broken(in, e == CSV_ENOMEM ?
+			    _("line longer than 65536 bytes; the rest of the "
+			    "file is not read") :
+			    _("malformed quoting; the rest of the file is not "
+			    "read"));
 			in->eof = 1;
 			return 0;
 		}
@@ -296,12 +308,7 @@ pop(struct jf_in *in)
 {
 	if (in->dead)
 		return 0;
-	if (in->qhead == in->qn && in->perr == NULL && fill(in) == -1) {
-		in->dead = 1;
-		return -1;
-	}
-	if (in->qhead == in->qn && in->perr != NULL) {
-		jf_error(JF_EDATA, "%s", in->perr);
+	if (in->qhead == in->qn && fill(in) == -1) {
 		in->dead = 1;
 		rec_reset(&in->cur);	/* no row to reject but the fault */
 		in->cur.row = in->nrec + 1;
@@ -553,9 +560,26 @@ jf_in_reject(struct jf_in *in, FILE *fp, const char *error)
 		fputs("error\n", fp);
 		in->rejhdr = 1;
 	}
-	for (int i = 0; i < in->cur.nf || i < in->ncols; i++) {
-		jf_csv_put(fp, i < in->cur.nf ? in->cur.data + in->cur.off[i] :
-		    "");
+	for (int i = 0; i < in->ncols; i++) {
+		const char *f = i < in->cur.nf ? in->cur.data + in->cur.off[i] :
+		    "";
+
+		if (i == in->ncols - 1 && in->cur.nf > in->ncols) {
+			/* a row too wide: its extra fields join the last */
+			char *j = strdup(f);
+
+			for (int k = i + 1; k < in->cur.nf; k++) {
+				const char *x = in->cur.data + in->cur.off[k];
+				size_t n = strlen(j);
+
+				j = realloc(j, n + strlen(x) + 2);
+				j[n] = ',';
+				strcpy(j + n + 1, x);
+			}
+			jf_csv_put(fp, j);
+			free(j);
+		} else
+			jf_csv_put(fp, f);
 		fputc(',', fp);
 	}
 	jf_csv_put(fp, error);

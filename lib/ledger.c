@@ -313,6 +313,9 @@ take_from(struct jf_ctx *c, sqlite3_stmt *st, int64_t entry, int64_t *need)
 }
 
 /* The member's lots with points, the soonest to expire first. */
+static int expire_member(struct jf_ctx *, int64_t, const char *, const char *,
+    int64_t *);
+
 static const char lots_sql[] = "SELECT id, remaining FROM lot "
     "WHERE member_id = ? AND remaining > 0 ORDER BY expires_on, id";
 
@@ -339,6 +342,20 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	if (s.debt > 0)
 		return jf_error(JF_EREFUSED, _("member %s owes %lld points "
 		    "and cannot spend any"), s.code, (long long)s.debt);
+	/*
+	 * Points past their last valid day are not spent: they expire now,
+	 * in this transaction, even if tonight's expire has not run yet.
+	 */
+	{
+		const char *at = e->at ? e->at : c->now;
+		char day[JF_DATE_LEN];
+		int64_t gone;
+
+		snprintf(day, sizeof(day), "%.10s", at);
+		if ((rc = expire_member(c, e->member_id, day, at, &gone)) != 0)
+			return rc;
+		s.balance -= gone;
+	}
 	if (s.balance < e->points)
 		return jf_error(JF_EREFUSED, _("member %s has %lld points, "
 		    "not %lld"), s.code, (long long)s.balance,
@@ -573,6 +590,51 @@ next_expiring(struct jf_ctx *c, const char *day, int64_t *mid)
 	return rc;
 }
 
+/*
+ * Expires one member's lots whose last valid day is before day: one
+ * "expire" entry for their remainders (none when there are none).
+ */
+static int
+expire_member(struct jf_ctx *c, int64_t mid, const char *day, const char *at,
+    int64_t *pts)
+{
+	static const char sum_sql[] = "SELECT coalesce(sum(remaining), 0) "
+	    "FROM lot WHERE member_id = ? AND remaining > 0 "
+	    "AND expires_on < ?";
+	static const char mlots_sql[] = "SELECT id, remaining FROM lot "
+	    "WHERE member_id = ? AND remaining > 0 AND expires_on < ? "
+	    "ORDER BY expires_on, id";
+	struct jf_entry e = { .member_id = mid, .kind = "expire", .at = at };
+	sqlite3_stmt *st;
+	int64_t id, need;
+	int rc;
+
+	if ((st = jf_stmt(c, sum_sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, mid);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc < 0 ? -rc : JF_ESOFTWARE;
+	}
+	*pts = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (*pts == 0)
+		return 0;
+	if ((rc = insert_entry(c, &e, "expire", -*pts, NULL, &id)) != 0)
+		return rc;
+	if ((st = jf_stmt(c, mlots_sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, mid);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	need = *pts;
+	if ((rc = take_from(c, st, id, &need)) != 0)
+		return rc;
+	if (need != 0)
+		return jf_error(JF_ESOFTWARE, "ledger: an expiry changed under us");
+	return move_member(c, mid, -*pts, 0);
+}
+
 int
 jf_ledger_expire(struct jf_ctx *c, const char *day, jf_expire_fn *fn,
     void *arg)
@@ -580,14 +642,8 @@ jf_ledger_expire(struct jf_ctx *c, const char *day, jf_expire_fn *fn,
 	static const char ran_sql[] = "SELECT 1 FROM expire_run WHERE day = ?";
 	static const char run_sql[] = "INSERT INTO expire_run (day, at, "
 	    "audit_id) VALUES (?, ?, ?)";
-	static const char sum_sql[] = "SELECT coalesce(sum(remaining), 0) "
-	    "FROM lot WHERE member_id = ? AND remaining > 0 "
-	    "AND expires_on < ?";
-	static const char mlots_sql[] = "SELECT id, remaining FROM lot "
-	    "WHERE member_id = ? AND remaining > 0 AND expires_on < ? "
-	    "ORDER BY expires_on, id";
 	sqlite3_stmt *st;
-	int64_t mid, pts, id, need;
+	int64_t mid, pts;
 	struct standing s;
 	int rc;
 
@@ -601,33 +657,8 @@ jf_ledger_expire(struct jf_ctx *c, const char *day, jf_expire_fn *fn,
 	if (rc == SQLITE_ROW)
 		return 0;
 	while ((rc = next_expiring(c, day, &mid)) == SQLITE_ROW) {
-		struct jf_entry e = { .member_id = mid, .kind = "expire" };
-
-		if ((rc = standing(c, mid, &s)) != 0)
-			return rc;
-		if ((st = jf_stmt(c, sum_sql)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, mid);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-		if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return rc < 0 ? -rc : JF_ESOFTWARE;
-		}
-		pts = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if ((rc = insert_entry(c, &e, "expire", -pts, NULL, &id)) != 0)
-			return rc;
-		if ((st = jf_stmt(c, mlots_sql)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, mid);
-		sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-		need = pts;
-		if ((rc = take_from(c, st, id, &need)) != 0)
-			return rc;
-		if (need != 0)
-			return jf_error(JF_ESOFTWARE, "ledger: expiry of %s "
-			    "changed under us", s.code);
-		if ((rc = move_member(c, mid, -pts, 0)) != 0)
+		if ((rc = standing(c, mid, &s)) != 0 ||
+		    (rc = expire_member(c, mid, day, NULL, &pts)) != 0)
 			return rc;
 		if (fn != NULL)
 			fn(arg, s.code, pts, day);

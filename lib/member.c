@@ -338,12 +338,24 @@ int
 jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 {
 	/* each field: the given value, else the stored one */
+	/*
+	 * each field: the stored value when not given (NULL), cleared when
+	 * given empty, else the given value
+	 */
 	static const char sql[] = "UPDATE member SET "
-	    "phone = coalesce(?2, phone), name = coalesce(?3, name), "
-	    "email = coalesce(?4, email), birthday = coalesce(?5, birthday), "
+	    "phone = coalesce(nullif(?2, ''), phone), "
+	    "name = CASE WHEN ?3 IS NULL THEN name ELSE nullif(?3, '') END, "
+	    "email = CASE WHEN ?4 IS NULL THEN email ELSE nullif(?4, '') END, "
+	    "birthday = CASE WHEN ?5 IS NULL THEN birthday "
+	    "ELSE nullif(?5, '') END, "
 	    "referrer_id = coalesce(?6, referrer_id), "
-	    "status = coalesce(?7, status), joined = coalesce(?8, joined) "
+	    "status = coalesce(nullif(?7, ''), status), "
+	    "joined = coalesce(nullif(?8, ''), joined) "
 	    "WHERE id = ?1";
+	/* the referrer's own chain of referrers must not lead back here */
+	static const char cycle[] = "WITH RECURSIVE up(id) AS (SELECT ?1 "
+	    "UNION SELECT m.referrer_id FROM member m JOIN up ON m.id = up.id "
+	    "WHERE m.referrer_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 	const char *col;
 	int64_t rid, other;
 	sqlite3_stmt *st;
@@ -360,13 +372,31 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 		return rc == JF_EDATA ? JF_EREFUSED : rc;
 	if (rid == mid)
 		return jf_error(JF_EREFUSED, _("a member cannot refer itself"));
+	if (rid != 0) {
+		if ((st = jf_stmt(c, cycle)) == NULL)
+			return JF_ESOFTWARE;
+		sqlite3_bind_int64(st, 1, rid);
+		sqlite3_bind_int64(st, 2, mid);
+		rc = jf_step(c, st);
+		sqlite3_reset(st);
+		if (rc < 0)
+			return -rc;
+		if (rc == SQLITE_ROW)
+			return jf_error(JF_EREFUSED,
+			    _("%s was referred by this member: no cycles"),
+			    in->referrer);
+	}
 	if ((st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
 	sqlite3_bind_int64(st, 1, mid);
 	jf_bind_opt(st, 2, in->phone);
-	jf_bind_opt(st, 3, in->name);
-	jf_bind_opt(st, 4, in->email);
-	jf_bind_opt(st, 5, in->birthday);
+	/* NULL: keep; "" (given empty): clear */
+	if (in->name)
+		sqlite3_bind_text(st, 3, in->name, -1, SQLITE_STATIC);
+	if (in->email)
+		sqlite3_bind_text(st, 4, in->email, -1, SQLITE_STATIC);
+	if (in->birthday)
+		sqlite3_bind_text(st, 5, in->birthday, -1, SQLITE_STATIC);
 	if (rid)
 		sqlite3_bind_int64(st, 6, rid);
 	jf_bind_opt(st, 7, in->status);
@@ -418,7 +448,16 @@ jf_member_import(struct jf_ctx *c, const struct jf_member_in *in, int update,
 	if (!update)
 		return 0;
 	*what = JF_IMPORT_UPDATED;
-	if ((rc = jf_member_update(c, mid, in)) == JF_EREFUSED)
+	{
+		/* an empty cell leaves the field as it is */
+		struct jf_member_in u = *in;
+
+		u.name = given(u.name) ? u.name : NULL;
+		u.email = given(u.email) ? u.email : NULL;
+		u.birthday = given(u.birthday) ? u.birthday : NULL;
+		rc = jf_member_update(c, mid, &u);
+	}
+	if (rc == JF_EREFUSED)
 		*col = "phone";
 	return rc == JF_EREFUSED ? JF_EDATA : rc;
 }
@@ -544,6 +583,10 @@ jf_operator_add(struct jf_ctx *c, const char *name, int role)
 	sqlite3_stmt *st;
 	int rc;
 
+	if (*name == '\0' || strlen(name) > 64 ||
+	    name[strcspn(name, " \t\r\n,\"")] != '\0')
+		return jf_error(JF_EUSAGE, _("not an operator name (up to 64 "
+		    "bytes, no spaces or commas): \"%s\""), name);
 	if (c->nops == 0 && role != JF_ROLE_ADMIN)
 		return jf_error(JF_EREFUSED, _("the first operator must be an "
 		    "admin, or nobody could manage the staff"));

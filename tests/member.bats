@@ -1160,14 +1160,14 @@ EOF
 	run --separate-stderr member tiers --recalc -n
 	[ "$status" -eq 0 ]
 	eq "normal,0,1.00,1" "${lines[1]}"
-	eq "member: dry run: 1 members changed tier" "$stderr"
+	eq "member: dry run: members whose tier changed: 1" "$stderr"
 	eq "silver silver" "$(sql 'SELECT group_concat(tier, " ")
 	    FROM member')"
 	run --separate-stderr member tiers --recalc
 	[ "$status" -eq 0 ]
 	eq "normal,0,1.00,1" "${lines[1]}"
 	eq "silver,2000,1.20,1" "${lines[2]}"
-	eq "member: 1 members changed tier" "$stderr"
+	eq "member: members whose tier changed: 1" "$stderr"
 	eq "M0000001|normal M0000002|silver" "$(sql "SELECT group_concat(
 	    code || '|' || tier, ' ') FROM member")"
 	# a second run changes nothing

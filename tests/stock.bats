@@ -389,8 +389,11 @@ F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"'
 	printf 'sku,name,price\nA,Apple,1\nB,"Bun,2\nC,Cake,3\n' >p.csv
 	run --separate-stderr stock import p.csv
 	[ "$status" -eq 65 ]
-	[ "${stderr_lines[0]}" = "stock: p.csv:3: unclosed quote" ]
-	[ "${stderr_lines[1]}" = "stock: p.csv: 1 added, 0 updated, 0 unchanged, 1 rejected" ]
+	# the broken row goes to the rejects (stderr) whole, with its fault
+	[ "${stderr_lines[0]}" = "sku,name,price,error" ]
+	[[ "$stderr" == *'B,"Bun,2'* ]]
+	[[ "$stderr" == *"p.csv:3: unclosed quote"* ]]
+	[ "${stderr_lines[-1]}" = "stock: p.csv: 1 added, 0 updated, 0 unchanged, 1 rejected" ]
 	eq A "$(sql 'SELECT sku FROM product')"
 }
 

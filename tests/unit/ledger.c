@@ -336,7 +336,13 @@ restore(void)
 	begin(c);
 	gain(c, mid, "earn", 50, "2024-10-01 10:00:00", "R1", &a);
 	gain(c, mid, "earn", 100, "2025-06-01 10:00:00", "R2", &b);
-	spend(c, mid, "offset", 120, "R3", &s);
+	{
+		/* spent in September, while the first lot was still valid */
+		struct jf_entry sp = { .member_id = mid, .kind = "offset",
+			.points = 120, .ref = "R3", .at = "2026-09-01 10:00:00" };
+
+		jf_ledger_spend(c, &sp, &s);
+	}
 	is_int(lot_rem(c, a), 0, "spend took all of the first lot");
 	is_int(lot_rem(c, b), 30, "  and 70 of the second");
 	e.member_id = mid;
@@ -360,6 +366,32 @@ restore(void)
 	invariant(c, "after restores");
 	is_int(jf_ledger_restore(c, a, &e, &id), JF_EREFUSED,
 	    "a gain is not a spending to restore");
+	jf_commit(c);
+	jf_close(c);
+}
+
+/* Points past their last valid day are not spendable, expire or no expire. */
+static void
+lapsed(void)
+{
+	struct jf_ctx *c = ctx("2026-11-18 10:00:00");
+	int64_t mid, a, b, s;
+
+	mid = member(c, "13800000015");
+	begin(c);
+	gain(c, mid, "earn", 100, "2024-11-01 10:00:00", "R1", &a);
+	gain(c, mid, "earn", 40, "2026-01-01 10:00:00", "R2", &b);
+	is_int(spend(c, mid, "redeem", 50, "G1", &s), JF_EREFUSED,
+	    "lapsed points do not pay: 50 of 40 valid refused");
+	is_int(spend(c, mid, "redeem", 30, "G2", &s), 0,
+	    "30 of the 40 valid spent");
+	is_int(lot_rem(c, a), 0, "  the lapsed lot expired at the spending");
+	is_int(lot_rem(c, b), 10, "  the valid lot paid");
+	is_int(q(c, "SELECT delta FROM ledger WHERE member_id = ? "
+	    "AND kind = 'expire'", mid), -100, "  one expire entry of 100");
+	is_int(q(c, "SELECT balance FROM member WHERE id = ?", mid), 10,
+	    "  balance 10");
+	invariant(c, "after a lapsed lot");
 	jf_commit(c);
 	jf_close(c);
 }
@@ -519,7 +551,7 @@ main(void)
 	snprintf(dbpath, sizeof(dbpath), "%s/jf-ledger-%ld.db",
 	    tmp && *tmp ? tmp : "/tmp", (long)getpid());
 	void (*scenario[])(void) = { expiry_days, spending, idempotent, debt,
-	    restore, expire, frozen, tiers };
+	    restore, lapsed, expire, frozen, tiers };
 
 	for (size_t i = 0; i < sizeof(scenario) / sizeof(*scenario); i++) {
 		scratch();
