@@ -749,7 +749,7 @@ tier_points(struct jf_ctx *c, int64_t mid, const char *at, int64_t *pts)
 {
 	static const char sql[] = "SELECT coalesce(sum(delta), 0) FROM ledger "
 	    "WHERE member_id = ? AND at > ? AND at <= ? "
-	    "AND kind IN ('earn', 'bonus', 'reverse')";
+	    "AND (kind = 'earn' OR kind = 'bonus' OR kind = 'reverse')";
 	char from[JF_TS_LEN], day[JF_DATE_LEN];
 	sqlite3_stmt *st;
 	int rc;

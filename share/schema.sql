@@ -51,6 +51,7 @@ CREATE TABLE rules (
 	doc	TEXT NOT NULL,
 	audit_id INTEGER REFERENCES audit(id)	-- NULL for the built-in defaults
 );
+CREATE INDEX rules_effective ON rules(effective, version);
 
 -- The points ledger: append-only, one row per movement.
 CREATE TABLE ledger (
