@@ -97,29 +97,6 @@ parse(int argc, char **argv, struct jf_opts *o, const char *shortopts,
 	return 0;
 }
 
-/*
- * Opens the book.  The audit log records the arguments after argv[0];
- * a subcommand's argv (sub) gets the tool's name in front so that its
- * row reads ["expire", "remind", "--days", "7"].
- */
-static int
-open_db(struct jf_opts *o, int argc, char **argv, int sub, struct jf_ctx **c)
-{
-	char **all;
-	int rc;
-
-	if (o->fmt < 0)
-		o->fmt = jf_fmt_default();
-	if ((all = calloc(argc + 2, sizeof(*all))) == NULL)
-		return jf_fail(jf_error(JF_ESOFTWARE, _("out of memory")));
-	all[0] = "expire";
-	memcpy(all + sub, argv, argc * sizeof(*argv));
-	if ((rc = jf_open("expire", o, argc + sub, all, c)) != 0)
-		jf_fail(rc);
-	free(all);
-	return rc;
-}
-
 /* Copies the spooled rows to stdout: 0, or JF_ESOFTWARE. */
 static int
 unspool(FILE *tmp)
@@ -206,7 +183,7 @@ cmd_expire(int argc, char **argv, struct jf_opts *o)
 		optind = 0;
 		return cmd_remind(argc, argv, o);
 	}
-	if ((rc = open_db(o, argc, argv, 0, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if (a.date[0] == '\0')
 		memcpy(a.date, c->today, sizeof(a.date));
@@ -281,7 +258,7 @@ cmd_remind(int argc, char **argv, struct jf_opts *o)
 	rc = a.template ? jf_tpl_load(a.template, &tpl) : jf_tpl_default(&tpl);
 	if (rc != 0)
 		return jf_fail(rc);
-	if ((rc = open_db(o, argc, argv, 1, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	w.tpl = tpl;
 	w.again = a.again;

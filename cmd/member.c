@@ -207,18 +207,6 @@ print_one(struct jf_ctx *c, int64_t mid)
 }
 
 static int
-open_db(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
-{
-	int rc;
-
-	if (o->fmt < 0)
-		o->fmt = jf_fmt_default();
-	if ((rc = jf_open("member", o, argc, argv, c)) != 0)
-		jf_fail(rc);
-	return rc;
-}
-
-static int
 cmd_add(int argc, char **argv, struct jf_opts *o)
 {
 	struct jf_ctx *c = NULL;
@@ -236,7 +224,7 @@ cmd_add(int argc, char **argv, struct jf_opts *o)
 		jf_warnx("%s", jf_errmsg());
 		return JF_EUSAGE;
 	}
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_begin(c)) != 0 || (rc = jf_member_add(c, &a.in, &mid)) != 0 ||
 	    (rc = print_one(c, mid)) != 0 || (rc = jf_commit(c)) != 0)
@@ -261,7 +249,7 @@ cmd_show(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("show needs one member"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
 	    (rc = jf_points_expiring(c, m.id, &pts, day)) != 0) {
@@ -314,7 +302,7 @@ list_or_export(int argc, char **argv, struct jf_opts *o, const char *allow)
 		return jf_usage_error(
 		    _("--status: active, frozen or closed, not \"%s\""),
 		    a.in.status);
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if (a.unmask && (rc = jf_need_role(c, JF_ROLE_MANAGER, "--unmask"))) {
 		jf_fail(rc);
@@ -361,7 +349,7 @@ cmd_update(int argc, char **argv, struct jf_opts *o)
 		jf_warnx("%s", jf_errmsg());
 		return JF_EUSAGE;
 	}
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((a.in.status && (rc = jf_need_role(c, JF_ROLE_MANAGER,
 	    _("changing a member's status")))) ||
@@ -387,7 +375,7 @@ cmd_forget(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("forget needs one member"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_need_role(c, JF_ROLE_MANAGER, _("forgetting a member"))) ||
 	    (rc = jf_begin(c)) != 0 ||
@@ -439,7 +427,7 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		    strerror(errno)));
 		goto out;
 	}
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if (jf_in_has(in, "status") && (rc = jf_need_role(c, JF_ROLE_MANAGER,
 	    _("importing a status column"))) != 0)
@@ -537,7 +525,7 @@ cmd_tiers(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc)
 		return jf_usage_error(_("tiers takes no operands"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if (a.recalc && ((rc = jf_begin(c)) != 0 ||
 	    (rc = jf_tier_recalc(c, &changed)) != 0))
@@ -622,7 +610,7 @@ cmd_operator(int argc, char **argv, struct jf_opts *o)
 			return jf_usage_error(_("operator remove needs NAME"));
 	} else
 		return jf_usage_error(_("unknown operator command \"%s\""), sub);
-	if ((rc = open_db(o, nall, all, &c)) != 0)
+	if ((rc = jf_open_tool(o, nall, all, &c)) != 0)
 		goto out;
 	if (strcmp(sub, "list") == 0) {
 		out = jf_out_new(o->fmt, stdout, cols);

@@ -102,18 +102,6 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 	return 0;
 }
 
-static int
-open_db(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
-{
-	int rc;
-
-	if (o->fmt < 0)
-		o->fmt = jf_fmt_default();
-	if ((rc = jf_open("points", o, argc, argv, c)) != 0)
-		jf_fail(rc);
-	return rc;
-}
-
 /* Fails the open transaction: rolls back and reports. */
 static int
 fail(struct jf_ctx *c, int rc)
@@ -149,7 +137,7 @@ cmd_balance(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("balance needs one member"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
 	    (rc = jf_points_expiring(c, m.id, &pts, day)) != 0) {
@@ -202,7 +190,7 @@ cmd_history(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("history needs one member"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_id(c, argv[optind], &mid)) != 0) {
 		jf_fail(rc);
@@ -307,7 +295,7 @@ cmd_adjust(int argc, char **argv, struct jf_opts *o)
 		    "\"%s\""), num);
 	if (a.reason == NULL || a.reason[0] == '\0')
 		return jf_usage_error(_("adjust needs --reason"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_need_role(c, JF_ROLE_MANAGER,
 	    _("adjusting points"))) != 0 ||
@@ -436,7 +424,7 @@ cmd_award(int argc, char **argv, struct jf_opts *o)
 		jf_fail(rc);
 		goto done;
 	}
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((a.points > 0 && (rc = jf_need_role(c, JF_ROLE_MANAGER,
 	    _("awarding other than the rules' points"))) != 0) ||
@@ -523,7 +511,7 @@ cmd_explain(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("explain needs one receipt"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	out = jf_out_new(o->fmt, stdout, cols);
 	if ((rc = jf_points_explain(c, argv[optind], &x, explain_row,
@@ -663,7 +651,7 @@ cmd_rules(int argc, char **argv, struct jf_opts *o)
 	    strcmp(what, "export"))
 		return jf_usage_error(_("rules: show, load FILE or export, not "
 		    "\"%s\""), what);
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if (strcmp(what, "show") == 0) {
 		if ((rc = jf_rules_at(c, c->now, &r)) != 0) {

@@ -99,29 +99,6 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow, int nargs,
 	return 0;
 }
 
-/*
- * Opens the book.  argv is a subcommand's, so the audit log, which
- * records the arguments after argv[0], gets the tool's name in front:
- * ["redeem", "gift", "M0000001", "G1"].
- */
-static int
-open_db(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
-{
-	char **all;
-	int rc;
-
-	if (o->fmt < 0)
-		o->fmt = jf_fmt_default();
-	if ((all = calloc(argc + 2, sizeof(*all))) == NULL)
-		return jf_fail(jf_error(JF_ESOFTWARE, _("out of memory")));
-	all[0] = "redeem";
-	memcpy(all + 1, argv, argc * sizeof(*argv));
-	if ((rc = jf_open("redeem", o, argc + 1, all, c)) != 0)
-		jf_fail(rc);
-	free(all);
-	return rc;
-}
-
 static int
 gift_one(void *arg, const struct jf_gift *g)
 {
@@ -145,7 +122,7 @@ cmd_catalog(int argc, char **argv, struct jf_opts *o)
 
 	if ((rc = parse(argc, argv, o, "", 0, &a)) != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	out = jf_out_new(o->fmt, stdout, catalog_cols);
 	if ((rc = jf_redeem_catalog(c, NULL, gift_one, out)) != 0)
@@ -191,7 +168,7 @@ book(int argc, char **argv, struct jf_opts *o, int cancel)
 	    &a)) != 0)
 		return rc < 0 ? 0 : rc;
 	ops = argv + optind;
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_begin(c)) != 0)
 		goto fail;
@@ -239,7 +216,7 @@ cmd_quote(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (a.amount < 0)
 		return jf_usage_error(_("quote needs --amount"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
 	    (rc = jf_redeem_quote(c, &m, a.amount, &points, &value)) != 0) {

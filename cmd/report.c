@@ -176,8 +176,9 @@ open_db(struct jf_opts *o, int argc, char **argv, int html,
 	if (o->fmt == JF_FMT_HTML && !html)
 		return jf_usage_error(_("%s: no html output (daily, points and "
 		    "sales have it)"), argv[0]);
-	if ((rc = jf_open("report", o, argc, argv, c)) != 0 ||
-	    (rc = jf_report_begin(*c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, c)) != 0)
+		return rc;
+	if ((rc = jf_report_begin(*c)) != 0)
 		return jf_fail(rc);
 	return 0;
 }

@@ -156,22 +156,6 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 	return 0;
 }
 
-/*
- * Opens the book.  argv[-1] exists (jf_run shifted past the tool's
- * name), so the audit log records the subcommand with its arguments.
- */
-static int
-open_db(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
-{
-	int rc;
-
-	if (o->fmt < 0)
-		o->fmt = jf_fmt_default();
-	if ((rc = jf_open("sale", o, argc + 1, argv - 1, c)) != 0)
-		jf_fail(rc);
-	return rc;
-}
-
 /* "1.50" for 150 hundredths: factors print as the rules write them. */
 static const char *
 factor(int64_t h, char *buf)
@@ -307,7 +291,7 @@ till(int argc, char **argv, struct jf_opts *o, int keep)
 		jf_usage_error("%s", jf_errmsg());
 		goto out;
 	}
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	in.receipt = a.receipt;
 	in.member = a.member;
@@ -365,7 +349,7 @@ cmd_return(int argc, char **argv, struct jf_opts *o)
 		jf_usage_error("%s", jf_errmsg());
 		goto out;
 	}
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_begin(c)) != 0 ||
 	    (rc = jf_sale_return(c, argv[optind], items, n, &r)) != 0 ||
@@ -405,7 +389,7 @@ cmd_show(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("show needs one RECEIPT"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_sale_get(c, argv[optind], &s)) != 0) {
 		jf_fail(rc);
@@ -470,7 +454,7 @@ cmd_list(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc != optind)
 		return jf_usage_error(_("list takes no operands"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	f.since = a.since[0] ? a.since : NULL;
 	f.until = a.until[0] ? a.until : NULL;
@@ -853,7 +837,7 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		rc = jf_fail(jf_error(JF_ESOFTWARE, _("out of memory")));
 		goto out;
 	}
-	if ((rc = open_db(o, argc, argv, &im.c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &im.c)) != 0)
 		goto out;
 	if ((rc = jf_begin(im.c)) != 0 || (rc = import_run(&im, &g,
 	    a.strict || o->dry_run ? 0 : a.batch)) != 0) {

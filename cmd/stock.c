@@ -269,18 +269,6 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 	return 0;
 }
 
-static int
-open_db(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
-{
-	int rc;
-
-	if (o->fmt < 0)
-		o->fmt = jf_fmt_default();
-	if ((rc = jf_open("stock", o, argc, argv, c)) != 0)
-		jf_fail(rc);
-	return rc;
-}
-
 /* Whether --store or $JIFEN_STORE chose a store, so listings narrow. */
 static const char *
 chosen_store(const struct jf_opts *o, const struct jf_ctx *c)
@@ -361,7 +349,7 @@ cmd_add(int argc, char **argv, struct jf_opts *o)
 		return jf_usage_error(_("add takes no operands"));
 	if (a.in.sku == NULL || a.in.name == NULL || a.in.price < 0)
 		return jf_usage_error(_("add needs --sku, --name and --price"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_begin(c)) != 0 ||
 	    (rc = jf_product_add(c, &a.in, &id)) != 0 ||
@@ -387,7 +375,7 @@ cmd_update(int argc, char **argv, struct jf_opts *o)
 		return jf_usage_error(_("update needs one SKU"));
 	if (a.seen == 0)
 		return jf_usage_error(_("update needs something to change"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_begin(c)) != 0 ||
 	    (rc = jf_product_find(c, argv[optind], &p)) != 0 ||
@@ -445,7 +433,7 @@ batch_open(struct batch *b, int argc, char **argv, struct jf_opts *o,
 	if (a->rejects != NULL && (b->rej = fopen(a->rejects, "w")) == NULL)
 		return jf_fail(jf_error(JF_ECANTCREAT, "%s: %s", a->rejects,
 		    strerror(errno)));
-	return open_db(o, argc, argv, &b->c);
+	return jf_open_tool(o, argc, argv, &b->c);
 }
 
 static void
@@ -710,7 +698,7 @@ one_move(int argc, char **argv, struct jf_opts *o, struct jf_move *m,
 	struct jf_product p = { 0 };
 	int rc;
 
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_begin(c)) != 0 ||
 	    (role != JF_ROLE_NONE && (rc = jf_need_role(c, role, what)) != 0) ||
@@ -938,7 +926,7 @@ cmd_list(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc)
 		return jf_usage_error(_("list takes no operands"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	a.sf.store = chosen_store(o, c);
 	out = jf_out_new(o->fmt, stdout, cols);
@@ -988,7 +976,7 @@ cmd_moves(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc)
 		return jf_usage_error(_("moves takes no operands"));
-	if ((rc = open_db(o, argc, argv, &c)) != 0)
+	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if (a.mf.sku != NULL && (rc = jf_product_find(c, a.mf.sku, &p)) != 0) {
 		jf_fail(rc);

@@ -71,6 +71,18 @@ jf_out_format(const struct jf_opts *o)
 }
 
 int
+jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
+{
+	int rc;
+
+	if (o->fmt < 0)
+		o->fmt = jf_fmt_default();
+	if ((rc = jf_open(tool->name, o, argc, argv, c)) != 0)
+		jf_fail(rc);
+	return rc;
+}
+
+int
 jf_fail(int rc)
 {
 	if (rc != 0 && *jf_errmsg() != '\0')

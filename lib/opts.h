@@ -71,6 +71,12 @@ int jf_opt_common(int ch, const char *arg, struct jf_opts *o);
 int jf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The output format chosen, or the default for stdout. */
 int jf_out_format(const struct jf_opts *o);
+/*
+ * Opens the book for the running tool (jf_run's), choosing the default
+ * output format; reports a failure.  argv is the subcommand's: the audit
+ * log keeps it, personal data masked.
+ */
+int jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c);
 /* Reports rc's message (if any) as "tool: msg" and returns rc. */
 int jf_fail(int rc);
 
