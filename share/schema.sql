@@ -74,7 +74,7 @@ CREATE TABLE ledger (
 );
 CREATE INDEX ledger_member ON ledger(member_id, at);
 CREATE INDEX ledger_at ON ledger(at);
-CREATE INDEX ledger_ref ON ledger(ref);
+CREATE INDEX ledger_ref ON ledger(ref) WHERE ref IS NOT NULL;
 
 -- Every positive entry is a lot with its own last valid day.
 CREATE TABLE lot (
