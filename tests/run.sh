@@ -27,6 +27,23 @@ if command -v mandoc >/dev/null 2>&1; then
 		fi
 	done
 fi
+# every tool's completions parse in each shell that is installed
+for t in member stock sale points redeem expire report; do
+	for sh in bash zsh fish; do
+		case $sh in
+		bash) f=completions/bash/$t ;;
+		zsh) f=completions/zsh/_$t ;;
+		fish) f=completions/fish/$t.fish ;;
+		esac
+		command -v $sh >/dev/null 2>&1 || continue
+		if [ -f "$f" ] && $sh -n "$f" 2>/dev/null; then
+			echo "ok - $sh -n $f" | tee -a "$out"
+		else
+			echo "not ok - $sh -n $f" | tee -a "$out"
+			status=1
+		fi
+	done
+done
 pass=$(grep -c '^ok ' "$out")
 fail=$(grep -c '^not ok ' "$out")
 echo "$pass passed, $fail failed"
