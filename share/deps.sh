@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages jifen builds and tests with, when run as
 # root; otherwise prints the apt-get line and fails.
-pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libcsv-dev libjansson-dev bats jq mandoc"
+pkgs="gcc make libsqlite3-dev sqlite3 libcsv-dev libjansson-dev bats jq mandoc time"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
