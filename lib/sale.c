@@ -628,7 +628,12 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 	    (t == NULL || t != &r->tiers[r->ntiers - 1]) &&
 	    (rc = jf_tier_upgrade(c, s->member_id, s->at)) != 0)
 		return rc;
-	/* balance = the sum of the member's entries: these are this sale's */
+	/*
+	 * balance = the sum of the member's entries: these are this sale's,
+	 * and, when points were spent, any lapsed lots the spending expired
+	 */
+	if (s->points_used > 0)
+		return member_balance(c, s->member_id, &s->balance);
 	s->balance = w.balance - s->points_used + s->points_earned + own;
 	return 0;
 }
