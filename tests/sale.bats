@@ -129,6 +129,25 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq main-20261121-0001 "$(field receipt)"
 }
 
+@test "add: points past their last valid day do not pay; the spending expires them" {
+	shop
+	# 300 points gained two years and a month ago: valid through 2026-10-18
+	JIFEN_NOW="2024-10-18 12:00:00" points adjust M0000001 +300 \
+	    --reason "opening balance" >/dev/null
+	sale add --member M0000001 TEA:2 >/dev/null	# 240 + 100 signup
+	eq 640 "$(balance M0000001)"
+	run sale add --member M0000001 --use-points 400 TEA:2
+	[ "$status" -eq 1 ]
+	eq 640 "$(balance M0000001)"
+	run sale add --member M0000001 --use-points 300 --receipt R-L -o json TEA:2
+	[ "$status" -eq 0 ]
+	# 640 - 300 lapsed - 300 used + 210 earned on 210.00 paid
+	eq 250 "$(field balance)"
+	eq 250 "$(balance M0000001)"
+	eq "-300" "$(sql "SELECT delta FROM ledger WHERE kind = 'expire'")"
+	eq 0 "$(sql "SELECT remaining FROM lot WHERE expires_on = '2026-10-18'")"
+}
+
 @test "add: 240.00 with 200 points used: offset 20.00, paid 220.00, earns 220" {
 	shop
 	sale add --member M0000001 TEA:2 CUP:1 >/dev/null	# 320 + 100 signup
