@@ -62,12 +62,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *shortopts,
 
 	memset(a, 0, sizeof(*a));
 	a->days = -1;
-	while ((ch = getopt_long(argc, argv, shortopts, longopts,
-	    NULL)) != -1) {
-		if (ch >= JF_OPT_LOCAL && ch <= O_AGAIN &&
-		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("%s: option not allowed here"),
-			    argv[optind - 1]);
+	while ((ch = jf_getopt(argc, argv, shortopts, longopts,
+	    allow)) != -1) {
 		switch (ch) {
 		case O_DATE:
 			if (jf_date_parse(optarg, a->date) == -1)
@@ -88,7 +84,7 @@ parse(int argc, char **argv, struct jf_opts *o, const char *shortopts,
 			a->again = 1;
 			break;
 		case '?':
-			return jf_usage_error(NULL);
+			return JF_EUSAGE;
 		default:
 			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
 				return rc;

@@ -100,13 +100,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 
 	memset(a, 0, sizeof(*a));
 	a->f.inactive_days = -1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    NULL)) != -1) {
-		if (ch >= JF_OPT_LOCAL && ch <= O_ROLE &&
-		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("--%s: option not allowed here"),
-			    longopts[ch - JF_OPT_LOCAL].name);
+	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
+	    allow)) != -1) {
 		if (ch >= JF_OPT_LOCAL && ch <= O_ROLE)
 			a->seen |= 1u << (ch - JF_OPT_LOCAL);
 		switch (ch) {
@@ -160,8 +155,7 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 		case O_RECALC: a->recalc = 1; break;
 		case O_ROLE: a->role = optarg; break;
 		case '?':
-			return jf_usage_error(_("%s: unknown option, or its value "
-			    "is missing"), argv[optind - 1]);
+			return JF_EUSAGE;
 		default:
 			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
 				return rc;

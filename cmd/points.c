@@ -60,16 +60,11 @@ static int
 parse(int argc, char **argv, struct jf_opts *o, const char *allow,
     struct args *a)
 {
-	int ch, rc, li;
+	int ch, rc;
 
 	memset(a, 0, sizeof(*a));
-	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    &li)) != -1) {
-		/* the local options are all long ones: li names it */
-		if (ch >= JF_OPT_LOCAL && ch <= O_AT &&
-		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("--%s: option not allowed here"),
-			    longopts[li].name);
+	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
+	    allow)) != -1) {
 		switch (ch) {
 		case O_SINCE:
 			if (jf_date_parse(optarg, a->since) == -1)
@@ -93,7 +88,7 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 			o->at = optarg;
 			break;
 		case '?':
-			return jf_usage_error(NULL);
+			return JF_EUSAGE;
 		default:
 			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
 				return rc;

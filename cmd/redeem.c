@@ -61,12 +61,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow, int nargs,
 
 	a->qty = 1;
 	a->amount = -1;
-	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    NULL)) != -1) {
-		if (ch >= JF_OPT_LOCAL && ch <= O_AT &&
-		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("%s: option not allowed here"),
-			    argv[optind - 1]);
+	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
+	    allow)) != -1) {
 		switch (ch) {
 		case O_QTY:
 			if (jf_int_parse(optarg, JF_QTY_MAX, &a->qty) == -1 ||
@@ -85,7 +81,7 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow, int nargs,
 			o->at = optarg;
 			break;
 		case '?':
-			return jf_usage_error(NULL);
+			return JF_EUSAGE;
 		default:
 			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
 				return rc;

@@ -100,19 +100,14 @@ static int
 parse(int argc, char **argv, struct jf_opts *o, const char *allow,
     struct args *a)
 {
-	int ch, rc, li;
+	int ch, rc;
 
 	memset(a, 0, sizeof(*a));
 	a->top = 10;
 	a->days = 30;
 	a->by = -1;
-	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    &li)) != -1) {
-		/* every local option is long-only, so li names it */
-		if (ch >= JF_OPT_LOCAL && ch <= O_PERIOD &&
-		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("--%s: option not allowed here"),
-			    longopts[li].name);
+	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
+	    allow)) != -1) {
 		switch (ch) {
 		case O_DATE:
 			if ((rc = date_arg("--date", optarg, a->date)) != 0)
@@ -151,7 +146,7 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 				    "year, not \"%s\""), optarg);
 			break;
 		case '?':
-			return jf_usage_error(NULL);
+			return JF_EUSAGE;
 		default:
 			if ((rc = common(ch, optarg, o)) != 0)
 				return rc;

@@ -90,12 +90,8 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 
 	memset(a, 0, sizeof(*a));
 	a->batch = 10000;
-	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    NULL)) != -1) {
-		if (ch >= JF_OPT_LOCAL && ch <= O_UNTIL &&
-		    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL)
-			return jf_usage_error(_("--%s: option not allowed "
-			    "here"), longopts[ch - JF_OPT_LOCAL].name);
+	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
+	    allow)) != -1) {
 		switch (ch) {
 		case O_MEMBER:
 			a->member = optarg;
@@ -147,7 +143,7 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 				    "--since" : "--until", jf_errmsg());
 			break;
 		case '?':
-			return jf_usage_error(NULL);
+			return JF_EUSAGE;
 		default:
 			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
 				return rc;

@@ -143,19 +143,16 @@ static int
 parse(int argc, char **argv, struct jf_opts *o, const char *allow,
     struct args *a)
 {
-	int ch, rc, li;
+	int ch, rc;
 
 	memset(a, 0, sizeof(*a));
 	a->in = (struct jf_product_in)JF_PRODUCT_IN_INIT;
-	while ((ch = getopt_long(argc, argv, JF_COMMON_SHORT, longopts,
-	    &li)) != -1) {
-		if (ch >= O_SKU && ch <= O_LAST) {
-			if (strchr(allow, 'a' + ch - O_SKU) == NULL)
-				return jf_usage_error(
-				    _("--%s: option not allowed here"),
-				    longopts[li].name);
+	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
+	    allow)) != -1) {
+		if (ch == '?')
+			return JF_EUSAGE;
+		if (ch >= O_SKU && ch <= O_LAST)
 			a->seen |= 1u << (ch - O_SKU);
-		}
 		rc = 0;
 		switch (ch) {
 		case O_SKU:

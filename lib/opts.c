@@ -30,6 +30,31 @@ jf_usage_error(const char *fmt, ...)
 }
 
 int
+jf_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts, const char *allow)
+{
+	const struct option *l;
+	int ch;
+
+	opterr = 0;
+	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (ch == '?' || ch == ':') {
+		jf_usage_error(_("%s: unknown option, or its value is missing"),
+		    argv[optind - 1]);
+		return '?';
+	}
+	if (ch >= JF_OPT_LOCAL && ch < JF_OPT_LOCAL + 26 &&
+	    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL) {
+		for (l = longopts; l->name != NULL && l->val != ch; l++)
+			;
+		jf_usage_error(_("--%s: option not allowed here"),
+		    l->name ? l->name : "?");
+		return '?';
+	}
+	return ch;
+}
+
+int
 jf_opt_common(int ch, const char *arg, struct jf_opts *o)
 {
 	switch (ch) {

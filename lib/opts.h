@@ -62,6 +62,16 @@ struct jf_tool {
  */
 int jf_run(const struct jf_tool *t, int argc, char **argv);
 /*
+ * getopt_long for a subcommand.  The tool's own options are numbered
+ * from JF_OPT_LOCAL, and allow has a letter for each one this subcommand
+ * takes ('a' for JF_OPT_LOCAL, 'b' for the next, ...).  Returns the next
+ * option, -1 at the end, or '?' after reporting (with the usage) an
+ * unknown option, a missing value, or an option the subcommand does not
+ * take; the caller then returns JF_EUSAGE.
+ */
+int jf_getopt(int argc, char **argv, const char *shortopts,
+    const struct option *longopts, const char *allow);
+/*
  * Handles a common option: 0 done; JF_EUSAGE (message set, or usage
  * printed) for an unknown one; -1 when it was -h or --version and the
  * caller should return 0.
