@@ -208,6 +208,34 @@ is_kind(const char *k, const char **kinds)
 	return 0;
 }
 
+/*
+ * What a gain and a spending check first: the kind is one of kinds, the
+ * points are positive, and the member is active (an adjustment reaches a
+ * frozen or closed member too); *s is the member's standing.
+ */
+static int
+admit(struct jf_ctx *c, const struct jf_entry *e, const char **kinds,
+    struct standing *s)
+{
+	int gain = strcmp(kinds[0], "earn") == 0;
+	int rc;
+
+	jf_ledger_dup = 0;
+	if (e->kind == NULL || !is_kind(e->kind, kinds))
+		return jf_error(JF_ESOFTWARE, "ledger: not a %s: %s",
+		    gain ? "gain" : "spending", e->kind ? e->kind : "(null)");
+	if (e->points <= 0)
+		return jf_error(JF_EREFUSED, _("points must be more than 0"));
+	if ((rc = standing(c, e->member_id, s)) != 0)
+		return rc;
+	if (strcmp(s->status, "active") != 0 && strcmp(e->kind, "adjust") != 0)
+		return jf_error(JF_EREFUSED, gain ?
+		    _("member %s is %s: no points are earned") :
+		    _("member %s is %s: no points are redeemed"),
+		    s->code, s->status);
+	return 0;
+}
+
 int
 jf_ledger_gain(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 {
@@ -218,17 +246,8 @@ jf_ledger_gain(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	int64_t id, pay;
 	int rc;
 
-	jf_ledger_dup = 0;
-	if (e->kind == NULL || !is_kind(e->kind, kinds))
-		return jf_error(JF_ESOFTWARE, "ledger: not a gain: %s",
-		    e->kind ? e->kind : "(null)");
-	if (e->points <= 0)
-		return jf_error(JF_EREFUSED, _("points must be more than 0"));
-	if ((rc = standing(c, e->member_id, &s)) != 0)
+	if ((rc = admit(c, e, kinds, &s)) != 0)
 		return rc;
-	if (strcmp(s.status, "active") != 0 && strcmp(e->kind, "adjust") != 0)
-		return jf_error(JF_EREFUSED, _("member %s is %s: no points "
-		    "are earned"), s.code, s.status);
 	if ((rc = check_ikey(c, e->ikey)) != 0)
 		return rc;
 	if ((rc = insert_entry(c, e, e->kind, e->points, e->ref, &id)) != 0)
@@ -328,17 +347,8 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	int64_t id, need;
 	int rc;
 
-	jf_ledger_dup = 0;
-	if (e->kind == NULL || !is_kind(e->kind, kinds))
-		return jf_error(JF_ESOFTWARE, "ledger: not a spending: %s",
-		    e->kind ? e->kind : "(null)");
-	if (e->points <= 0)
-		return jf_error(JF_EREFUSED, _("points must be more than 0"));
-	if ((rc = standing(c, e->member_id, &s)) != 0)
+	if ((rc = admit(c, e, kinds, &s)) != 0)
 		return rc;
-	if (strcmp(s.status, "active") != 0 && strcmp(e->kind, "adjust") != 0)
-		return jf_error(JF_EREFUSED, _("member %s is %s: no points "
-		    "are redeemed"), s.code, s.status);
 	if (s.debt > 0)
 		return jf_error(JF_EREFUSED, _("member %s owes %lld points "
 		    "and cannot spend any"), s.code, (long long)s.debt);
