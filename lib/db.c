@@ -337,7 +337,7 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	struct jf_ctx *c = calloc(1, sizeof(*c));
 	const char *e;
 	struct stat st;
-	int rc, fd, created = 0;
+	int rc, fd;
 
 	*cp = c;
 	c->tool = tool;
@@ -375,16 +375,15 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 
 	if ((c->path = db_path(o->db)) == NULL)
 		return jf_error(JF_ECANTCREAT, _("cannot name the database"));
+	/* created 0600 by us, not by SQLite under the umask */
 	if (stat(c->path, &st) == -1) {
 		if (mkparent(c->path) == -1 ||
 		    (fd = open(c->path, O_RDWR | O_CREAT | O_EXCL, 0600)) == -1) {
 			if (errno != EEXIST)
 				return jf_error(JF_ECANTCREAT, "%s: %s",
 				    c->path, strerror(errno));
-		} else {
+		} else
 			close(fd);
-			created = 1;
-		}
 	}
 	rc = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK)
@@ -392,7 +391,6 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 		    c->db ? sqlite3_errmsg(c->db) : "cannot open");
 	e = getenv("JIFEN_BUSY_MS");
 	sqlite3_busy_timeout(c->db, e && *e ? atoi(e) : 5000);
-	(void)created;
 	if ((rc = run(c, "PRAGMA journal_mode = WAL")) != 0 ||
 	    (rc = run(c, "PRAGMA synchronous = NORMAL")) != 0 ||
 	    (rc = run(c, "PRAGMA foreign_keys = ON")) != 0 ||

@@ -47,7 +47,7 @@ struct jf_in {
 	int qhead, qn, qcap;
 	struct rec cur;		/* the row handed out */
 	long nrec;
-	int eof, dead, started;
+	int eof, dead;
 	off_t pos, size;
 	int rejhdr;
 	char *line;		/* JSON Lines: the raw line */
