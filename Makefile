@@ -3,6 +3,8 @@
 #   make            build lib/libjifen.a and the seven tools into $(O)/bin
 #   make check      unit tests and every bats suite; ends "N passed, N failed"
 #   make check-asan the same, built with AddressSanitizer and UBSan
+#   make sim        the seeded simulation of the points book, SEED=1 STEPS=2000
+#                   (SEED=1,2,3 for several; FEATURES=all for the known bugs)
 #   make demo       a demo store's day, on a fresh database
 #   make bench      imports timed against sqlite3 .import of the same file
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -70,6 +72,14 @@ check-asan:
 
 demo: deps all
 	@O=$(O) sh share/demo.sh
+
+# tests/sim/sim.py: random operations against a model of DESIGN.md 4
+SEED ?= 1
+STEPS ?= 2000
+sim: all
+	@O=$(O) python3 tests/sim/sim.py --seeds $(SEED) --steps $(STEPS) \
+		$(if $(FEATURES),--features $(FEATURES))
+.PHONY: sim
 
 bench: deps all
 	@O=$(O) sh share/bench.sh

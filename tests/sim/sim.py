@@ -795,6 +795,7 @@ class Book:
         self.now = START
         self.log = []               # the commands, for a reproducer
         self.calls = 0
+        self.phase = "op"           # or "check": a query of the checks
 
     def env(self):
         e = dict(os.environ)
@@ -814,7 +815,7 @@ class Book:
             shlex.quote(a) for a in [tool] + argv[1:]))
         if shell_stdin:
             cmd = shell_stdin + " | " + cmd
-        self.log.append((cmd, p.returncode))
+        self.log.append((self.phase, cmd, p.returncode))
         return p.returncode, p.stdout, p.stderr
 
     def json(self, tool, *args, **kw):
@@ -1415,7 +1416,10 @@ class Sim:
 
     def step(self, op, full=False):
         self.touched = set()
+        self.book.phase = "op"
+        self.mark = len(self.book.log)
         done = self.apply(op)
+        self.book.phase = "check"
         self.ops.append(op)
         if not done:
             return False
@@ -1705,6 +1709,7 @@ def replay(bindir, ops, features, seed=0):
     try:
         for op in ops:
             sim.step(op)
+        sim.mark = len(sim.book.log)
         sim.check_all()
         return None, sim
     except SimFailure as f:
@@ -1744,6 +1749,18 @@ def ddmin(bindir, ops, features, check, deadline, say):
                 break
             n = min(len(ops), n * 2)
     return ops, runs
+
+
+def print_commands(sim):
+    """The operations' commands, then the queries of the failing step."""
+    log = sim.book.log
+    mark = getattr(sim, "mark", len(log))
+    print("as commands (TZ=UTC, JIFEN_DB a fresh file; exit status after "
+          "#):")
+    for i, (phase, cmd, rc) in enumerate(log):
+        if phase == "op" or i >= mark:
+            print("  %s%s   # %d" % ("" if phase == "op" else "(check) ",
+                                     cmd, rc))
 
 
 def run_seed(args, seed, features, stats):
@@ -1802,10 +1819,7 @@ def run_seed(args, seed, features, stats):
     print("operations (%d), replay with --replay %s:" % (len(ops), path))
     for op in ops:
         print("  " + json.dumps(op))
-    print("as commands (TZ=UTC, JIFEN_DB a fresh file; exit status after "
-          "#):")
-    for cmd, rc in s2.book.log:
-        print("  %s   # %d" % (cmd, rc))
+    print_commands(s2)
     return False
 
 
@@ -1851,8 +1865,7 @@ def main():
         with open(args.replay) as fh:
             ops = [json.loads(l) for l in fh if l.strip()]
         f, s = replay(args.bindir, ops, feats)
-        for cmd, rc in s.book.log:
-            print("%s   # %d" % (cmd, rc))
+        print_commands(s)
         if f:
             print("FAILED: %s: %s" % (f.check, f.detail))
             return 1

@@ -1,0 +1,16 @@
+#!/usr/bin/env bats
+# The seeded simulation of issue 9 (tests/sim/sim.py): random operations
+# run through the built tools and checked, step by step, against a model
+# of DESIGN.md section 4.  Four seeds, 15 s each; `make sim SEED=... STEPS=...`
+# runs longer.  A failure prints the seed and the shortest sequence of
+# operations that reproduces it.
+
+load helper
+
+@test "sim: four seeds agree with the model of the points book" {
+	command -v python3 >/dev/null || skip "python3 not installed"
+	run python3 "$TOP/tests/sim/sim.py" --seeds 1,2,3,4 --seconds 15 \
+		--shrink-seconds 60 --keep "$BATS_TEST_TMPDIR"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
