@@ -118,10 +118,11 @@ out_done(struct jf_out *out, int rc)
 static int
 cmd_balance(int argc, char **argv, struct jf_opts *o)
 {
-	static const char *const cols[] = { "member", "balance", "expiring",
-		"expiring_on", NULL };
+	static const char *const cols[] = { "member", "balance", "pending",
+		"expiring", "expiring_on", NULL };
 	struct jf_ctx *c = NULL;
 	struct jf_member m = { 0 };
+	struct jf_points_now pn;
 	struct jf_out *out;
 	struct args a;
 	char day[JF_DATE_LEN] = "";
@@ -135,6 +136,7 @@ cmd_balance(int argc, char **argv, struct jf_opts *o)
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
+	    (rc = jf_points_now(c, m.id, c->today, &pn)) != 0 ||
 	    (rc = jf_points_expiring(c, m.id, &pts, day)) != 0) {
 		jf_fail(rc);
 		goto done;
@@ -142,7 +144,8 @@ cmd_balance(int argc, char **argv, struct jf_opts *o)
 	out = jf_out_new(o->fmt, stdout, cols);
 	jf_out_single(out);
 	jf_out_str(out, m.code);
-	jf_out_int(out, m.balance);
+	jf_out_int(out, pn.balance);
+	jf_out_int(out, pn.pending);
 	jf_out_int(out, pts);
 	jf_out_str(out, day[0] ? day : NULL);
 	jf_out_end(out);
@@ -668,6 +671,8 @@ cmd_rules(int argc, char **argv, struct jf_opts *o)
 			rc = jf_fail(jf_error(JF_ESOFTWARE,
 			    _("cannot write the output")));
 	} else {
+		/* --at here says when the version takes effect: any time */
+		c->schedules = 1;
 		if ((rc = jf_need_role(c, JF_ROLE_MANAGER,
 		    _("loading rules"))) != 0 ||
 		    (rc = jf_begin(c)) != 0 ||

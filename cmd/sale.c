@@ -4,14 +4,19 @@
  * Each subcommand parses its options, opens the book and does its one
  * job through lib/sale.h: add and return in one transaction, quote in
  * one that is rolled back, import in large batches of whole receipts.
- * The rows of one receipt arrive together in an import, so the rows are
- * gathered until the receipt number changes and the receipt is then
- * recorded, skipped (recorded already) or rejected whole.
+ * An import reads its input twice: once for the receipt numbers alone,
+ * refusing a file where the lines of one receipt stand apart (it names
+ * both rows), then for good, gathering a receipt's rows until the number
+ * changes and recording, skipping (recorded already) or rejecting it
+ * whole.  Standard input is spooled to a temporary file for that.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "err.h"
@@ -757,6 +762,83 @@ group_done(struct importer *im, struct group *g)
 	return rc;
 }
 
+/*
+ * Standard input as a file that can be read twice: spooled to an
+ * unlinked temporary file that then stands in as fd 0.
+ */
+static int
+spool_stdin(void)
+{
+	char buf[65536];
+	struct stat sb;
+	FILE *tmp;
+	size_t n;
+
+	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
+		return 0;	/* a file already: it can be read again */
+	if ((tmp = tmpfile()) == NULL)
+		return jf_error(JF_ECANTCREAT, _("temporary file: %s"),
+		    strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, tmp) != n) {
+			fclose(tmp);
+			return jf_error(JF_ECANTCREAT, _("temporary file: "
+			    "%s"), strerror(errno));
+		}
+	if (ferror(stdin) || fflush(tmp) != 0 ||
+	    lseek(fileno(tmp), 0, SEEK_SET) == -1 ||
+	    dup2(fileno(tmp), STDIN_FILENO) == -1) {
+		fclose(tmp);
+		return jf_error(JF_ENOINPUT, "stdin: %s", strerror(errno));
+	}
+	fclose(tmp);
+	clearerr(stdin);
+	return 0;
+}
+
+/*
+ * The first reading: every receipt number once, so that lines of one
+ * receipt apart from each other refuse the file before anything is
+ * written.
+ */
+static int
+split_check(const char *path, int kind, const char *const *known)
+{
+	struct jf_seen *seen = NULL;
+	struct jf_in *in = NULL;
+	char last[JF_RECEIPT_MAX + 2] = "";
+	long first;
+	int r, rc;
+
+	if ((rc = jf_in_open(path, kind, &in)) != 0 ||
+	    (rc = jf_in_header(in, known, 1)) != 0 ||
+	    (rc = jf_seen_new(&seen)) != 0)
+		goto out;
+	while (rc == 0 && (r = jf_in_next(in)) != 0) {
+		const char *rec = r == 1 ? jf_in_get(in, "receipt") : NULL;
+
+		if (rec == NULL || *rec == '\0' || strlen(rec) >
+		    JF_RECEIPT_MAX || strcmp(rec, last) == 0)
+			continue;	/* the second reading says why */
+		snprintf(last, sizeof(last), "%s", rec);
+		if ((rc = jf_seen_add(seen, rec, jf_in_row(in), &first)) ==
+		    0 && first != 0)
+			rc = jf_error(JF_EDATA, _("%s:%ld: receipt: \"%s\" "
+			    "again, apart from its lines from row %ld: put a "
+			    "receipt's lines together (sort -s -t, -k1,1); "
+			    "nothing imported"), jf_in_name(in), jf_in_row(in),
+			    rec, first);
+	}
+out:
+	jf_seen_free(seen);
+	jf_in_close(in);
+	if (rc == 0 && strcmp(path, "-") == 0 &&
+	    (lseek(STDIN_FILENO, 0, SEEK_SET) == -1 ||
+	    fseek(stdin, 0, SEEK_SET) == -1))
+		rc = jf_error(JF_ENOINPUT, "stdin: %s", strerror(errno));
+	return rc;
+}
+
 static int
 import_run(struct importer *im, struct group *g, int64_t batch)
 {
@@ -796,6 +878,7 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		"member", "sku", "qty", "price", "points_used", "error", NULL };
 	struct importer im = { 0 };
 	struct group g = { 0 };
+	const char *path;
 	struct args a;
 	int rc;
 
@@ -805,8 +888,15 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		return jf_usage_error(_("import takes one FILE or -"));
 	im.rej = stderr;
 	group_reset(&g);
-	if ((rc = jf_in_open(optind < argc ? argv[optind] : "-",
-	    a.jsonl ? JF_IN_JSONL : JF_IN_CSV, &im.in)) != 0) {
+	path = optind < argc ? argv[optind] : "-";
+	if ((strcmp(path, "-") == 0 && (rc = spool_stdin()) != 0) ||
+	    (rc = split_check(path, a.jsonl ? JF_IN_JSONL : JF_IN_CSV,
+	    known)) != 0) {
+		jf_fail(rc);
+		return rc;
+	}
+	if ((rc = jf_in_open(path, a.jsonl ? JF_IN_JSONL : JF_IN_CSV,
+	    &im.in)) != 0) {
 		jf_fail(rc);
 		return rc;
 	}

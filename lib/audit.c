@@ -18,6 +18,13 @@
  *     sale_paid, sale_offset	      its offset at its rules' rate
  *   6 audit_row		      every written row has its audit row
  *   7 integrity, foreign_key	      SQLite's own checks
+ *   8 return_points, return_used     a receipt returned in full nets to
+ *				      what expired from its lots before the
+ *				      return; its points used are back
+ *   9 line_offset		      a receipt's lines carry its offset and
+ *				      paid amounts exactly
+ *  11 spent_lapsed, spent_pending    no spending took points past their
+ *				      last valid day or still pending
  *
  * A lot counts as past its day only when an expire run for a later day
  * was recorded after the lot last received points (its own entry, or a
@@ -278,6 +285,100 @@ row_sale(struct audit *a, sqlite3_stmt *st)
 		    jf_money_fmt(paid, f));
 }
 
+/*
+ * 8. A receipt returned in full: its member's earn and bonus entries less
+ * its reversals equal what expire took from the lots those entries made
+ * before the last return (never charged twice, never kept), and the
+ * points it used were all given back.
+ */
+static const char q_return[] =
+    "WITH whole AS (SELECT s.id, s.receipt, s.member_id, s.points_used, "
+    "(SELECT max(audit_id) FROM sale_return r WHERE r.sale_id = s.id) "
+    "AS ret FROM sale s WHERE s.member_id IS NOT NULL AND NOT EXISTS "
+    "(SELECT 1 FROM sale_line l WHERE l.sale_id = s.id "
+    "AND l.returned < l.qty)), "
+    "net AS (SELECT w.receipt, w.points_used, "
+    "(SELECT coalesce(sum(delta), 0) FROM ledger g WHERE g.ref = w.receipt "
+    "AND g.member_id = w.member_id AND (g.kind = 'earn' OR g.kind = "
+    "'bonus' OR g.kind = 'reverse')) AS net, "
+    "(SELECT coalesce(sum(a.points), 0) FROM ledger g JOIN lot "
+    "ON lot.entry_id = g.id JOIN alloc a ON a.lot_id = lot.id "
+    "JOIN ledger x ON x.id = a.entry_id WHERE g.ref = w.receipt "
+    "AND g.member_id = w.member_id AND (g.kind = 'earn' OR "
+    "g.kind = 'bonus') AND x.kind = 'expire' AND x.audit_id < w.ret) "
+    "AS expired, "
+    "(SELECT coalesce(sum(delta), 0) FROM ledger g WHERE g.ref = w.receipt "
+    "AND g.member_id = w.member_id AND g.kind = 'restore') AS restored "
+    "FROM whole w) "
+    "SELECT receipt, net, expired, points_used, restored FROM net "
+    "WHERE net <> expired OR restored <> points_used ORDER BY receipt";
+
+static void
+row_return(struct audit *a, sqlite3_stmt *st)
+{
+	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
+	int64_t net = sqlite3_column_int64(st, 1);
+	int64_t expired = sqlite3_column_int64(st, 2);
+	int64_t used = sqlite3_column_int64(st, 3);
+	int64_t restored = sqlite3_column_int64(st, 4);
+
+	if (net != expired)
+		breach(a, "return_points", jf_col(st, 0), num(expired, e),
+		    num(net, f));
+	if (used != restored)
+		breach(a, "return_used", jf_col(st, 0), num(used, e),
+		    num(restored, f));
+}
+
+/* 9. The lines carry the receipt's offset and paid, to the fen. */
+static const char q_line_offset[] =
+    "WITH ln AS (SELECT sale_id, sum(offset_amount) AS o, sum(paid) AS p, "
+    "sum(paid <> amount - offset_amount) AS bad FROM sale_line "
+    "GROUP BY sale_id) "
+    "SELECT s.receipt, s.offset_amount, ln.o, s.paid, ln.p "
+    "FROM sale s JOIN ln ON ln.sale_id = s.id "
+    "WHERE ln.o <> s.offset_amount OR ln.p <> s.paid OR ln.bad > 0 "
+    "ORDER BY s.receipt";
+
+static void
+row_line_offset(struct audit *a, sqlite3_stmt *st)
+{
+	char e[2 * JF_MONEY_BUF + 8], f[2 * JF_MONEY_BUF + 8];
+	char b1[JF_MONEY_BUF], b2[JF_MONEY_BUF];
+
+	snprintf(e, sizeof(e), "offset %s paid %s",
+	    jf_money_fmt(sqlite3_column_int64(st, 1), b1),
+	    jf_money_fmt(sqlite3_column_int64(st, 3), b2));
+	snprintf(f, sizeof(f), "offset %s paid %s",
+	    jf_money_fmt(sqlite3_column_int64(st, 2), b1),
+	    jf_money_fmt(sqlite3_column_int64(st, 4), b2));
+	breach(a, "line_offset", jf_col(st, 0), e, f);
+}
+
+/* 11. What a spending took was valid and no longer pending that day. */
+static const char q_spent[] =
+    "SELECT m.code, x.id, x.kind, x.at, lot.expires_on, lot.spendable "
+    "FROM alloc a JOIN ledger x ON x.id = a.entry_id "
+    "JOIN lot ON lot.id = a.lot_id JOIN member m ON m.id = x.member_id "
+    "WHERE (x.kind = 'redeem' OR x.kind = 'offset' OR (x.kind = 'adjust' "
+    "AND x.delta < 0)) AND (lot.expires_on < substr(x.at, 1, 10) "
+    "OR lot.spendable > substr(x.at, 1, 10)) ORDER BY x.id";
+
+static void
+row_spent(struct audit *a, sqlite3_stmt *st)
+{
+	char s[200], f[64];
+	int lapsed = strcmp(jf_col(st, 4), jf_col(st, 3)) < 0;
+
+	snprintf(s, sizeof(s), "%s %s entry %lld at %s", jf_col(st, 0),
+	    jf_col(st, 2), (long long)sqlite3_column_int64(st, 1),
+	    jf_col(st, 3));
+	snprintf(f, sizeof(f), lapsed ? "valid through %s" :
+	    "spendable from %s", jf_col(st, lapsed ? 4 : 5));
+	breach(a, lapsed ? "spent_lapsed" : "spent_pending", s,
+	    lapsed ? "points still valid" : "points no longer pending", f);
+}
+
 /* 5. The versions of the rules that receipts paid with points under. */
 static const char q_offset_versions[] =
     "SELECT DISTINCT rules_version FROM sale "
@@ -438,6 +539,9 @@ jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
 	    (rc = each(&a, jf_stmt(c, q_line), row_line)) != 0 ||
 	    (rc = each(&a, jf_stmt(c, q_sale), row_sale)) != 0 ||
 	    (rc = check_offsets(&a)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_return), row_return)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_line_offset), row_line_offset)) != 0 ||
+	    (rc = each(&a, jf_stmt(c, q_spent), row_spent)) != 0 ||
 	    (rc = each(&a, jf_stmt(c, q_audit_rows), row_audit)) != 0) {
 		jf_rollback(c);
 		*n = a.n;

@@ -24,7 +24,7 @@
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 static const char *roles[] = { "none", "cashier", "manager", "admin" };
 
@@ -190,6 +190,31 @@ mkparent(const char *path)
 	return 0;
 }
 
+/*
+ * 2: a sale line keeps its exact multiplier (hundred-millionths: the
+ * product of up to four stacked factors, exact) and its share of the
+ * receipt's offset and paid; a lot may be spent only from its spendable
+ * day (pending_days).  Lines booked before keep their multiplier in
+ * hundredths; their offset is spread in proportion, the rounding's
+ * remainder on the first line.
+ */
+static const char migration_2[] =
+    "ALTER TABLE sale_line ADD COLUMN mult_exact INTEGER;"
+    "ALTER TABLE sale_line ADD COLUMN offset_amount INTEGER NOT NULL "
+    "DEFAULT 0;"
+    "ALTER TABLE sale_line ADD COLUMN paid INTEGER;"
+    "ALTER TABLE lot ADD COLUMN spendable TEXT;"
+    "UPDATE sale_line SET mult_exact = multiplier * 1000000, "
+    "offset_amount = coalesce((SELECT s.offset_amount * sale_line.amount "
+    "/ s.gross FROM sale s WHERE s.id = sale_line.sale_id "
+    "AND s.gross > 0), 0);"
+    "UPDATE sale_line SET offset_amount = offset_amount + (SELECT "
+    "s.offset_amount - (SELECT sum(l.offset_amount) FROM sale_line l "
+    "WHERE l.sale_id = s.id) FROM sale s WHERE s.id = sale_line.sale_id) "
+    "WHERE line = (SELECT min(l.line) FROM sale_line l "
+    "WHERE l.sale_id = sale_line.sale_id);"
+    "UPDATE sale_line SET paid = amount - offset_amount;";
+
 static int
 migrate(struct jf_ctx *c)
 {
@@ -229,8 +254,9 @@ migrate(struct jf_ctx *c)
 			goto fail;
 		}
 	}
-	/* later versions: if (v < 2) run(c, migration_2); ... */
-	if (v < SCHEMA_VERSION && (rc = run(c, "PRAGMA user_version = 1")) != 0)
+	if (v < 2 && (rc = run(c, migration_2)) != 0)
+		goto fail;
+	if ((rc = run(c, "PRAGMA user_version = 2")) != 0)
 		goto fail;
 	return run(c, "COMMIT");
 fail:
@@ -330,6 +356,18 @@ args_json(const char *tool, int argc, char **argv)
 	return s;
 }
 
+/*
+ * jf_today(): the command's day (the clock, $JIFEN_NOW or --at), for
+ * queries that read the book as of today, as a shown balance does.
+ */
+static void
+sql_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct jf_ctx *c = sqlite3_user_data(ctx);
+
+	sqlite3_result_text(ctx, c->today, -1, SQLITE_TRANSIENT);
+}
+
 int
 jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
     struct jf_ctx **cp)
@@ -345,12 +383,12 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	c->quiet = o->quiet;
 	c->fmt = o->fmt;
 	c->args = args_json(tool, argc, argv);
-	if (o->at != NULL) {
-		if (jf_ts_parse(o->at, c->now) == -1)
-			return jf_error(JF_EUSAGE, _("--at: not a time: \"%s\""),
-			    o->at);
-	} else if (jf_now(c->now) == -1)
+	if (jf_now(c->clock) == -1)
 		return JF_EUSAGE;
+	memcpy(c->now, c->clock, sizeof(c->now));
+	if (o->at != NULL && jf_ts_parse(o->at, c->now) == -1)
+		return jf_error(JF_EUSAGE, _("--at: not a time: \"%s\""),
+		    o->at);
 	memcpy(c->today, c->now, 10);
 	c->today[10] = '\0';
 	e = o->operator;
@@ -391,6 +429,8 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 		    c->db ? sqlite3_errmsg(c->db) : "cannot open");
 	e = getenv("JIFEN_BUSY_MS");
 	sqlite3_busy_timeout(c->db, e && *e ? atoi(e) : 5000);
+	sqlite3_create_function(c->db, "jf_today", 0, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC, c, sql_today, NULL, NULL);
 	if ((rc = run(c, "PRAGMA journal_mode = WAL")) != 0 ||
 	    (rc = run(c, "PRAGMA synchronous = NORMAL")) != 0 ||
 	    (rc = run(c, "PRAGMA foreign_keys = ON")) != 0 ||
@@ -418,6 +458,43 @@ jf_close(struct jf_ctx *c)
 }
 
 int
+jf_future(const struct jf_ctx *c, const char *ts)
+{
+	char day[JF_DATE_LEN];
+	int64_t d, secs, now;
+
+	/* seconds from the clock's day 0, enough to compare two stamps */
+	memcpy(day, ts, 10);
+	day[10] = '\0';
+	d = jf_date_days(day) - jf_date_days(c->today);
+	secs = d * 86400 + atoi(ts + 11) * 3600 + atoi(ts + 14) * 60 +
+	    atoi(ts + 17);
+	now = (jf_date_days(c->clock) - jf_date_days(c->today)) * 86400 +
+	    atoi(c->clock + 11) * 3600 + atoi(c->clock + 14) * 60 +
+	    atoi(c->clock + 17);
+	return secs - now > JF_CLOCK_SKEW;
+}
+
+/*
+ * --at moves a write in time only so far: never past the clock (beyond
+ * JF_CLOCK_SKEW), and into an earlier day than the clock's only for a
+ * manager.  What depends on time (the return window) reads c->clock.
+ */
+static int
+check_at(struct jf_ctx *c)
+{
+	if (strcmp(c->now, c->clock) == 0 || c->schedules)
+		return 0;
+	if (jf_future(c, c->now))
+		return jf_error(JF_EUSAGE, _("--at %s: later than the clock "
+		    "(%s)"), c->now, c->clock);
+	if (memcmp(c->now, c->clock, 10) < 0)
+		return jf_need_role(c, JF_ROLE_MANAGER, _("--at on an earlier "
+		    "day than today"));
+	return 0;
+}
+
+int
 jf_begin(struct jf_ctx *c)
 {
 	sqlite3_stmt *st;
@@ -427,7 +504,7 @@ jf_begin(struct jf_ctx *c)
 		return rc;
 	c->in_tx = 1;
 	/* the staff may have changed since we opened */
-	if ((rc = check_operator(c)) != 0)
+	if ((rc = check_operator(c)) != 0 || (rc = check_at(c)) != 0)
 		goto fail;
 	st = jf_stmt(c, "INSERT INTO audit (at, operator, tool, args) "
 	    "VALUES (?, ?, ?, ?)");
@@ -435,7 +512,7 @@ jf_begin(struct jf_ctx *c)
 		rc = JF_ESOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, c->clock, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, c->operator, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, c->tool, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, c->args, -1, SQLITE_STATIC);

@@ -51,6 +51,9 @@ struct jf_ctx {
 	char store[64];
 	char now[JF_TS_LEN];	/* --at, $JIFEN_NOW, or the clock */
 	char today[JF_DATE_LEN];
+	char clock[JF_TS_LEN];	/* $JIFEN_NOW or the clock: when the book
+				   records a write, whatever --at claims */
+	int schedules;		/* --at is when it takes effect (rules) */
 	int dry_run;
 	int quiet;
 	int fmt;
@@ -86,6 +89,11 @@ int jf_dberr(struct jf_ctx *c, int rc);
 /* Binds s, or NULL when s is NULL or empty. */
 void jf_bind_opt(sqlite3_stmt *st, int i, const char *s);
 /* The column's text or "" (never NULL), borrowed until the next step. */
+
+/* How far a time given may run ahead of the clock (tills drift). */
+#define JF_CLOCK_SKEW 300
+/* 1 if ts is later than c->clock by more than JF_CLOCK_SKEW seconds. */
+int jf_future(const struct jf_ctx *c, const char *ts);
 const char *jf_col(sqlite3_stmt *st, int i);
 /* The column's text or NULL. */
 const char *jf_col_opt(sqlite3_stmt *st, int i);

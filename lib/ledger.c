@@ -178,10 +178,11 @@ expiry_of(struct jf_ctx *c, const char *ts, char *out)
 
 static int
 insert_lot(struct jf_ctx *c, int64_t entry, int64_t mid, int64_t amount,
-    int64_t remaining, const char *ts)
+    int64_t remaining, const char *ts, const char *spendable)
 {
 	static const char sql[] = "INSERT INTO lot (entry_id, member_id, "
-	    "amount, remaining, gained, expires_on) VALUES (?, ?, ?, ?, ?, ?)";
+	    "amount, remaining, gained, expires_on, spendable) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
 	char exp[JF_DATE_LEN];
 	sqlite3_stmt *st;
 	int rc;
@@ -196,6 +197,7 @@ insert_lot(struct jf_ctx *c, int64_t entry, int64_t mid, int64_t amount,
 	sqlite3_bind_int64(st, 4, remaining);
 	sqlite3_bind_text(st, 5, ts, 10, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, exp, -1, SQLITE_TRANSIENT);
+	jf_bind_opt(st, 7, spendable);
 	return jf_exec(c, st);
 }
 
@@ -254,7 +256,7 @@ jf_ledger_gain(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 		return rc;
 	pay = s.debt < e->points ? s.debt : e->points;
 	if ((rc = insert_lot(c, id, e->member_id, e->points, e->points - pay,
-	    at)) != 0)
+	    at, e->spendable)) != 0)
 		return rc;
 	if ((rc = move_member(c, e->member_id, e->points, -pay)) != 0)
 		return rc;
@@ -337,14 +339,20 @@ static int expire_member(struct jf_ctx *, int64_t, const char *, const char *,
 
 static const char lots_sql[] = "SELECT id, remaining FROM lot "
     "WHERE member_id = ? AND remaining > 0 ORDER BY expires_on, id";
+/* ... of them, those a spending on day ?2 may take */
+static const char spend_sql[] = "SELECT id, remaining FROM lot "
+    "WHERE member_id = ?1 AND remaining > 0 AND expires_on >= ?2 "
+    "AND (spendable IS NULL OR spendable <= ?2) ORDER BY expires_on, id";
 
 int
 jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 {
 	static const char *kinds[] = { "redeem", "offset", "adjust", NULL };
+	struct jf_points_now p;
+	char day[JF_DATE_LEN];
 	struct standing s;
 	sqlite3_stmt *st;
-	int64_t id, need;
+	int64_t id, need, gone;
 	int rc;
 
 	if ((rc = admit(c, e, kinds, &s)) != 0)
@@ -356,33 +364,33 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	 * Points past their last valid day are not spent: they expire now,
 	 * in this transaction, even if tonight's expire has not run yet.
 	 */
-	{
-		const char *at = e->at ? e->at : c->now;
-		char day[JF_DATE_LEN];
-		int64_t gone;
-
-		snprintf(day, sizeof(day), "%.10s", at);
-		if ((rc = expire_member(c, e->member_id, day, at, &gone)) != 0)
-			return rc;
-		s.balance -= gone;
-	}
-	if (s.balance < e->points)
+	snprintf(day, sizeof(day), "%.10s", e->at ? e->at : c->now);
+	if ((rc = expire_member(c, e->member_id, day, e->at, &gone)) != 0 ||
+	    (rc = jf_points_now(c, e->member_id, day, &p)) != 0)
+		return rc;
+	if (p.spendable < e->points && p.pending > 0)
+		return jf_error(JF_EREFUSED, _("member %s has %lld points to "
+		    "spend, not %lld (%lld more are pending)"), s.code,
+		    (long long)p.spendable, (long long)e->points,
+		    (long long)p.pending);
+	if (p.spendable < e->points)
 		return jf_error(JF_EREFUSED, _("member %s has %lld points, "
-		    "not %lld"), s.code, (long long)s.balance,
+		    "not %lld"), s.code, (long long)p.spendable,
 		    (long long)e->points);
 	if ((rc = check_ikey(c, e->ikey)) != 0)
 		return rc;
 	if ((rc = insert_entry(c, e, e->kind, -e->points, e->ref, &id)) != 0)
 		return rc;
-	if ((st = jf_stmt(c, lots_sql)) == NULL)
+	if ((st = jf_stmt(c, spend_sql)) == NULL)
 		return JF_ESOFTWARE;
 	sqlite3_bind_int64(st, 1, e->member_id);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
 	need = e->points;
 	if ((rc = take_from(c, st, id, &need)) != 0)
 		return rc;
 	if (need > 0)
 		return jf_error(JF_ESOFTWARE, _("member %s: the lots hold less "
-		    "than the balance"), s.code);
+		    "than the spendable points"), s.code);
 	if ((rc = move_member(c, e->member_id, -e->points, 0)) != 0)
 		return rc;
 	if (entry_id != NULL)
@@ -542,22 +550,16 @@ jf_ledger_restore(struct jf_ctx *c, int64_t spent_id, const struct jf_entry *e,
 	}
 	if ((rc = insert_entry(c, &r, "restore", give, r.ref, &id)) != 0)
 		goto out;
-	left = give;
+	/* points given back pay the member's debt first */
+	relief = s.debt < give ? s.debt : give;
+	if (relief > 0 && (rc = insert_alloc(c, id, 0, relief)) != 0)
+		goto out;
+	left = give - relief;
 	for (size_t i = 0; i < n && left > 0; i++) {
 		int64_t p = b[i].points < left ? b[i].points : left;
 
-		if (b[i].lot == 0) {
-			/* taken as debt: given back as debt relief */
-			if (p > s.debt - relief)
-				p = s.debt - relief;
-			if (p <= 0)
-				continue;
-			relief += p;
-			left -= p;
-			if ((rc = insert_alloc(c, id, 0, p)) != 0)
-				goto out;
+		if (b[i].lot == 0)
 			continue;
-		}
 		if (p > b[i].room)
 			p = b[i].room;
 		if (p <= 0)
@@ -569,7 +571,7 @@ jf_ledger_restore(struct jf_ctx *c, int64_t spent_id, const struct jf_entry *e,
 	}
 	/* lots that cannot take it all back: a lot of the restore's own */
 	if (left > 0 && (rc = insert_lot(c, id, mid, left, left,
-	    r.at ? r.at : c->now)) != 0)
+	    r.at ? r.at : c->now, NULL)) != 0)
 		goto out;
 	if ((rc = move_member(c, mid, give, -relief)) != 0)
 		goto out;
@@ -684,12 +686,76 @@ jf_ledger_expire(struct jf_ctx *c, const char *day, jf_expire_fn *fn,
 }
 
 int
+jf_points_now(struct jf_ctx *c, int64_t member_id, const char *day,
+    struct jf_points_now *p)
+{
+	static const char sql[] = "SELECT m.balance, m.debt, "
+	    "(SELECT coalesce(sum(remaining), 0) FROM lot WHERE member_id = "
+	    "m.id AND remaining > 0 AND expires_on < ?2), "
+	    "(SELECT coalesce(sum(remaining), 0) FROM lot WHERE member_id = "
+	    "m.id AND remaining > 0 AND expires_on >= ?2 AND spendable > ?2) "
+	    "FROM member m WHERE m.id = ?1";
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, member_id);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
+		    _("no member with id %lld"), (long long)member_id);
+	}
+	p->balance = sqlite3_column_int64(st, 0);
+	p->debt = sqlite3_column_int64(st, 1);
+	p->lapsed = sqlite3_column_int64(st, 2);
+	p->pending = sqlite3_column_int64(st, 3);
+	sqlite3_reset(st);
+	p->balance -= p->lapsed;
+	p->spendable = p->debt > 0 ? 0 : p->balance - p->pending;
+	if (p->spendable < 0)
+		p->spendable = 0;
+	return 0;
+}
+
+int
+jf_ledger_ref_points(struct jf_ctx *c, const char *ref, int64_t member_id,
+    int64_t *gained, int64_t *reversed, int64_t *expired)
+{
+	static const char sql[] = "SELECT coalesce(sum(CASE WHEN kind = "
+	    "'earn' OR kind = 'bonus' THEN delta END), 0), "
+	    "coalesce(-sum(CASE WHEN kind = 'reverse' THEN delta END), 0), "
+	    "(SELECT coalesce(sum(a.points), 0) FROM ledger g "
+	    "JOIN lot ON lot.entry_id = g.id JOIN alloc a ON a.lot_id = lot.id "
+	    "JOIN ledger x ON x.id = a.entry_id AND x.kind = 'expire' "
+	    "WHERE g.ref = ?1 AND g.member_id = ?2 AND (g.kind = 'earn' OR "
+	    "g.kind = 'bonus')) FROM ledger WHERE ref = ?1 AND member_id = ?2";
+	sqlite3_stmt *st;
+	int rc;
+
+	*gained = *reversed = *expired = 0;
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, member_id);
+	if ((rc = jf_step(c, st)) == SQLITE_ROW) {
+		*gained = sqlite3_column_int64(st, 0);
+		*reversed = sqlite3_column_int64(st, 1);
+		*expired = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? -rc : 0;
+}
+
+int
 jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,
     char *first_day)
 {
 	static const char sql[] = "SELECT coalesce(sum(remaining), 0), "
 	    "min(expires_on) FROM lot WHERE member_id = ? AND remaining > 0 "
-	    "AND expires_on <= ?";
+	    "AND expires_on <= ? AND expires_on >= ?";
 	const struct jf_rules *r;
 	char horizon[JF_DATE_LEN];
 	sqlite3_stmt *st;
@@ -702,6 +768,7 @@ jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,
 		return JF_ESOFTWARE;
 	sqlite3_bind_int64(st, 1, member_id);
 	sqlite3_bind_text(st, 2, horizon, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, c->today, -1, SQLITE_STATIC);
 	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return rc < 0 ? -rc : JF_ESOFTWARE;

@@ -32,6 +32,7 @@ struct jf_entry {
 	const char *rule;	/* the rule that gave it, or NULL */
 	const char *reason;	/* a person's words, or NULL */
 	const char *ikey;	/* idempotency key, or NULL */
+	const char *spendable;	/* a gain's first spendable day; NULL: now */
 };
 
 /* Set when the last call refused because ikey was booked already. */
@@ -45,8 +46,10 @@ int jf_ledger_gain(struct jf_ctx *c, const struct jf_entry *e,
     int64_t *entry_id);
 /*
  * A spending: redeem, offset, or adjust (negative, e->points > 0 is the
- * size).  Refused (JF_EREFUSED) when the member is in debt, or the
- * balance is short.
+ * size).  It takes only points valid on the spending's day and past
+ * their pending days; lapsed lots are expired first, in the same
+ * transaction.  Refused (JF_EREFUSED) when the member is in debt, or the
+ * spendable points are short.
  */
 int jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e,
     int64_t *entry_id);
@@ -60,8 +63,8 @@ int jf_ledger_reverse(struct jf_ctx *c, const struct jf_entry *e,
     int64_t *entry_id);
 /*
  * Gives back up to e->points of what spending entry spent_id took
- * (kind "restore"), to the lots it came from with their expiry; points
- * that were taken as debt are given back as debt relief.
+ * (kind "restore"): they pay the member's debt first, and the rest go
+ * back to the lots they came from, with their expiry.
  */
 int jf_ledger_restore(struct jf_ctx *c, int64_t spent_id,
     const struct jf_entry *e, int64_t *entry_id);
@@ -75,6 +78,26 @@ typedef void jf_expire_fn(void *arg, const char *code, int64_t points,
  */
 int jf_ledger_expire(struct jf_ctx *c, const char *day, jf_expire_fn *fn,
     void *arg);
+
+/*
+ * A member's points as of day: balance (the sum of the entries, less the
+ * lots that lapsed before day and that expire has not booked yet),
+ * pending (not spendable before a later day) and spendable (what a
+ * spending on day may take: 0 while in debt).
+ */
+struct jf_points_now {
+	int64_t balance, pending, spendable, lapsed, debt;
+};
+int jf_points_now(struct jf_ctx *c, int64_t member_id, const char *day,
+    struct jf_points_now *p);
+
+/*
+ * What a receipt's points came to for one member: gained (its earn and
+ * bonus entries), reversed (its reverse entries) and expired (what
+ * expire, or a spending's lapse, took from the lots those entries made).
+ */
+int jf_ledger_ref_points(struct jf_ctx *c, const char *ref,
+    int64_t member_id, int64_t *gained, int64_t *reversed, int64_t *expired);
 
 /* Points expiring within the reminder window of today, and the soonest day. */
 int jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,

@@ -16,7 +16,9 @@
 #include "member.h"
 
 #define MEMBER_COLS "m.id, m.code, m.phone, m.name, m.email, m.birthday, " \
-	"r.code, m.joined, m.tier, m.status, m.balance, m.debt " \
+	"r.code, m.joined, m.tier, m.status, m.balance - (SELECT " \
+	"coalesce(sum(remaining), 0) FROM lot WHERE member_id = m.id " \
+	"AND remaining > 0 AND expires_on < jf_today()), m.debt " \
 	"FROM member m LEFT JOIN member r ON r.id = m.referrer_id "
 
 static char *

@@ -18,7 +18,7 @@ struct jf_member {
 	char *code, *phone, *name, *email, *birthday;
 	char *referrer;		/* the referrer's code */
 	char *joined, *tier, *status;
-	int64_t balance, debt;
+	int64_t balance, debt;	/* balance: lapsed lots not counted */
 };
 
 /* What a person or an import row gives; NULL or "" is "not given". */

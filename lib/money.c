@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "err.h"
 #include "money.h"
@@ -85,4 +86,42 @@ jf_int_parse(const char *s, int64_t max, int64_t *v)
 bad:
 	jf_error(JF_EDATA, _("not a whole number: \"%s\""), s);
 	return -1;
+}
+
+void
+jf_spread(int64_t total, const int64_t *w, int n, int64_t *out)
+{
+	__int128 sum = 0;
+	int64_t left = total;
+
+	if (n <= 0)
+		return;
+	for (int i = 0; i < n; i++)
+		sum += w[i];
+	if (sum == 0) {
+		memset(out, 0, n * sizeof(*out));
+		out[0] = total;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		out[i] = (int64_t)((__int128)total * w[i] / sum);
+		left -= out[i];
+	}
+	/* left < n: one each to the largest remainders, earliest first */
+	while (left > 0) {
+		__int128 best = -1;
+		int bi = 0;
+
+		for (int i = 0; i < n; i++) {
+			__int128 rem = (__int128)total * w[i] % sum;
+
+			if (rem > best && (out[i] + 1) * sum <=
+			    (__int128)total * w[i] + sum) {
+				best = rem;
+				bi = i;
+			}
+		}
+		out[bi]++;
+		left--;
+	}
 }

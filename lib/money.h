@@ -23,5 +23,13 @@ int jf_dec2_parse(const char *s, int64_t *hundredths);
 char *jf_money_fmt(int64_t fen, char *buf);
 /* A whole number (points, quantities): optional sign, digits, |v| <= max. */
 int jf_int_parse(const char *s, int64_t max, int64_t *v);
+/*
+ * Spreads total (>= 0) over n parts in proportion to w[] (each >= 0):
+ * out[i] = floor(total * w[i] / sum(w)), and what the floors leave goes
+ * one unit each to the parts with the largest remainders, the earlier
+ * part first on a tie; so sum(out) = total exactly.  All zero weights:
+ * everything on the first part.
+ */
+void jf_spread(int64_t total, const int64_t *w, int n, int64_t *out);
 
 #endif

@@ -143,6 +143,7 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 	struct jf_product p;
 	struct jf_entry e = { .kind = "redeem" };
 	struct jf_move mv = { .kind = "redeem", .cost = -1 };
+	struct jf_points_now pn;
 	int64_t on_hand, points, rid;
 	int rc;
 
@@ -173,10 +174,20 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 		    (long long)on_hand, c->store, (long long)qty);
 		goto done;
 	}
-	if (m.balance < points) {
+	if ((rc = jf_points_now(c, m.id, c->today, &pn)) != 0)
+		goto done;
+	if (pn.spendable < points && pn.pending > 0) {
+		rc = jf_error(JF_EREFUSED, _("insufficient points: member %s "
+		    "has %lld to spend (%lld more are pending), %lld of "
+		    "\"%s\" needs %lld"), m.code, (long long)pn.spendable,
+		    (long long)pn.pending, (long long)qty, p.sku,
+		    (long long)points);
+		goto done;
+	}
+	if (pn.spendable < points) {
 		rc = jf_error(JF_EREFUSED, _("insufficient points: member %s "
 		    "has %lld, %lld of \"%s\" needs %lld"), m.code,
-		    (long long)m.balance, (long long)qty, p.sku,
+		    (long long)pn.spendable, (long long)qty, p.sku,
 		    (long long)points);
 		goto done;
 	}
@@ -343,15 +354,19 @@ jf_redeem_quote(struct jf_ctx *c, const struct jf_member *m, int64_t amount,
     int64_t *points, int64_t *value)
 {
 	const struct jf_rules *r;
-	int64_t balance = m->balance;
+	struct jf_points_now pn;
+	int64_t balance;
 	int rc;
 
 	*points = *value = 0;
 	if (amount < 0)
 		return jf_error(JF_EUSAGE, _("--amount must not be negative"));
-	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+	if ((rc = jf_rules_at(c, c->now, &r)) != 0 ||
+	    (rc = jf_points_now(c, m->id, c->today, &pn)) != 0)
 		return rc;
-	if (strcmp(m->status, "active") != 0 || m->debt > 0 || balance < 0)
+	/* what the till would take: valid, past pending, no debt */
+	balance = pn.spendable;
+	if (strcmp(m->status, "active") != 0)
 		balance = 0;
 	*points = jf_offset_max(r, amount, balance, value);
 	if (*points <= 0)

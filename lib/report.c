@@ -240,13 +240,14 @@ static const char q_sales_member[] =
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
     "GROUP BY s.member_id ORDER BY 4 DESC, 1";
 
-/* A line's share of its receipt's offset, rounded down. */
-#define LINE_OFFSET "(CASE WHEN s.gross > 0 " \
-	"THEN s.offset_amount * l.amount / s.gross ELSE 0 END)"
-
+/*
+ * A line carries its share of the receipt's offset, spread by largest
+ * remainders when it was sold, so the lines of a receipt add up to it
+ * and every grouping agrees with --by day to the fen.
+ */
 static const char q_sales_product[] =
     "SELECT p.sku, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
-    "sum(" LINE_OFFSET "), sum(l.amount - " LINE_OFFSET ") "
+    "sum(l.offset_amount), sum(l.paid) "
     "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
     "JOIN product p ON p.id = l.product_id "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
@@ -254,7 +255,7 @@ static const char q_sales_product[] =
 
 static const char q_sales_category[] =
     "SELECT p.category, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
-    "sum(" LINE_OFFSET "), sum(l.amount - " LINE_OFFSET ") "
+    "sum(l.offset_amount), sum(l.paid) "
     "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
     "JOIN product p ON p.id = l.product_id "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "

@@ -437,6 +437,24 @@ parse_doc(struct pctx *p, json_t *d, struct jf_rules *r)
 	    want_dec(p, json_object_get(o, "max_value"), "offset.max_value", 1,
 	    0, &r->off_max_value) == -1)
 		return -1;
+
+	if (want_int(p, json_object_get(d, "pending_days"), "pending_days", 0,
+	    &x) == -1)
+		return -1;
+	if (x > 366)
+		return fault(p, "pending_days", "%s",
+		    _("too large (at most 366)"));
+	r->pending_days = (int)x;
+	/* holidays and spend thresholds come with the marketing rules */
+	for (const char **k = (const char *[]){ "holidays", "thresholds",
+	    NULL }; *k != NULL; k++) {
+		o = json_object_get(d, *k);
+		if (!json_is_array(o))
+			return fault(p, *k, "%s", _("not a list"));
+		if (json_array_size(o) > 0)
+			return fault(p, *k, "%s", _("not supported by this "
+			    "version of jifen: leave it empty"));
+	}
 	return 0;
 }
 
@@ -881,16 +899,17 @@ applies(const struct jf_mult *m, const struct jf_earn_in *l, int wday,
 }
 
 /*
- * A line's multiplier in hundredths and the names of the rules that
- * made it.  Under "multiply" the product is kept exact and rounded down
- * to hundredths once (after every fourth factor, to stay in range), and
- * held at 1000.
+ * A line's multiplier in JF_MULT_ONE units and the names of the rules
+ * that made it.  Under "multiply" the product of the factors (each in
+ * hundredths) is exact for up to four of them; after every fourth it is
+ * rounded down to the unit to stay in range, and it is held at
+ * FACTOR_MAX.
  */
 static int64_t
 line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int wday,
     const char *date, int minute, char *rule, size_t rulesz)
 {
-	__int128 num = 100, den = 100;
+	__int128 num = JF_MULT_ONE, den = 1;
 	int64_t best = 100;
 	int k = 0;
 
@@ -917,19 +936,19 @@ line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int wday,
 		num *= m->factor;
 		den *= 100;
 		if (++k == 4) {
-			num = num * 100 / den;
-			den = 100;
+			num /= den;
+			den = 1;
 			k = 0;
 		}
-		if (num > (__int128)FACTOR_MAX * den / 100) {
-			num = FACTOR_MAX;
-			den = 100;
+		if (num > (__int128)FACTOR_MAX * JF_MULT_ONE / 100 * den) {
+			num = (__int128)FACTOR_MAX * JF_MULT_ONE / 100;
+			den = 1;
 			k = 0;
 		}
 	}
 	if (r->stacking == JF_STACK_MAX)
-		return best;
-	return (int64_t)(num * 100 / den);
+		return best * (JF_MULT_ONE / 100);
+	return (int64_t)(num / den);
 }
 
 /* floor(x * y / z) for x, y >= 0 and z > 0, exact while y * z fits. */
@@ -940,20 +959,23 @@ muldiv(unsigned __int128 x, unsigned __int128 y, unsigned __int128 z)
 }
 
 /*
- * earned = floor(S * P / G * t * E / A), S = sum(a_i * m_i).  With m and t
- * in hundredths that is floor(S * t * E * P / (G * A * 10^4)), and since
+ * earned = floor(S * P / G * t * E / A), S = sum(a_i * m_i).  With m in
+ * JF_MULT_ONE units and t in hundredths that is
+ * floor(S * t * P * E / (G * A * 10^10)), and since
  * floor(floor(n / a) / b) = floor(n / (a * b)), it is computed as
- * floor(floor(X * P / G) / (A * 10^4)) with X = S * t * E: no step leaves
- * 128 bits for amounts up to 10^13 fen a line.
+ * floor(floor(floor(S * t * P / G) * E / 10^10) / A): no step leaves 128
+ * bits for amounts up to 10^13 fen a line.
  */
 static int64_t
 formula(unsigned __int128 s, int64_t t, int64_t e, int64_t paid, int64_t gross,
     int64_t per)
 {
-	unsigned __int128 x = s * (unsigned __int128)t * (unsigned __int128)e;
+	unsigned __int128 x = s * (unsigned __int128)t;
 
 	x = muldiv(x, (unsigned __int128)paid, (unsigned __int128)gross);
-	x /= (unsigned __int128)per * 10000;
+	x = muldiv(x, (unsigned __int128)e,
+	    (unsigned __int128)JF_MULT_ONE * 100);
+	x /= (unsigned __int128)per;
 	return x > INT64_MAX ? INT64_MAX : (int64_t)x;
 }
 
@@ -980,14 +1002,19 @@ jf_earn(const struct jf_rules *r, const struct jf_earn_in *lines, int n,
 	if (tier_factor < 0)
 		tier_factor = 0;
 	for (int i = 0; i < n; i++) {
-		int64_t m = line_mult(r, &lines[i], wday, date, minute, rule,
-		    sizeof(rule));
-		int64_t a = lines[i].amount > 0 ? lines[i].amount : 0;
+		int64_t m, a = lines[i].amount > 0 ? lines[i].amount : 0;
 
+		if (lines[i].booked) {
+			m = lines[i].mult > 0 ? lines[i].mult : 0;
+			rule[0] = '\0';
+		} else
+			m = line_mult(r, &lines[i], wday, date, minute, rule,
+			    sizeof(rule));
 		s += (unsigned __int128)a * (unsigned __int128)m;
 		if (out == NULL)
 			continue;
-		out[i].mult = m;
+		out[i].mult = m / (JF_MULT_ONE / 100);
+		out[i].mult_exact = m;
 		snprintf(out[i].rule, sizeof(out[i].rule), "%s", rule);
 		out[i].points = paid <= 0 ? 0 : formula((unsigned __int128)a *
 		    (unsigned __int128)m, tier_factor, r->earn_points, paid,

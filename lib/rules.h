@@ -55,6 +55,7 @@ struct jf_rules {
 	int64_t off_points;	/* offset.points are worth ... */
 	int64_t off_value;	/* ... offset.value fen */
 	int64_t off_min_points, off_min_order, off_max_value;
+	int pending_days;	/* a sale's points spendable from day + N */
 };
 
 /*
@@ -91,18 +92,29 @@ struct jf_earn_in {
 	const char *category;	/* NULL or "" for none */
 	int no_points;
 	int64_t amount;		/* qty x price, fen */
+	int booked;		/* 1: mult below as booked, not by the rules */
+	int64_t mult;		/* JF_MULT_ONE = 1x */
 };
+
+/*
+ * Multipliers are exact in hundred-millionths: the product of up to four
+ * stacked factors of hundredths.  A fifth and later factor round the
+ * product down to that unit.
+ */
+#define JF_MULT_ONE 100000000LL
 
 /* What the formula says of one line, for the till and `points explain`. */
 struct jf_earn_out {
-	int64_t mult;		/* hundredths; 0 for a no-points product */
+	int64_t mult;		/* hundredths (rounded down), for display */
+	int64_t mult_exact;	/* JF_MULT_ONE = 1x; 0 for no points */
 	char rule[128];		/* the multipliers that applied, "+"-joined */
 	int64_t points;		/* the line's own share, rounded down */
 };
 
 /*
  * earned = floor(sum(a_i * m_i) * P / G * t * earn.points / earn.per_amount)
- * in 128-bit integers, one floor at the end.  ts picks the day and hour;
+ * in 128-bit integers, one floor at the end.  m_i is by the rules at ts,
+ * or, for a line marked booked, the multiplier it was sold with.  ts picks the day and hour;
  * tier_factor is in hundredths; offset is O fen (P = G - O).  out, if not
  * NULL, has n elements.  Returns the points (>= 0).
  */

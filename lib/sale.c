@@ -8,8 +8,8 @@
  * writes: the offset spent (refused when the balance is short), the
  * points earned, the bonuses of a first purchase and of the birthday
  * month, the sale row, its lines and their stock moves, and finally
- * the member's tier.  All of it runs in a savepoint, so a refusal
- * anywhere undoes the receipt and nothing else.
+ * the member's tier.  All of it runs in a savepoint (jf_sale), so a
+ * refusal anywhere undoes the receipt and nothing else.
  *
  * A return reads the sale back with the rules version and tier factor
  * it was computed with, so a later change of rules never changes what a
@@ -295,33 +295,17 @@ bought_before(struct jf_ctx *c, int64_t mid)
 	return rc == SQLITE_ROW;
 }
 
-static int
-member_balance(struct jf_ctx *c, int64_t mid, int64_t *balance)
-{
-	static const char sql[] = "SELECT balance FROM member WHERE id = ?";
-	sqlite3_stmt *st;
-	int rc;
-
-	*balance = 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	if ((rc = jf_step(c, st)) == SQLITE_ROW)
-		*balance = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
-}
-
 /*
  * Books a bonus once per ikey; *booked is what was booked (0 when the
  * key was booked before, by an earlier sale).
  */
 static int
 bonus(struct jf_ctx *c, int64_t mid, int64_t points, const char *at,
-    const char *receipt, const char *rule, const char *ikey, int64_t *booked)
+    const char *receipt, const char *rule, const char *ikey,
+    const char *spendable, int64_t *booked)
 {
 	struct jf_entry e = { mid, "bonus", points, at, receipt, rule, NULL,
-		ikey };
+		ikey, spendable };
 	int rc;
 
 	*booked = 0;
@@ -342,7 +326,8 @@ bonus(struct jf_ctx *c, int64_t mid, int64_t points, const char *at,
  */
 static int
 bonuses(struct jf_ctx *c, const struct jf_rules *r, const struct who *w,
-    int first, const char *at, const char *receipt, int64_t *own)
+    int first, const char *at, const char *receipt, const char *spendable,
+    int64_t *own)
 {
 	char key[96];
 	int64_t b;
@@ -352,7 +337,7 @@ bonuses(struct jf_ctx *c, const struct jf_rules *r, const struct who *w,
 	if (first) {
 		snprintf(key, sizeof(key), "signup:%lld", (long long)w->id);
 		if ((rc = bonus(c, w->id, r->bonus_signup, at, receipt,
-		    "signup", key, &b)) != 0)
+		    "signup", key, spendable, &b)) != 0)
 			return rc;
 		*own += b;
 	}
@@ -360,7 +345,7 @@ bonuses(struct jf_ctx *c, const struct jf_rules *r, const struct who *w,
 		snprintf(key, sizeof(key), "birthday:%lld:%.4s",
 		    (long long)w->id, at);
 		if ((rc = bonus(c, w->id, r->bonus_birthday, at, receipt,
-		    "birthday", key, &b)) != 0)
+		    "birthday", key, spendable, &b)) != 0)
 			return rc;
 		*own += b;
 	}
@@ -368,14 +353,15 @@ bonuses(struct jf_ctx *c, const struct jf_rules *r, const struct who *w,
 		snprintf(key, sizeof(key), "referral:%lld:referee",
 		    (long long)w->id);
 		if ((rc = bonus(c, w->id, r->bonus_referral, at, receipt,
-		    "referral", key, &b)) != 0)
+		    "referral", key, spendable, &b)) != 0)
 			return rc;
 		*own += b;
 		/* a frozen or closed referrer gets none; the referee does */
 		snprintf(key, sizeof(key), "referral:%lld:referrer",
 		    (long long)w->id);
 		if (w->referrer_active && (rc = bonus(c, w->referrer,
-		    r->bonus_referral, at, receipt, "referral", key, &b)) != 0)
+		    r->bonus_referral, at, receipt, "referral", key, spendable,
+		    &b)) != 0)
 			return rc;
 	}
 	return 0;
@@ -447,8 +433,9 @@ insert_line(struct jf_ctx *c, int64_t sale_id, int line, int64_t product_id,
     const struct jf_sale_line *l)
 {
 	static const char sql[] = "INSERT INTO sale_line (sale_id, line, "
-	    "product_id, qty, price, amount, multiplier, rule, points) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "product_id, qty, price, amount, multiplier, rule, points, "
+	    "mult_exact, offset_amount, paid) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt *st;
 
 	if ((st = jf_stmt(c, sql)) == NULL)
@@ -462,6 +449,9 @@ insert_line(struct jf_ctx *c, int64_t sale_id, int line, int64_t product_id,
 	sqlite3_bind_int64(st, 7, l->mult);
 	jf_bind_opt(st, 8, l->rule);
 	sqlite3_bind_int64(st, 9, l->points);
+	sqlite3_bind_int64(st, 10, l->mult_exact);
+	sqlite3_bind_int64(st, 11, l->offset);
+	sqlite3_bind_int64(st, 12, l->paid);
 	return jf_exec(c, st);
 }
 
@@ -486,8 +476,10 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 	const struct jf_rules *r;
 	const struct jf_tier *t;
 	struct who w = { 0 };
-	char rule[256], key[JF_RECEIPT_MAX + 8];
-	int64_t own = 0;
+	struct jf_points_now pn;
+	char rule[256], key[JF_RECEIPT_MAX + 8], spendable[JF_DATE_LEN];
+	const char *pend = NULL;
+	int64_t own = 0, *w8;
 	int n = in->nitems, earns = 0, first = 0, rc;
 
 	/* the receipt */
@@ -568,19 +560,48 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 		return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
 		    _("member %s owes %lld points and cannot use any"),
 		    w.code, (long long)w.debt));
-	if (s->points_used > 0 && s->points_used > w.balance)
-		return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
-		    _("member %s has %lld points, not %lld"), w.code,
-		    (long long)w.balance, (long long)s->points_used));
+	/* what a spending on the sale's day may take; lapsed lots do not */
+	if (s->points_used > 0) {
+		char day[JF_DATE_LEN];
+
+		snprintf(day, sizeof(day), "%.10s", s->at);
+		if ((rc = jf_points_now(c, w.id, day, &pn)) != 0)
+			return rc;
+		if (s->points_used > pn.spendable)
+			return blame(s, "points_used", -1, jf_error(
+			    JF_EREFUSED, pn.pending > 0 ? _("member %s has "
+			    "%lld points to spend, not %lld (%lld more are "
+			    "pending)") : _("member %s has %lld points, not "
+			    "%lld"), w.code, (long long)pn.spendable,
+			    (long long)s->points_used, (long long)pn.pending));
+	}
 	s->paid = s->gross - s->offset;
 	s->points_earned = jf_earn(r, ein, n, s->at, s->tier_factor, s->offset,
 	    eo);
 	if (!earns)
 		s->points_earned = 0;
+	/* the offset over the lines, exactly: largest remainders */
+	if ((w8 = calloc(2 * n, sizeof(*w8))) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	for (int i = 0; i < n; i++)
+		w8[i] = s->lines[i].amount;
+	jf_spread(s->offset, w8, n, w8 + n);
 	for (int i = 0; i < n; i++) {
 		s->lines[i].mult = eo[i].mult;
+		s->lines[i].mult_exact = eo[i].mult_exact;
 		s->lines[i].rule = eo[i].rule[0] ? strdup(eo[i].rule) : NULL;
 		s->lines[i].points = earns ? eo[i].points : 0;
+		s->lines[i].offset = w8[n + i];
+		s->lines[i].paid = s->lines[i].amount - w8[n + i];
+	}
+	free(w8);
+	/* a sale's points and bonuses wait out the return window */
+	if (r->pending_days > 0) {
+		char day[JF_DATE_LEN];
+
+		snprintf(day, sizeof(day), "%.10s", s->at);
+		jf_date_add_days(day, r->pending_days, spendable);
+		pend = spendable;
 	}
 
 	/*
@@ -591,14 +612,14 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 	s->written = 1;
 	if (s->offset > 0) {
 		struct jf_entry e = { s->member_id, "offset", s->points_used,
-			s->at, s->receipt, NULL, NULL, NULL };
+			s->at, s->receipt, NULL, NULL, NULL, NULL };
 
 		if ((rc = jf_ledger_spend(c, &e, NULL)) != 0)
 			return blame(s, "points_used", -1, rc);
 	}
 	if (s->points_earned > 0) {
 		struct jf_entry e = { s->member_id, "earn", s->points_earned,
-			s->at, s->receipt, NULL, NULL, key };
+			s->at, s->receipt, NULL, NULL, key, pend };
 
 		earn_rule(eo, n, rule, sizeof(rule));
 		e.rule = rule[0] ? rule : NULL;
@@ -606,7 +627,7 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 		if ((rc = jf_ledger_gain(c, &e, NULL)) != 0)
 			return rc;
 	}
-	if (earns && (rc = bonuses(c, r, &w, first, s->at, s->receipt,
+	if (earns && (rc = bonuses(c, r, &w, first, s->at, s->receipt, pend,
 	    &own)) != 0)
 		return rc;
 	s->bonus_points = own;
@@ -628,14 +649,23 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 	    (t == NULL || t != &r->tiers[r->ntiers - 1]) &&
 	    (rc = jf_tier_upgrade(c, s->member_id, s->at)) != 0)
 		return rc;
-	/*
-	 * balance = the sum of the member's entries: these are this sale's,
-	 * and, when points were spent, any lapsed lots the spending expired
-	 */
-	if (s->points_used > 0)
-		return member_balance(c, s->member_id, &s->balance);
-	s->balance = w.balance - s->points_used + s->points_earned + own;
+	/* the balance as `points balance` shows it: lapsed lots left out */
+	if (s->member_id == 0)
+		return 0;
+	if ((rc = jf_points_now(c, s->member_id, c->today, &pn)) != 0)
+		return rc;
+	s->balance = pn.balance;
 	return 0;
+}
+
+static int
+savepoint(struct jf_ctx *c, const char *sql)
+{
+	sqlite3_stmt *st;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	return jf_exec(c, st);
 }
 
 int
@@ -663,6 +693,9 @@ jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
 			return blame(s, "at", -1, JF_EDATA);
 	} else
 		memcpy(s->at, c->now, sizeof(s->at));
+	if (jf_future(c, s->at))
+		return blame(s, "at", -1, jf_error(JF_EDATA, _("%s is later "
+		    "than the clock (%s)"), s->at, c->clock));
 	s->store = strdup(in->store && in->store[0] ? in->store : c->store);
 	s->lines = calloc(n, sizeof(*s->lines));
 	prod = calloc(n, sizeof(*prod));
@@ -673,7 +706,15 @@ jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
 		rc = jf_error(JF_ESOFTWARE, _("out of memory"));
 		goto out;
 	}
+	/* a refusal found late undoes this receipt and nothing else */
+	if ((rc = savepoint(c, "SAVEPOINT jf_sale")) != 0)
+		goto out;
 	rc = record(c, in, s, prod, ein, eo);
+	if (rc != 0 && savepoint(c, "ROLLBACK TO jf_sale") == 0 &&
+	    (rc == JF_EREFUSED || rc == JF_EDATA || rc == JF_EUSAGE))
+		s->written = 0;
+	if (savepoint(c, "RELEASE jf_sale") != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
 out:
 	free(prod);
 	free(ein);
@@ -824,7 +865,7 @@ jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f, int lines,
 
 /* A line of the sale being returned. */
 struct rline {
-	int64_t id, product_id, qty, price, returned;
+	int64_t id, product_id, qty, price, returned, mult_exact;
 	int64_t take;		/* returned now */
 	char *sku, *category;
 	int no_points;
@@ -865,7 +906,8 @@ rsale_load(struct jf_ctx *c, const char *receipt, struct rsale *r)
 	    "FROM sale_line WHERE sale_id = s.id) FROM sale s LEFT JOIN "
 	    "member m ON m.id = s.member_id WHERE s.receipt = ?";
 	static const char lsql[] = "SELECT l.id, l.product_id, l.qty, "
-	    "l.price, l.returned, p.sku, p.category, p.no_points "
+	    "l.price, l.returned, p.sku, p.category, p.no_points, "
+	    "l.mult_exact "
 	    "FROM sale_line l JOIN product p ON p.id = l.product_id "
 	    "WHERE l.sale_id = ? ORDER BY l.line";
 	sqlite3_stmt *st;
@@ -910,6 +952,7 @@ rsale_load(struct jf_ctx *c, const char *receipt, struct rsale *r)
 		l->sku = strdup(jf_col(st, 5));
 		l->category = dup_opt(jf_col_opt(st, 6));
 		l->no_points = sqlite3_column_int(st, 7);
+		l->mult_exact = sqlite3_column_int64(st, 8);
 	}
 	sqlite3_reset(st);
 	return rc < 0 ? -rc : 0;
@@ -969,7 +1012,11 @@ rsale_take(const char *receipt, struct rsale *r,
 	return 0;
 }
 
-/* earned(kept lines) by the sale's rules and tier factor. */
+/*
+ * earned(kept lines) by the sale's rules, tier factor and the lines'
+ * multipliers as sold: a product changed since (no points, another
+ * category) changes nothing here.
+ */
 static int
 earned_kept(struct jf_ctx *c, const struct rsale *r, int64_t used_left,
     int64_t *earned)
@@ -990,6 +1037,8 @@ earned_kept(struct jf_ctx *c, const struct rsale *r, int64_t used_left,
 		ein[i].sku = l->sku;
 		ein[i].category = l->category;
 		ein[i].no_points = l->no_points;
+		ein[i].booked = 1;
+		ein[i].mult = l->mult_exact;
 		ein[i].amount = (l->qty - l->returned - l->take) * l->price;
 		gross += ein[i].amount;
 	}
@@ -1053,7 +1102,8 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 		return -rc;
 	for (int i = 0; i < n; i++) {
 		struct jf_entry e = { who[i], "reverse", pts[i], NULL, receipt,
-			"return", NULL, NULL };
+			"return", NULL, NULL, NULL };
+		int64_t gained, reversed, expired;
 
 		if (pts[i] <= 0)
 			continue;
@@ -1061,7 +1111,13 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 			*own += pts[i];
 			continue;
 		}
-		if ((rc = jf_ledger_reverse(c, &e, NULL)) != 0)
+		/* what expired from the bonus lot is not charged again */
+		if ((rc = jf_ledger_ref_points(c, receipt, who[i], &gained,
+		    &reversed, &expired)) != 0)
+			return rc;
+		if (e.points > gained - reversed - expired)
+			e.points = gained - reversed - expired;
+		if (e.points > 0 && (rc = jf_ledger_reverse(c, &e, NULL)) != 0)
 			return rc;
 	}
 	return 0;
@@ -1144,10 +1200,25 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 	if (out->whole && (rc = reverse_bonuses(c, receipt, r->member_id,
 	    &rev)) != 0)
 		return rc;
+	/*
+	 * Points that expired from the receipt's own lots are gone already:
+	 * a return never charges them a second time.
+	 */
+	{
+		int64_t gained, reversed, expired;
+
+		if ((rc = jf_ledger_ref_points(c, receipt, r->member_id,
+		    &gained, &reversed, &expired)) != 0)
+			return rc;
+		if (rev > gained - reversed - expired)
+			rev = gained - reversed - expired;
+		if (rev < 0)
+			rev = 0;
+	}
 	if (out->points_restored > 0) {
 		struct jf_entry e = { r->member_id, "restore",
 			out->points_restored, NULL, receipt, "return", NULL,
-			NULL };
+			NULL, NULL };
 
 		if ((rc = offset_entry(c, receipt, r->member_id, &spent)) != 0)
 			return rc;
@@ -1159,7 +1230,7 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 	}
 	if (rev > 0) {
 		struct jf_entry e = { r->member_id, "reverse", rev, NULL,
-			receipt, "return", NULL, NULL };
+			receipt, "return", NULL, NULL, NULL };
 
 		if ((rc = jf_ledger_reverse(c, &e, NULL)) != 0)
 			return rc;
@@ -1181,9 +1252,10 @@ jf_sale_return(struct jf_ctx *c, const char *receipt,
 	snprintf(out->receipt, sizeof(out->receipt), "%s", receipt);
 	if ((rc = rsale_load(c, receipt, &r)) != 0)
 		goto done;
+	/* the window runs to the day the book records the return */
 	memcpy(day, r.at, 10);
 	day[10] = '\0';
-	if (jf_date_days(c->today) - jf_date_days(day) > 30 &&
+	if (jf_date_days(c->clock) - jf_date_days(day) > 30 &&
 	    (rc = jf_need_role(c, JF_ROLE_MANAGER, _("a return more than 30 "
 	    "days after the sale"))) != 0)
 		goto done;
@@ -1204,10 +1276,72 @@ jf_sale_return(struct jf_ctx *c, const char *receipt,
 	    (rc = insert_return(c, r.id, out)) != 0)
 		goto done;
 	if (r.member_id != 0) {
+		struct jf_points_now pn;
+
 		out->member = dup_opt(r.member);
-		rc = member_balance(c, r.member_id, &out->balance);
+		if ((rc = jf_points_now(c, r.member_id, c->today, &pn)) == 0)
+			out->balance = pn.balance;
 	}
 done:
 	rsale_clear(&r);
 	return rc;
+}
+
+struct jf_seen {
+	sqlite3 *db;
+	sqlite3_stmt *get, *put;
+};
+
+int
+jf_seen_new(struct jf_seen **sp)
+{
+	struct jf_seen *s;
+
+	if ((*sp = s = calloc(1, sizeof(*s))) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	/* "": a temporary database on disk, gone when closed */
+	if (sqlite3_open("", &s->db) != SQLITE_OK ||
+	    sqlite3_exec(s->db, "PRAGMA cache_size = -4096; BEGIN; "
+	    "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) "
+	    "WITHOUT ROWID", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "SELECT row FROM seen WHERE key = ?",
+	    -1, &s->get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO seen (key, row) "
+	    "VALUES (?, ?)", -1, &s->put, NULL) != SQLITE_OK)
+		return jf_error(JF_ECANTCREAT, _("temporary database: %s"),
+		    sqlite3_errmsg(s->db));
+	return 0;
+}
+
+int
+jf_seen_add(struct jf_seen *s, const char *key, long row, long *first)
+{
+	int rc;
+
+	*first = 0;
+	sqlite3_bind_text(s->get, 1, key, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(s->get)) == SQLITE_ROW)
+		*first = sqlite3_column_int64(s->get, 0);
+	sqlite3_reset(s->get);
+	if (*first != 0)
+		return 0;
+	sqlite3_bind_text(s->put, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s->put, 2, row);
+	rc = sqlite3_step(s->put);
+	sqlite3_reset(s->put);
+	if (rc != SQLITE_DONE)
+		return jf_error(JF_ECANTCREAT, _("temporary database: %s"),
+		    sqlite3_errmsg(s->db));
+	return 0;
+}
+
+void
+jf_seen_free(struct jf_seen *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->get);
+	sqlite3_finalize(s->put);
+	sqlite3_close(s->db);
+	free(s);
 }

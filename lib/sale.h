@@ -53,7 +53,9 @@ struct jf_sale_in {
 struct jf_sale_line {
 	char *sku, *name, *rule;
 	int64_t qty, price, amount;
-	int64_t mult;		/* hundredths */
+	int64_t mult;		/* hundredths, rounded down */
+	int64_t mult_exact;	/* JF_MULT_ONE = 1x, as the formula used it */
+	int64_t offset, paid;	/* the line's share of the receipt's */
 	int64_t points;		/* the line's own share, rounded down */
 	int64_t returned;	/* qty returned so far */
 };
@@ -98,6 +100,19 @@ extern int jf_sale_dup;
  */
 int jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
     struct jf_sale *s);
+
+/*
+ * The keys an import's input names (receipt numbers), with the row each
+ * was first met at, kept in a private temporary database: flat memory
+ * whatever the file's size, and no lock on the book.  jf_seen_add()
+ * sets *first to that row, or 0 when key is new.  An import reads its
+ * file once through it to find the lines of one receipt that stand
+ * apart, before it writes anything.
+ */
+struct jf_seen;
+int jf_seen_new(struct jf_seen **sp);
+int jf_seen_add(struct jf_seen *s, const char *key, long row, long *first);
+void jf_seen_free(struct jf_seen *s);
 
 /* A receipt as booked, with its lines and the member's balance now. */
 int jf_sale_get(struct jf_ctx *c, const char *receipt, struct jf_sale *s);

@@ -125,7 +125,7 @@ audits() {
 	run member add --phone 13800000001
 	[ "$status" -eq 0 ]
 	eq 600 "$(stat -c %a "$JIFEN_DB")"
-	eq 1 "$(sql 'PRAGMA user_version')"
+	eq 2 "$(sql 'PRAGMA user_version')"
 	eq wal "$(sql 'PRAGMA journal_mode')"
 	eq M0000001 "$(sql 'SELECT code FROM member')"
 }

@@ -52,9 +52,9 @@ shop_day() {
 	    TEA01:2 >/dev/null
 	sale add --member M0000002 --receipt R4 --use-points 200 \
 	    --at "2026-11-18 10:00:00" TEA01:1 CUP01:1 >/dev/null
-	sale add --receipt R5 --at "2026-11-18 11:30:00" CUP01:2 >/dev/null
-	sale return R3 TEA01:1 --at "2026-11-18 14:00:00" >/dev/null
-	redeem gift M0000001 GIFT1 --at "2026-11-18 15:00:00" >/dev/null
+	JIFEN_NOW="2026-11-18 11:30:00" sale add --receipt R5 CUP01:2 >/dev/null
+	JIFEN_NOW="2026-11-18 14:00:00" sale return R3 TEA01:1 >/dev/null
+	JIFEN_NOW="2026-11-18 15:00:00" redeem gift M0000001 GIFT1 >/dev/null
 }
 
 # metric NAME: the value of one metric of `report daily -o csv`.
@@ -216,7 +216,7 @@ TEA01 7 8 low' \
 @test "report --store narrows sales and stock; points stay the chain's" {
 	shop_day
 	stock receive --store north --sku TEA01 --qty 2 --cost 60 >/dev/null
-	sale add --store north --receipt N1 --at "2026-11-18 12:00:00" \
+	JIFEN_NOW="2026-11-18 12:00:00" sale add --store north --receipt N1 \
 	    TEA01:1 >/dev/null
 	eq 4 "$(metric receipts)"
 	eq 1 "$(metric receipts --store north)"

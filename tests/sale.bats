@@ -117,16 +117,16 @@ field() {	# JSON-KEY: from $output (one JSON object)
 
 @test "add: Saturday, one line 80.00 earns 120 (weekend 1.5)" {
 	shop
-	run sale add --member M0000001 --at "2026-11-21 15:30" -o json CUP:1
+	run sale add --member M0000001 --at "2026-11-14 15:30" -o json CUP:1
 	[ "$status" -eq 0 ]
 	eq 120 "$(field points_earned)"
 	eq "1.50" "$(jq -r '.lines[0].multiplier' <<<"$output")"
-	eq "2026-11-21 15:30:00" "$(field at)"
+	eq "2026-11-14 15:30:00" "$(field at)"
 	eq weekend "$(sql "SELECT rule FROM sale_line")"
 	eq 150 "$(sql "SELECT multiplier FROM sale_line")"
 	eq weekend "$(sql "SELECT rule FROM ledger WHERE kind = 'earn'")"
-	eq "2026-11-21 15:30:00" "$(sql "SELECT at FROM ledger WHERE kind = 'earn'")"
-	eq main-20261121-0001 "$(field receipt)"
+	eq "2026-11-14 15:30:00" "$(sql "SELECT at FROM ledger WHERE kind = 'earn'")"
+	eq main-20261114-0001 "$(field receipt)"
 }
 
 @test "add: points past their last valid day do not pay; the spending expires them" {
@@ -204,9 +204,9 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 300 "$(field bonus_points)"		# signup 100 + birthday 200
 	run sale add --member M0000003 -o json CUP:1
 	eq 0 "$(field bonus_points)"
-	run sale add --member M0000003 --at 2027-10-31 -o json CUP:1
+	JIFEN_NOW="2027-10-31 12:00:00" run sale add --member M0000003 -o json CUP:1
 	eq 0 "$(field bonus_points)"		# October is not November
-	run sale add --member M0000003 --at 2027-11-05 -o json CUP:1
+	JIFEN_NOW="2027-11-05 12:00:00" run sale add --member M0000003 -o json CUP:1
 	eq 200 "$(field bonus_points)"
 	eq "birthday:3:2026 birthday:3:2027" "$(sql "SELECT group_concat(ikey, ' ')
 	    FROM ledger WHERE rule = 'birthday'")"
@@ -275,8 +275,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	[[ "$output" == *main-20261118-0002* ]]
 	run sale add --store north CUP:1
 	[[ "$output" == *north-20261118-0001* ]]
-	run sale add --at 2026-11-19 CUP:1
-	[[ "$output" == *main-20261119-0001* ]]
+	run sale add --at 2026-11-17 CUP:1
+	[[ "$output" == *main-20261117-0001* ]]
 	eq north "$(sql "SELECT store FROM move WHERE ref = 'north-20261118-0001'")"
 	# a receipt of that form chosen by hand is stepped over
 	sale add --receipt main-20261118-0003 CUP:1 >/dev/null
@@ -402,8 +402,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	command -v points >/dev/null || skip "points not built"
 	jq '.multipliers += [{"name": "tea-day", "categories": ["tea"], "factor": "2"}]' \
 	    "$TOP/share/rules.json" >rules.json
-	points rules load rules.json >/dev/null
-	run sale add --member M0000001 --at "2026-11-21 12:00" -o json TEA:1 CUP:1
+	JIFEN_NOW="2026-11-13 10:00:00" points rules load rules.json >/dev/null
+	run sale add --member M0000001 --at "2026-11-14 12:00" -o json TEA:1 CUP:1
 	eq 360 "$(field points_earned)"		# 240 + 120, stacking max
 	eq '["2.00","1.50"]' "$(jq -c '[.lines[].multiplier]' <<<"$output")"
 	eq "tea-day weekend" "$(sql "SELECT group_concat(rule, ' ') FROM sale_line")"
@@ -433,7 +433,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 
 @test "quote: --at a Saturday, refusals as add (1), usage (64); --receipt is not taken" {
 	shop
-	run sale quote --at 2026-11-21 -o json CUP:1 --member M0000001
+	run sale quote --at 2026-11-14 -o json CUP:1 --member M0000001
 	eq 120 "$(field points_earned)"
 	eq 100 "$(field bonus_points)"
 	run sale quote --member M0000001 --use-points 100 CUP:1
@@ -450,11 +450,11 @@ field() {	# JSON-KEY: from $output (one JSON object)
 
 @test "show: the fields of add; json with the lines and what was returned; --lines" {
 	shop
-	sale add --member M0000001 --receipt R1 --at "2026-11-21 09:00" TEA:2 CUP:1 >/dev/null
+	sale add --member M0000001 --receipt R1 --at "2026-11-14 09:00" TEA:2 CUP:1 >/dev/null
 	run sale show R1
 	[ "$status" -eq 0 ]
 	eq "receipt,at,member,gross,offset,paid,points_used,points_earned,bonus_points,balance" "${lines[0]}"
-	eq "R1,2026-11-21 09:00:00,M0000001,320.00,0.00,320.00,0,480,100,580" "${lines[1]}"
+	eq "R1,2026-11-14 09:00:00,M0000001,320.00,0.00,320.00,0,480,100,580" "${lines[1]}"
 	sale return R1 TEA:1 >/dev/null
 	run sale show -o json R1
 	eq '[1,0]' "$(jq -c '[.lines[].returned]' <<<"$output")"
@@ -561,7 +561,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 @test "return: partial on a Saturday keeps the kept line's multiplier" {
 	shop
 	sale add --member M0000001 CUP:1 >/dev/null
-	sale add --member M0000001 --receipt S --at 2026-11-21 TEA:1 CUP:1 >/dev/null
+	sale add --member M0000001 --receipt S --at 2026-11-14 TEA:1 CUP:1 >/dev/null
 	eq 300 "$(sql "SELECT points_earned FROM sale WHERE receipt = 'S'")"
 	run sale return -o json S CUP:1
 	eq 120 "$(field points_reversed)"	# 300 - 180 (TEA 120.00 x 1.5)
@@ -640,8 +640,8 @@ sales_csv() {
 	T1,2026-11-18 09:00:00,M0000001,TEA,2,,
 	T1,2026-11-18 09:00:00,M0000001,CUP,1,70.00,
 	T2,2026-11-18 09:05:00,,CUP,1,,
-	T3,2026-11-21 11:00:00,13800000002,CUP,3,80.00,
-	T4,2026-11-22 12:00:00,M0000001,TEA,2,,200
+	T3,2026-11-14 11:00:00,13800000002,CUP,3,80.00,
+	T4,2026-11-15 12:00:00,M0000001,TEA,2,,200
 	EOF
 }
 
@@ -661,7 +661,7 @@ sales_csv() {
 	    WHERE receipt = 'T3'")"		# Saturday 240.00, first purchase
 	eq "2000|200|330" "$(sql "SELECT offset_amount, points_used, points_earned
 	    FROM sale WHERE receipt = 'T4'")"	# Sunday: 220 x 1.5
-	eq "$(sale show T4 -o csv | tail -1)" "T4,2026-11-22 12:00:00,M0000001,240.00,20.00,220.00,200,330,0,840"
+	eq "$(sale show T4 -o csv | tail -1)" "T4,2026-11-15 12:00:00,M0000001,240.00,20.00,220.00,200,330,0,840"
 }
 
 @test "import: the same file twice changes nothing the second time" {
