@@ -59,33 +59,58 @@ jf_dberr(struct jf_ctx *c, int rc)
 	return jf_error(JF_ESOFTWARE, _("database: %s"), sqlite3_errmsg(c->db));
 }
 
+/* The slot of sql in a table of n (a power of 2): its own, or a free one. */
+static struct jf_stmt_slot *
+slot(struct jf_stmt_slot *t, size_t n, const char *sql)
+{
+	size_t h = ((size_t)sql >> 4) & (n - 1);
+
+	while (t[h].sql != NULL && t[h].sql != sql)
+		h = (h + 1) & (n - 1);
+	return &t[h];
+}
+
+/* Doubles the statement cache (or makes its first 128 slots). */
+static int
+grow(struct jf_ctx *c)
+{
+	size_t n = c->ncache ? c->ncache * 2 : 128;
+	struct jf_stmt_slot *t = calloc(n, sizeof(*t));
+
+	if (t == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	for (size_t i = 0; i < c->ncache; i++)
+		if (c->cache[i].sql != NULL)
+			*slot(t, n, c->cache[i].sql) = c->cache[i];
+	free(c->cache);
+	c->cache = t;
+	c->ncache = n;
+	return 0;
+}
+
 sqlite3_stmt *
 jf_stmt(struct jf_ctx *c, const char *sql)
 {
-	size_t h = ((size_t)sql >> 4) % 128;
+	struct jf_stmt_slot *s;
 	int rc;
 
-	for (size_t i = 0; i < 128; i++) {
-		struct jf_stmt_slot *s = &c->cache[(h + i) % 128];
-
-		if (s->sql == sql) {
-			sqlite3_reset(s->st);
-			sqlite3_clear_bindings(s->st);
-			return s->st;
-		}
-		if (s->sql == NULL) {
-			rc = sqlite3_prepare_v3(c->db, sql, -1,
-			    SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
-			if (rc != SQLITE_OK) {
-				jf_dberr(c, rc);
-				return NULL;
-			}
-			s->sql = sql;
-			return s->st;
-		}
+	if ((c->nused + 1) * 4 > c->ncache * 3 && grow(c) != 0)
+		return NULL;
+	s = slot(c->cache, c->ncache, sql);
+	if (s->sql == sql) {
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+		return s->st;
 	}
-	jf_error(JF_ESOFTWARE, "statement cache full");
-	return NULL;
+	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->st, NULL);
+	if (rc != SQLITE_OK) {
+		jf_dberr(c, rc);
+		return NULL;
+	}
+	s->sql = sql;
+	c->nused++;
+	return s->st;
 }
 
 int
@@ -448,8 +473,9 @@ jf_close(struct jf_ctx *c)
 		return;
 	if (c->in_tx)
 		jf_rollback(c);
-	for (int i = 0; i < 128; i++)
+	for (size_t i = 0; i < c->ncache; i++)
 		sqlite3_finalize(c->cache[i].st);
+	free(c->cache);
 	sqlite3_close(c->db);
 	jf_rules_cache_free(c->rules_cache);
 	free(c->path);

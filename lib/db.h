@@ -60,7 +60,8 @@ struct jf_ctx {
 	char *args;		/* argv as JSON, for the audit log */
 	sqlite3_int64 audit_id;	/* of the open transaction */
 	int in_tx;
-	struct jf_stmt_slot cache[128];
+	struct jf_stmt_slot *cache;	/* open addressing, grows at 3/4 */
+	size_t ncache, nused;
 	void *rules_cache;	/* lib/rules.c's parsed versions */
 };
 
