@@ -7,6 +7,7 @@
 #                   (SEED=1,2,3 for several; FEATURES=all for the known bugs)
 #   make demo       a demo store's day, on a fresh database
 #   make bench      imports timed against sqlite3 .import of the same file
+#   make fuzz       libFuzzer harnesses, SECONDS=60 each (fuzz-build: build only)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX ?= /usr/local
@@ -84,6 +85,9 @@ sim: all
 bench: deps all
 	@O=$(O) sh share/bench.sh
 
+fuzz fuzz-build:
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk $@
+
 lint-man:
 	@if command -v mandoc >/dev/null; then \
 		mandoc -Tlint -Wwarning share/man/man1/*.1 share/man/man7/*.7; \
@@ -110,7 +114,8 @@ install: all
 	cp -R share/jifen/. $(DESTDIR)$(DATADIR)/jifen/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
-.PHONY: all deps check check-asan demo bench lint-man format install clean
+.PHONY: all deps check check-asan demo bench fuzz fuzz-build lint-man format \
+	install clean
 .SECONDARY:

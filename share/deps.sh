@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the Debian packages jifen builds and tests with, when run as
-# root; otherwise prints the apt-get line and fails.
+# root; otherwise prints the apt-get line and fails.  `deps.sh fuzz`: the
+# optional list make fuzz needs instead (clang and its libFuzzer).
 pkgs="gcc make libsqlite3-dev sqlite3 libcsv-dev libjansson-dev bats jq mandoc time"
+[ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-dev libsqlite3-dev libcsv-dev libjansson-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
