@@ -580,6 +580,11 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 	    eo);
 	if (!earns)
 		s->points_earned = 0;
+	/* rules may allow more than a ledger can hold: refuse, never wrap */
+	if (s->points_earned > JF_MONEY_MAX)
+		return blame(s, "qty", -1, jf_error(JF_EDATA, _("the sale would "
+		    "earn %lld points, beyond the most a ledger holds"),
+		    (long long)s->points_earned));
 	/* the offset over the lines, exactly: largest remainders */
 	if ((w8 = calloc(2 * n, sizeof(*w8))) == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
