@@ -763,36 +763,49 @@ group_done(struct importer *im, struct group *g)
 }
 
 /*
- * Standard input as a file that can be read twice: spooled to an
- * unlinked temporary file that then stands in as fd 0.
+ * The input as a file that can be read twice: standard input, or a pipe
+ * or FIFO named as FILE, is spooled to an unlinked temporary file that
+ * then stands in as fd 0 (and *path becomes "-").
  */
 static int
-spool_stdin(void)
+spool(const char **path)
 {
 	char buf[65536];
 	struct stat sb;
-	FILE *tmp;
+	FILE *tmp, *in = stdin;
 	size_t n;
 
-	if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
+	if (strcmp(*path, "-") != 0) {
+		if (stat(*path, &sb) == -1 || S_ISREG(sb.st_mode))
+			return 0;	/* jf_in_open says what is wrong */
+		if ((in = fopen(*path, "r")) == NULL)
+			return jf_error(JF_ENOINPUT, "%s: %s", *path,
+			    strerror(errno));
+	} else if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
 		return 0;	/* a file already: it can be read again */
 	if ((tmp = tmpfile()) == NULL)
 		return jf_error(JF_ECANTCREAT, _("temporary file: %s"),
 		    strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 		if (fwrite(buf, 1, n, tmp) != n) {
 			fclose(tmp);
 			return jf_error(JF_ECANTCREAT, _("temporary file: "
 			    "%s"), strerror(errno));
 		}
-	if (ferror(stdin) || fflush(tmp) != 0 ||
+	if (ferror(in) || fflush(tmp) != 0 ||
 	    lseek(fileno(tmp), 0, SEEK_SET) == -1 ||
 	    dup2(fileno(tmp), STDIN_FILENO) == -1) {
 		fclose(tmp);
-		return jf_error(JF_ENOINPUT, "stdin: %s", strerror(errno));
+		if (in != stdin)
+			fclose(in);
+		return jf_error(JF_ENOINPUT, "%s: %s", *path,
+		    strerror(errno));
 	}
 	fclose(tmp);
+	if (in != stdin)
+		fclose(in);
 	clearerr(stdin);
+	*path = "-";
 	return 0;
 }
 
@@ -889,7 +902,7 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 	im.rej = stderr;
 	group_reset(&g);
 	path = optind < argc ? argv[optind] : "-";
-	if ((strcmp(path, "-") == 0 && (rc = spool_stdin()) != 0) ||
+	if ((rc = spool(&path)) != 0 ||
 	    (rc = split_check(path, a.jsonl ? JF_IN_JSONL : JF_IN_CSV,
 	    known)) != 0) {
 		jf_fail(rc);
