@@ -576,7 +576,8 @@ ledger_total,all members,230,220" "$output"
 		grep -q '^<!DOCTYPE html>' "$cmd.html"
 		grep -q '<svg ' "$cmd.html"
 		grep -q '</html>' "$cmd.html"
-		! grep -Eiq '<script|<link|src=|href=|@import|url\(' "$cmd.html"
+		run grep -Eic '<script|<link|src=|href=|@import|url\(' "$cmd.html"
+		eq 0 "$output"		# nothing loaded from elsewhere
 	done
 	grep -q 'Sales by hour' daily.html
 	grep -q 'Top products' daily.html
