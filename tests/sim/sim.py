@@ -336,6 +336,10 @@ class Model:
         self.expire_runs = set()
         self.lot_seq = 0
         self.entries = []
+        self.events = {}            # what the run went through, counted
+
+    def event(self, name):
+        self.events[name] = self.events.get(name, 0) + 1
 
     @property
     def r(self):
@@ -389,6 +393,7 @@ class Model:
         if pts == 0:
             return 0
         e = self._entry(m, "expire", -pts, None, None)
+        self.event("expiry")
         for l in lots:
             e.allocs.append([l, l.remain, 0])
             l.expired += l.remain
@@ -417,7 +422,8 @@ class Model:
             raise Refused("member in debt")
         if pts > self.spendable(m):
             raise Refused("%d spendable, not %d" % (self.spendable(m), pts))
-        self.expire_member(m, self.today)
+        if self.expire_member(m, self.today):
+            self.event("lapsed lots expired by a spending")
         e = self._entry(m, kind, -pts, ref, rule)
         lots = sorted((l for l in m.lots if l.remain > 0 and
                        l.avail <= self.today), key=lambda l: (l.expires, l.id))
@@ -434,6 +440,8 @@ class Model:
                       l.entry.kind in ("earn", "bonus", "restore")), key=key)
         need = self._take(own, e, pts)
         need = self._take(sorted(m.lots, key=key), e, need)
+        if need:
+            self.event("debt")
         m.debt += need
         return e
 
@@ -446,6 +454,8 @@ class Model:
         spent.given += give
         e = self._entry(m, "restore", give, ref, rule)
         pay = min(m.debt, give)
+        if pay:
+            self.event("restore paying a debt")
         m.debt -= pay
         left = give - pay
         for a in reversed(spent.allocs):
@@ -547,6 +557,9 @@ class Model:
                            self.now, tier, offset)
         if not earns:
             earned, per = 0, [0] * len(lines)
+        elif any(r.multiplier(l["sku"], l["category"], l["no_points"],
+                              self.now) not in (0, 1) for l in lines):
+            self.event("sale with a multiplier")
         s = {"receipt": receipt, "at": self.now, "member": code,
              "lines": lines, "gross": gross, "offset": offset,
              "paid": gross - offset, "used": used, "earned": earned,
@@ -572,6 +585,7 @@ class Model:
                     self.gain(m, "bonus", b["birthday"], receipt,
                               "birthday", True)
                     own += b["birthday"]
+                    self.event("birthday bonus")
             if first and m.referrer and b["referral"] > 0:
                 if "referee" not in m.keys:
                     m.keys.add("referee")
@@ -585,6 +599,7 @@ class Model:
                               "referral", True)
                     s["referrer"] = ref.code
                     s["referrer_bonus"] = b["referral"]
+                    self.event("referral bonus")
         s["bonus"] = own
         if m is not None:
             m.bought = True
@@ -593,6 +608,7 @@ class Model:
             t = r.tier_for(self.tier_points(m))
             if r.tier_rank(t) > r.tier_rank(m.tier):
                 m.tier = t
+                self.event("tier raised by a sale")
         self.sales[receipt] = s
         return s
 
@@ -676,6 +692,9 @@ class Model:
             self.reverse(m, booked, receipt)
         s["reversed"] += booked
         s["whole"] = whole
+        self.event("whole return" if whole else "partial return")
+        if want > booked:
+            self.event("reversal less expired points")
         out["points_reversed"] = booked
         out["points_restored"] = restored
         out["balance"] = m.balance
@@ -755,7 +774,10 @@ class Model:
 
     def recalc(self):
         for m in self.members.values():
-            m.tier = self.r.tier_for(self.tier_points(m))
+            t = self.r.tier_for(self.tier_points(m))
+            if self.r.tier_rank(t) < self.r.tier_rank(m.tier):
+                self.event("tier lowered by recalc")
+            m.tier = t
 
     def redeem_quote(self, code, amount):
         m = self.members[code]
@@ -810,7 +832,7 @@ class Book:
         argv = [os.path.join(self.bindir, tool)] + [str(a) for a in args]
         self.calls += 1
         p = subprocess.run(argv, input=stdin, capture_output=True,
-                           text=True, env=self.env())
+                           text=True, env=self.env(), cwd=self.dir)
         cmd = "JIFEN_NOW=%s %s" % (shlex.quote(ts(self.now)), " ".join(
             shlex.quote(a) for a in [tool] + argv[1:]))
         if shell_stdin:
@@ -1162,10 +1184,12 @@ class Sim:
                 return False
             if "pending_days" in op["doc"] and self.gated("pending"):
                 return False
-            path = os.path.join(self.tmp, "rules.json")
-            with open(path, "w") as f:
-                json.dump(op["doc"], f, indent=1)
-            rc, out, err = bk.run("points", "rules", "load", path)
+            text = json.dumps(op["doc"])
+            with open(os.path.join(self.tmp, "rules.json"), "w") as f:
+                f.write(text + "\n")
+            bk.log.append(("file", "cat > rules.json <<'EOF'\n%s\nEOF" %
+                           text, 0))
+            rc, out, err = bk.run("points", "rules", "load", "rules.json")
             self.expect("rules_load", None, rc, err, "points rules load")
             mo.rules.append(Rules(op["doc"]))
             return True
@@ -1408,13 +1432,29 @@ class Sim:
             want["returned_gross"] = money(want["returned_gross"])
             got = {k: out.get(k) for k in want}
             self.eq("sale_return", want, got, "sale " + " ".join(args))
+        if rc == 0 and m is not None and s["whole"]:
+            # DESIGN 5.8: a receipt returned in full nets to zero for its
+            # members, less what expired from its lots
+            for x in [m] + ([mo.members[s["referrer"]]] if s["referrer"]
+                            else []):
+                rc2, hist = self.book.json("points", "history", x.code)
+                net = sum(h["delta"] for h in hist or []
+                          if h["ref"] == s["receipt"])
+                self.eq("whole_return_nets", mo.expired_from(x, s["receipt"]),
+                        net, "%s: the entries of %s, whole returned, net "
+                        "to what expired of its lots" % (x.code,
+                                                         s["receipt"]))
         if m is not None:
             self.touched.add(m.code)
             if s["referrer"]:
                 self.touched.add(s["referrer"])
         return True
 
-    def step(self, op, full=False):
+    def step(self, op):
+        """One operation and the checks after it: the members it touched
+        and the audit every time, everything every full_every ops.  A
+        replay that shrinks a failure runs only the checks of its kind
+        (self.only: "op", "member", "global")."""
         self.touched = set()
         self.book.phase = "op"
         self.mark = len(self.book.log)
@@ -1424,13 +1464,34 @@ class Sim:
         if not done:
             return False
         self.n += 1
-        for code in sorted(self.touched):
-            self.check_member(code)
-        if full or (self.full_every and self.n % self.full_every == 0):
+        only = getattr(self, "only", None)
+        if only in (None, "member"):
+            for code in sorted(self.touched):
+                self.check_member(code)
+        if only is None and self.full_every and \
+                self.n % self.full_every == 0:
             self.check_all()
-        else:
+        elif only in (None, "audit"):
             self.check_audit()
         return True
+
+
+# the kind of each check that is not an operation's own
+MEMBER_CHECKS = ("balance", "balance.exit", "history", "history.exit")
+GLOBAL_CHECKS = ("tiers_status", "member_list.exit", "report_sales.exit",
+                 "report_sales_total", "report_sales_by_day",
+                 "report_sales_by_member", "report_daily",
+                 "report_daily.exit")
+
+
+def check_kind(check):
+    if check == "audit":
+        return "audit"
+    if check in MEMBER_CHECKS:
+        return "member"
+    if check in GLOBAL_CHECKS:
+        return "global"
+    return "op"
 
 
 # ---------------------------------------------------------------------------
@@ -1446,6 +1507,7 @@ class Gen:
         self.nmember = 0
         self.nreceipt = 0
         self.ngift = 0
+        self.queue = []             # the rest of a scenario drawn whole
 
     def setup(self):
         rng = self.rng
@@ -1553,10 +1615,46 @@ class Gen:
                 doc.pop(key, None)
         return {"op": "rules", "doc": doc}
 
+    def abuse(self, model):
+        """Buy big, spend the points on gifts, return the purchase (a debt
+        when the points are gone), perhaps cancel the gifts after: the
+        order of events that pending_days is for (issue 9)."""
+        rng = self.rng
+        code = rng.choice(sorted(model.members))
+        self.nreceipt += 1
+        rc = "S%05d" % self.nreceipt
+        ops = [{"op": "sale", "tick": 1, "receipt": rc, "code": code,
+                "items": [["P%d" % rng.randint(0, 5), rng.randint(2, 3),
+                           rng.choice([29900, 50000, 120000])]]}]
+        gifts = []
+        for _ in range(rng.randint(1, 3)):
+            self.ngift += 1
+            gifts.append("G%04d" % self.ngift)
+            ops.append({"op": "gift", "tick": 2, "id": gifts[-1],
+                        "code": code, "sku": "G%d" % rng.randint(0, 2),
+                        "qty": rng.choice([1, 2])})
+        if rng.random() < 0.3:
+            ops.append({"op": "clock", "days": rng.randint(1, 10)})
+        ops.append({"op": "return", "tick": 3, "receipt": rc, "items": []})
+        if rng.random() < 0.5:
+            ops.append({"op": "sale", "tick": 1, "receipt": "S%05d" %
+                        (self.nreceipt + 1), "code": code,
+                        "items": [["P0", 1, 5000]]})
+            self.nreceipt += 1
+        for g in gifts:
+            if rng.random() < 0.6:
+                ops.append({"op": "cancel", "tick": 1, "id": g})
+        return ops
+
     def next(self, model):
+        if self.queue:
+            return self.queue.pop(0)
         rng = self.rng
         mo = model
         codes = sorted(mo.members)
+        if codes and rng.random() < 0.01:
+            self.queue = self.abuse(model)
+            return self.queue.pop(0)
         w = [("sale", 30), ("clock", 12), ("return", 8), ("gift", 5),
              ("cancel", 2), ("adjust", 5), ("award", 4), ("expire", 4),
              ("recalc", 2), ("rules", 2), ("member", 3), ("status", 1.5),
@@ -1703,14 +1801,17 @@ class Gen:
 # ---------------------------------------------------------------------------
 # running, shrinking, reporting
 
-def replay(bindir, ops, features, seed=0):
-    """Runs ops on a fresh book; the failure, or None, and the sim."""
+def replay(bindir, ops, features, seed=0, only=None):
+    """Runs ops on a fresh book; the failure, or None, and the sim.  With
+    only, just the checks of that kind (see Sim.step)."""
     sim = Sim(bindir, seed, features, full_every=0, replay=True)
+    sim.only = only
     try:
         for op in ops:
             sim.step(op)
         sim.mark = len(sim.book.log)
-        sim.check_all()
+        if only in (None, "global", "member"):
+            sim.check_all()
         return None, sim
     except SimFailure as f:
         return f, sim
@@ -1722,13 +1823,24 @@ def ddmin(bindir, ops, features, check, deadline, say):
     """The shortest sublist of ops (1-minimal, as time allows) that still
     fails check."""
     runs = 0
+    only = check_kind(check)
 
     def fails(sub):
         nonlocal runs
         runs += 1
-        f, _ = replay(bindir, sub, features)
+        f, _ = replay(bindir, sub, features, only=only)
         return f is not None and f.check == check
 
+    # first whole kinds of operation, then ddmin proper
+    for kind in ("adjust", "award", "update", "status", "forget", "recalc",
+                 "product_update", "gift", "cancel", "expire", "return",
+                 "rules", "sale", "clock", "member"):
+        if time.time() >= deadline:
+            break
+        rest = [o for o in ops if o["op"] != kind]
+        if len(rest) < len(ops) and fails(rest):
+            ops = rest
+            say("  shrink: no %s, %d ops" % (kind, len(ops)))
     n = 2
     while len(ops) >= 2 and time.time() < deadline:
         chunk = (len(ops) + n - 1) // n
@@ -1755,10 +1867,12 @@ def print_commands(sim):
     """The operations' commands, then the queries of the failing step."""
     log = sim.book.log
     mark = getattr(sim, "mark", len(log))
-    print("as commands (TZ=UTC, JIFEN_DB a fresh file; exit status after "
-          "#):")
+    print("as commands (in an empty directory; the exit status after #):")
+    print("  export TZ=UTC JIFEN_DB=$PWD/jifen.db; unset JIFEN_OPERATOR")
     for i, (phase, cmd, rc) in enumerate(log):
-        if phase == "op" or i >= mark:
+        if phase == "file":
+            print("  " + cmd.replace("\n", "\n  "))
+        elif phase == "op" or i >= mark:
             print("  %s%s   # %d" % ("" if phase == "op" else "(check) ",
                                      cmd, rc))
 
@@ -1786,6 +1900,8 @@ def run_seed(args, seed, features, stats):
     stats["calls"] += sim.book.calls
     for k, v in sim.checks.items():
         stats["checks"][k] = stats["checks"].get(k, 0) + v
+    for k, v in sim.model.events.items():
+        stats["events"][k] = stats["events"].get(k, 0) + v
     for k, v in sim.skipped.items():
         stats["skipped"][k] = stats["skipped"].get(k, 0) + v
     if failure is None:
@@ -1802,12 +1918,13 @@ def run_seed(args, seed, features, stats):
         ops, runs = ddmin(args.bindir, ops, features, failure.check,
                           deadline, lambda s: args.verbose and print(s))
         print("shrunk to %d ops in %d replays" % (len(ops), runs))
-    f, s2 = replay(args.bindir, ops, features, seed)
+    only = check_kind(failure.check)
+    f, s2 = replay(args.bindir, ops, features, seed, only)
     if f is None or f.check != failure.check:
         print("(the shrunk sequence no longer fails the same check; "
               "printing the whole run)")
         ops = sim.ops
-        f, s2 = replay(args.bindir, ops, features, seed)
+        f, s2 = replay(args.bindir, ops, features, seed, only)
     print("\nseed: %d\nfeatures: %s\ncheck: %s" % (
         seed, ",".join(sorted(features)) or "(none)", failure.check))
     if f is not None:
@@ -1877,7 +1994,7 @@ def main():
     if not seeds:
         seeds = [1]
     stats = {"ops": 0, "time": 0.0, "calls": 0, "checks": {},
-             "skipped": {}}
+             "skipped": {}, "events": {}}
     ok = True
     for seed in seeds:
         ok = run_seed(args, seed, feats, stats) and ok
@@ -1889,6 +2006,8 @@ def main():
     print("checks performed: %d (%s)" % (
         sum(stats["checks"].values()), ", ".join(
             "%s %d" % kv for kv in sorted(stats["checks"].items()))))
+    print("events: %s" % ", ".join(
+        "%s %d" % kv for kv in sorted(stats["events"].items())))
     if stats["skipped"]:
         print("ops skipped for features off: %s" % ", ".join(
             "%s %d" % kv for kv in sorted(stats["skipped"].items())))
