@@ -1458,9 +1458,9 @@ class Sim:
         self.touched = set()
         self.book.phase = "op"
         self.mark = len(self.book.log)
+        self.ops.append(op)
         done = self.apply(op)
         self.book.phase = "check"
-        self.ops.append(op)
         if not done:
             return False
         self.n += 1
