@@ -243,6 +243,7 @@ cmd_show(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("show needs one member"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
@@ -296,6 +297,7 @@ list_or_export(int argc, char **argv, struct jf_opts *o, const char *allow)
 		return jf_usage_error(
 		    _("--status: active, frozen or closed, not \"%s\""),
 		    a.in.status);
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if (a.unmask && (rc = jf_need_role(c, JF_ROLE_MANAGER, "--unmask"))) {
@@ -519,6 +521,7 @@ cmd_tiers(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc)
 		return jf_usage_error(_("tiers takes no operands"));
+	o->reads = !a.recalc;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if (a.recalc && ((rc = jf_begin(c)) != 0 ||
@@ -604,6 +607,7 @@ cmd_operator(int argc, char **argv, struct jf_opts *o)
 			return jf_usage_error(_("operator remove needs NAME"));
 	} else
 		return jf_usage_error(_("unknown operator command \"%s\""), sub);
+	o->reads = strcmp(sub, "list") == 0;
 	if ((rc = jf_open_tool(o, nall, all, &c)) != 0)
 		goto out;
 	if (strcmp(sub, "list") == 0) {

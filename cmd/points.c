@@ -133,6 +133,7 @@ cmd_balance(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("balance needs one member"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
@@ -188,6 +189,7 @@ cmd_history(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("history needs one member"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_id(c, argv[optind], &mid)) != 0) {
@@ -509,6 +511,7 @@ cmd_explain(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("explain needs one receipt"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	out = jf_out_new(o->fmt, stdout, cols);
@@ -649,6 +652,7 @@ cmd_rules(int argc, char **argv, struct jf_opts *o)
 	    strcmp(what, "export"))
 		return jf_usage_error(_("rules: show, load FILE or export, not "
 		    "\"%s\""), what);
+	o->reads = strcmp(what, "load") != 0;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if (strcmp(what, "show") == 0) {

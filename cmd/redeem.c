@@ -118,6 +118,7 @@ cmd_catalog(int argc, char **argv, struct jf_opts *o)
 
 	if ((rc = parse(argc, argv, o, "", 0, &a)) != 0)
 		return rc < 0 ? 0 : rc;
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	out = jf_out_new(o->fmt, stdout, catalog_cols);
@@ -212,6 +213,7 @@ cmd_quote(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (a.amount < 0)
 		return jf_usage_error(_("quote needs --amount"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto done;
 	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||

@@ -171,6 +171,7 @@ open_db(struct jf_opts *o, int argc, char **argv, int html,
 	if (o->fmt == JF_FMT_HTML && !html)
 		return jf_usage_error(_("%s: no html output (daily, points and "
 		    "sales have it)"), argv[0]);
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, c)) != 0)
 		return rc;
 	if ((rc = jf_report_begin(*c)) != 0)
@@ -935,6 +936,7 @@ cmd_audit(int argc, char **argv, struct jf_opts *o)
 	if (o->fmt == JF_FMT_HTML)
 		return jf_usage_error(_("%s: no html output (daily, points and "
 		    "sales have it)"), argv[0]);
+	o->reads = 1;
 	if ((rc = jf_open("report", o, argc, argv, &c)) != 0) {
 		jf_fail(rc);
 		goto out;

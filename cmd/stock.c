@@ -923,6 +923,7 @@ cmd_list(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc)
 		return jf_usage_error(_("list takes no operands"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	a.sf.store = chosen_store(o, c);
@@ -973,6 +974,7 @@ cmd_moves(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (optind != argc)
 		return jf_usage_error(_("moves takes no operands"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if (a.mf.sku != NULL && (rc = jf_product_find(c, a.mf.sku, &p)) != 0) {

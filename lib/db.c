@@ -43,6 +43,53 @@ jf_role_parse(const char *s)
 	return JF_ROLE_NONE;
 }
 
+/* The directory a path is in (new). */
+static char *
+dir_of(const char *path)
+{
+	const char *sl = strrchr(path, '/');
+
+	if (sl == NULL)
+		return strdup(".");
+	if (sl == path)
+		return strdup("/");
+	return strndup(path, sl - path);
+}
+
+/*
+ * Why the book cannot be written, as the one thing to fix: the file,
+ * its directory (SQLite keeps the -wal and -shm files beside it), or a
+ * -shm file another user's reader left.  JF_ECANTCREAT with the message
+ * set, or 0 when all look writable.
+ */
+static int
+not_writable(struct jf_ctx *c)
+{
+	char *dir = dir_of(c->path), *wal = NULL, *shm = NULL;
+	int rc = 0;
+
+	if (dir == NULL || asprintf(&wal, "%s-wal", c->path) == -1 ||
+	    asprintf(&shm, "%s-shm", c->path) == -1)
+		rc = jf_error(JF_ESOFTWARE, _("out of memory"));
+	else if (access(c->path, W_OK) == -1 && errno != ENOENT)
+		rc = jf_error(JF_ECANTCREAT, _("%s: not writable: %s"),
+		    c->path, strerror(errno));
+	else if (access(dir, W_OK) == -1 && (rc = errno) != 0 &&
+	    access(wal, W_OK) == -1)
+		rc = jf_error(JF_ECANTCREAT, _("%s: directory not writable "
+		    "(the book %s keeps its -wal and -shm files there): %s"),
+		    dir, c->path, strerror(rc));
+	else if (access(shm, F_OK) == 0 && access(shm, W_OK) == -1)
+		rc = jf_error(JF_ECANTCREAT, _("%s: not writable: %s"), shm,
+		    strerror(errno));
+	else
+		rc = 0;
+	free(shm);
+	free(wal);
+	free(dir);
+	return rc;
+}
+
 int
 jf_dberr(struct jf_ctx *c, int rc)
 {
@@ -53,9 +100,12 @@ jf_dberr(struct jf_ctx *c, int rc)
 		    _("database is busy: try again later"));
 	if (x == SQLITE_CONSTRAINT)
 		return jf_error(JF_EREFUSED, "%s", sqlite3_errmsg(c->db));
-	if (x == SQLITE_CANTOPEN || x == SQLITE_READONLY || x == SQLITE_PERM)
+	if (x == SQLITE_CANTOPEN || x == SQLITE_READONLY || x == SQLITE_PERM) {
+		if (!c->readonly && not_writable(c) != 0)
+			return JF_ECANTCREAT;
 		return jf_error(JF_ECANTCREAT, "%s: %s", c->path,
 		    sqlite3_errmsg(c->db));
+	}
 	return jf_error(JF_ESOFTWARE, _("database: %s"), sqlite3_errmsg(c->db));
 }
 
@@ -247,12 +297,27 @@ migrate(struct jf_ctx *c)
 	int v = 0, rc;
 
 	/* up to date: no write lock, so readers never wait on a writer */
-	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
+	    NULL)) != SQLITE_OK)
+		return jf_dberr(c, rc);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
+	else if (rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return jf_dberr(c, rc);
+	}
 	sqlite3_finalize(st);
 	if (v == SCHEMA_VERSION)
 		return 0;
+	/* a reader never makes a book; it updates one if it may write */
+	if (c->readonly && v == 0)
+		return jf_error(JF_ENOINPUT, _("%s: not a jifen book"),
+		    c->path);
+	if (c->readonly && v < SCHEMA_VERSION &&
+	    sqlite3_db_readonly(c->db, "main") != 0)
+		return jf_error(JF_ENOINPUT, _("%s: made by an older jifen "
+		    "(schema %d) and not writable: a command that writes "
+		    "updates it"), c->path, v);
 	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
@@ -381,6 +446,68 @@ args_json(const char *tool, int argc, char **argv)
 	return s;
 }
 
+char *
+jf_db_path(const struct jf_opts *o)
+{
+	return db_path(o->db);
+}
+
+/*
+ * Opens the book for a command that only reads, so that it leaves
+ * nothing behind that a later writer could not use.  Where we may
+ * write the file and its directory: read-write with PRAGMA query_only,
+ * so that the last connection to close removes the -wal and -shm files
+ * as a writer's would.  Where we may not, SQLite would make a -shm with
+ * the read-only file's mode, and after a chmod it would lock writers
+ * out: so immutable, with no lock or -shm file at all, when nobody can
+ * be writing (no -wal file exists); else SQLITE_OPEN_READONLY.
+ */
+static int
+open_readonly(struct jf_ctx *c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *wal = NULL, *dir = dir_of(c->path), *uri, *u;
+	int dbw, dirw, walx, rc;
+
+	if (dir == NULL || asprintf(&wal, "%s-wal", c->path) == -1) {
+		free(dir);
+		return SQLITE_NOMEM;
+	}
+	dbw = access(c->path, W_OK) == 0;
+	dirw = access(dir, W_OK) == 0;
+	walx = access(wal, F_OK) == 0 || errno != ENOENT;
+	free(wal);
+	free(dir);
+	if (dbw && dirw) {
+		/* query_only once migrated: see jf_open() */
+		return sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE,
+		    NULL);
+	}
+	if (walx)
+		return sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READONLY,
+		    NULL);
+	/* file:PATH?immutable=1, the path percent-encoded */
+	if ((uri = malloc(strlen(c->path) * 3 + 32)) == NULL)
+		return SQLITE_NOMEM;
+	u = uri + sprintf(uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)c->path; *p;
+	    p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p) != NULL)
+			*u++ = *p;
+		else {
+			*u++ = '%';
+			*u++ = hex[*p >> 4];
+			*u++ = hex[*p & 15];
+		}
+	}
+	strcpy(u, "?immutable=1");
+	rc = sqlite3_open_v2(uri, &c->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL);
+	free(uri);
+	return rc;
+}
+
 /*
  * jf_today(): the command's day (the clock, $JIFEN_NOW or --at), for
  * queries that read the book as of today, as a shown balance does.
@@ -438,8 +565,15 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 
 	if ((c->path = db_path(o->db)) == NULL)
 		return jf_error(JF_ECANTCREAT, _("cannot name the database"));
-	/* created 0600 by us, not by SQLite under the umask */
+	c->readonly = o->reads;
 	if (stat(c->path, &st) == -1) {
+		if (errno != ENOENT)
+			return jf_error(o->reads ? JF_ENOINPUT : JF_ECANTCREAT,
+			    "%s: %s", c->path, strerror(errno));
+		if (o->reads)
+			return jf_error(JF_ENOINPUT, _("%s: no book here (the "
+			    "first command that writes creates it)"), c->path);
+		/* created 0600 by us, not by SQLite under the umask */
 		if (mkparent(c->path) == -1 ||
 		    (fd = open(c->path, O_RDWR | O_CREAT | O_EXCL, 0600)) == -1) {
 			if (errno != EEXIST)
@@ -447,21 +581,42 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 				    c->path, strerror(errno));
 		} else
 			close(fd);
+	} else if (S_ISREG(st.st_mode) && st.st_size == 0) {
+		/* a typo'd or truncated book must not pass for a new one */
+		if (o->reads)
+			return jf_error(JF_ENOINPUT, _("%s: an empty file, not "
+			    "a book (a command that writes initialises it)"),
+			    c->path);
+		c->initialised = 1;
 	}
-	rc = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE, NULL);
-	if (rc != SQLITE_OK)
-		return jf_error(JF_ECANTCREAT, "%s: %s", c->path,
-		    c->db ? sqlite3_errmsg(c->db) : "cannot open");
+	/* before SQLite opens a file it cannot write read-only, making a
+	 * -shm file with its mode that locks writers out after a chmod */
+	if (!o->reads && not_writable(c) != 0)
+		return JF_ECANTCREAT;
+	if (o->reads)
+		rc = open_readonly(c);
+	else
+		rc = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE,
+		    NULL);
+	if (rc != SQLITE_OK) {
+		if (!o->reads && not_writable(c) != 0)
+			return JF_ECANTCREAT;
+		return jf_error(o->reads ? JF_ENOINPUT : JF_ECANTCREAT,
+		    "%s: %s", c->path, c->db ? sqlite3_errmsg(c->db) :
+		    "cannot open");
+	}
 	e = getenv("JIFEN_BUSY_MS");
 	sqlite3_busy_timeout(c->db, e && *e ? atoi(e) : 5000);
 	sqlite3_create_function(c->db, "jf_today", 0, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, c, sql_today, NULL, NULL);
-	if ((rc = run(c, "PRAGMA journal_mode = WAL")) != 0 ||
+	if ((!o->reads &&
+	    (rc = run(c, "PRAGMA journal_mode = WAL")) != 0) ||
 	    (rc = run(c, "PRAGMA synchronous = NORMAL")) != 0 ||
 	    (rc = run(c, "PRAGMA foreign_keys = ON")) != 0 ||
 	    (rc = run(c, "PRAGMA cache_size = -65536")) != 0 ||
 	    (rc = run(c, "PRAGMA secure_delete = ON")) != 0 ||
-	    (rc = migrate(c)) != 0)
+	    (rc = migrate(c)) != 0 ||
+	    (o->reads && (rc = run(c, "PRAGMA query_only = 1")) != 0))
 		return rc;
 	return check_operator(c);
 }
@@ -526,6 +681,9 @@ jf_begin(struct jf_ctx *c)
 	sqlite3_stmt *st;
 	int rc;
 
+	if (c->readonly)
+		return jf_error(JF_ESOFTWARE, _("%s: a write, but the book "
+		    "was opened for reading only"), c->path);
 	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
 		return rc;
 	c->in_tx = 1;

@@ -34,6 +34,7 @@ struct jf_opts {
 	int dry_run;
 	int quiet;
 	int unmask;
+	int reads;		/* the command only reads: see jf_open() */
 };
 
 struct jf_stmt_slot {
@@ -60,6 +61,8 @@ struct jf_ctx {
 	char *args;		/* argv as JSON, for the audit log */
 	sqlite3_int64 audit_id;	/* of the open transaction */
 	int in_tx;
+	int readonly;		/* opened for a command that only reads */
+	int initialised;	/* a 0-byte file was made a book by this run */
 	struct jf_stmt_slot *cache;	/* open addressing, grows at 3/4 */
 	size_t ncache, nused;
 	void *rules_cache;	/* lib/rules.c's parsed versions */
@@ -69,10 +72,23 @@ struct jf_ctx {
  * Opens (creating 0600, migrating) the database named by o->db,
  * $JIFEN_DB or $XDG_DATA_HOME/jifen/jifen.db and checks the operator.
  * argv is recorded in the audit rows of this run's writes.
+ *
+ * When o->reads is set the command only reads: a missing or empty
+ * (0-byte) file is JF_ENOINPUT naming the path, never a new book, and
+ * the book is opened so that it leaves nothing behind that a later
+ * writer could not use: read-write with PRAGMA query_only where the
+ * file and its directory are writable (the last to close removes the
+ * -wal and -shm files), else immutable, with no lock file, when no -wal
+ * exists, else read-only.  Otherwise a missing book is created, and an
+ * empty file is initialised, setting c->initialised for the caller to
+ * say so.  A book that cannot be written is JF_ECANTCREAT naming what
+ * to fix: the file, its directory or a -shm file.
  */
 int jf_open(const char *tool, const struct jf_opts *o, int argc,
     char **argv, struct jf_ctx **cp);
 void jf_close(struct jf_ctx *c);
+/* The path of the book o names (new: free()), NULL when out of memory. */
+char *jf_db_path(const struct jf_opts *o);
 
 int jf_begin(struct jf_ctx *c);		/* BEGIN IMMEDIATE; 75 when busy */
 int jf_commit(struct jf_ctx *c);	/* or ROLLBACK on a dry run */

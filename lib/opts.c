@@ -104,6 +104,8 @@ jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
 		o->fmt = jf_fmt_default();
 	if ((rc = jf_open(tool->name, o, argc, argv, c)) != 0)
 		jf_fail(rc);
+	else if ((*c)->initialised)
+		jf_warnx(_("initialising empty book %s"), (*c)->path);
 	return rc;
 }
 

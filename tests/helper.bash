@@ -28,6 +28,12 @@ teardown() {
 	fi
 }
 
+# empty_book: an empty book, made as the first command that writes makes one
+# (a command that only reads a missing or empty book exits 66).
+empty_book() {
+	member tiers --recalc -q >/dev/null
+}
+
 # sql QUERY: the database as sqlite3 sees it, for assertions.
 sql() {
 	sqlite3 -batch -noheader "$JIFEN_DB" "$@"
@@ -39,4 +45,30 @@ eq() {
 		printf 'expected: %s\n  actual: %s\n' "$1" "$2" >&2
 		return 1
 	fi
+}
+
+# closed_pipe DEFAULT|IGNORE CMD...: CMD with its stdout a pipe whose
+# reader has gone: SIGPIPE kills it (DEFAULT) or is ignored and the
+# write fails with EPIPE (IGNORE).
+closed_pipe() {
+	perl -e '$SIG{PIPE} = shift; pipe(my $r, my $w) or die;
+	    close $r; open(STDOUT, ">&", $w) or die; exec @ARGV or die' "$@"
+}
+
+# as_nobody CMD...: CMD as a user the file modes bind (root ignores
+# them), in the test's directory, which is opened to that user; fails
+# when no such user can be had.
+as_nobody() {
+	if [ "$(id -u)" -ne 0 ]; then
+		"$@"
+		return
+	fi
+	command -v setpriv >/dev/null || return 1
+	d=$BATS_TEST_TMPDIR
+	chmod 777 "$d"
+	while [ "$d" != / ]; do
+		d=$(dirname "$d")
+		chmod o+x "$d" 2>/dev/null
+	done
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }

@@ -432,6 +432,7 @@ release_lock() {
 }
 
 @test "member list on an empty register prints the header, or []" {
+	empty_book
 	run member list
 	[ "$status" -eq 0 ]
 	eq "code,phone,name,email,birthday,joined,referrer,tier,status,balance" \
@@ -1464,4 +1465,61 @@ EOF
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"append-only"* ]]
 	eq "1|tester" "$(sql 'SELECT count(*), operator FROM audit')"
+}
+
+# Issue 17: a book is made only by a command that writes.
+
+@test "a missing book: a command that reads exits 66 and makes no file" {
+	run --separate-stderr member list
+	[ "$status" -eq 66 ]
+	eq "member: $JIFEN_DB: no book here (the first command that writes creates it)" "$stderr"
+	[ ! -e "$JIFEN_DB" ]
+}
+
+@test "an empty book file: a reader exits 66; only a writer initialises it, and says so" {
+	: >"$JIFEN_DB"
+	for cmd in "member list" "member show M0000001" "points balance M0000001" "report daily" "stock list"; do
+		run --separate-stderr $cmd
+		[ "$status" -eq 66 ]
+		[[ "$stderr" == *": $JIFEN_DB: an empty file, not a book (a command that writes initialises it)" ]]
+	done
+	[ ! -s "$JIFEN_DB" ]
+	run --separate-stderr member add --phone 13700000001
+	[ "$status" -eq 0 ]
+	eq "member: initialising empty book $JIFEN_DB" "$stderr"
+	run --separate-stderr member add --phone 13700000002
+	eq "" "$stderr"
+	eq 2 "$(sql 'SELECT count(*) FROM member')"
+}
+
+@test "a read-only book: reads work and leave nothing behind; a write names the file; after chmod writes work" {
+	as_nobody true || skip "cannot run as another user"
+	as_nobody member add --phone 13700000001 >/dev/null
+	chmod 444 "$JIFEN_DB"
+	run as_nobody member list
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == M0000001,* ]]
+	[ ! -e "$JIFEN_DB-shm" ] && [ ! -e "$JIFEN_DB-wal" ]
+	run --separate-stderr as_nobody member add --phone 13700000002
+	[ "$status" -eq 73 ]
+	eq "member: $JIFEN_DB: not writable: Permission denied" "$stderr"
+	[ ! -e "$JIFEN_DB-shm" ]
+	chmod 644 "$JIFEN_DB"
+	run as_nobody member add --phone 13700000002
+	[ "$status" -eq 0 ]
+}
+
+@test "a read-only directory: reads work; a write names the directory" {
+	as_nobody true || skip "cannot run as another user"
+	mkdir shop && chmod 777 shop
+	export JIFEN_DB=$BATS_TEST_TMPDIR/shop/jifen.db
+	as_nobody member add --phone 13700000001 >/dev/null
+	chmod 555 shop
+	run as_nobody member list
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == M0000001,* ]]
+	run --separate-stderr as_nobody member add --phone 13700000002
+	[ "$status" -eq 73 ]
+	eq "member: $BATS_TEST_TMPDIR/shop: directory not writable (the book $JIFEN_DB keeps its -wal and -shm files there): Permission denied" "$stderr"
+	chmod 777 shop
 }

@@ -103,6 +103,7 @@ snapshot() {
 }
 
 @test "balance of an unknown member is refused; no member is a usage error" {
+	empty_book
 	run points balance M0000009
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'no member'*'M0000009'* ]]
@@ -144,6 +145,7 @@ snapshot() {
 }
 
 @test "history of an unknown member is refused" {
+	empty_book
 	run points history 13999999999
 	[ "$status" -eq 1 ]
 	run points history
@@ -415,6 +417,7 @@ tea_sale() {
 }
 
 @test "explain of an unknown receipt is refused" {
+	empty_book
 	run points explain NOPE
 	[ "$status" -eq 1 ]
 	[[ "$output" == *'no receipt "NOPE"'* ]]
@@ -435,6 +438,7 @@ tea_sale() {
 }
 
 @test "rules show prints the version in force and its settings" {
+	empty_book
 	run points rules
 	[ "$status" -eq 0 ]
 	eq "setting,value" "${lines[0]}"
@@ -449,6 +453,7 @@ tea_sale() {
 }
 
 @test "rules export prints the document in force, and it loads back" {
+	empty_book
 	run points rules export
 	[ "$status" -eq 0 ]
 	diff <(echo "$output" | jq -S .) <(jq -S . "$TOP/share/rules.json")

@@ -113,6 +113,7 @@ G3,Gift G3,2000,0" "$output"
 }
 
 @test "redeem catalog: an empty catalog prints the header only" {
+	empty_book
 	run redeem catalog
 	[ "$status" -eq 0 ]
 	eq "sku,name,gift_points,on_hand" "$output"

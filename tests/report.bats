@@ -124,6 +124,7 @@ metric() {
 }
 
 @test "report on a new book: every figure is zero and the audit is clean" {
+	empty_book
 	run report daily -o csv
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "metric,value" ]

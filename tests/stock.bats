@@ -102,7 +102,7 @@ staff() {	# registers boss (admin), mgr (manager) and tester (cashier)
 }
 
 @test "stock add needs --sku, --name and --price (exit 64)" {
-	stock list >/dev/null
+	empty_book
 	run stock add --sku A --name a
 	[ "$status" -eq 64 ]
 	[[ "${lines[0]}" == "stock: add needs --sku, --name and --price" ]]
@@ -342,7 +342,7 @@ F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"'
 
 @test "stock import: an unknown column is an error unless --ignore-unknown" {
 	printf 'sku,name,price,colour\nA,Apple,1,red\n' >p.csv
-	stock list >/dev/null
+	empty_book
 	run stock import p.csv
 	[ "$status" -eq 65 ]
 	[ "$output" = "stock: p.csv:1: colour: unknown column (see --ignore-unknown)" ]
@@ -837,6 +837,7 @@ main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
 }
 
 @test "stock list on an empty book prints the header only" {
+	empty_book
 	run stock list
 	[ "$status" -eq 0 ]
 	[ "$output" = "store,sku,name,category,on_hand,reorder_level,avg_cost,value" ]
@@ -879,6 +880,7 @@ null' "$(jq -c .cost <<<"$output")"
 }
 
 @test "stock moves: an unknown SKU is refused, a bad kind or date is a usage error" {
+	empty_book
 	run stock moves --sku NOPE
 	[ "$status" -eq 1 ]
 	[ "$output" = 'stock: no product "NOPE"' ]
