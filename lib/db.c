@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,151 @@ const char *
 jf_col_opt(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
+}
+
+/*
+ * Queries.  Every statement of lib/ is one of these calls: the SQL text
+ * is static (cached by its address), the values are bound by a format of
+ * one letter each, and the status is one of err.h's, never SQLite's.
+ */
+static int
+bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	for (int i = 1; fmt != NULL && *fmt; fmt++, i++) {
+		const char *s;
+
+		switch (*fmt) {
+		case 'i':
+			sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 't':	/* text; NULL binds NULL */
+			if ((s = va_arg(ap, const char *)) == NULL)
+				sqlite3_bind_null(st, i);
+			else
+				sqlite3_bind_text(st, i, s, -1,
+				    SQLITE_TRANSIENT);
+			break;
+		case 'T':	/* text; NULL or "" binds NULL */
+			jf_bind_opt(st, i, va_arg(ap, const char *));
+			break;
+		case 'n':	/* an id, 0 binds NULL */
+			{
+				int64_t v = va_arg(ap, int64_t);
+
+				if (v == 0)
+					sqlite3_bind_null(st, i);
+				else
+					sqlite3_bind_int64(st, i, v);
+			}
+			break;
+		default:
+			return jf_error(JF_ESOFTWARE, "query: bad format %c",
+			    *fmt);
+		}
+	}
+	return 0;
+}
+
+int
+jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	va_start(ap, fmt);
+	rc = bindv(st, fmt, ap);
+	va_end(ap);
+	return rc != 0 ? rc : jf_exec(c, st);
+}
+
+int
+jf_q_int(struct jf_ctx *c, const char *sql, int64_t *out, const char *fmt,
+    ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int rc;
+
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	va_start(ap, fmt);
+	rc = bindv(st, fmt, ap);
+	va_end(ap);
+	if (rc != 0)
+		return rc;
+	if ((rc = jf_step(c, st)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc < 0)
+		return -rc;
+	return rc == SQLITE_ROW ? 0 : JF_ENOROW;
+}
+
+int
+jf_q_open(struct jf_ctx *c, struct jf_rows *r, const char *sql,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	if ((r->st = jf_stmt(c, sql)) == NULL)
+		return r->rc = JF_ESOFTWARE;
+	va_start(ap, fmt);
+	r->rc = bindv(r->st, fmt, ap);
+	va_end(ap);
+	return r->rc;
+}
+
+int
+jf_q_next(struct jf_rows *r)
+{
+	int rc;
+
+	if (r->st == NULL || r->rc != 0 || r->done)
+		return 0;
+	if ((rc = jf_step(r->c, r->st)) == SQLITE_ROW)
+		return 1;
+	r->done = 1;
+	if (rc < 0)
+		r->rc = -rc;
+	return 0;
+}
+
+int
+jf_q_close(struct jf_rows *r)
+{
+	if (r->st != NULL)
+		sqlite3_reset(r->st);
+	r->st = NULL;
+	return r->rc;
+}
+
+int64_t
+jf_r_int(const struct jf_rows *r, int col)
+{
+	return sqlite3_column_int64((sqlite3_stmt *)r->st, col);
+}
+
+const char *
+jf_r_text(const struct jf_rows *r, int col)
+{
+	return jf_col((sqlite3_stmt *)r->st, col);
+}
+
+const char *
+jf_r_opt(const struct jf_rows *r, int col)
+{
+	return jf_col_opt((sqlite3_stmt *)r->st, col);
+}
+
+int64_t
+jf_last_id(struct jf_ctx *c)
+{
+	return sqlite3_last_insert_rowid(c->db);
 }
 
 /* Runs static SQL text (no input in it): pragmas, BEGIN, the schema. */

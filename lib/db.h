@@ -115,6 +115,47 @@ const char *jf_col(sqlite3_stmt *st, int i);
 /* The column's text or NULL. */
 const char *jf_col_opt(sqlite3_stmt *st, int i);
 
+/*
+ * Queries: sql is static text with ?-parameters (never text built from
+ * input), cached by its address; fmt gives the parameters' types, one
+ * letter each: i int64_t, t const char * (NULL binds NULL), T likewise
+ * but "" binds NULL too, n an int64_t id (0 binds NULL).  Each returns 0
+ * or an err.h status with the message set.
+ */
+int jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...);
+/* The first column of the first row into *out; JF_ENOROW when none. */
+int jf_q_int(struct jf_ctx *c, const char *sql, int64_t *out,
+    const char *fmt, ...);
+
+/*
+ * Rows, as stdio reads lines:
+ *
+ *	struct jf_rows r;
+ *
+ *	jf_q_open(c, &r, sql, "i", id);
+ *	while (jf_q_next(&r))
+ *		... jf_r_int(&r, 0), jf_r_text(&r, 1) ...
+ *	if ((rc = jf_q_close(&r)) != 0)
+ *		return rc;
+ *
+ * A column's text is borrowed until the next jf_q_next().  Nothing may
+ * write the tables a query reads while it is open.
+ */
+struct jf_rows {
+	struct jf_ctx *c;
+	void *st;		/* the engine's statement */
+	int rc, done;
+};
+int jf_q_open(struct jf_ctx *c, struct jf_rows *r, const char *sql,
+    const char *fmt, ...);
+int jf_q_next(struct jf_rows *r);		/* 1: a row; 0: no more */
+int jf_q_close(struct jf_rows *r);		/* 0 or the status */
+int64_t jf_r_int(const struct jf_rows *r, int col);
+const char *jf_r_text(const struct jf_rows *r, int col);	/* "" for NULL */
+const char *jf_r_opt(const struct jf_rows *r, int col);	/* NULL for NULL */
+/* The row id the last INSERT made. */
+int64_t jf_last_id(struct jf_ctx *c);
+
 /* 0, or JF_ENOPERM naming the role needed for what. */
 int jf_need_role(struct jf_ctx *c, int role, const char *what);
 const char *jf_role_name(int role);

@@ -39,23 +39,21 @@ standing(struct jf_ctx *c, int64_t mid, struct standing *s)
 {
 	static const char sql[] = "SELECT code, status, balance, debt "
 	    "FROM member WHERE id = ?";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int found;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no member with id %lld"), (long long)mid);
+	jf_q_open(c, &r, sql, "i", mid);
+	if ((found = jf_q_next(&r))) {
+		snprintf(s->code, sizeof(s->code), "%s", jf_r_text(&r, 0));
+		snprintf(s->status, sizeof(s->status), "%s",
+		    jf_r_text(&r, 1));
+		s->balance = jf_r_int(&r, 2);
+		s->debt = jf_r_int(&r, 3);
 	}
-	snprintf(s->code, sizeof(s->code), "%s", jf_col(st, 0));
-	snprintf(s->status, sizeof(s->status), "%s", jf_col(st, 1));
-	s->balance = sqlite3_column_int64(st, 2);
-	s->debt = sqlite3_column_int64(st, 3);
-	sqlite3_reset(st);
-	return 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return found ? 0 : jf_error(JF_EREFUSED, _("no member with id %lld"),
+	    (long long)mid);
 }
 
 /* 0 when ikey is new (or NULL); JF_EREFUSED with jf_ledger_dup set. */
@@ -63,23 +61,17 @@ static int
 check_ikey(struct jf_ctx *c, const char *ikey)
 {
 	static const char sql[] = "SELECT 1 FROM ledger WHERE ikey = ?";
-	sqlite3_stmt *st;
+	int64_t one;
 	int rc;
 
 	if (ikey == NULL || *ikey == '\0')
 		return 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, ikey, -1, SQLITE_TRANSIENT);
-	rc = jf_step(c, st);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -rc;
-	if (rc == SQLITE_ROW) {
-		jf_ledger_dup = 1;
-		return jf_error(JF_EREFUSED, _("already booked: %s"), ikey);
-	}
-	return 0;
+	if ((rc = jf_q_int(c, sql, &one, "t", ikey)) == JF_ENOROW)
+		return 0;
+	if (rc != 0)
+		return rc;
+	jf_ledger_dup = 1;
+	return jf_error(JF_EREFUSED, _("already booked: %s"), ikey);
 }
 
 static int
@@ -89,24 +81,13 @@ insert_entry(struct jf_ctx *c, const struct jf_entry *e, const char *kind,
 	static const char sql[] = "INSERT INTO ledger (member_id, at, kind, "
 	    "delta, ref, rule, reason, operator, ikey, audit_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, e->member_id);
-	sqlite3_bind_text(st, 2, e->at ? e->at : c->now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, delta);
-	jf_bind_opt(st, 5, ref);
-	jf_bind_opt(st, 6, e->rule);
-	jf_bind_opt(st, 7, e->reason);
-	sqlite3_bind_text(st, 8, c->operator, -1, SQLITE_STATIC);
-	jf_bind_opt(st, 9, e->ikey);
-	sqlite3_bind_int64(st, 10, c->audit_id);
-	if ((rc = jf_exec(c, st)) != 0)
+	if ((rc = jf_q_exec(c, sql, "ittiTTTtTi", e->member_id,
+	    e->at ? e->at : c->now, kind, delta, ref, e->rule, e->reason,
+	    c->operator, e->ikey, (int64_t)c->audit_id)) != 0)
 		return rc;
-	*id = sqlite3_last_insert_rowid(c->db);
+	*id = jf_last_id(c);
 	return 0;
 }
 
@@ -115,14 +96,8 @@ move_member(struct jf_ctx *c, int64_t mid, int64_t dbalance, int64_t ddebt)
 {
 	static const char sql[] = "UPDATE member SET balance = balance + ?, "
 	    "debt = debt + ? WHERE id = ?";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, dbalance);
-	sqlite3_bind_int64(st, 2, ddebt);
-	sqlite3_bind_int64(st, 3, mid);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "iii", dbalance, ddebt, mid);
 }
 
 static int
@@ -130,17 +105,8 @@ insert_alloc(struct jf_ctx *c, int64_t entry, int64_t lot, int64_t points)
 {
 	static const char sql[] = "INSERT INTO alloc (entry_id, lot_id, "
 	    "points) VALUES (?, ?, ?)";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, entry);
-	if (lot > 0)
-		sqlite3_bind_int64(st, 2, lot);
-	else
-		sqlite3_bind_null(st, 2);
-	sqlite3_bind_int64(st, 3, points);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "ini", entry, lot > 0 ? lot : 0, points);
 }
 
 static int
@@ -148,13 +114,8 @@ lot_add(struct jf_ctx *c, int64_t lot, int64_t points)
 {
 	static const char sql[] = "UPDATE lot SET remaining = remaining + ? "
 	    "WHERE id = ?";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, points);
-	sqlite3_bind_int64(st, 2, lot);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "ii", points, lot);
 }
 
 /* The last valid day of points gained at ts under the rules then. */
@@ -183,22 +144,14 @@ insert_lot(struct jf_ctx *c, int64_t entry, int64_t mid, int64_t amount,
 	static const char sql[] = "INSERT INTO lot (entry_id, member_id, "
 	    "amount, remaining, gained, expires_on, spendable) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
-	char exp[JF_DATE_LEN];
-	sqlite3_stmt *st;
+	char exp[JF_DATE_LEN], day[JF_DATE_LEN];
 	int rc;
 
 	if ((rc = expiry_of(c, ts, exp)) != 0)
 		return rc;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, entry);
-	sqlite3_bind_int64(st, 2, mid);
-	sqlite3_bind_int64(st, 3, amount);
-	sqlite3_bind_int64(st, 4, remaining);
-	sqlite3_bind_text(st, 5, ts, 10, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, exp, -1, SQLITE_TRANSIENT);
-	jf_bind_opt(st, 7, spendable);
-	return jf_exec(c, st);
+	snprintf(day, sizeof(day), "%.10s", ts);
+	return jf_q_exec(c, sql, "iiiittT", entry, mid, amount, remaining, day,
+	    exp, spendable);
 }
 
 static int
@@ -271,13 +224,14 @@ struct take {
 };
 
 /*
- * Takes up to need points from the lots that st (bound, lot id and
- * remaining per row) yields, writing the lots and the alloc rows of
+ * Takes up to need points from the lots that the open query r yields
+ * (lot id and remaining per row), writing the lots and the alloc rows of
  * entry; *need is left with what could not be found.  The rows are read
- * first and written after, so no cursor is open on a table it changes.
+ * first and r closed before the writes, so no cursor is open on a table
+ * it changes.
  */
 static int
-take_from(struct jf_ctx *c, sqlite3_stmt *st, int64_t entry, int64_t *need)
+take_from(struct jf_ctx *c, struct jf_rows *r, int64_t entry, int64_t *need)
 {
 	static const char upd[] = "UPDATE lot SET remaining = remaining - ? "
 	    "WHERE id = ?";
@@ -286,8 +240,8 @@ take_from(struct jf_ctx *c, sqlite3_stmt *st, int64_t entry, int64_t *need)
 	int64_t left = *need;
 	int rc = 0;
 
-	while (left > 0 && (rc = jf_step(c, st)) == SQLITE_ROW) {
-		int64_t rem = sqlite3_column_int64(st, 1);
+	while (left > 0 && jf_q_next(r)) {
+		int64_t rem = jf_r_int(r, 1);
 
 		if (rem <= 0)
 			continue;
@@ -296,38 +250,26 @@ take_from(struct jf_ctx *c, sqlite3_stmt *st, int64_t entry, int64_t *need)
 
 			cap = cap ? cap * 2 : 16;
 			if ((nt = realloc(t, cap * sizeof(*t))) == NULL) {
-				sqlite3_reset(st);
+				jf_q_close(r);
 				free(t);
 				return jf_error(JF_ESOFTWARE,
 				    _("out of memory"));
 			}
 			t = nt;
 		}
-		t[n].lot = sqlite3_column_int64(st, 0);
+		t[n].lot = jf_r_int(r, 0);
 		t[n].points = rem < left ? rem : left;
 		left -= t[n++].points;
 	}
-	sqlite3_reset(st);
-	if (rc < 0) {
+	if ((rc = jf_q_close(r)) != 0) {
 		free(t);
-		return -rc;
+		return rc;
 	}
-	rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *u;
-
-		if ((u = jf_stmt(c, upd)) == NULL) {
-			rc = JF_ESOFTWARE;
-			break;
-		}
-		sqlite3_bind_int64(u, 1, t[i].points);
-		sqlite3_bind_int64(u, 2, t[i].lot);
-		if ((rc = jf_exec(c, u)) != 0 ||
-		    (rc = insert_alloc(c, entry, t[i].lot, t[i].points)) != 0)
-			break;
-	}
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if ((rc = jf_q_exec(c, upd, "ii", t[i].points, t[i].lot)) == 0)
+			rc = insert_alloc(c, entry, t[i].lot, t[i].points);
 	free(t);
-	if (rc > 0)
+	if (rc != 0)
 		return rc;
 	*need = left;
 	return 0;
@@ -351,7 +293,7 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	struct jf_points_now p;
 	char day[JF_DATE_LEN];
 	struct standing s;
-	sqlite3_stmt *st;
+	struct jf_rows r;
 	int64_t id, need, gone;
 	int rc;
 
@@ -381,12 +323,9 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 		return rc;
 	if ((rc = insert_entry(c, e, e->kind, -e->points, e->ref, &id)) != 0)
 		return rc;
-	if ((st = jf_stmt(c, spend_sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, e->member_id);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	jf_q_open(c, &r, spend_sql, "it", e->member_id, day);
 	need = e->points;
-	if ((rc = take_from(c, st, id, &need)) != 0)
+	if ((rc = take_from(c, &r, id, &need)) != 0)
 		return rc;
 	if (need > 0)
 		return jf_error(JF_ESOFTWARE, _("member %s: the lots hold less "
@@ -407,7 +346,7 @@ jf_ledger_reverse(struct jf_ctx *c, const struct jf_entry *e,
 	    "WHERE ledger.ref = ? AND ledger.member_id = ? "
 	    "AND lot.remaining > 0 ORDER BY lot.expires_on, lot.id";
 	struct standing s;
-	sqlite3_stmt *st;
+	struct jf_rows r;
 	int64_t id, need;
 	int rc;
 
@@ -422,18 +361,13 @@ jf_ledger_reverse(struct jf_ctx *c, const struct jf_entry *e,
 		return rc;
 	need = e->points;
 	if (e->ref != NULL && *e->ref) {
-		if ((st = jf_stmt(c, own_sql)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_text(st, 1, e->ref, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, e->member_id);
-		if ((rc = take_from(c, st, id, &need)) != 0)
+		jf_q_open(c, &r, own_sql, "ti", e->ref, e->member_id);
+		if ((rc = take_from(c, &r, id, &need)) != 0)
 			return rc;
 	}
 	if (need > 0) {
-		if ((st = jf_stmt(c, lots_sql)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, e->member_id);
-		if ((rc = take_from(c, st, id, &need)) != 0)
+		jf_q_open(c, &r, lots_sql, "i", e->member_id);
+		if ((rc = take_from(c, &r, id, &need)) != 0)
 			return rc;
 	}
 	if (need > 0 && (rc = insert_alloc(c, id, 0, need)) != 0)
@@ -453,153 +387,163 @@ struct back {
 	int64_t lot, points, room;
 };
 
-int
-jf_ledger_restore(struct jf_ctx *c, int64_t spent_id, const struct jf_entry *e,
-    int64_t *entry_id)
+/* The spending entry id: its member, what it spent, its kind and ref. */
+static int
+spent_entry(struct jf_ctx *c, int64_t id, int64_t *mid, int64_t *spent,
+    char *kind, size_t kindsz, char *ref, size_t refsz)
 {
-	static const char spent_sql[] = "SELECT member_id, kind, -delta, ref "
+	static const char sql[] = "SELECT member_id, kind, -delta, ref "
 	    "FROM ledger WHERE id = ?";
-	static const char before_sql[] = "SELECT coalesce(sum(delta), 0) "
-	    "FROM ledger WHERE member_id = ? AND kind = 'restore' AND ref = ?";
-	static const char alloc_sql[] = "SELECT alloc.lot_id, alloc.points, "
+	struct jf_rows r;
+	int found;
+
+	jf_q_open(c, &r, sql, "i", id);
+	if ((found = jf_q_next(&r))) {
+		*mid = jf_r_int(&r, 0);
+		snprintf(kind, kindsz, "%s", jf_r_text(&r, 1));
+		*spent = jf_r_int(&r, 2);
+		snprintf(ref, refsz, "%s", jf_r_text(&r, 3));
+	}
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	if (!found)
+		return jf_error(JF_EREFUSED, _("no ledger entry %lld"),
+		    (long long)id);
+	if (*spent <= 0 || strcmp(kind, "expire") == 0)
+		return jf_error(JF_EREFUSED, _("ledger entry %lld spent "
+		    "nothing to give back"), (long long)id);
+	return 0;
+}
+
+/* The lots entry id took from, the last first, into *bp (free it). */
+static int
+taken(struct jf_ctx *c, int64_t id, struct back **bp, size_t *np)
+{
+	static const char sql[] = "SELECT alloc.lot_id, alloc.points, "
 	    "lot.amount - lot.remaining FROM alloc LEFT JOIN lot "
 	    "ON lot.id = alloc.lot_id WHERE alloc.entry_id = ? "
 	    "ORDER BY alloc.id DESC";
-	struct jf_entry r = *e;
-	struct standing s;
 	struct back *b = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *st;
-	int64_t mid, spent, before = 0, give, left, relief = 0, id;
-	char kind[16], ref[256];
-	int rc;
+	struct jf_rows r;
 
-	jf_ledger_dup = 0;
-	if (e->points <= 0)
-		return jf_error(JF_EREFUSED, _("points must be more than 0"));
-	if ((st = jf_stmt(c, spent_sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, spent_id);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no ledger entry %lld"), (long long)spent_id);
-	}
-	mid = sqlite3_column_int64(st, 0);
-	snprintf(kind, sizeof(kind), "%s", jf_col(st, 1));
-	spent = sqlite3_column_int64(st, 2);
-	snprintf(ref, sizeof(ref), "%s", jf_col(st, 3));
-	sqlite3_reset(st);
-	if (spent <= 0 || strcmp(kind, "expire") == 0)
-		return jf_error(JF_EREFUSED, _("ledger entry %lld spent "
-		    "nothing to give back"), (long long)spent_id);
-	if (e->member_id != 0 && e->member_id != mid)
-		return jf_error(JF_ESOFTWARE, "ledger: restore of another "
-		    "member's entry");
-	r.member_id = mid;
-	if (r.ref == NULL || *r.ref == '\0')
-		r.ref = ref[0] ? ref : NULL;
-	if ((rc = standing(c, mid, &s)) != 0)
-		return rc;
-
-	/* what was given back for this ref before */
-	if (r.ref != NULL) {
-		if ((st = jf_stmt(c, before_sql)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, mid);
-		sqlite3_bind_text(st, 2, r.ref, -1, SQLITE_TRANSIENT);
-		if ((rc = jf_step(c, st)) == SQLITE_ROW)
-			before = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc < 0)
-			return -rc;
-	}
-	give = spent - before;
-	if (give > e->points)
-		give = e->points;
-	if (give <= 0)
-		return jf_error(JF_EREFUSED, _("the points of %s were given "
-		    "back already"), r.ref ? r.ref : "the entry");
-	if ((rc = check_ikey(c, e->ikey)) != 0)
-		return rc;
-
-	if ((st = jf_stmt(c, alloc_sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, spent_id);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+	jf_q_open(c, &r, sql, "i", id);
+	while (jf_q_next(&r)) {
 		if (n == cap) {
 			struct back *nb;
 
 			cap = cap ? cap * 2 : 16;
 			if ((nb = realloc(b, cap * sizeof(*b))) == NULL) {
-				sqlite3_reset(st);
+				jf_q_close(&r);
 				free(b);
 				return jf_error(JF_ESOFTWARE,
 				    _("out of memory"));
 			}
 			b = nb;
 		}
-		b[n].lot = sqlite3_column_int64(st, 0);
-		b[n].points = sqlite3_column_int64(st, 1);
-		b[n++].room = sqlite3_column_int64(st, 2);
+		b[n].lot = jf_r_int(&r, 0);
+		b[n].points = jf_r_int(&r, 1);
+		b[n++].room = jf_r_int(&r, 2);
 	}
-	sqlite3_reset(st);
-	if (rc < 0) {
+	if (jf_q_close(&r) != 0) {
 		free(b);
-		return -rc;
+		return r.rc;
 	}
-	if ((rc = insert_entry(c, &r, "restore", give, r.ref, &id)) != 0)
-		goto out;
-	/* points given back pay the member's debt first */
+	*bp = b;
+	*np = n;
+	return 0;
+}
+
+/*
+ * Books the restore entry id of give points of member mid: the debt
+ * first, then back into the lots of b as far as each has room, and a lot
+ * of its own for the rest.
+ */
+static int
+give_back(struct jf_ctx *c, int64_t id, int64_t mid, int64_t give,
+    const struct back *b, size_t n, const char *at)
+{
+	struct standing s;
+	int64_t relief, left;
+	int rc;
+
+	if ((rc = standing(c, mid, &s)) != 0)
+		return rc;
 	relief = s.debt < give ? s.debt : give;
 	if (relief > 0 && (rc = insert_alloc(c, id, 0, relief)) != 0)
-		goto out;
+		return rc;
 	left = give - relief;
 	for (size_t i = 0; i < n && left > 0; i++) {
 		int64_t p = b[i].points < left ? b[i].points : left;
 
-		if (b[i].lot == 0)
-			continue;
-		if (p > b[i].room)
-			p = b[i].room;
-		if (p <= 0)
+		if (b[i].lot == 0 || (p = p < b[i].room ? p : b[i].room) <= 0)
 			continue;
 		if ((rc = lot_add(c, b[i].lot, p)) != 0 ||
 		    (rc = insert_alloc(c, id, b[i].lot, p)) != 0)
-			goto out;
+			return rc;
 		left -= p;
 	}
-	/* lots that cannot take it all back: a lot of the restore's own */
-	if (left > 0 && (rc = insert_lot(c, id, mid, left, left,
-	    r.at ? r.at : c->now, NULL)) != 0)
-		goto out;
-	if ((rc = move_member(c, mid, give, -relief)) != 0)
-		goto out;
-	if (entry_id != NULL)
+	if (left > 0 && (rc = insert_lot(c, id, mid, left, left, at,
+	    NULL)) != 0)
+		return rc;
+	return move_member(c, mid, give, -relief);
+}
+
+int
+jf_ledger_restore(struct jf_ctx *c, int64_t spent_id, const struct jf_entry *e,
+    int64_t *entry_id)
+{
+	static const char before_sql[] = "SELECT coalesce(sum(delta), 0) "
+	    "FROM ledger WHERE member_id = ? AND kind = 'restore' AND ref = ?";
+	struct jf_entry r = *e;
+	struct back *b = NULL;
+	size_t n = 0;
+	int64_t mid = 0, spent = 0, before = 0, give, id;
+	char kind[16], ref[256];
+	int rc;
+
+	jf_ledger_dup = 0;
+	if (e->points <= 0)
+		return jf_error(JF_EREFUSED, _("points must be more than 0"));
+	if ((rc = spent_entry(c, spent_id, &mid, &spent, kind, sizeof(kind),
+	    ref, sizeof(ref))) != 0)
+		return rc;
+	if (e->member_id != 0 && e->member_id != mid)
+		return jf_error(JF_ESOFTWARE, "ledger: restore of another "
+		    "member's entry");
+	r.member_id = mid;
+	if (r.ref == NULL || *r.ref == '\0')
+		r.ref = ref[0] ? ref : NULL;
+	/* what was given back for this ref before */
+	if (r.ref != NULL && (rc = jf_q_int(c, before_sql, &before, "it", mid,
+	    r.ref)) != 0)
+		return rc;
+	give = spent - before;
+	if (give > e->points)
+		give = e->points;
+	if (give <= 0)
+		return jf_error(JF_EREFUSED, _("the points of %s were given "
+		    "back already"), r.ref ? r.ref : "the entry");
+	if ((rc = check_ikey(c, e->ikey)) != 0 ||
+	    (rc = taken(c, spent_id, &b, &n)) != 0)
+		return rc;
+	if ((rc = insert_entry(c, &r, "restore", give, r.ref, &id)) == 0 &&
+	    (rc = give_back(c, id, mid, give, b, n, r.at ? r.at :
+	    c->now)) == 0 && entry_id != NULL)
 		*entry_id = id;
-out:
 	free(b);
 	return rc;
 }
 
-/* The first member with a lot expiring before day, by lot_expiry. */
+/* The first member with a lot expiring before day (JF_ENOROW: none). */
 static int
 next_expiring(struct jf_ctx *c, const char *day, int64_t *mid)
 {
 	static const char sql[] = "SELECT member_id FROM lot "
 	    "INDEXED BY lot_expiry WHERE remaining > 0 AND expires_on < ? "
 	    "ORDER BY expires_on LIMIT 1";
-	sqlite3_stmt *st;
-	int rc;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return -JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-	rc = jf_step(c, st);
-	if (rc == SQLITE_ROW)
-		*mid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc;
+	return jf_q_int(c, sql, mid, "t", day);
 }
 
 /*
@@ -617,30 +561,19 @@ expire_member(struct jf_ctx *c, int64_t mid, const char *day, const char *at,
 	    "WHERE member_id = ? AND remaining > 0 AND expires_on < ? "
 	    "ORDER BY expires_on, id";
 	struct jf_entry e = { .member_id = mid, .kind = "expire", .at = at };
-	sqlite3_stmt *st;
+	struct jf_rows r;
 	int64_t id, need;
 	int rc;
 
-	if ((st = jf_stmt(c, sum_sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : JF_ESOFTWARE;
-	}
-	*pts = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if ((rc = jf_q_int(c, sum_sql, pts, "it", mid, day)) != 0)
+		return rc;
 	if (*pts == 0)
 		return 0;
 	if ((rc = insert_entry(c, &e, "expire", -*pts, NULL, &id)) != 0)
 		return rc;
-	if ((st = jf_stmt(c, mlots_sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	jf_q_open(c, &r, mlots_sql, "it", mid, day);
 	need = *pts;
-	if ((rc = take_from(c, st, id, &need)) != 0)
+	if ((rc = take_from(c, &r, id, &need)) != 0)
 		return rc;
 	if (need != 0)
 		return jf_error(JF_ESOFTWARE, "ledger: an expiry changed under us");
@@ -654,35 +587,22 @@ jf_ledger_expire(struct jf_ctx *c, const char *day, jf_expire_fn *fn,
 	static const char ran_sql[] = "SELECT 1 FROM expire_run WHERE day = ?";
 	static const char run_sql[] = "INSERT INTO expire_run (day, at, "
 	    "audit_id) VALUES (?, ?, ?)";
-	sqlite3_stmt *st;
-	int64_t mid, pts;
+	int64_t mid, pts, one;
 	struct standing s;
 	int rc;
 
-	if ((st = jf_stmt(c, ran_sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-	rc = jf_step(c, st);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -rc;
-	if (rc == SQLITE_ROW)
-		return 0;
-	while ((rc = next_expiring(c, day, &mid)) == SQLITE_ROW) {
+	if ((rc = jf_q_int(c, ran_sql, &one, "t", day)) != JF_ENOROW)
+		return rc;	/* 0: it ran that day already */
+	while ((rc = next_expiring(c, day, &mid)) == 0) {
 		if ((rc = standing(c, mid, &s)) != 0 ||
 		    (rc = expire_member(c, mid, day, NULL, &pts)) != 0)
 			return rc;
 		if (fn != NULL)
 			fn(arg, s.code, pts, day);
 	}
-	if (rc < 0)
-		return -rc;
-	if ((st = jf_stmt(c, run_sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, day, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, c->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, c->audit_id);
-	return jf_exec(c, st);
+	if (rc != JF_ENOROW)
+		return rc;
+	return jf_q_exec(c, run_sql, "tti", day, c->now, (int64_t)c->audit_id);
 }
 
 int
@@ -695,24 +615,22 @@ jf_points_now(struct jf_ctx *c, int64_t member_id, const char *day,
 	    "(SELECT coalesce(sum(remaining), 0) FROM lot WHERE member_id = "
 	    "m.id AND remaining > 0 AND expires_on >= ?2 AND spendable > ?2) "
 	    "FROM member m WHERE m.id = ?1";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int found;
 
 	memset(p, 0, sizeof(*p));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, member_id);
-	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no member with id %lld"), (long long)member_id);
+	jf_q_open(c, &r, sql, "it", member_id, day);
+	if ((found = jf_q_next(&r))) {
+		p->balance = jf_r_int(&r, 0);
+		p->debt = jf_r_int(&r, 1);
+		p->lapsed = jf_r_int(&r, 2);
+		p->pending = jf_r_int(&r, 3);
 	}
-	p->balance = sqlite3_column_int64(st, 0);
-	p->debt = sqlite3_column_int64(st, 1);
-	p->lapsed = sqlite3_column_int64(st, 2);
-	p->pending = sqlite3_column_int64(st, 3);
-	sqlite3_reset(st);
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	if (!found)
+		return jf_error(JF_EREFUSED, _("no member with id %lld"),
+		    (long long)member_id);
 	p->balance -= p->lapsed;
 	p->spendable = p->debt > 0 ? 0 : p->balance - p->pending;
 	if (p->spendable < 0)
@@ -732,21 +650,16 @@ jf_ledger_ref_points(struct jf_ctx *c, const char *ref, int64_t member_id,
 	    "JOIN ledger x ON x.id = a.entry_id AND x.kind = 'expire' "
 	    "WHERE g.ref = ?1 AND g.member_id = ?2 AND (g.kind = 'earn' OR "
 	    "g.kind = 'bonus')) FROM ledger WHERE ref = ?1 AND member_id = ?2";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
 
 	*gained = *reversed = *expired = 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, ref, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, member_id);
-	if ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		*gained = sqlite3_column_int64(st, 0);
-		*reversed = sqlite3_column_int64(st, 1);
-		*expired = sqlite3_column_int64(st, 2);
+	jf_q_open(c, &r, sql, "ti", ref, member_id);
+	if (jf_q_next(&r)) {
+		*gained = jf_r_int(&r, 0);
+		*reversed = jf_r_int(&r, 1);
+		*expired = jf_r_int(&r, 2);
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	return jf_q_close(&r);
 }
 
 int
@@ -756,28 +669,25 @@ jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,
 	static const char sql[] = "SELECT coalesce(sum(remaining), 0), "
 	    "min(expires_on) FROM lot WHERE member_id = ? AND remaining > 0 "
 	    "AND expires_on <= ? AND expires_on >= ?";
-	const struct jf_rules *r;
+	const struct jf_rules *ru;
 	char horizon[JF_DATE_LEN];
-	sqlite3_stmt *st;
+	struct jf_rows r;
 	int rc;
 
-	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+	if ((rc = jf_rules_at(c, c->now, &ru)) != 0)
 		return rc;
-	jf_date_add_days(c->today, r->remind_days, horizon);
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, member_id);
-	sqlite3_bind_text(st, 2, horizon, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, c->today, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : JF_ESOFTWARE;
-	}
-	*points = sqlite3_column_int64(st, 0);
+	jf_date_add_days(c->today, ru->remind_days, horizon);
+	*points = 0;
 	if (first_day != NULL)
-		snprintf(first_day, JF_DATE_LEN, "%s", jf_col(st, 1));
-	sqlite3_reset(st);
-	return 0;
+		first_day[0] = '\0';
+	jf_q_open(c, &r, sql, "itt", member_id, horizon, c->today);
+	if (jf_q_next(&r)) {
+		*points = jf_r_int(&r, 0);
+		if (first_day != NULL)
+			snprintf(first_day, JF_DATE_LEN, "%s",
+			    jf_r_text(&r, 1));
+	}
+	return jf_q_close(&r);
 }
 
 int
@@ -789,23 +699,16 @@ jf_bonus_profile(struct jf_ctx *c, int64_t member_id)
 	    "AND coalesce(birthday, '') <> ''";
 	const struct jf_rules *r;
 	struct jf_entry e = { 0 };
-	sqlite3_stmt *st;
 	char ikey[64];
+	int64_t one;
 	int rc;
 
 	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
 		return rc;
 	if (r->bonus_profile <= 0)
 		return 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, member_id);
-	rc = jf_step(c, st);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -rc;
-	if (rc != SQLITE_ROW)
-		return 0;
+	if ((rc = jf_q_int(c, sql, &one, "i", member_id)) != 0)
+		return rc == JF_ENOROW ? 0 : rc;	/* not complete */
 	snprintf(ikey, sizeof(ikey), "profile:%lld", (long long)member_id);
 	e.member_id = member_id;
 	e.kind = "bonus";
@@ -828,38 +731,20 @@ tier_points(struct jf_ctx *c, int64_t mid, const char *at, int64_t *pts)
 	    "WHERE member_id = ? AND at > ? AND at <= ? "
 	    "AND (kind = 'earn' OR kind = 'bonus' OR kind = 'reverse')";
 	char from[JF_TS_LEN], day[JF_DATE_LEN];
-	sqlite3_stmt *st;
-	int rc;
 
 	memcpy(day, at, 10);
 	day[10] = '\0';
 	jf_date_add_days(day, -365, from);
 	snprintf(from + 10, sizeof(from) - 10, "%s", at + 10);
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	sqlite3_bind_text(st, 2, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : JF_ESOFTWARE;
-	}
-	*pts = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	return jf_q_int(c, sql, pts, "itt", mid, from, at);
 }
 
 static int
 set_tier(struct jf_ctx *c, int64_t mid, const char *tier)
 {
 	static const char sql[] = "UPDATE member SET tier = ? WHERE id = ?";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, tier, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, mid);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "ti", tier, mid);
 }
 
 /* The rank of a tier name in r, -1 for a name the rules do not know. */
@@ -877,8 +762,8 @@ jf_tier_upgrade(struct jf_ctx *c, int64_t member_id, const char *at)
 	static const char sql[] = "SELECT tier FROM member WHERE id = ?";
 	const struct jf_rules *r;
 	const struct jf_tier *t;
-	sqlite3_stmt *st;
-	char tier[128];
+	struct jf_rows q;
+	char tier[128] = "";
 	int64_t pts;
 	int rc;
 
@@ -887,16 +772,11 @@ jf_tier_upgrade(struct jf_ctx *c, int64_t member_id, const char *at)
 	if ((rc = jf_rules_at(c, at, &r)) != 0 ||
 	    (rc = tier_points(c, member_id, at, &pts)) != 0)
 		return rc;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, member_id);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no member with id %lld"), (long long)member_id);
-	}
-	snprintf(tier, sizeof(tier), "%s", jf_col(st, 0));
-	sqlite3_reset(st);
+	jf_q_open(c, &q, sql, "i", member_id);
+	if (jf_q_next(&q))
+		snprintf(tier, sizeof(tier), "%s", jf_r_text(&q, 0));
+	if ((rc = jf_q_close(&q)) != 0)
+		return rc;
 	t = jf_rules_tier_for(r, pts);
 	if ((int)(t - r->tiers) <= tier_rank(r, tier))
 		return 0;
@@ -913,7 +793,7 @@ jf_tier_recalc(struct jf_ctx *c, int64_t *changed)
 		const char *tier;
 	} *ch;
 	const struct jf_rules *r;
-	sqlite3_stmt *st;
+	struct jf_rows q;
 	int64_t last = 0, pts;
 	size_t n;
 	int rc, more = 1;
@@ -925,32 +805,21 @@ jf_tier_recalc(struct jf_ctx *c, int64_t *changed)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	while (more) {
 		n = 0;
-		if ((st = jf_stmt(c, sql)) == NULL) {
-			rc = JF_ESOFTWARE;
-			break;
-		}
-		sqlite3_bind_int64(st, 1, last);
+		jf_q_open(c, &q, sql, "i", last);
 		more = 0;
-		while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-			more = 1;
-			last = sqlite3_column_int64(st, 0);
-			ch[n].id = last;
-			ch[n].tier = NULL;
+		while (jf_q_next(&q)) {
 			/* remember the tier only when the rules know it */
-			{
-				const struct jf_tier *t = jf_rules_tier(r,
-				    jf_col(st, 1));
+			const struct jf_tier *t = jf_rules_tier(r,
+			    jf_r_text(&q, 1));
 
-				ch[n].tier = t ? t->name : "";
-			}
+			more = 1;
+			last = jf_r_int(&q, 0);
+			ch[n].id = last;
+			ch[n].tier = t ? t->name : "";
 			n++;
 		}
-		sqlite3_reset(st);
-		if (rc < 0) {
-			rc = -rc;
+		if ((rc = jf_q_close(&q)) != 0)
 			break;
-		}
-		rc = 0;
 		for (size_t i = 0; i < n; i++) {
 			const struct jf_tier *t;
 

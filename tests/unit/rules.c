@@ -32,7 +32,7 @@ static int64_t
 one(const struct jf_rules *r, const char *ts, int64_t amount, int64_t t,
     int64_t off)
 {
-	struct jf_earn_in l = { "SKU1", NULL, 0, amount };
+	struct jf_earn_in l = { "SKU1", NULL, 0, amount, 0, 0 };
 
 	return jf_earn(r, &l, 1, ts, t, off, NULL);
 }
@@ -54,8 +54,8 @@ table(void)
 	struct jf_rules *r = rules(jf_rules_json);
 	struct jf_rules *cat, *mul, *ten;
 	struct jf_earn_in two[2] = {
-		{ "TEA1", "tea", 0, 12000 },
-		{ "CUP1", "cup", 0, 8000 },
+		{ "TEA1", "tea", 0, 12000, 0, 0 },
+		{ "CUP1", "cup", 0, 8000, 0, 0 },
 	};
 	struct jf_earn_out out[2];
 
@@ -117,9 +117,9 @@ conditions(void)
 	    "\"days\": [\"wed\"], \"factor\": \"1.25\" }"
 	    "] }");
 	struct jf_earn_in l[3] = {
-		{ "P2", NULL, 0, 10000 },
-		{ "X", "", 0, 10000 },
-		{ "N", NULL, 1, 10000 },
+		{ "P2", NULL, 0, 10000, 0, 0 },
+		{ "X", "", 0, 10000, 0, 0 },
+		{ "N", NULL, 1, 10000, 0, 0 },
 	};
 	struct jf_earn_out out[3];
 
@@ -158,7 +158,19 @@ conditions(void)
 	    "{ \"name\": \"a\", \"factor\": \"1.25\" },"
 	    "{ \"name\": \"b\", \"factor\": \"1.25\" } ] }");
 	is_int(one(r, WED, 10000, 100, 0), 156,
-	    "multiply 1.25 x 1.25 = 1.5625, kept in hundredths: 1.56");
+	    "multiply 1.25 x 1.25 = 1.5625 on 100.00: 156.25, one floor");
+	jf_rules_free(r);
+	r = rules("{ \"stacking\": \"multiply\", \"multipliers\": ["
+	    "{ \"name\": \"a\", \"factor\": \"1.15\" },"
+	    "{ \"name\": \"b\", \"factor\": \"1.15\" } ] }");
+	is_int(one(r, WED, 100000, 100, 0), 1322,
+	    "multiply 1.15 x 1.15 = 1.3225 exactly on 1000.00: 1322, not 1320");
+	{
+		struct jf_earn_in b = { "SKU1", NULL, 0, 100000, 1, 132250000 };
+
+		is_int(jf_earn(r, &b, 1, SAT, 100, 0, NULL), 1322,
+		    "a line booked with 1.3225 earns by it, whatever the day");
+	}
 	jf_rules_free(r);
 	r = rules("{ \"stacking\": \"multiply\", \"multipliers\": ["
 	    "{ \"name\": \"a\", \"factor\": \"1000\" },"
@@ -183,6 +195,8 @@ limits(void)
 		l[i].category = NULL;
 		l[i].no_points = 0;
 		l[i].amount = JF_MONEY_MAX;
+		l[i].booked = 0;
+		l[i].mult = 0;
 	}
 	is_int(one(r, WED, JF_MONEY_MAX, 100, 0), 100000000000LL,
 	    "10^13 fen earns 10^11 points");
