@@ -3,10 +3,15 @@
  * points are about to.
  *
  * Both are one write each.  The rows are spooled to a temporary file
- * while the transaction is open and copied to stdout only after it is
- * committed, so a slow mailer at the end of the pipe never holds the
- * book's write lock, and a run that failed prints nothing.
+ * while the work runs, so that a run that fails prints nothing; then,
+ * still in the transaction, they are copied to stdout, and the
+ * transaction commits only once stdout has been flushed and closed
+ * without error.  A full disk (exit 70) or a reader that went away
+ * (SIGPIPE, 141) thus leaves the lots unannounced and unexpired, for
+ * the next run to do.  The price is that the write lock is held while
+ * the reader takes the rows: other writers wait up to the busy timeout.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,7 +98,10 @@ parse(int argc, char **argv, struct jf_opts *o, const char *shortopts,
 	return 0;
 }
 
-/* Copies the spooled rows to stdout: 0, or JF_ESOFTWARE. */
+/*
+ * Copies the spooled rows to stdout, flushes and closes it: 0; or the
+ * status of jf_stdout_close(), which jf_run() reports.
+ */
 static int
 unspool(FILE *tmp)
 {
@@ -102,16 +110,21 @@ unspool(FILE *tmp)
 
 	rewind(tmp);
 	while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
-		if (fwrite(buf, 1, n, stdout) != n)
+		if (fwrite(buf, 1, n, stdout) != n) {
+			jf_stdout_failed(errno);
 			break;
-	if (ferror(tmp) || fflush(stdout) == EOF || ferror(stdout))
-		return jf_error(JF_ESOFTWARE, _("cannot write the output"));
-	return 0;
+		}
+	if (ferror(tmp))
+		return jf_error(JF_ESOFTWARE, _("spool file: %s"),
+		    strerror(errno));
+	return jf_stdout_close();
 }
 
 /*
  * The frame both commands share: out writes into a spool while work
- * runs in one transaction; the rows reach stdout once it is committed.
+ * runs in one transaction; the rows reach stdout before it commits, and
+ * it commits only when they did.  Reports its failures (a failed write
+ * to stdout is left to jf_run, which reports it once).
  */
 static int
 spooled(struct jf_ctx *c, const char *const *cols,
@@ -122,20 +135,25 @@ spooled(struct jf_ctx *c, const char *const *cols,
 	int rc;
 
 	if ((tmp = tmpfile()) == NULL)
-		return jf_error(JF_ESOFTWARE, _("cannot make a spool file"));
+		return jf_fail(jf_error(JF_ESOFTWARE,
+		    _("cannot make a spool file: %s"), strerror(errno)));
 	out = jf_out_new(c->fmt, tmp, cols);
 	if ((rc = jf_begin(c)) != 0) {
 		jf_out_free(out);
 		fclose(tmp);
-		return rc;
+		return jf_fail(rc);
 	}
 	rc = work(c, out, arg);
 	if (jf_out_free(out) != 0 && rc == 0)
-		rc = jf_error(JF_ESOFTWARE, _("cannot write the spool file"));
-	if (rc != 0)
+		rc = jf_error(JF_ESOFTWARE, _("spool file: %s"),
+		    strerror(errno));
+	if (rc != 0) {
 		jf_rollback(c);
-	else if ((rc = jf_commit(c)) == 0)
-		rc = unspool(tmp);
+		jf_fail(rc);
+	} else if ((rc = unspool(tmp)) != 0)
+		jf_rollback(c);
+	else if ((rc = jf_commit(c)) != 0)
+		jf_fail(rc);
 	fclose(tmp);
 	return rc;
 }
@@ -189,8 +207,7 @@ cmd_expire(int argc, char **argv, struct jf_opts *o)
 		    "look ahead with --dry-run"), a.date, c->today));
 		goto done;
 	}
-	if ((rc = spooled(c, expire_cols, expire_work, a.date)) != 0)
-		jf_fail(rc);
+	rc = spooled(c, expire_cols, expire_work, a.date);
 done:
 	jf_close(c);
 	return rc;
@@ -266,8 +283,7 @@ cmd_remind(int argc, char **argv, struct jf_opts *o)
 		}
 		w.days = rules->remind_days;
 	}
-	if ((rc = spooled(c, remind_cols, remind_work, &w)) != 0)
-		jf_fail(rc);
+	rc = spooled(c, remind_cols, remind_work, &w);
 done:
 	jf_tpl_free(tpl);
 	jf_close(c);

@@ -27,8 +27,9 @@ static const char usage[] =
     "       member show ID\n"
     "       member list [--tier T] [--birthday-month M] [--joined-since D]\n"
     "                   [--inactive-days N] [--status S] [--query TEXT] [--unmask]\n"
-    "       member update ID [--phone P] [--name N] [--email E] [--birthday D]\n"
-    "                   [--referrer CODE|PHONE] [--status active|frozen|closed]\n"
+    "       member update ID|- [--phone P] [--name N] [--email E]\n"
+    "                   [--birthday D] [--referrer CODE|PHONE]\n"
+    "                   [--status active|frozen|closed]\n"
     "       member import [FILE|-] [--update] [--rejects F] [--strict]\n"
     "                   [--ignore-unknown] [--input csv|jsonl]\n"
     "       member export [--unmask]\n"
@@ -327,6 +328,94 @@ cmd_export(int argc, char **argv, struct jf_opts *o)
 	return list_or_export(argc, argv, o, "n");
 }
 
+struct updater {
+	struct jf_ctx *c;
+	struct jf_out *out;
+	const struct jf_member_in *in;
+};
+
+/* Updates one member of a stream and prints it. */
+static int
+update_one(void *arg, struct jf_in *in, const char *id)
+{
+	struct updater *u = arg;
+	struct jf_member m = { 0 };
+	int64_t mid;
+	int rc;
+
+	jf_progress(u->c, _("updating"), jf_in_row(in) - 1, jf_in_pos(in),
+	    jf_in_size(in));
+	if ((rc = jf_member_id(u->c, id, &mid)) != 0 ||
+	    (rc = jf_member_update(u->c, mid, u->in)) != 0 ||
+	    (rc = jf_member_get(u->c, mid, &m)) != 0)
+		return rc;
+	put_member(u->out, &m, 0);
+	jf_out_end(u->out);
+	jf_member_clear(&m);
+	return 0;
+}
+
+static void
+warn_row(const char *msg)
+{
+	jf_warnx("%s", msg);
+}
+
+/*
+ * member update - ...: each member of the stream on stdin (a code or
+ * phone column, as member list -o csv prints), in one transaction, the
+ * rows printed before it commits.  A refused row is reported and the
+ * others kept: 65.
+ */
+static int
+update_stream(int argc, char **argv, struct jf_opts *o, struct args *a)
+{
+	struct updater u = { NULL, NULL, &a->in };
+	struct jf_in *in = NULL;
+	char msg[1024] = "";
+	int rc;
+
+	if ((rc = jf_in_members(&in)) != 0) {
+		jf_fail(rc);
+		goto out;
+	}
+	if ((rc = jf_open_tool(o, argc, argv, &u.c)) != 0)
+		goto out;
+	if ((a->in.status && (rc = jf_need_role(u.c, JF_ROLE_MANAGER,
+	    _("changing a member's status")))) ||
+	    (rc = jf_begin(u.c)) != 0)
+		goto fail;
+	u.out = jf_out_new(o->fmt, stdout, member_cols);
+	rc = jf_in_each_member(in, update_one, warn_row, &u);
+	jf_progress_end(u.c);
+	if (rc == JF_EDATA) {
+		snprintf(msg, sizeof(msg), "%s", jf_errmsg());
+		rc = 0;
+	}
+	if (rc != 0)
+		goto fail;
+	rc = jf_out_free(u.out);
+	u.out = NULL;
+	if (rc != 0) {
+		jf_rollback(u.c);	/* jf_run says why */
+		rc = JF_ESOFTWARE;
+		goto out;
+	}
+	if ((rc = jf_commit(u.c)) != 0)
+		goto fail;
+	if (msg[0] != '\0')
+		rc = jf_fail(jf_error(JF_EDATA, "%s", msg));
+	goto out;
+fail:
+	jf_rollback(u.c);
+	jf_fail(rc);
+out:
+	jf_out_free(u.out);
+	jf_in_close(in);
+	jf_close(u.c);
+	return rc;
+}
+
 static int
 cmd_update(int argc, char **argv, struct jf_opts *o)
 {
@@ -345,6 +434,8 @@ cmd_update(int argc, char **argv, struct jf_opts *o)
 		jf_warnx("%s", jf_errmsg());
 		return JF_EUSAGE;
 	}
+	if (strcmp(argv[optind], "-") == 0)
+		return update_stream(argc, argv, o, &a);
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((a.in.status && (rc = jf_need_role(c, JF_ROLE_MANAGER,
@@ -393,8 +484,9 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		"birthday", "referrer", "joined", "status", NULL };
 	struct jf_ctx *c = NULL;
 	struct jf_in *in = NULL;
-	FILE *rej = stderr;
+	FILE *rej = NULL;
 	struct args a;
+	const char *file;
 	long n = 0, added = 0, updated = 0, same = 0, bad = 0;
 	int rc, r, what;
 
@@ -402,9 +494,9 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind > 1)
 		return jf_usage_error(_("import takes one FILE or -"));
-	if ((rc = jf_in_open(optind < argc ? argv[optind] : "-",
-	    a.input && strcmp(a.input, "jsonl") == 0 ? JF_IN_JSONL : JF_IN_CSV,
-	    &in)) != 0) {
+	file = optind < argc ? argv[optind] : "-";
+	if ((rc = jf_in_open(file, a.input && strcmp(a.input, "jsonl") == 0 ?
+	    JF_IN_JSONL : JF_IN_CSV, &in)) != 0) {
 		jf_fail(rc);
 		return rc;
 	}
@@ -418,9 +510,8 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		    _("%s:1: a code or phone column is needed"), jf_in_name(in)));
 		goto out;
 	}
-	if (a.rejects != NULL && (rej = fopen(a.rejects, "w")) == NULL) {
-		rc = jf_fail(jf_error(JF_ECANTCREAT, "%s: %s", a.rejects,
-		    strerror(errno)));
+	if ((rc = jf_rejects_open(a.rejects, o, file, &rej)) != 0) {
+		jf_fail(rc);
 		goto out;
 	}
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
@@ -481,8 +572,10 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 fail:
 	jf_fail(rc);
 out:
-	if (rej != stderr && rej != NULL)
-		fclose(rej);
+	/* a reject lost (a full disk) is an error, with the path */
+	if ((r = jf_rejects_close(rej)) != 0 && jf_fail(r) &&
+	    (rc == 0 || rc == JF_EDATA))
+		rc = r;
 	jf_in_close(in);
 	jf_close(c);
 	return rc;

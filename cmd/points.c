@@ -25,7 +25,7 @@
 static const char usage[] =
     "usage: points balance ID\n"
     "       points history ID [--since D]\n"
-    "       points adjust ID ±N --reason TEXT [--at TS]\n"
+    "       points adjust ID|- ±N --reason TEXT [--at TS]\n"
     "       points award [ID|-] --kind K [--points N] [--at TS]\n"
     "       points explain RECEIPT\n"
     "       points rules [show | load FILE | export] [--at TS]\n"
@@ -110,8 +110,7 @@ static int
 out_done(struct jf_out *out, int rc)
 {
 	if (jf_out_free(out) != 0 && rc == 0)
-		rc = jf_fail(jf_error(JF_ESOFTWARE, _("cannot write the "
-		    "output")));
+		rc = JF_ESOFTWARE;
 	return rc;
 }
 
@@ -270,14 +269,121 @@ print_change(struct jf_ctx *c, struct jf_out *out, int64_t mid,
 	return 0;
 }
 
+/* A change to members' points: adjust's or award's, one or a stream. */
+struct change {
+	struct jf_ctx *c;
+	struct jf_out *out;
+	const struct args *a;
+	int64_t delta;		/* adjust's points; 0 for award */
+	int stream;
+};
+
+/* Adjusts or awards the member named by id, and prints the row. */
+static int
+change_one(void *arg, struct jf_in *in, const char *id)
+{
+	struct change *k = arg;
+	int64_t mid, pts = k->delta;
+	int rc;
+
+	if (in != NULL)
+		jf_progress(k->c, k->delta ? _("adjusting") : _("awarding"),
+		    jf_in_row(in) - 1, jf_in_pos(in), jf_in_size(in));
+	if ((rc = jf_member_id(k->c, id, &mid)) != 0)
+		return rc;
+	if (k->delta != 0)
+		rc = jf_points_adjust(k->c, mid, k->delta, k->a->reason, NULL);
+	else
+		rc = jf_points_award(k->c, mid, k->a->kind, k->a->points,
+		    &pts);
+	if (rc != 0)
+		return rc;
+	if (k->out == NULL) {
+		k->out = jf_out_new(k->c->fmt, stdout, change_cols);
+		if (!k->stream)
+			jf_out_single(k->out);
+	}
+	return k->delta ? print_change(k->c, k->out, mid, "adjust", pts,
+	    NULL, k->a->reason) : print_change(k->c, k->out, mid, "award",
+	    pts, k->a->kind, NULL);
+}
+
+static void
+warn_row(const char *msg)
+{
+	jf_warnx("%s", msg);
+}
+
+/*
+ * The frame adjust and award share: the member named by id, or each
+ * member of the stream on stdin when id is "-" (DESIGN: `member list -o
+ * csv | points adjust - +10 --reason ...`), changed in one transaction.
+ * The stream is opened before the book, so that the tool writing it is
+ * not kept waiting for our lock.  The rows are printed and flushed
+ * before the commit, so that output that cannot be written changes
+ * nothing.  A row of a stream that is refused is reported, the others
+ * are kept, and the status is 65.
+ */
+static int
+change(int argc, char **argv, struct jf_opts *o, const char *id,
+    struct change *k, int role, const char *what)
+{
+	struct jf_in *in = NULL;
+	char msg[1024] = "";
+	int rc;
+
+	k->stream = strcmp(id, "-") == 0;
+	if (k->stream && (rc = jf_in_members(&in)) != 0) {
+		jf_fail(rc);
+		goto done;
+	}
+	if ((rc = jf_open_tool(o, argc, argv, &k->c)) != 0)
+		goto done;
+	if ((role != JF_ROLE_NONE &&
+	    (rc = jf_need_role(k->c, role, what)) != 0) ||
+	    (rc = jf_begin(k->c)) != 0) {
+		fail(k->c, rc);
+		goto done;
+	}
+	if (k->stream) {
+		k->out = jf_out_new(o->fmt, stdout, change_cols);
+		rc = jf_in_each_member(in, change_one, warn_row, k);
+		jf_progress_end(k->c);
+		/* the good rows are kept, the status says some were not */
+		if (rc == JF_EDATA) {
+			snprintf(msg, sizeof(msg), "%s", jf_errmsg());
+			rc = 0;
+		}
+	} else
+		rc = change_one(k, NULL, id);
+	if (rc != 0) {
+		fail(k->c, rc);
+		goto done;
+	}
+	if (k->out != NULL && jf_out_free(k->out) != 0) {
+		k->out = NULL;
+		jf_rollback(k->c);	/* jf_run says why */
+		rc = JF_ESOFTWARE;
+		goto done;
+	}
+	k->out = NULL;
+	if ((rc = jf_commit(k->c)) != 0)
+		fail(k->c, rc);
+	else if (msg[0] != '\0')
+		rc = jf_fail(jf_error(JF_EDATA, "%s", msg));
+done:
+	jf_out_free(k->out);
+	jf_in_close(in);
+	jf_close(k->c);
+	return rc;
+}
+
 static int
 cmd_adjust(int argc, char **argv, struct jf_opts *o)
 {
-	struct jf_ctx *c = NULL;
-	struct jf_out *out = NULL;
-	const char *num, *id = NULL;
+	struct change k = { 0 };
+	const char *num;
 	struct args a;
-	int64_t mid, delta;
 	int rc;
 
 	num = take_number(&argc, argv);
@@ -288,128 +394,22 @@ cmd_adjust(int argc, char **argv, struct jf_opts *o)
 		argc--;
 	}
 	if (argc - optind != 1 || num == NULL)
-		return jf_usage_error(_("adjust needs a member and +N or -N"));
-	id = argv[optind];
-	if (jf_int_parse(num, POINTS_MAX, &delta) == -1 || delta == 0)
+		return jf_usage_error(_("adjust needs a member (or -) and +N "
+		    "or -N"));
+	if (jf_int_parse(num, POINTS_MAX, &k.delta) == -1 || k.delta == 0)
 		return jf_usage_error(_("not a number of points other than 0: "
 		    "\"%s\""), num);
 	if (a.reason == NULL || a.reason[0] == '\0')
 		return jf_usage_error(_("adjust needs --reason"));
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if ((rc = jf_need_role(c, JF_ROLE_MANAGER,
-	    _("adjusting points"))) != 0 ||
-	    (rc = jf_begin(c)) != 0 ||
-	    (rc = jf_member_id(c, id, &mid)) != 0 ||
-	    (rc = jf_points_adjust(c, mid, delta, a.reason, NULL)) != 0) {
-		fail(c, rc);
-		goto done;
-	}
-	out = jf_out_new(o->fmt, stdout, change_cols);
-	jf_out_single(out);
-	if ((rc = print_change(c, out, mid, "adjust", delta, NULL,
-	    a.reason)) != 0 ||
-	    (rc = jf_commit(c)) != 0)
-		fail(c, rc);
-	rc = out_done(out, rc);
-done:
-	jf_close(c);
-	return rc;
-}
-
-/* Awards one member named by id; *out (created when NULL) gets the row. */
-static int
-award_one(struct jf_ctx *c, struct jf_out **out, const char *id,
-    const struct args *a)
-{
-	int64_t mid, pts;
-	int rc;
-
-	if ((rc = jf_member_id(c, id, &mid)) != 0 ||
-	    (rc = jf_points_award(c, mid, a->kind, a->points, &pts)) != 0)
-		return rc;
-	if (*out == NULL) {
-		*out = jf_out_new(c->fmt, stdout, change_cols);
-		jf_out_single(*out);
-	}
-	return print_change(c, *out, mid, "award", pts, a->kind, NULL);
-}
-
-/*
- * Opens the CSV stream of members on stdin and reads its header: before
- * the transaction begins, so that the tool writing the stream (member
- * list, which opens the book first) is not kept waiting for our lock.
- */
-static int
-stream_open(struct jf_in **in)
-{
-	static const char *const known[] = { "code", "phone", NULL };
-	int rc;
-
-	if ((rc = jf_in_open("-", JF_IN_CSV, in)) != 0 ||
-	    (rc = jf_in_header(*in, known, 1)) != 0)
-		return rc;
-	if (!jf_in_has(*in, "code") && !jf_in_has(*in, "phone"))
-		return jf_error(JF_EDATA, _("%s: a code or phone column is "
-		    "needed"), jf_in_name(*in));
-	return 0;
-}
-
-/*
- * Awards every member of the stream (a code or phone column; other
- * columns ignored, as `member list -o csv` prints them).  A row that is
- * refused is reported and the rest go on; JF_EDATA if any was.
- */
-static int
-award_stream(struct jf_ctx *c, struct jf_in *in, struct jf_out *out,
-    const struct args *a)
-{
-	long bad = 0, n = 0;
-	int rc, r;
-
-	while ((r = jf_in_next(in)) != 0) {
-		const char *code = jf_in_get(in, "code");
-		const char *phone = jf_in_get(in, "phone");
-		const char *col = code && *code ? "code" : "phone";
-		const char *id = code && *code ? code : phone;
-		char msg[1024];
-
-		jf_progress(c, _("awarding"), ++n, jf_in_pos(in),
-		    jf_in_size(in));
-		if (r < 0) {
-			jf_warnx("%s", jf_errmsg());
-			bad++;
-			continue;
-		}
-		if (id == NULL || *id == '\0') {
-			jf_in_error(in, col, "%s", _("no member named"));
-			jf_warnx("%s", jf_errmsg());
-			bad++;
-			continue;
-		}
-		rc = award_one(c, &out, id, a);
-		if (rc == JF_EREFUSED || rc == JF_EDATA) {
-			snprintf(msg, sizeof(msg), "%s", jf_errmsg());
-			jf_in_error(in, col, "%s", msg);
-			jf_warnx("%s", jf_errmsg());
-			bad++;
-			continue;
-		}
-		if (rc != 0)
-			return rc;
-	}
-	jf_progress_end(c);
-	return bad ? jf_error(JF_EDATA, _("%ld of %ld rows refused"), bad, n) :
-	    0;
+	k.a = &a;
+	return change(argc, argv, o, argv[optind], &k, JF_ROLE_MANAGER,
+	    _("adjusting points"));
 }
 
 static int
 cmd_award(int argc, char **argv, struct jf_opts *o)
 {
-	struct jf_ctx *c = NULL;
-	struct jf_out *out = NULL;
-	struct jf_in *in = NULL;
-	const char *id;
+	struct change k = { 0 };
 	struct args a;
 	int rc;
 
@@ -417,53 +417,12 @@ cmd_award(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind > 1)
 		return jf_usage_error(_("award takes one member or -"));
-	id = optind < argc ? argv[optind] : "-";
 	if (a.kind == NULL || a.kind[0] == '\0')
 		return jf_usage_error(_("award needs --kind"));
-	if (strcmp(id, "-") == 0 && (rc = stream_open(&in)) != 0) {
-		jf_fail(rc);
-		goto done;
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if ((a.points > 0 && (rc = jf_need_role(c, JF_ROLE_MANAGER,
-	    _("awarding other than the rules' points"))) != 0) ||
-	    (rc = jf_begin(c)) != 0) {
-		fail(c, rc);
-		goto done;
-	}
-	if (in != NULL) {
-		out = jf_out_new(o->fmt, stdout, change_cols);
-		rc = award_stream(c, in, out, &a);
-		if (rc != 0 && rc != JF_EDATA) {
-			fail(c, rc);
-			goto done;
-		}
-		/* the good rows are kept, the status says some were not */
-		if (rc == JF_EDATA) {
-			char msg[1024];
-			int crc;
-
-			snprintf(msg, sizeof(msg), "%s", jf_errmsg());
-			if ((crc = jf_commit(c)) != 0) {
-				rc = fail(c, crc);
-				goto done;
-			}
-			rc = jf_fail(jf_error(JF_EDATA, "%s", msg));
-			goto done;
-		}
-	} else if ((rc = award_one(c, &out, id, &a)) != 0) {
-		fail(c, rc);
-		goto done;
-	}
-	if ((rc = jf_commit(c)) != 0)
-		fail(c, rc);
-done:
-	if (out != NULL)
-		rc = out_done(out, rc);
-	jf_in_close(in);
-	jf_close(c);
-	return rc;
+	k.a = &a;
+	return change(argc, argv, o, optind < argc ? argv[optind] : "-", &k,
+	    a.points > 0 ? JF_ROLE_MANAGER : JF_ROLE_NONE,
+	    _("awarding other than the rules' points"));
 }
 
 static int
@@ -672,8 +631,7 @@ cmd_rules(int argc, char **argv, struct jf_opts *o)
 		if (text[0] && text[strlen(text) - 1] != '\n')
 			putchar('\n');
 		if (fflush(stdout) != 0 || ferror(stdout))
-			rc = jf_fail(jf_error(JF_ESOFTWARE,
-			    _("cannot write the output")));
+			rc = JF_ESOFTWARE;
 	} else {
 		/* --at here says when the version takes effect: any time */
 		c->schedules = 1;

@@ -125,8 +125,7 @@ cmd_catalog(int argc, char **argv, struct jf_opts *o)
 	if ((rc = jf_redeem_catalog(c, NULL, gift_one, out)) != 0)
 		jf_fail(rc);
 	if (jf_out_free(out) != 0 && rc == 0)
-		rc = jf_fail(jf_error(JF_ESOFTWARE,
-		    _("cannot write the output")));
+		rc = JF_ESOFTWARE;
 done:
 	jf_close(c);
 	return rc;
@@ -146,12 +145,14 @@ print_redemption(int fmt, const struct jf_redemption *r)
 	jf_out_int(out, r->balance);
 	jf_out_end(out);
 	if (jf_out_free(out) != 0)
-		return jf_fail(jf_error(JF_ESOFTWARE,
-		    _("cannot write the output")));
+		return JF_ESOFTWARE;
 	return 0;
 }
 
-/* gift and cancel: one transaction, then the redemption printed. */
+/*
+ * gift and cancel: one transaction, the redemption printed before it
+ * commits.
+ */
 static int
 book(int argc, char **argv, struct jf_opts *o, int cancel)
 {
@@ -175,9 +176,13 @@ book(int argc, char **argv, struct jf_opts *o, int cancel)
 		jf_rollback(c);
 		goto fail;
 	}
+	/* printed before the commit: output lost books nothing */
+	if ((rc = print_redemption(o->fmt, &r)) != 0) {
+		jf_rollback(c);	/* jf_run says why */
+		goto done;
+	}
 	if ((rc = jf_commit(c)) != 0)
 		goto fail;
-	rc = print_redemption(o->fmt, &r);
 	goto done;
 fail:
 	jf_fail(rc);
@@ -229,8 +234,7 @@ cmd_quote(int argc, char **argv, struct jf_opts *o)
 	jf_out_money(out, value);
 	jf_out_end(out);
 	if (jf_out_free(out) != 0)
-		rc = jf_fail(jf_error(JF_ESOFTWARE,
-		    _("cannot write the output")));
+		rc = JF_ESOFTWARE;
 done:
 	jf_member_clear(&m);
 	jf_close(c);

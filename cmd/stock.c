@@ -410,15 +410,16 @@ static int
 batch_open(struct batch *b, int argc, char **argv, struct jf_opts *o,
     const char *const *known, const char *const *needed, struct args *a)
 {
+	const char *file;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
 	b->a = a;
-	b->rej = stderr;
 	if (argc - optind > 1)
 		return jf_usage_error(_("%s takes one FILE or -"), argv[0]);
-	if ((rc = jf_in_open(optind < argc ? argv[optind] : "-",
-	    a->jsonl ? JF_IN_JSONL : JF_IN_CSV, &b->in)) != 0)
+	file = optind < argc ? argv[optind] : "-";
+	if ((rc = jf_in_open(file, a->jsonl ? JF_IN_JSONL : JF_IN_CSV,
+	    &b->in)) != 0)
 		return jf_fail(rc);
 	if ((rc = jf_in_header(b->in, known, a->ignore)) != 0)
 		return jf_fail(rc);
@@ -427,26 +428,36 @@ batch_open(struct batch *b, int argc, char **argv, struct jf_opts *o,
 			return jf_fail(jf_error(JF_EDATA,
 			    _("%s:1: %s: column needed"), jf_in_name(b->in),
 			    *needed));
-	if (a->rejects != NULL && (b->rej = fopen(a->rejects, "w")) == NULL)
-		return jf_fail(jf_error(JF_ECANTCREAT, "%s: %s", a->rejects,
-		    strerror(errno)));
+	if ((rc = jf_rejects_open(a->rejects, o, file, &b->rej)) != 0)
+		return jf_fail(rc);
 	return jf_open_tool(o, argc, argv, &b->c);
 }
 
-static void
-batch_close(struct batch *b)
+/*
+ * Closes the batch; returns rc, or the failure to write a reject (a
+ * full disk), reported with its path, when rc was 0 or JF_EDATA.
+ */
+static int
+batch_close(struct batch *b, int rc)
 {
-	if (b->rej != NULL && b->rej != stderr && fclose(b->rej) == EOF)
-		jf_warnx("%s: %s", b->a->rejects, strerror(errno));
+	int r;
+
+	if ((r = jf_rejects_close(b->rej)) != 0) {
+		jf_fail(r);
+		if (rc == 0 || rc == JF_EDATA)
+			rc = r;
+	}
 	jf_in_close(b->in);
 	jf_close(b->c);
+	return rc;
 }
 
 /*
  * Books every row through fn, rejecting the bad ones, committing every
- * IMPORT_BATCH rows unless whole (--strict, or a stocktake that must
- * not be half booked).  Returns 0, JF_EDATA when rows were rejected, or
- * the status that stopped it.
+ * IMPORT_BATCH rows unless whole (--strict, a stocktake that must not be
+ * half booked, or receipts whose lines are summed within the run).
+ * Returns 0, JF_EDATA when rows were rejected, or the status that
+ * stopped it.
  */
 static int
 batch_run(struct batch *b, row_fn *fn, int whole)
@@ -612,8 +623,7 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 			    b.n[JF_PRODUCT_UPDATED], b.n[JF_PRODUCT_SAME],
 			    b.bad);
 	}
-	batch_close(&b);
-	return rc;
+	return batch_close(&b, rc);
 }
 
 enum { R_BOOKED, R_DUP };
@@ -674,16 +684,20 @@ receive_file(int argc, char **argv, struct jf_opts *o, struct args *a)
 	struct batch b;
 	int rc;
 
-	if ((rc = batch_open(&b, argc, argv, o, known, needed, a)) == 0) {
-		rc = batch_run(&b, receive_row, a->strict);
+	if ((rc = batch_open(&b, argc, argv, o, known, needed, a)) == 0 &&
+	    (rc = jf_stock_receipts_begin(b.c)) != 0)
+		jf_fail(rc);
+	/* one transaction: a killed run leaves no part of a receipt whose
+	 * later lines a re-run would take for booked already */
+	if (rc == 0) {
+		rc = batch_run(&b, receive_row, 1);
 		if ((rc == 0 || rc == JF_EDATA) && !o->quiet &&
 		    !(a->strict && b.bad))
 			jf_warnx(_("%s%s: %ld booked, %ld booked already, "
 			    "%ld rejected"), o->dry_run ? _("dry run: ") : "",
 			    jf_in_name(b.in), b.n[R_BOOKED], b.n[R_DUP], b.bad);
 	}
-	batch_close(&b);
-	return rc;
+	return batch_close(&b, rc);
 }
 
 /* receive and adjust from the command line: one move, printed. */
@@ -887,8 +901,7 @@ cmd_count(int argc, char **argv, struct jf_opts *o)
 			    jf_in_name(b.in), b.n[0] + b.n[1], b.n[1], b.bad);
 	}
 	free(k.seen.v);
-	batch_close(&b);
-	return rc;
+	return batch_close(&b, rc);
 }
 
 static int

@@ -26,6 +26,7 @@ enum {
 	JF_ECANTCREAT = 73,
 	JF_EBUSY = 75,
 	JF_ENOPERM = 77,
+	JF_EPIPE = 141,		/* the reader went away, as with SIGPIPE */
 };
 
 /* Sets the message (printf-style) and returns code, for "return jf_error(...)". */

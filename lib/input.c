@@ -166,7 +166,18 @@ static void
 on_field(void *s, size_t n, void *data)
 {
 	struct jf_in *in = data;
+	char f[JF_FIELD_MAX + 1];
 
+	/* CSV output's guard against spreadsheets comes off (output.h) */
+	if (s != NULL && n > 1 && n <= JF_FIELD_MAX && *(char *)s == '\'') {
+		memcpy(f, s, n);
+		f[n] = '\0';
+		if (strlen(f) == n) {
+			jf_csv_unguard(f);
+			rec_add(&in->build, f, strlen(f));
+			return;
+		}
+	}
 	rec_add(&in->build, s ? s : "", s ? n : 0);
 }
 
@@ -395,43 +406,95 @@ jf_in_error(struct jf_in *in, const char *col, const char *fmt, ...)
 	return jf_error(JF_EDATA, "%s:%ld: %s", in->name, in->cur.row, msg);
 }
 
+/*
+ * Reads a line into in->line, without its end of line: its length, or
+ * -1 at the end of the input.  At most JF_LINE_MAX bytes are kept, so
+ * memory stays flat: a longer line is read to its end and *over set.
+ */
+static ssize_t
+read_line(struct jf_in *in, int *over)
+{
+	size_t n = 0;
+	int ch, any = 0;
+
+	*over = 0;
+	if (in->line == NULL && (in->line = malloc(JF_LINE_MAX + 1)) == NULL)
+		return -1;
+	while ((ch = getc_unlocked(in->fp)) != EOF) {
+		in->pos++;
+		any = 1;
+		if (ch == '\n')
+			break;
+		if (n < JF_LINE_MAX)
+			in->line[n++] = ch;
+		else
+			*over = 1;
+	}
+	if (!any)
+		return -1;
+	if (n > 0 && in->line[n - 1] == '\r' && !*over)
+		n--;
+	in->line[n] = '\0';
+	return n;
+}
+
+/* jansson's message, without the names of its flags. */
+static const char *
+json_why(const char *text)
+{
+	if (strstr(text, "JSON_ALLOW_NUL") != NULL)
+		return _("\\u0000 (a NUL) is not allowed");
+	if (strstr(text, "JSON_") != NULL)
+		return _("not valid JSON");
+	return text;
+}
+
 /* Reads one JSON line into cur, with fields in the order of cols. */
 static int
 next_jsonl(struct jf_in *in)
 {
-	char *buf = NULL;
-	size_t cap = 0;
 	ssize_t n;
 	json_t *o;
 	json_error_t je;
-	const char *k;
+	const char *k, *nul;
 	json_t *v;
-	int rc = 1;
+	int over;
 
 	for (;;) {
-		if ((n = getline(&buf, &cap, in->fp)) == -1) {
-			free(buf);
+		if ((n = read_line(in, &over)) == -1) {
+			if (ferror(in->fp)) {
+				rec_reset(&in->cur);
+				in->cur.row = ++in->nrec;
+				jf_error(JF_ENOINPUT, "%s: %s", in->name,
+				    strerror(errno));
+				return -1;
+			}
 			return 0;
 		}
-		in->pos += n;
 		in->nrec++;
-		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-			buf[--n] = '\0';
-		if (n > 0)
+		if (n > 0 || over)
 			break;
 	}
 	rec_reset(&in->cur);
 	in->cur.row = in->nrec;
-	free(in->line);
-	in->line = buf;
-	if (n > JF_LINE_MAX) {
+	if (over) {
 		rec_fault(&in->cur, -1, _("line longer than 65536 bytes"));
 		goto fault;
 	}
-	if ((o = json_loadb(buf, n, JSON_REJECT_DUPLICATES, &je)) == NULL) {
+	if ((nul = memchr(in->line, '\0', n)) != NULL) {
+		char m[64];
+
+		snprintf(m, sizeof(m), _("column %d: NUL byte in line"),
+		    (int)(nul - in->line) + 1);
+		rec_fault(&in->cur, -1, m);
+		goto fault;
+	}
+	o = json_loadb(in->line, n, JSON_REJECT_DUPLICATES, &je);
+	if (o == NULL) {
 		char m[256];
 
-		snprintf(m, sizeof(m), _("column %d: %s"), je.column, je.text);
+		snprintf(m, sizeof(m), _("column %d: %s"), je.column,
+		    json_why(je.text));
 		rec_fault(&in->cur, -1, m);
 		goto fault;
 	}
@@ -465,12 +528,12 @@ next_jsonl(struct jf_in *in)
 		rec_add(&in->cur, s, strlen(s));
 	}
 	json_decref(o);
-	return rc;
+	return 1;
 fault:
 	/* keep the row's shape so jf_in_get works on it */
 	while (in->cur.nf < in->ncols)
 		rec_add(&in->cur, "", 0);
-	return rc;
+	return 1;
 }
 
 int
@@ -584,4 +647,56 @@ jf_in_reject(struct jf_in *in, FILE *fp, const char *error)
 	}
 	jf_csv_put(fp, error);
 	fputc('\n', fp);
+}
+
+int
+jf_in_members(struct jf_in **in)
+{
+	static const char *const known[] = { "code", "phone", NULL };
+	int rc;
+
+	*in = NULL;
+	if ((rc = jf_in_open("-", JF_IN_CSV, in)) != 0 ||
+	    (rc = jf_in_header(*in, known, 1)) != 0)
+		return rc;
+	if (!jf_in_has(*in, "code") && !jf_in_has(*in, "phone"))
+		return jf_error(JF_EDATA, _("%s: a code or phone column is "
+		    "needed"), jf_in_name(*in));
+	return 0;
+}
+
+int
+jf_in_each_member(struct jf_in *in, jf_member_row_fn *fn,
+    void (*warn)(const char *msg), void *arg)
+{
+	long bad = 0, n = 0;
+	char msg[1024];
+	int rc, r;
+
+	while ((r = jf_in_next(in)) != 0) {
+		const char *code = jf_in_get(in, "code");
+		const char *phone = jf_in_get(in, "phone");
+		const char *col = code && *code ? "code" : "phone";
+		const char *id = code && *code ? code : phone;
+
+		n++;
+		if (r < 0)
+			rc = JF_EDATA;
+		else if (id == NULL || *id == '\0')
+			rc = jf_in_error(in, col, "%s", _("no member named"));
+		else if ((rc = fn(arg, in, id)) == JF_EREFUSED ||
+		    rc == JF_EDATA) {
+			/* the row and column before what fn said */
+			snprintf(msg, sizeof(msg), "%s", jf_errmsg());
+			jf_in_error(in, col, "%s", msg);
+			rc = JF_EDATA;
+		}
+		if (rc == JF_EDATA) {
+			warn(jf_errmsg());
+			bad++;
+		} else if (rc != 0)
+			return rc;
+	}
+	return bad ? jf_error(JF_EDATA, _("%ld of %ld rows refused"), bad, n) :
+	    0;
 }

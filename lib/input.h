@@ -52,6 +52,46 @@ off_t jf_in_size(struct jf_in *in);
  */
 void jf_in_reject(struct jf_in *in, FILE *fp, const char *error);
 
+/*
+ * A stream of members on stdin, as `member list -o csv` prints them: a
+ * CSV with a code or phone column (others are ignored), for the
+ * commands that act on members (points award, points adjust, member
+ * update) given "-".  jf_in_members() opens it and reads the header.
+ * jf_in_each_member() calls fn with each row's member (its code, else
+ * its phone; borrowed).  A row that is bad, names no member, or that fn
+ * refuses (JF_EREFUSED or JF_EDATA, message set) goes to warn as
+ * "stdin:ROW: column: why" and the rest go on; another status from fn
+ * stops the walk and is returned.  Returns 0, or JF_EDATA with "N of M
+ * rows refused".
+ */
+int jf_in_members(struct jf_in **in);
+typedef int jf_member_row_fn(void *arg, struct jf_in *in, const char *id);
+int jf_in_each_member(struct jf_in *in, jf_member_row_fn *fn,
+    void (*warn)(const char *msg), void *arg);
+
+struct jf_opts;
+/*
+ * Opens the rejects output of a batch import: path, or stderr when path
+ * is NULL.  Refuses with JF_EUSAGE and "--rejects: PATH: is ..." a path
+ * that is the book o names (or its -wal, -shm or -journal file), the
+ * input (its name; NULL or "-" for stdin, compared when it is a file),
+ * or a symbolic link: by device and inode where the files exist, by
+ * their full names where they do not yet.  Nothing is created or
+ * emptied here: the first reject written opens the file (O_NOFOLLOW,
+ * created 0600), checks it again and empties it; a file that got no
+ * reject is emptied at jf_rejects_close(), so that it holds exactly this
+ * run's rejects (and is not made at all when there are none).  *fp is
+ * new: give it to jf_in_reject() and close it with jf_rejects_close().
+ */
+int jf_rejects_open(const char *path, const struct jf_opts *o,
+    const char *input, FILE **fp);
+/*
+ * Flushes and closes what jf_rejects_open() opened (stderr is flushed,
+ * not closed; NULL is fine): 0, or JF_ESOFTWARE with "PATH: rejects not
+ * written: why" when any reject could not be written (a full disk).
+ */
+int jf_rejects_close(FILE *fp);
+
 /* UTF-8 validation, shared with the rules loader: 1 if valid. */
 int jf_utf8_valid(const char *s, size_t n);
 

@@ -117,8 +117,31 @@ jf_fail(int rc)
 	return rc;
 }
 
-int
-jf_run(const struct jf_tool *t, int argc, char **argv)
+/*
+ * The end of every run: stdout flushed and closed, and a write to it
+ * that failed is the run's failure, with its cause ("stdout: No space
+ * left on device", exit 70), unless the run failed otherwise already; a
+ * reader gone (EPIPE, when SIGPIPE is ignored) ends it quietly with 141,
+ * as the signal would have.  A tool that writes the book prints before
+ * it commits, so that such a failure leaves the book as it was.
+ */
+static int
+finish(int rc)
+{
+	int r = jf_stdout_close();
+
+	if (r == JF_EPIPE)
+		return r;
+	if (r != 0) {
+		jf_warnx("%s", jf_errmsg());
+		if (rc == 0 || rc == JF_EDATA || rc == JF_ESOFTWARE)
+			rc = r;
+	}
+	return rc;
+}
+
+static int
+run_tool(const struct jf_tool *t, int argc, char **argv)
 {
 	static const struct option longopts[] = { JF_COMMON_LONG };
 	struct jf_opts o = { .fmt = -1 };
@@ -159,4 +182,10 @@ jf_run(const struct jf_tool *t, int argc, char **argv)
 			return c->fn(argc, argv, &o);
 		}
 	return jf_usage_error(_("unknown command \"%s\""), argv[0]);
+}
+
+int
+jf_run(const struct jf_tool *t, int argc, char **argv)
+{
+	return finish(run_tool(t, argc, argv));
 }

@@ -3,7 +3,14 @@
  *
  * CSV and JSON Lines stream row by row; JSON streams the array's
  * elements; a table keeps its rows until the end to size its columns.
+ *
+ * Output is data that others open: a CSV text field that a spreadsheet
+ * would run as a formula is written quoted (see jf_csv_put), and a
+ * table, which is for a terminal, shows control characters escaped
+ * instead of sending them raw.  A failed write to stdout is noted with
+ * its errno at the moment it fails, for jf_stdout_close() to report.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +26,43 @@ struct val {
 	char *s;
 	int64_t i;
 };
+
+static int stdout_errno;	/* of the first failed write to stdout */
+
+/* Notes a failed write to fp just made, while errno still tells why. */
+static void
+note(FILE *fp)
+{
+	if (fp == stdout && ferror(fp) && stdout_errno == 0)
+		stdout_errno = errno ? errno : EIO;
+}
+
+void
+jf_stdout_failed(int err)
+{
+	if (stdout_errno == 0)
+		stdout_errno = err ? err : EIO;
+}
+
+int
+jf_stdout_close(void)
+{
+	static int done, rc;
+
+	if (done)
+		return rc;
+	done = 1;
+	if (fflush(stdout) == EOF || ferror(stdout))
+		note(stdout);
+	if (stdout_errno == 0 && fclose(stdout) == EOF)
+		stdout_errno = errno ? errno : EIO;
+	if (stdout_errno == EPIPE)
+		rc = JF_EPIPE;
+	else if (stdout_errno != 0)
+		rc = jf_error(JF_ESOFTWARE, "stdout: %s",
+		    strerror(stdout_errno));
+	return rc;
+}
 
 struct jf_out {
 	int fmt;
@@ -142,15 +186,55 @@ text(const struct val *v, char *buf)
 	return "";
 }
 
+/*
+ * Whether a spreadsheet would run s as a formula: it starts with "=",
+ * "+", "-" or "@" (after any single quotes, so that the guard can be
+ * taken off again) and is not a number: "-10", "+8613812345678", "-0.5"
+ * and a lone "-" stay as they are.
+ */
+int
+jf_csv_formula(const char *s)
+{
+	const char *p = s;
+
+	while (*p == '\'')
+		p++;
+	if (*p != '=' && *p != '+' && *p != '-' && *p != '@')
+		return 0;
+	if (p != s || *p == '=' || *p == '@')
+		return 1;
+	p++;
+	if (*p == '\0')
+		return 0;
+	if (*p < '0' || *p > '9')
+		return 1;
+	p += strspn(p, "0123456789");
+	if (*p == '.' && p[1] >= '0' && p[1] <= '9')
+		p += 1 + strspn(p + 1, "0123456789");
+	return *p != '\0';
+}
+
+char *
+jf_csv_unguard(char *s)
+{
+	if (s[0] == '\'' && jf_csv_formula(s + 1) && jf_csv_formula(s))
+		memmove(s, s + 1, strlen(s));
+	return s;
+}
+
 void
 jf_csv_put(FILE *fp, const char *s)
 {
-	if (s[strcspn(s, ",\"\r\n")] == '\0' && s[0] != ' ' &&
+	int guard = jf_csv_formula(s);
+
+	if (!guard && s[strcspn(s, ",\"\r\n")] == '\0' && s[0] != ' ' &&
 	    (s[0] == '\0' || s[strlen(s) - 1] != ' ')) {
 		fputs(s, fp);
 		return;
 	}
 	fputc('"', fp);
+	if (guard)
+		fputc('\'', fp);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', fp);
@@ -270,6 +354,7 @@ jf_out_end(struct jf_out *o)
 		o->nrows++;
 		return;
 	}
+	note(o->fp);
 	for (int i = 0; i < o->ncols; i++) {
 		free(o->row[i].s);
 		o->row[i].s = NULL;
@@ -314,6 +399,41 @@ jf_text_width(const char *str)
 	return w;
 }
 
+/*
+ * s as a terminal may show it (new, or NULL when s needs nothing):
+ * control characters, C0, DEL and C1, escaped as \t, \n, \r or \xHH
+ * (\u0085 for C1), so that no text in the book can move the cursor,
+ * recolour or retitle the terminal of the person reading a table.
+ */
+static char *
+tty_safe(const char *s)
+{
+	const unsigned char *p;
+	char *out, *o;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 &&
+		    p[1] <= 0x9f))
+			break;
+	if (*p == '\0')
+		return NULL;
+	if ((out = malloc(strlen(s) * 4 + 1)) == NULL)
+		return NULL;
+	for (p = (const unsigned char *)s, o = out; *p; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r') {
+			*o++ = '\\';
+			*o++ = *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r';
+		} else if (*p < 0x20 || *p == 0x7f)
+			o += sprintf(o, "\\x%02x", *p);
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			o += sprintf(o, "\\u%04x", *++p);
+		else
+			*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 static void
 pad(FILE *fp, int n)
 {
@@ -331,9 +451,16 @@ table_flush(struct jf_out *o)
 		w[i] = jf_text_width(o->cols[i]);
 	for (long r = 0; r < o->nrows; r++)
 		for (int i = 0; i < o->ncols; i++) {
-			int n = jf_text_width(text(&o->rows[r][i], buf));
+			struct val *v = &o->rows[r][i];
+			char *safe;
+			int n;
 
-			if (n > w[i])
+			/* escaped once, here, for the width and the print */
+			if (v->type == V_STR && (safe = tty_safe(v->s))) {
+				free(v->s);
+				v->s = safe;
+			}
+			if ((n = jf_text_width(text(v, buf))) > w[i])
 				w[i] = n;
 		}
 	for (long r = -1; r < o->nrows; r++) {
@@ -398,6 +525,8 @@ jf_out_free(struct jf_out *o)
 	free(o->row);
 	json_decref(o->extra);
 	rc = fflush(o->fp) == 0 && !ferror(o->fp) ? 0 : -1;
+	if (rc != 0)
+		note(o->fp);
 	free(o);
 	return rc;
 }

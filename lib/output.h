@@ -40,11 +40,36 @@ void jf_out_money(struct jf_out *o, int64_t fen);
 /* JSON only: adds key to the current row's object; val is stolen. */
 void jf_out_json(struct jf_out *o, const char *key, json_t *val);
 void jf_out_end(struct jf_out *o);
-/* Flushes (a table, JSON's closing bracket); -1 on a write error. */
+/*
+ * Flushes (a table, JSON's closing bracket) and frees; -1 on a write
+ * error, which for stdout jf_stdout_close() reports.
+ */
 int jf_out_free(struct jf_out *o);
+/*
+ * Flushes and closes stdout, once, at the end of a run (jf_run does):
+ * 0; JF_EPIPE when the reader has gone (a write failed with EPIPE: the
+ * tool ends as if SIGPIPE had killed it, quietly, status 141); or
+ * JF_ESOFTWARE with "stdout: why" when any write to it failed (a full
+ * disk).  jf_stdout_failed() notes such a failure for writes made
+ * outside jf_out (errno of the write).
+ */
+int jf_stdout_close(void);
+void jf_stdout_failed(int err);
 
-/* Writes s as one CSV field, quoted only where it must be. */
+/*
+ * Writes s as one CSV field, quoted only where it must be, and guarded
+ * against spreadsheets: a field that starts with "=", "+", "-" or "@"
+ * and is not a number ("-10", "+8613812345678" and "-0.5" are numbers
+ * and stay as they are) is written quoted with a single quote before
+ * it, "'=SUM(A1)", which a spreadsheet shows as text and never runs.  So
+ * that the guard can be taken off again, a field that starts with
+ * single quotes before one of those characters gets one more.
+ * jf_csv_formula() says whether s gets the guard; jf_csv_unguard(), the
+ * CSV reader's, takes it off in place.
+ */
 void jf_csv_put(FILE *fp, const char *s);
+int jf_csv_formula(const char *s);
+char *jf_csv_unguard(char *s);
 /* The display width of UTF-8 text: CJK and fullwidth count two. */
 int jf_text_width(const char *s);
 

@@ -704,14 +704,19 @@ jf_rules_version(struct jf_ctx *c, int64_t v, const struct jf_rules **r)
 	return rc;
 }
 
-/* The whole of a file, NUL-terminated; NULL with the error set. */
+/*
+ * The whole of a file, NUL-terminated; NULL with the error set and *rc
+ * its status: JF_ENOINPUT when it cannot be read, JF_EDATA when what it
+ * holds cannot be a document (too large, a NUL byte).
+ */
 static char *
-slurp(const char *path)
+slurp(const char *path, int *rc)
 {
 	FILE *f;
 	char *buf = NULL;
 	size_t len = 0, cap = 0, n;
 
+	*rc = JF_ENOINPUT;
 	if (strcmp(path, "-") == 0)
 		f = stdin;
 	else if ((f = fopen(path, "r")) == NULL) {
@@ -723,12 +728,14 @@ slurp(const char *path)
 			char *nb;
 
 			if (cap >= (1 << 20)) {
-				jf_error(JF_EDATA, _("%s: too large"), path);
+				*rc = jf_error(JF_EDATA, _("%s: too large"),
+				    path);
 				goto fail;
 			}
 			cap = cap ? cap * 2 : 8192;
 			if ((nb = realloc(buf, cap)) == NULL) {
-				jf_error(JF_ESOFTWARE, _("out of memory"));
+				*rc = jf_error(JF_ESOFTWARE,
+				    _("out of memory"));
 				goto fail;
 			}
 			buf = nb;
@@ -743,7 +750,9 @@ slurp(const char *path)
 		goto fail;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		jf_error(JF_EDATA, _("%s: a NUL byte in the document"), path);
+		*rc = jf_error(JF_EDATA, _("%s: a NUL byte in the document "
+		    "(byte %zu)"), strcmp(path, "-") == 0 ? "stdin" : path,
+		    (size_t)((char *)memchr(buf, '\0', len) - buf) + 1);
 		goto fail;
 	}
 	buf[len] = '\0';
@@ -769,8 +778,8 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 	char *text;
 	int rc;
 
-	if ((text = slurp(path)) == NULL)
-		return jf_errmsg()[0] ? JF_ENOINPUT : JF_ESOFTWARE;
+	if ((text = slurp(path, &rc)) == NULL)
+		return rc;
 	name = strcmp(path, "-") == 0 ? "stdin" : path;
 	if ((rc = jf_rules_parse(text, name, &r)) != 0) {
 		free(text);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "money.h"
 #include "stock.h"
 
 int jf_stock_dup;
@@ -149,16 +150,66 @@ stock_row(struct jf_ctx *c, const char *store, int64_t product_id,
 	return 0;
 }
 
-/* Refuses a receipt booked already, naming it; 0 when it is new. */
-static int
-receipt_new(struct jf_ctx *c, const struct jf_move *m, const char *store)
+static int receipts_run;	/* jf_stock_receipts_begin() was called */
+
+int
+jf_stock_receipts_begin(struct jf_ctx *c)
 {
-	static const char sql[] = "SELECT p.sku FROM move m JOIN product p "
-	    "ON p.id = m.product_id WHERE m.kind = 'receive' AND m.ref = ? "
-	    "AND m.store = ? AND m.product_id = ?";
+	int rc;
+
+	/* outside the transactions, so that a batch's commit or a dry
+	 * run's rollback keeps the table (not the rows of a rollback) */
+	rc = sqlite3_exec(c->db, "CREATE TEMP TABLE IF NOT EXISTS "
+	    "receipt_run (move_id INTEGER PRIMARY KEY)", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return jf_dberr(c, rc);
+	receipts_run = 1;
+	return 0;
+}
+
+/* Whether this run booked the move (jf_stock_receipts_begin). */
+static int
+booked_in_run(struct jf_ctx *c, int64_t move_id, int *yes)
+{
+	static const char sql[] = "SELECT 1 FROM temp.receipt_run "
+	    "WHERE move_id = ?";
 	sqlite3_stmt *st;
 	int rc;
 
+	*yes = 0;
+	if (!receipts_run)
+		return 0;
+	if ((st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	sqlite3_bind_int64(st, 1, move_id);
+	if ((rc = jf_step(c, st)) < 0)
+		return -rc;
+	*yes = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * Refuses a receipt booked already, naming it; 0 when it is new.  A
+ * receipt this run booked (a second line of the same SKU on one
+ * purchase order in one file: a split delivery) is no duplicate:
+ * *merge is then its move, to which the line's quantity is added, when
+ * the line has the same unit cost; at another cost it is refused,
+ * since one move of the stock book carries one cost.
+ */
+static int
+receipt_new(struct jf_ctx *c, const struct jf_move *m, const char *store,
+    int64_t *merge)
+{
+	static const char sql[] = "SELECT p.sku, m.id, m.cost FROM move m "
+	    "JOIN product p ON p.id = m.product_id WHERE m.kind = 'receive' "
+	    "AND m.ref = ? AND m.store = ? AND m.product_id = ?";
+	char b1[JF_MONEY_BUF], b2[JF_MONEY_BUF];
+	sqlite3_stmt *st;
+	int64_t id, cost;
+	int rc, ours;
+
+	*merge = 0;
 	if ((st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
 	sqlite3_bind_text(st, 1, m->ref, -1, SQLITE_TRANSIENT);
@@ -166,13 +217,31 @@ receipt_new(struct jf_ctx *c, const struct jf_move *m, const char *store)
 	sqlite3_bind_int64(st, 3, m->product_id);
 	if ((rc = jf_step(c, st)) < 0)
 		return -rc;
-	if (rc == SQLITE_ROW) {
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	id = sqlite3_column_int64(st, 1);
+	cost = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 2);
+	if ((rc = booked_in_run(c, id, &ours)) != 0) {
+		sqlite3_reset(st);
+		return rc;
+	}
+	if (!ours) {
 		jf_stock_dup = 1;
 		rc = jf_error(JF_EREFUSED, _("receipt \"%s\" of \"%s\" is "
 		    "booked already in store \"%s\""), m->ref, jf_col(st, 0),
 		    store);
-	} else
+	} else if (cost != m->cost)
+		rc = jf_error(JF_EREFUSED, _("receipt \"%s\" of \"%s\" has "
+		    "a line at %s in this file: a line at %s needs a ref of "
+		    "its own"), m->ref, jf_col(st, 0), jf_money_fmt(cost, b1),
+		    jf_money_fmt(m->cost, b2));
+	else {
+		*merge = id;
 		rc = 0;
+	}
 	sqlite3_reset(st);
 	return rc;
 }
@@ -191,13 +260,17 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	const char *store = m->store && *m->store ? m->store : c->store;
 	const char *at = m->at && *m->at ? m->at : c->now;
 	int receipt = strcmp(m->kind, "receive") == 0;
-	int64_t on_hand, avg, sum;
+	static const char add_move[] = "UPDATE move SET qty = qty + ? "
+	    "WHERE id = ?";
+	static const char ins_run[] = "INSERT INTO temp.receipt_run "
+	    "(move_id) VALUES (?)";
+	int64_t on_hand, avg, sum, merge = 0;
 	sqlite3_stmt *st;
 	int rc, exists;
 
 	jf_stock_dup = 0;
 	if (receipt && m->ref != NULL && *m->ref != '\0' &&
-	    (rc = receipt_new(c, m, store)) != 0)
+	    (rc = receipt_new(c, m, store, &merge)) != 0)
 		return rc;
 	if ((rc = stock_row(c, store, m->product_id, &on_hand, &avg,
 	    &exists)) != 0)
@@ -205,6 +278,16 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	if (__builtin_add_overflow(on_hand, m->qty, &sum))
 		return jf_error(JF_EREFUSED, _("on hand would be out of range"));
 
+	if (merge != 0) {
+		/* the quantity of a move is bounded as a line's is */
+		if ((st = jf_stmt(c, add_move)) == NULL)
+			return JF_ESOFTWARE;
+		sqlite3_bind_int64(st, 1, m->qty);
+		sqlite3_bind_int64(st, 2, merge);
+		if ((rc = jf_exec(c, st)) != 0)
+			return rc;
+		goto stock;
+	}
 	if ((st = jf_stmt(c, ins_move)) == NULL)
 		return JF_ESOFTWARE;
 	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
@@ -223,7 +306,14 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	sqlite3_bind_int64(st, 11, c->audit_id);
 	if ((rc = jf_exec(c, st)) != 0)
 		return rc;
-
+	if (receipts_run && receipt && m->ref != NULL && *m->ref != '\0') {
+		if ((st = jf_stmt(c, ins_run)) == NULL)
+			return JF_ESOFTWARE;
+		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(c->db));
+		if ((rc = jf_exec(c, st)) != 0)
+			return rc;
+	}
+stock:
 	if (!exists) {
 		if ((st = jf_stmt(c, ins_stock)) == NULL)
 			return JF_ESOFTWARE;

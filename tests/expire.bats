@@ -415,3 +415,38 @@ Bye." "$(jq -r .message <<<"${lines[1]}")"
 	eq 3 "$(sql "SELECT count(*) FROM lot WHERE reminded = '2026-11-18'")"
 	invariants
 }
+
+# Issue 17: the lots are marked only once the reminders are out.
+bats_require_minimum_version 1.5.0
+
+
+@test "expire remind to a full disk (70) announces nothing; the next run does" {
+	window
+	run --separate-stderr sh -c 'expire remind >/dev/full'
+	[ "$status" -eq 70 ]
+	eq "expire: stdout: No space left on device" "$stderr"
+	eq 0 "$(sql 'SELECT count(*) FROM lot WHERE reminded IS NOT NULL')"
+	run expire remind -o jsonl
+	eq 2 "${#lines[@]}"
+	eq 3 "$(sql 'SELECT count(*) FROM lot WHERE reminded IS NOT NULL')"
+}
+
+@test "expire remind to a reader that has gone (141) announces nothing" {
+	window
+	run closed_pipe DEFAULT expire remind
+	[ "$status" -eq 141 ]
+	eq 0 "$(sql 'SELECT count(*) FROM lot WHERE reminded IS NOT NULL')"
+	run --separate-stderr closed_pipe IGNORE expire remind
+	[ "$status" -eq 141 ]
+	eq "" "$stderr"
+	eq 0 "$(sql 'SELECT count(*) FROM lot WHERE reminded IS NOT NULL')"
+}
+
+@test "expire to a full disk (70) expires nothing" {
+	window
+	before=$(snapshot)
+	run --separate-stderr sh -c 'expire >/dev/full'
+	[ "$status" -eq 70 ]
+	eq "expire: stdout: No space left on device" "$stderr"
+	eq "$before" "$(snapshot)"
+}

@@ -401,7 +401,7 @@ release_lock() {
 	    "${lines[0]}"
 	eq "M0000001,138****5678,张三,z***@example.com,,2026-11-18,,normal,active,0" \
 	    "${lines[1]}"
-	eq "M0000002,+86*******5678,Bob,,,2026-11-18,,normal,active,0" \
+	eq "M0000002,\"'+86*******5678\",Bob,,,2026-11-18,,normal,active,0" \
 	    "${lines[2]}"
 	[[ "${lines[3]}" == M0000003,1****67,* ]]
 	[[ "$output" != *13812345678* ]]
@@ -1522,4 +1522,146 @@ EOF
 	[ "$status" -eq 73 ]
 	eq "member: $BATS_TEST_TMPDIR/shop: directory not writable (the book $JIFEN_DB keeps its -wal and -shm files there): Permission denied" "$stderr"
 	chmod 777 shop
+}
+
+# Issue 17: nothing lost, whatever the file names, the disk or the reader.
+
+@test "member import --rejects naming the book, its -wal, the input or a link is refused (64): the book and the input intact" {
+	member add --phone 13700000001 >/dev/null
+	printf 'phone\n13700000002\n13x\n' >m.csv
+	before=$(sha1sum m.csv)
+	for r in "$JIFEN_DB" "$JIFEN_DB-wal" "$JIFEN_DB-shm" m.csv ./m.csv; do
+		run --separate-stderr member import m.csv --rejects "$r"
+		[ "$status" -eq 64 ]
+		eq "member: --rejects: $r: is $( [ "$r" = "$JIFEN_DB" ] && echo 'the book' || { case $r in *m.csv) echo 'the input' ;; *) echo 'a file of the book' ;; esac; }); name another file" "$stderr"
+	done
+	# stdin that is a file is the input too
+	run --separate-stderr member import - --rejects m.csv <m.csv
+	[ "$status" -eq 64 ]
+	ln -s elsewhere.csv link.csv
+	run --separate-stderr member import m.csv --rejects link.csv
+	[ "$status" -eq 64 ]
+	eq "member: --rejects: link.csv: a symbolic link; name the file itself" "$stderr"
+	[ ! -e elsewhere.csv ]
+	eq "$before" "$(sha1sum m.csv)"
+	eq 1 "$(sql 'SELECT count(*) FROM member')"
+	run member list
+	[ "$status" -eq 0 ]
+}
+
+@test "member import --rejects: made 0600 only when a row is rejected; a stale one is emptied" {
+	printf 'phone\n13700000001\n' >good.csv
+	printf 'phone\n13700000002\n13x\n' >bad.csv
+	run member import -q good.csv --rejects rej.csv
+	[ "$status" -eq 0 ]
+	[ ! -e rej.csv ]
+	run member import -q bad.csv --rejects rej.csv
+	[ "$status" -eq 65 ]
+	eq 600 "$(stat -c %a rej.csv)"
+	eq "phone,error" "$(head -1 rej.csv)"
+	[[ "$(sed -n 2p rej.csv)" == '13x,"bad.csv:3: phone: '* ]]
+	# the next run without rejects leaves no stale ones behind
+	run member import -q good.csv --rejects rej.csv
+	[ "$status" -eq 0 ]
+	[ -e rej.csv ] && [ ! -s rej.csv ]
+}
+
+@test "member import --rejects to a full disk is an error naming the file (70)" {
+	printf 'phone\n13700000001\n13x\n13y\n' >m.csv
+	run --separate-stderr member import m.csv --rejects /dev/full
+	[ "$status" -eq 70 ]
+	[[ "$stderr" == *"member: /dev/full: rejects not written: No space left on device"* ]]
+	# the good rows are kept: a re-run, with room, gives the rejects
+	eq 1 "$(sql 'SELECT count(*) FROM member')"
+}
+
+@test "member list to a full disk exits 70 naming stdout; to a reader gone, 141" {
+	member add --phone 13700000001 >/dev/null
+	for f in csv table json jsonl; do
+		run --separate-stderr sh -c "member list -o $f >/dev/full"
+		[ "$status" -eq 70 ]
+		eq "member: stdout: No space left on device" "$stderr"
+	done
+	# member add prints before it commits: nothing is added
+	run --separate-stderr sh -c 'member add --phone 13700000002 >/dev/full'
+	[ "$status" -eq 70 ]
+	eq 1 "$(sql 'SELECT count(*) FROM member')"
+	# a reader that has gone: killed by SIGPIPE, or EPIPE when ignored
+	run closed_pipe DEFAULT member add --phone 13700000002
+	[ "$status" -eq 141 ]
+	run --separate-stderr closed_pipe IGNORE member add --phone 13700000002
+	[ "$status" -eq 141 ]
+	eq "" "$stderr"
+	eq 1 "$(sql 'SELECT count(*) FROM member')"
+}
+
+@test "member list -o csv | member update - --name X: every member of the stream" {
+	member add --phone 13700000001 >/dev/null
+	member add --phone 13700000002 --name 乙 >/dev/null
+	run sh -c 'member list -o csv | member update - --name 甲 -o csv'
+	[ "$status" -eq 0 ]
+	eq 3 "${#lines[@]}"
+	eq "甲 甲" "$(sql "SELECT group_concat(name, ' ') FROM member")"
+	# a row naming no member is reported with its row; the others kept
+	run --separate-stderr sh -c 'printf "phone\n13700000001\n13799999999\n" | member update - --email a@b.cn'
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'member: stdin:3: phone: no member "13799999999"'* ]]
+	eq "a@b.cn" "$(sql "SELECT email FROM member WHERE code = 'M0000001'")"
+	run --separate-stderr sh -c 'printf "name\nx\n" | member update - --name y'
+	[ "$status" -eq 65 ]
+	eq "member: stdin: a code or phone column is needed" "$stderr"
+}
+
+@test "CSV output: a text field a spreadsheet would run is guarded with a quote; numbers stay; import takes it off" {
+	member add --phone 13700000001 --name '=HYPERLINK("http://x","y")' >/dev/null
+	member add --phone 13700000002 --name '-cmd|calc' >/dev/null
+	member add --phone 13700000003 --name "'@x" >/dev/null
+	member add --phone 13700000004 --name '-' >/dev/null
+	run member export --unmask -o csv
+	[ "$status" -eq 0 ]
+	eq "M0000001,13700000001,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",,,2026-11-18,,normal,active,0" "${lines[1]}"
+	eq "M0000002,13700000002,\"'-cmd|calc\",,,2026-11-18,,normal,active,0" "${lines[2]}"
+	eq "M0000003,13700000003,\"''@x\",,,2026-11-18,,normal,active,0" "${lines[3]}"
+	eq "M0000004,13700000004,-,,,2026-11-18,,normal,active,0" "${lines[4]}"
+	# a negative number stays a number
+	member add --phone 13700000005 >/dev/null
+	points adjust M0000005 +5 --reason a >/dev/null
+	points adjust M0000005 -3 --reason b >/dev/null
+	[[ "$(points history M0000005 -o csv)" == *',adjust,-3,'* ]]
+	# the round trip through member import is exact
+	member export --unmask -o csv >all.csv
+	JIFEN_DB=$BATS_TEST_TMPDIR/two.db member import -q all.csv --ignore-unknown
+	eq "$(sql "SELECT group_concat(name, '|') FROM member ORDER BY code")" \
+	    "$(sqlite3 -batch two.db "SELECT group_concat(name, '|') FROM member ORDER BY code")"
+}
+
+@test "a table shows control characters escaped, never raw" {
+	member add --phone 13700000001 --name "$(printf 'a\033]0;pwned\007b')" >/dev/null
+	run member list -o table
+	[ "$status" -eq 0 ]
+	[[ "$output" != *$'\033'* ]]
+	[[ "${lines[1]}" == *'a\x1b]0;pwned\x07b'* ]]
+}
+
+@test "member import --input jsonl: a line over 64 KiB is a bad row, in flat memory" {
+	case $O in *asan*) skip "address space limits and ASan do not mix" ;; esac
+	# a line of 128 MiB, read in 128 MiB of address space in all
+	run --separate-stderr sh -c '{ printf "{\"phone\":\"13700000001\"}\n{\"name\":\""
+	    head -c 134217728 /dev/zero | tr "\0" a
+	    printf "\"}\n{\"phone\":\"13700000002\"}\n"; } |
+	    (ulimit -v 131072 && member import - --input jsonl --rejects rej.jsonl)'
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"2 added, 0 updated, 0 unchanged, 1 rejected"* ]]
+	eq 2 "$(sql 'SELECT count(*) FROM member')"
+	eq "stdin:2: line longer than 65536 bytes" "$(jq -r .error rej.jsonl)"
+}
+
+@test "member import --input jsonl: a NUL after a value is a bad row; jansson's flag names never show" {
+	printf '{"phone":"13700000001"}\n{"name":123\0}\n{"name":"a\\u0000b","phone":"13700000002"}\n' >m.jsonl
+	run --separate-stderr member import m.jsonl --input jsonl
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'m.jsonl:2: column 12: NUL byte in line'* ]]
+	[[ "$stderr" == *'m.jsonl:3: column '*'(a NUL) is not allowed'* ]]
+	[[ "$stderr" != *JSON_* ]]
+	eq 1 "$(sql 'SELECT count(*) FROM member')"
 }

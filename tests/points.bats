@@ -561,3 +561,40 @@ tea_sale() {
 	eq "80|0" "$(sql "SELECT balance || '|' || debt FROM member WHERE code = 'M0000002'")"
 	invariants
 }
+
+# Issue 17.
+bats_require_minimum_version 1.5.0
+
+
+@test "points adjust - adjusts every member of a stream (member list | points adjust -)" {
+	member add --phone 13700000001 >/dev/null
+	member add --phone 13700000002 >/dev/null
+	run --separate-stderr sh -c 'member list -o csv | points adjust - +10 --reason 店庆'
+	[ "$status" -eq 0 ]
+	eq "member,kind,delta,rule,reason,balance" "${lines[0]}"
+	eq "M0000002,adjust,10,,店庆,10" "${lines[2]}"
+	eq "10 10" "$(sql "SELECT group_concat(balance, ' ') FROM member")"
+	# a refusal is reported with its row; the others are kept
+	run --separate-stderr sh -c 'printf "code\nM0000001\nM0000003\n" | points adjust - -4 --reason x'
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *'points: stdin:3: code: no member "M0000003"'* ]]
+	eq "6 10" "$(sql "SELECT group_concat(balance, ' ') FROM member")"
+}
+
+@test "points rules load: a NUL byte is bad data (65) naming the file" {
+	empty_book
+	printf '{"earn": {"points": 1,\0 "per_amount": "1.00"}}\n' >r.json
+	run --separate-stderr points rules load r.json
+	[ "$status" -eq 65 ]
+	eq "points: r.json: a NUL byte in the document (byte 23)" "$stderr"
+}
+
+@test "points balance to a full disk exits 70 naming stdout" {
+	member add --phone 13700000001 >/dev/null
+	run --separate-stderr sh -c 'points balance M0000001 >/dev/full'
+	[ "$status" -eq 70 ]
+	eq "points: stdout: No space left on device" "$stderr"
+	run --separate-stderr sh -c 'points adjust M0000001 +5 --reason x >/dev/full'
+	[ "$status" -eq 70 ]
+	eq 0 "$(sql 'SELECT balance FROM member')"
+}

@@ -911,3 +911,48 @@ null' "$(jq -c .cost <<<"$output")"
 	eq "ok" "$(sql 'PRAGMA integrity_check')"
 	eq "" "$(sql 'PRAGMA foreign_key_check')"
 }
+
+# Issue 17: split deliveries, and the rejects of stock's batches.
+
+@test "stock receive: the lines of one SKU on one purchase order are summed; a re-import books nothing twice" {
+	stock add --sku A --name Apple --price 2 >/dev/null
+	stock add --sku B --name Bean --price 3 >/dev/null
+	printf 'ref,supplier,sku,qty,cost\nPO1,S,A,5,1.00\nPO1,S,B,1,2.00\nPO1,S,A,3,1.00\nPO2,S,A,2,1.20\n' >r.csv
+	run --separate-stderr stock receive r.csv
+	[ "$status" -eq 0 ]
+	eq "stock: r.csv: 4 booked, 0 booked already, 0 rejected" "$stderr"
+	eq "A|PO1|8|100
+A|PO2|2|120
+B|PO1|1|200" "$(sql "SELECT p.sku, m.ref, m.qty, m.cost FROM move m
+	    JOIN product p ON p.id = m.product_id ORDER BY p.sku, m.ref")"
+	eq 10 "$(sql "SELECT on_hand FROM stock JOIN product p ON p.id = product_id WHERE p.sku = 'A'")"
+	run --separate-stderr stock receive r.csv
+	[ "$status" -eq 0 ]
+	eq "stock: r.csv: 0 booked, 4 booked already, 0 rejected" "$stderr"
+	eq 10 "$(sql "SELECT on_hand FROM stock JOIN product p ON p.id = product_id WHERE p.sku = 'A'")"
+}
+
+@test "stock receive: a second line of a purchase order at another cost is rejected, never dropped" {
+	stock add --sku A --name Apple --price 2 >/dev/null
+	printf 'ref,supplier,sku,qty,cost\nPO1,S,A,5,1.00\nPO1,S,A,3,1.50\n' >r.csv
+	run --separate-stderr stock receive r.csv --rejects rej.csv
+	[ "$status" -eq 65 ]
+	eq 'PO1,S,A,3,1.50,"r.csv:3: receipt ""PO1"" of ""A"" has a line at 1.00 in this file: a line at 1.50 needs a ref of its own"' "$(sed -n 2p rej.csv)"
+	eq 5 "$(sql 'SELECT sum(qty) FROM move')"
+}
+
+@test "stock import and receive: --rejects naming the book or the input is refused; a full disk is an error" {
+	empty_book
+	printf 'sku,name,price\nA,Apple,1\nB,,1\n' >p.csv
+	run --separate-stderr stock import p.csv --rejects "$JIFEN_DB"
+	[ "$status" -eq 64 ]
+	eq "stock: --rejects: $JIFEN_DB: is the book; name another file" "$stderr"
+	printf 'ref,supplier,sku,qty,cost\nPO1,S,A,5,1.00\n' >r.csv
+	run --separate-stderr stock receive r.csv --rejects r.csv
+	[ "$status" -eq 64 ]
+	eq "stock: --rejects: r.csv: is the input; name another file" "$stderr"
+	eq 0 "$(sql 'SELECT count(*) FROM product')"
+	run --separate-stderr stock import p.csv --rejects /dev/full
+	[ "$status" -eq 70 ]
+	[[ "$stderr" == *"stock: /dev/full: rejects not written: No space left on device"* ]]
+}

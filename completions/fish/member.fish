@@ -60,6 +60,7 @@ complete -c member -n "__member_using add update" -l birthday -x -d 'birthday, Y
 complete -c member -n "__member_using add update" -l referrer -x -d 'the referring member, code or phone'
 complete -c member -n "__member_using add" -l joined -x -d 'the day joined'
 complete -c member -n "__member_using update list" -l status -x -a 'active frozen closed' -d 'status'
+complete -c member -n "__member_using update" -a - -d 'members from a CSV stream'
 complete -c member -n "__member_using list" -l tier -x -a '(__member_tiers)' -d 'in tier T'
 complete -c member -n "__member_using list" -l birthday-month -x -a '1 2 3 4 5 6 7 8 9 10 11 12' -d 'born in month M'
 complete -c member -n "__member_using list" -l joined-since -x -d 'joined on day D or later'
