@@ -911,3 +911,65 @@ jf_progress_end(struct jf_ctx *c)
 	if (!c->quiet && isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
 }
+
+/*
+ * The keys an import has met (see db.h), in a private temporary database.
+ */
+struct jf_seen {
+	sqlite3 *db;
+	sqlite3_stmt *get, *put;
+};
+
+int
+jf_seen_new(struct jf_seen **sp)
+{
+	struct jf_seen *s;
+
+	if ((*sp = s = calloc(1, sizeof(*s))) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	/* "": a temporary database on disk, gone when closed */
+	if (sqlite3_open("", &s->db) != SQLITE_OK ||
+	    sqlite3_exec(s->db, "PRAGMA cache_size = -4096; BEGIN; "
+	    "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) "
+	    "WITHOUT ROWID", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "SELECT row FROM seen WHERE key = ?",
+	    -1, &s->get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "INSERT INTO seen (key, row) "
+	    "VALUES (?, ?)", -1, &s->put, NULL) != SQLITE_OK)
+		return jf_error(JF_ECANTCREAT, _("temporary database: %s"),
+		    sqlite3_errmsg(s->db));
+	return 0;
+}
+
+int
+jf_seen_add(struct jf_seen *s, const char *key, long row, long *first)
+{
+	int rc;
+
+	*first = 0;
+	sqlite3_bind_text(s->get, 1, key, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(s->get)) == SQLITE_ROW)
+		*first = sqlite3_column_int64(s->get, 0);
+	sqlite3_reset(s->get);
+	if (*first != 0)
+		return 0;
+	sqlite3_bind_text(s->put, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s->put, 2, row);
+	rc = sqlite3_step(s->put);
+	sqlite3_reset(s->put);
+	if (rc != SQLITE_DONE)
+		return jf_error(JF_ECANTCREAT, _("temporary database: %s"),
+		    sqlite3_errmsg(s->db));
+	return 0;
+}
+
+void
+jf_seen_free(struct jf_seen *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->get);
+	sqlite3_finalize(s->put);
+	sqlite3_close(s->db);
+	free(s);
+}

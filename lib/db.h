@@ -51,10 +51,10 @@ struct jf_ctx {
 	int nops;		/* operators registered */
 	char store[64];
 	char now[JF_TS_LEN];	/* --at, $JIFEN_NOW, or the clock */
-	char today[JF_DATE_LEN];
 	char clock[JF_TS_LEN];	/* $JIFEN_NOW or the clock: when the book
 				   records a write, whatever --at claims */
 	int schedules;		/* --at is when it takes effect (rules) */
+	char today[JF_DATE_LEN];
 	int dry_run;
 	int quiet;
 	int fmt;
@@ -91,6 +91,11 @@ void jf_close(struct jf_ctx *c);
 char *jf_db_path(const struct jf_opts *o);
 
 int jf_begin(struct jf_ctx *c);		/* BEGIN IMMEDIATE; 75 when busy */
+
+/* How far a time given may run ahead of the clock (tills drift). */
+#define JF_CLOCK_SKEW 300
+/* 1 if ts is later than c->clock by more than JF_CLOCK_SKEW seconds. */
+int jf_future(const struct jf_ctx *c, const char *ts);
 int jf_commit(struct jf_ctx *c);	/* or ROLLBACK on a dry run */
 void jf_rollback(struct jf_ctx *c);
 
@@ -106,11 +111,6 @@ int jf_dberr(struct jf_ctx *c, int rc);
 /* Binds s, or NULL when s is NULL or empty. */
 void jf_bind_opt(sqlite3_stmt *st, int i, const char *s);
 /* The column's text or "" (never NULL), borrowed until the next step. */
-
-/* How far a time given may run ahead of the clock (tills drift). */
-#define JF_CLOCK_SKEW 300
-/* 1 if ts is later than c->clock by more than JF_CLOCK_SKEW seconds. */
-int jf_future(const struct jf_ctx *c, const char *ts);
 const char *jf_col(sqlite3_stmt *st, int i);
 /* The column's text or NULL. */
 const char *jf_col_opt(sqlite3_stmt *st, int i);
@@ -160,6 +160,19 @@ int64_t jf_last_id(struct jf_ctx *c);
 int jf_need_role(struct jf_ctx *c, int role, const char *what);
 const char *jf_role_name(int role);
 int jf_role_parse(const char *s);
+
+/*
+ * The keys an import's input names (receipt numbers), with the row each
+ * was first met at, kept in a private temporary database: flat memory
+ * whatever the file's size, and no lock on the book.  jf_seen_add()
+ * sets *first to that row, or 0 when key is new.  An import reads its
+ * file once through it to find the lines of one receipt that stand
+ * apart, before it writes anything.
+ */
+struct jf_seen;
+int jf_seen_new(struct jf_seen **sp);
+int jf_seen_add(struct jf_seen *s, const char *key, long row, long *first);
+void jf_seen_free(struct jf_seen *s);
 
 /* Writes "members" style progress to stderr on a terminal unless -q. */
 void jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,

@@ -109,7 +109,7 @@ struct pc_ent {
 
 static struct {
 	const struct jf_ctx *c;
-	sqlite3_int64 audit;
+	int64_t audit;
 	struct pc_ent *b[PC_BUCKETS];
 } pc;
 
@@ -159,22 +159,16 @@ product(struct jf_ctx *c, const char *sku, const struct jf_product **pp)
 	return 0;
 }
 
-/* 1 if the receipt is recorded, 0 if not, or -status. */
+/* *yes: the receipt is recorded. */
 static int
-receipt_exists(struct jf_ctx *c, const char *receipt)
+receipt_exists(struct jf_ctx *c, const char *receipt, int *yes)
 {
 	static const char sql[] = "SELECT 1 FROM sale WHERE receipt = ?";
-	sqlite3_stmt *st;
-	int rc;
+	int64_t one;
+	int rc = jf_q_int(c, sql, &one, "t", receipt);
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return -JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
-	rc = jf_step(c, st);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return rc;
-	return rc == SQLITE_ROW;
+	*yes = rc == 0;
+	return rc == JF_ENOROW ? 0 : rc;
 }
 
 /*
@@ -191,9 +185,9 @@ next_receipt(struct jf_ctx *c, const char *store, const char *at, char *out)
 	    "LIMIT 1";
 	char lo[JF_RECEIPT_MAX + 1], hi[JF_RECEIPT_MAX + 1];
 	long long n = 1;
-	sqlite3_stmt *st;
+	struct jf_rows r;
 	size_t len;
-	int rc;
+	int rc, yes;
 
 	len = snprintf(lo, sizeof(lo), "%s-%.4s%.2s%.2s-", store, at, at + 5,
 	    at + 8);
@@ -202,31 +196,25 @@ next_receipt(struct jf_ctx *c, const char *store, const char *at, char *out)
 		    "receipt number: \"%s\""), store);
 	memcpy(hi, lo, len + 1);
 	hi[len - 1] = '-' + 1;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc == SQLITE_ROW) {
-		const char *last = jf_col(st, 0) + len;
+	jf_q_open(c, &r, sql, "tt", lo, hi);
+	if (jf_q_next(&r)) {
+		const char *last = jf_r_text(&r, 0) + len;
 		char *end;
 
 		n = strtoll(last, &end, 10);
 		if (*last == '\0' || *end != '\0' || n < 0)
-			n = sqlite3_column_int64(st, 1);
+			n = jf_r_int(&r, 1);
 		n++;
 	}
-	sqlite3_reset(st);
+	if ((rc = jf_q_close(&r)) != 0)
+		return rc;
 	for (;; n++) {
 		if (snprintf(out, JF_RECEIPT_MAX + 1, "%s%04lld", lo, n) >
 		    JF_RECEIPT_MAX)
 			return jf_error(JF_ESOFTWARE, _("no receipt number "
 			    "left for store \"%s\""), store);
-		if ((rc = receipt_exists(c, out)) < 0)
-			return -rc;
-		if (rc == 0)
-			return 0;
+		if ((rc = receipt_exists(c, out, &yes)) != 0 || !yes)
+			return rc;
 	}
 }
 
@@ -251,48 +239,39 @@ who_load(struct jf_ctx *c, const char *id, struct who *w)
 	static const char sql[] = WHO_COLS "WHERE code = ?1 UNION ALL "
 	    WHO_COLS "WHERE phone = ?1 LIMIT 1";
 #undef WHO_COLS
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int found;
 
 	memset(w, 0, sizeof(*w));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no member \"%s\""), id);
+	jf_q_open(c, &r, sql, "t", id);
+	if ((found = jf_q_next(&r))) {
+		w->id = jf_r_int(&r, 0);
+		snprintf(w->code, sizeof(w->code), "%s", jf_r_text(&r, 1));
+		w->active = strcmp(jf_r_text(&r, 2), "active") == 0;
+		snprintf(w->tier, sizeof(w->tier), "%s", jf_r_text(&r, 3));
+		snprintf(w->birthday, sizeof(w->birthday), "%s",
+		    jf_r_text(&r, 4));
+		w->referrer = jf_r_int(&r, 5);
+		w->referrer_active = strcmp(jf_r_text(&r, 6), "active") == 0;
+		w->balance = jf_r_int(&r, 7);
+		w->debt = jf_r_int(&r, 8);
 	}
-	w->id = sqlite3_column_int64(st, 0);
-	snprintf(w->code, sizeof(w->code), "%s", jf_col(st, 1));
-	w->active = strcmp(jf_col(st, 2), "active") == 0;
-	snprintf(w->tier, sizeof(w->tier), "%s", jf_col(st, 3));
-	snprintf(w->birthday, sizeof(w->birthday), "%s", jf_col(st, 4));
-	w->referrer = sqlite3_column_int64(st, 5);
-	w->referrer_active = strcmp(jf_col(st, 6), "active") == 0;
-	w->balance = sqlite3_column_int64(st, 7);
-	w->debt = sqlite3_column_int64(st, 8);
-	sqlite3_reset(st);
-	return 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return found ? 0 : jf_error(JF_EREFUSED, _("no member \"%s\""), id);
 }
 
-/* 1 if the member has bought before, 0 if not, or -status. */
+/* *yes: the member has bought before. */
 static int
-bought_before(struct jf_ctx *c, int64_t mid)
+bought_before(struct jf_ctx *c, int64_t mid, int *yes)
 {
 	static const char sql[] = "SELECT 1 FROM sale WHERE member_id = ? "
 	    "LIMIT 1";
-	sqlite3_stmt *st;
-	int rc;
+	int64_t one;
+	int rc = jf_q_int(c, sql, &one, "i", mid);
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return -JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	rc = jf_step(c, st);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return rc;
-	return rc == SQLITE_ROW;
+	*yes = rc == 0;
+	return rc == JF_ENOROW ? 0 : rc;
 }
 
 /*
@@ -401,30 +380,15 @@ insert_sale(struct jf_ctx *c, const struct jf_sale *s, int64_t *id)
 	    "points_earned, bonus_points, rules_version, tier, tier_factor, "
 	    "operator, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?)";
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, s->receipt, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, s->at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, s->store, -1, SQLITE_STATIC);
-	if (s->member_id != 0)
-		sqlite3_bind_int64(st, 4, s->member_id);
-	sqlite3_bind_int64(st, 5, s->gross);
-	sqlite3_bind_int64(st, 6, s->offset);
-	sqlite3_bind_int64(st, 7, s->paid);
-	sqlite3_bind_int64(st, 8, s->points_used);
-	sqlite3_bind_int64(st, 9, s->points_earned);
-	sqlite3_bind_int64(st, 10, s->bonus_points);
-	sqlite3_bind_int64(st, 11, s->rules_version);
-	jf_bind_opt(st, 12, s->tier);
-	sqlite3_bind_int64(st, 13, s->tier_factor);
-	sqlite3_bind_text(st, 14, c->operator, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 15, c->audit_id);
-	if ((rc = jf_exec(c, st)) != 0)
+	if ((rc = jf_q_exec(c, sql, "tttniiiiiiiTiti", s->receipt, s->at,
+	    s->store, s->member_id, s->gross, s->offset, s->paid,
+	    s->points_used, s->points_earned, s->bonus_points,
+	    s->rules_version, s->tier, s->tier_factor, c->operator,
+	    (int64_t)c->audit_id)) != 0)
 		return rc;
-	*id = sqlite3_last_insert_rowid(c->db);
+	*id = jf_last_id(c);
 	return 0;
 }
 
@@ -436,23 +400,10 @@ insert_line(struct jf_ctx *c, int64_t sale_id, int line, int64_t product_id,
 	    "product_id, qty, price, amount, multiplier, rule, points, "
 	    "mult_exact, offset_amount, paid) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, sale_id);
-	sqlite3_bind_int(st, 2, line);
-	sqlite3_bind_int64(st, 3, product_id);
-	sqlite3_bind_int64(st, 4, l->qty);
-	sqlite3_bind_int64(st, 5, l->price);
-	sqlite3_bind_int64(st, 6, l->amount);
-	sqlite3_bind_int64(st, 7, l->mult);
-	jf_bind_opt(st, 8, l->rule);
-	sqlite3_bind_int64(st, 9, l->points);
-	sqlite3_bind_int64(st, 10, l->mult_exact);
-	sqlite3_bind_int64(st, 11, l->offset);
-	sqlite3_bind_int64(st, 12, l->paid);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "iiiiiiiTiiii", sale_id, (int64_t)line,
+	    product_id, l->qty, l->price, l->amount, l->mult, l->rule,
+	    l->points, l->mult_exact, l->offset, l->paid);
 }
 
 /* Fails the sale naming the input column at fault. */
@@ -465,77 +416,101 @@ blame(struct jf_sale *s, const char *col, int item, int rc)
 }
 
 /*
- * Reads and computes everything (no writes), then books it.  Runs
- * inside record()'s savepoint.
+ * A sale on its way through the till: what it was told, what the book
+ * says of the member and the products, and what the arithmetic gave.
+ * till_receipt(), till_member(), till_lines() and till_points() read and
+ * compute, and refuse; only till_book() writes.
  */
-static int
-record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
-    const struct jf_product **prod, struct jf_earn_in *ein,
-    struct jf_earn_out *eo)
-{
+struct till {
+	struct jf_ctx *c;
+	const struct jf_sale_in *in;
+	struct jf_sale *s;
 	const struct jf_rules *r;
-	const struct jf_tier *t;
-	struct who w = { 0 };
-	struct jf_points_now pn;
-	char rule[256], key[JF_RECEIPT_MAX + 8], spendable[JF_DATE_LEN];
-	const char *pend = NULL;
-	int64_t own = 0, *w8;
-	int n = in->nitems, earns = 0, first = 0, rc;
+	struct who w;
+	int earns, first;
+	const struct jf_product **prod;
+	struct jf_earn_in *ein;
+	struct jf_earn_out *eo;
+	char spendable[JF_DATE_LEN];	/* "" : at once */
+};
 
-	/* the receipt */
-	if (in->receipt != NULL && in->receipt[0] != '\0') {
-		if ((rc = receipt_exists(c, in->receipt)) < 0)
-			return -rc;
-		if (rc) {
-			jf_sale_dup = 1;
-			return blame(s, "receipt", -1, jf_error(JF_EREFUSED,
-			    _("receipt \"%s\" is recorded already"),
-			    in->receipt));
-		}
-		snprintf(s->receipt, sizeof(s->receipt), "%s", in->receipt);
-	} else if ((rc = next_receipt(c, s->store, s->at, s->receipt)) != 0)
+/* The receipt number: the one given, new, or the next generated. */
+static int
+till_receipt(struct till *t)
+{
+	struct jf_sale *s = t->s;
+	const char *want = t->in->receipt;
+	int rc, yes;
+
+	if (want == NULL || want[0] == '\0')
+		return next_receipt(t->c, s->store, s->at, s->receipt);
+	if ((rc = receipt_exists(t->c, want, &yes)) != 0)
 		return rc;
+	if (yes) {
+		jf_sale_dup = 1;
+		return blame(s, "receipt", -1, jf_error(JF_EREFUSED,
+		    _("receipt \"%s\" is recorded already"), want));
+	}
+	snprintf(s->receipt, sizeof(s->receipt), "%s", want);
+	return 0;
+}
 
-	/* the member */
+/* The member, if any: whether they earn, and whether this is a first. */
+static int
+till_member(struct till *t)
+{
+	const struct jf_sale_in *in = t->in;
+	struct jf_sale *s = t->s;
+	int rc, before = 0;
+
 	s->tier_factor = 100;
 	if (in->member != NULL && in->member[0] != '\0') {
-		if ((rc = who_load(c, in->member, &w)) != 0)
+		if ((rc = who_load(t->c, in->member, &t->w)) != 0)
 			return blame(s, "member", -1, rc);
-		s->member_id = w.id;
-		s->member = strdup(w.code);
-		s->tier = strdup(w.tier);
-		earns = w.active;
-		if (earns && (first = bought_before(c, w.id)) < 0)
-			return -first;
-		first = !first;
+		s->member_id = t->w.id;
+		s->member = strdup(t->w.code);
+		s->tier = strdup(t->w.tier);
+		t->earns = t->w.active;
+		if (t->earns && (rc = bought_before(t->c, t->w.id,
+		    &before)) != 0)
+			return rc;
+		t->first = t->earns && !before;
 	}
 	if (in->points_used < 0)
 		return blame(s, "points_used", -1, jf_error(JF_EUSAGE,
 		    _("points to use must not be negative")));
-	if (in->points_used > 0 && !earns)
+	if (in->points_used > 0 && !t->earns)
 		return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
 		    s->member_id == 0 ? _("points can only be used by a "
 		    "member") : _("member \"%s\" is not active and cannot use "
 		    "points"), s->member));
+	return 0;
+}
 
-	/* the rules, the products and the arithmetic */
-	if ((rc = jf_rules_at(c, s->at, &r)) != 0)
+/* The rules in force, the products and each line's amount. */
+static int
+till_lines(struct till *t)
+{
+	struct jf_sale *s = t->s;
+	int rc;
+
+	if ((rc = jf_rules_at(t->c, s->at, &t->r)) != 0)
 		return rc;
-	s->rules_version = r->version;
-	if (earns)
-		s->tier_factor = jf_rules_tier_factor(r, s->tier);
-	for (int i = 0; i < n; i++) {
-		const struct jf_sale_item *it = &in->items[i];
+	s->rules_version = t->r->version;
+	if (t->earns)
+		s->tier_factor = jf_rules_tier_factor(t->r, s->tier);
+	for (int i = 0; i < t->in->nitems; i++) {
+		const struct jf_sale_item *it = &t->in->items[i];
 		struct jf_sale_line *l = &s->lines[i];
 		__int128 a;
 
-		if ((rc = product(c, it->sku, &prod[i])) != 0)
+		if ((rc = product(t->c, it->sku, &t->prod[i])) != 0)
 			return blame(s, "sku", i, rc);
 		s->nlines = i + 1;
-		l->sku = strdup(prod[i]->sku);
-		l->name = strdup(prod[i]->name);
+		l->sku = strdup(t->prod[i]->sku);
+		l->name = strdup(t->prod[i]->name);
 		l->qty = it->qty;
-		l->price = it->price >= 0 ? it->price : prod[i]->price;
+		l->price = it->price >= 0 ? it->price : t->prod[i]->price;
 		if (it->qty <= 0)
 			return blame(s, "qty", i, jf_error(JF_EDATA,
 			    _("not a quantity above 0: %lld"),
@@ -547,117 +522,154 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 			    it->sku));
 		l->amount = (int64_t)a;
 		s->gross += l->amount;
-		ein[i].sku = prod[i]->sku;
-		ein[i].category = prod[i]->category;
-		ein[i].no_points = prod[i]->no_points;
-		ein[i].amount = l->amount;
+		t->ein[i].sku = t->prod[i]->sku;
+		t->ein[i].category = t->prod[i]->category;
+		t->ein[i].no_points = t->prod[i]->no_points;
+		t->ein[i].amount = l->amount;
 	}
-	s->points_used = in->points_used;
-	if (s->points_used > 0 && (rc = jf_offset_check(r, s->points_used,
-	    s->gross, &s->offset)) != 0)
+	return 0;
+}
+
+/* The points used may pay: the offset rules, no debt, spendable points. */
+static int
+till_offset(struct till *t)
+{
+	struct jf_sale *s = t->s;
+	struct jf_points_now pn;
+	char day[JF_DATE_LEN];
+	int rc;
+
+	s->points_used = t->in->points_used;
+	if (s->points_used <= 0)
+		return 0;
+	if ((rc = jf_offset_check(t->r, s->points_used, s->gross,
+	    &s->offset)) != 0)
 		return blame(s, "points_used", -1, rc);
-	if (s->points_used > 0 && w.debt > 0)
+	if (t->w.debt > 0)
 		return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
 		    _("member %s owes %lld points and cannot use any"),
-		    w.code, (long long)w.debt));
+		    t->w.code, (long long)t->w.debt));
 	/* what a spending on the sale's day may take; lapsed lots do not */
-	if (s->points_used > 0) {
-		char day[JF_DATE_LEN];
+	snprintf(day, sizeof(day), "%.10s", s->at);
+	if ((rc = jf_points_now(t->c, t->w.id, day, &pn)) != 0)
+		return rc;
+	if (s->points_used <= pn.spendable)
+		return 0;
+	return blame(s, "points_used", -1, jf_error(JF_EREFUSED,
+	    pn.pending > 0 ? _("member %s has %lld points to spend, not %lld "
+	    "(%lld more are pending)") : _("member %s has %lld points, not "
+	    "%lld"), t->w.code, (long long)pn.spendable,
+	    (long long)s->points_used, (long long)pn.pending));
+}
 
-		snprintf(day, sizeof(day), "%.10s", s->at);
-		if ((rc = jf_points_now(c, w.id, day, &pn)) != 0)
-			return rc;
-		if (s->points_used > pn.spendable)
-			return blame(s, "points_used", -1, jf_error(
-			    JF_EREFUSED, pn.pending > 0 ? _("member %s has "
-			    "%lld points to spend, not %lld (%lld more are "
-			    "pending)") : _("member %s has %lld points, not "
-			    "%lld"), w.code, (long long)pn.spendable,
-			    (long long)s->points_used, (long long)pn.pending));
-	}
+/*
+ * What the sale earns (jf_earn), each line's share of the offset (largest
+ * remainders, so the lines add up to the receipt) and, with pending_days,
+ * the day its points may first be spent.
+ */
+static int
+till_points(struct till *t)
+{
+	struct jf_sale *s = t->s;
+	int n = t->in->nitems;
+	int64_t *w;
+	int rc;
+
+	if ((rc = till_offset(t)) != 0)
+		return rc;
 	s->paid = s->gross - s->offset;
-	s->points_earned = jf_earn(r, ein, n, s->at, s->tier_factor, s->offset,
-	    eo);
-	if (!earns)
+	s->points_earned = jf_earn(t->r, t->ein, n, s->at, s->tier_factor,
+	    s->offset, t->eo);
+	if (!t->earns)
 		s->points_earned = 0;
 	/* rules may allow more than a ledger can hold: refuse, never wrap */
 	if (s->points_earned > JF_MONEY_MAX)
 		return blame(s, "qty", -1, jf_error(JF_EDATA, _("the sale would "
 		    "earn %lld points, beyond the most a ledger holds"),
 		    (long long)s->points_earned));
-	/* the offset over the lines, exactly: largest remainders */
-	if ((w8 = calloc(2 * n, sizeof(*w8))) == NULL)
+	if ((w = calloc(2 * n, sizeof(*w))) == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	for (int i = 0; i < n; i++)
-		w8[i] = s->lines[i].amount;
-	jf_spread(s->offset, w8, n, w8 + n);
+		w[i] = s->lines[i].amount;
+	jf_spread(s->offset, w, n, w + n);
 	for (int i = 0; i < n; i++) {
-		s->lines[i].mult = eo[i].mult;
-		s->lines[i].mult_exact = eo[i].mult_exact;
-		s->lines[i].rule = eo[i].rule[0] ? strdup(eo[i].rule) : NULL;
-		s->lines[i].points = earns ? eo[i].points : 0;
-		s->lines[i].offset = w8[n + i];
-		s->lines[i].paid = s->lines[i].amount - w8[n + i];
+		struct jf_sale_line *l = &s->lines[i];
+
+		l->mult = t->eo[i].mult;
+		l->mult_exact = t->eo[i].mult_exact;
+		l->rule = t->eo[i].rule[0] ? strdup(t->eo[i].rule) : NULL;
+		l->points = t->earns ? t->eo[i].points : 0;
+		l->offset = w[n + i];
+		l->paid = l->amount - w[n + i];
 	}
-	free(w8);
-	/* a sale's points and bonuses wait out the return window */
-	if (r->pending_days > 0) {
+	free(w);
+	if (t->r->pending_days > 0) {
 		char day[JF_DATE_LEN];
 
 		snprintf(day, sizeof(day), "%.10s", s->at);
-		jf_date_add_days(day, r->pending_days, spendable);
-		pend = spendable;
+		jf_date_add_days(day, t->r->pending_days, t->spendable);
 	}
+	return 0;
+}
 
-	/*
-	 * Every refusal was found above; from here on a failure is the
-	 * book's or the machine's, and the caller rolls back.  The points:
-	 * spend before earning, so this sale's own points pay nothing.
-	 */
+/*
+ * Books it all.  From here on a failure is the book's or the machine's.
+ * The points: spend before earning, so this sale's own points pay
+ * nothing.  Then the sale, its lines and the goods out, and the tier.
+ */
+static int
+till_book(struct till *t)
+{
+	struct jf_sale *s = t->s;
+	const char *pend = t->spendable[0] ? t->spendable : NULL;
+	char rule[256], key[JF_RECEIPT_MAX + 8];
+	const struct jf_tier *tier;
+	struct jf_points_now pn;
+	int64_t own = 0;
+	int rc;
+
 	s->written = 1;
 	if (s->offset > 0) {
 		struct jf_entry e = { s->member_id, "offset", s->points_used,
 			s->at, s->receipt, NULL, NULL, NULL, NULL };
 
-		if ((rc = jf_ledger_spend(c, &e, NULL)) != 0)
+		if ((rc = jf_ledger_spend(t->c, &e, NULL)) != 0)
 			return blame(s, "points_used", -1, rc);
 	}
 	if (s->points_earned > 0) {
 		struct jf_entry e = { s->member_id, "earn", s->points_earned,
 			s->at, s->receipt, NULL, NULL, key, pend };
 
-		earn_rule(eo, n, rule, sizeof(rule));
+		earn_rule(t->eo, t->in->nitems, rule, sizeof(rule));
 		e.rule = rule[0] ? rule : NULL;
 		snprintf(key, sizeof(key), "earn:%s", s->receipt);
-		if ((rc = jf_ledger_gain(c, &e, NULL)) != 0)
+		if ((rc = jf_ledger_gain(t->c, &e, NULL)) != 0)
 			return rc;
 	}
-	if (earns && (rc = bonuses(c, r, &w, first, s->at, s->receipt, pend,
-	    &own)) != 0)
+	if (t->earns && (rc = bonuses(t->c, t->r, &t->w, t->first, s->at,
+	    s->receipt, pend, &own)) != 0)
 		return rc;
 	s->bonus_points = own;
-
-	/* the sale, its lines and the goods out */
-	if ((rc = insert_sale(c, s, &s->id)) != 0)
+	if ((rc = insert_sale(t->c, s, &s->id)) != 0)
 		return rc;
-	for (int i = 0; i < n; i++) {
-		struct jf_move m = { prod[i]->id, "sale", -s->lines[i].qty, -1,
-			s->store, s->at, s->receipt, NULL, NULL };
+	for (int i = 0; i < t->in->nitems; i++) {
+		struct jf_move m = { t->prod[i]->id, "sale", -s->lines[i].qty,
+			-1, s->store, s->at, s->receipt, NULL, NULL };
 
-		if ((rc = insert_line(c, s->id, i + 1, prod[i]->id,
-		    &s->lines[i])) != 0 || (rc = jf_stock_move(c, &m)) != 0)
+		if ((rc = insert_line(t->c, s->id, i + 1, t->prod[i]->id,
+		    &s->lines[i])) != 0 || (rc = jf_stock_move(t->c, &m)) != 0)
 			return rc;
 	}
 	/* a tier only goes up here: none above the top one */
-	t = jf_rules_tier(r, w.tier);
-	if (earns && s->points_earned + own > 0 &&
-	    (t == NULL || t != &r->tiers[r->ntiers - 1]) &&
-	    (rc = jf_tier_upgrade(c, s->member_id, s->at)) != 0)
+	tier = jf_rules_tier(t->r, t->w.tier);
+	if (t->earns && s->points_earned + own > 0 && (tier == NULL ||
+	    tier != &t->r->tiers[t->r->ntiers - 1]) &&
+	    (rc = jf_tier_upgrade(t->c, s->member_id, s->at)) != 0)
 		return rc;
 	/* the balance as `points balance` shows it: lapsed lots left out */
 	if (s->member_id == 0)
 		return 0;
-	if ((rc = jf_points_now(c, s->member_id, c->today, &pn)) != 0)
+	if ((rc = jf_points_now(t->c, s->member_id, t->c->today, &pn)) != 0)
 		return rc;
 	s->balance = pn.balance;
 	return 0;
@@ -666,20 +678,29 @@ record(struct jf_ctx *c, const struct jf_sale_in *in, struct jf_sale *s,
 static int
 savepoint(struct jf_ctx *c, const char *sql)
 {
-	sqlite3_stmt *st;
+	return jf_q_exec(c, sql, "");
+}
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	return jf_exec(c, st);
+/* The sale's time, given or now, and never later than the clock. */
+static int
+sale_time(struct jf_ctx *c, const char *at, struct jf_sale *s)
+{
+	if (at != NULL && at[0] != '\0') {
+		if (jf_ts_parse(at, s->at) == -1)
+			return blame(s, "at", -1, JF_EDATA);
+	} else
+		memcpy(s->at, c->now, sizeof(s->at));
+	if (jf_future(c, s->at))
+		return blame(s, "at", -1, jf_error(JF_EDATA, _("%s is later "
+		    "than the clock (%s)"), s->at, c->clock));
+	return 0;
 }
 
 int
 jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
     struct jf_sale *s)
 {
-	const struct jf_product **prod;
-	struct jf_earn_in *ein;
-	struct jf_earn_out *eo;
+	struct till t = { .c = c, .in = in, .s = s };
 	int n = in->nitems, rc;
 
 	memset(s, 0, sizeof(*s));
@@ -693,37 +714,33 @@ jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
 	if (in->receipt != NULL && strlen(in->receipt) > JF_RECEIPT_MAX)
 		return blame(s, "receipt", -1, jf_error(JF_EDATA,
 		    _("receipt number longer than %d bytes"), JF_RECEIPT_MAX));
-	if (in->at != NULL && in->at[0] != '\0') {
-		if (jf_ts_parse(in->at, s->at) == -1)
-			return blame(s, "at", -1, JF_EDATA);
-	} else
-		memcpy(s->at, c->now, sizeof(s->at));
-	if (jf_future(c, s->at))
-		return blame(s, "at", -1, jf_error(JF_EDATA, _("%s is later "
-		    "than the clock (%s)"), s->at, c->clock));
+	if ((rc = sale_time(c, in->at, s)) != 0)
+		return rc;
 	s->store = strdup(in->store && in->store[0] ? in->store : c->store);
 	s->lines = calloc(n, sizeof(*s->lines));
-	prod = calloc(n, sizeof(*prod));
-	ein = calloc(n, sizeof(*ein));
-	eo = calloc(n, sizeof(*eo));
-	if (s->store == NULL || s->lines == NULL || prod == NULL ||
-	    ein == NULL || eo == NULL) {
+	t.prod = calloc(n, sizeof(*t.prod));
+	t.ein = calloc(n, sizeof(*t.ein));
+	t.eo = calloc(n, sizeof(*t.eo));
+	if (s->store == NULL || s->lines == NULL || t.prod == NULL ||
+	    t.ein == NULL || t.eo == NULL) {
 		rc = jf_error(JF_ESOFTWARE, _("out of memory"));
 		goto out;
 	}
 	/* a refusal found late undoes this receipt and nothing else */
 	if ((rc = savepoint(c, "SAVEPOINT jf_sale")) != 0)
 		goto out;
-	rc = record(c, in, s, prod, ein, eo);
+	if ((rc = till_receipt(&t)) == 0 && (rc = till_member(&t)) == 0 &&
+	    (rc = till_lines(&t)) == 0 && (rc = till_points(&t)) == 0)
+		rc = till_book(&t);
 	if (rc != 0 && savepoint(c, "ROLLBACK TO jf_sale") == 0 &&
 	    (rc == JF_EREFUSED || rc == JF_EDATA || rc == JF_EUSAGE))
 		s->written = 0;
 	if (savepoint(c, "RELEASE jf_sale") != 0 && rc == 0)
 		rc = JF_ESOFTWARE;
 out:
-	free(prod);
-	free(ein);
-	free(eo);
+	free(t.prod);
+	free(t.ein);
+	free(t.eo);
 	return rc;
 }
 
@@ -731,30 +748,33 @@ out:
 #define SALE_COLS "s.id, s.receipt, s.at, s.store, s.member_id, m.code, " \
 	"s.gross, s.offset_amount, s.paid, s.points_used, s.points_earned, " \
 	"s.bonus_points, s.rules_version, s.tier, s.tier_factor, " \
-	"m.balance, (SELECT coalesce(sum(gross), 0) FROM sale_return r " \
+	"m.balance - (SELECT coalesce(sum(remaining), 0) FROM lot " \
+	"WHERE member_id = m.id AND remaining > 0 " \
+	"AND expires_on < jf_today()), " \
+	"(SELECT coalesce(sum(gross), 0) FROM sale_return r " \
 	"WHERE r.sale_id = s.id) FROM sale s LEFT JOIN member m " \
 	"ON m.id = s.member_id "
 
 static void
-fill_sale(sqlite3_stmt *st, struct jf_sale *s)
+fill_sale(const struct jf_rows *r, struct jf_sale *s)
 {
-	s->id = sqlite3_column_int64(st, 0);
-	snprintf(s->receipt, sizeof(s->receipt), "%s", jf_col(st, 1));
-	snprintf(s->at, sizeof(s->at), "%s", jf_col(st, 2));
-	s->store = strdup(jf_col(st, 3));
-	s->member_id = sqlite3_column_int64(st, 4);
-	s->member = dup_opt(jf_col_opt(st, 5));
-	s->gross = sqlite3_column_int64(st, 6);
-	s->offset = sqlite3_column_int64(st, 7);
-	s->paid = sqlite3_column_int64(st, 8);
-	s->points_used = sqlite3_column_int64(st, 9);
-	s->points_earned = sqlite3_column_int64(st, 10);
-	s->bonus_points = sqlite3_column_int64(st, 11);
-	s->rules_version = sqlite3_column_int64(st, 12);
-	s->tier = dup_opt(jf_col_opt(st, 13));
-	s->tier_factor = sqlite3_column_int64(st, 14);
-	s->balance = sqlite3_column_int64(st, 15);
-	s->returned = sqlite3_column_int64(st, 16);
+	s->id = jf_r_int(r, 0);
+	snprintf(s->receipt, sizeof(s->receipt), "%s", jf_r_text(r, 1));
+	snprintf(s->at, sizeof(s->at), "%s", jf_r_text(r, 2));
+	s->store = strdup(jf_r_text(r, 3));
+	s->member_id = jf_r_int(r, 4);
+	s->member = dup_opt(jf_r_opt(r, 5));
+	s->gross = jf_r_int(r, 6);
+	s->offset = jf_r_int(r, 7);
+	s->paid = jf_r_int(r, 8);
+	s->points_used = jf_r_int(r, 9);
+	s->points_earned = jf_r_int(r, 10);
+	s->bonus_points = jf_r_int(r, 11);
+	s->rules_version = jf_r_int(r, 12);
+	s->tier = dup_opt(jf_r_opt(r, 13));
+	s->tier_factor = jf_r_int(r, 14);
+	s->balance = jf_r_int(r, 15);
+	s->returned = jf_r_int(r, 16);
 }
 
 static int
@@ -763,60 +783,53 @@ fill_lines(struct jf_ctx *c, struct jf_sale *s)
 	static const char cnt[] = "SELECT count(*) FROM sale_line "
 	    "WHERE sale_id = ?";
 	static const char sql[] = "SELECT p.sku, p.name, l.rule, l.qty, "
-	    "l.price, l.amount, l.multiplier, l.points, l.returned "
+	    "l.price, l.amount, l.multiplier, l.points, l.returned, "
+	    "l.mult_exact, l.offset_amount, l.paid "
 	    "FROM sale_line l JOIN product p ON p.id = l.product_id "
 	    "WHERE l.sale_id = ? ORDER BY l.line";
-	sqlite3_stmt *st;
-	int rc, n = 0;
+	struct jf_rows r;
+	int64_t n = 0;
+	int rc;
 
-	if ((st = jf_stmt(c, cnt)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, s->id);
-	if ((rc = jf_step(c, st)) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = jf_q_int(c, cnt, &n, "i", s->id)) != 0)
+		return rc;
 	if (n > 0 && (s->lines = calloc(n, sizeof(*s->lines))) == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, s->id);
-	while (s->nlines < n && (rc = jf_step(c, st)) == SQLITE_ROW) {
+	jf_q_open(c, &r, sql, "i", s->id);
+	while (s->nlines < n && jf_q_next(&r)) {
 		struct jf_sale_line *l = &s->lines[s->nlines++];
 
-		l->sku = strdup(jf_col(st, 0));
-		l->name = strdup(jf_col(st, 1));
-		l->rule = dup_opt(jf_col_opt(st, 2));
-		l->qty = sqlite3_column_int64(st, 3);
-		l->price = sqlite3_column_int64(st, 4);
-		l->amount = sqlite3_column_int64(st, 5);
-		l->mult = sqlite3_column_int64(st, 6);
-		l->points = sqlite3_column_int64(st, 7);
-		l->returned = sqlite3_column_int64(st, 8);
+		l->sku = strdup(jf_r_text(&r, 0));
+		l->name = strdup(jf_r_text(&r, 1));
+		l->rule = dup_opt(jf_r_opt(&r, 2));
+		l->qty = jf_r_int(&r, 3);
+		l->price = jf_r_int(&r, 4);
+		l->amount = jf_r_int(&r, 5);
+		l->mult = jf_r_int(&r, 6);
+		l->points = jf_r_int(&r, 7);
+		l->returned = jf_r_int(&r, 8);
+		l->mult_exact = jf_r_int(&r, 9);
+		l->offset = jf_r_int(&r, 10);
+		l->paid = jf_r_int(&r, 11);
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	return jf_q_close(&r);
 }
 
 int
 jf_sale_get(struct jf_ctx *c, const char *receipt, struct jf_sale *s)
 {
 	static const char sql[] = "SELECT " SALE_COLS "WHERE s.receipt = ?";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int found;
 
 	memset(s, 0, sizeof(*s));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no receipt \"%s\""), receipt);
-	}
-	fill_sale(st, s);
-	sqlite3_reset(st);
+	jf_q_open(c, &r, sql, "t", receipt);
+	if ((found = jf_q_next(&r)))
+		fill_sale(&r, s);
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	if (!found)
+		return jf_error(JF_EREFUSED, _("no receipt \"%s\""), receipt);
 	return fill_lines(c, s);
 }
 
@@ -828,44 +841,28 @@ jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f, int lines,
 	    "WHERE (?1 IS NULL OR s.at >= ?1) AND (?2 IS NULL OR s.at < ?2) "
 	    "AND (?3 IS NULL OR s.member_id = ?3) "
 	    "AND (?4 IS NULL OR s.store = ?4) ORDER BY s.at, s.id";
-	char until[JF_DATE_LEN];
-	sqlite3_stmt *st;
-	int64_t mid;
-	int rc;
+	char until[JF_DATE_LEN] = "";
+	struct jf_rows r;
+	int64_t mid = 0;
+	int rc = 0;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	jf_bind_opt(st, 1, f->since);
-	if (f->until != NULL) {
+	if (f->until != NULL)
 		jf_date_add_days(f->until, 1, until);
-		sqlite3_bind_text(st, 2, until, -1, SQLITE_TRANSIENT);
-	}
-	if (f->member != NULL) {
-		if ((rc = jf_member_id(c, f->member, &mid)) != 0)
-			return rc;
-		sqlite3_bind_int64(st, 3, mid);
-	}
-	jf_bind_opt(st, 4, f->store);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+	if (f->member != NULL && (rc = jf_member_id(c, f->member, &mid)) != 0)
+		return rc;
+	jf_q_open(c, &r, sql, "TTnT", f->since, until, mid, f->store);
+	while (rc == 0 && jf_q_next(&r)) {
 		struct jf_sale s;
-		int stop;
 
 		memset(&s, 0, sizeof(s));
-		fill_sale(st, &s);
-		if (lines && (rc = fill_lines(c, &s)) != 0) {
-			jf_sale_clear(&s);
-			sqlite3_reset(st);
-			return rc;
-		}
-		stop = fn(arg, &s);
+		fill_sale(&r, &s);
+		if (!lines || (rc = fill_lines(c, &s)) == 0)
+			rc = fn(arg, &s);
 		jf_sale_clear(&s);
-		if (stop) {
-			sqlite3_reset(st);
-			return stop;
-		}
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return rc;
 }
 
 /* A line of the sale being returned. */
@@ -915,52 +912,48 @@ rsale_load(struct jf_ctx *c, const char *receipt, struct rsale *r)
 	    "l.mult_exact "
 	    "FROM sale_line l JOIN product p ON p.id = l.product_id "
 	    "WHERE l.sale_id = ? ORDER BY l.line";
-	sqlite3_stmt *st;
-	int rc, n;
+	struct jf_rows q;
+	int64_t n = 0;
+	int found;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no receipt \"%s\""), receipt);
+	jf_q_open(c, &q, sql, "t", receipt);
+	if ((found = jf_q_next(&q))) {
+		r->id = jf_r_int(&q, 0);
+		snprintf(r->at, sizeof(r->at), "%s", jf_r_text(&q, 1));
+		r->store = strdup(jf_r_text(&q, 2));
+		r->member_id = jf_r_int(&q, 3);
+		r->member = dup_opt(jf_r_opt(&q, 4));
+		r->gross = jf_r_int(&q, 5);
+		r->offset = jf_r_int(&q, 6);
+		r->points_used = jf_r_int(&q, 7);
+		r->points_earned = jf_r_int(&q, 8);
+		r->rules_version = jf_r_int(&q, 9);
+		r->tier_factor = jf_r_int(&q, 10);
+		r->reversed = jf_r_int(&q, 11);
+		r->restored = jf_r_int(&q, 12);
+		n = jf_r_int(&q, 13);
 	}
-	r->id = sqlite3_column_int64(st, 0);
-	snprintf(r->at, sizeof(r->at), "%s", jf_col(st, 1));
-	r->store = strdup(jf_col(st, 2));
-	r->member_id = sqlite3_column_int64(st, 3);
-	r->member = dup_opt(jf_col_opt(st, 4));
-	r->gross = sqlite3_column_int64(st, 5);
-	r->offset = sqlite3_column_int64(st, 6);
-	r->points_used = sqlite3_column_int64(st, 7);
-	r->points_earned = sqlite3_column_int64(st, 8);
-	r->rules_version = sqlite3_column_int64(st, 9);
-	r->tier_factor = sqlite3_column_int64(st, 10);
-	r->reversed = sqlite3_column_int64(st, 11);
-	r->restored = sqlite3_column_int64(st, 12);
-	n = sqlite3_column_int(st, 13);
-	sqlite3_reset(st);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	if (!found)
+		return jf_error(JF_EREFUSED, _("no receipt \"%s\""), receipt);
 	if (n > 0 && (r->lines = calloc(n, sizeof(*r->lines))) == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
-	if ((st = jf_stmt(c, lsql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, r->id);
-	while (r->nlines < n && (rc = jf_step(c, st)) == SQLITE_ROW) {
+	jf_q_open(c, &q, lsql, "i", r->id);
+	while (r->nlines < n && jf_q_next(&q)) {
 		struct rline *l = &r->lines[r->nlines++];
 
-		l->id = sqlite3_column_int64(st, 0);
-		l->product_id = sqlite3_column_int64(st, 1);
-		l->qty = sqlite3_column_int64(st, 2);
-		l->price = sqlite3_column_int64(st, 3);
-		l->returned = sqlite3_column_int64(st, 4);
-		l->sku = strdup(jf_col(st, 5));
-		l->category = dup_opt(jf_col_opt(st, 6));
-		l->no_points = sqlite3_column_int(st, 7);
-		l->mult_exact = sqlite3_column_int64(st, 8);
+		l->id = jf_r_int(&q, 0);
+		l->product_id = jf_r_int(&q, 1);
+		l->qty = jf_r_int(&q, 2);
+		l->price = jf_r_int(&q, 3);
+		l->returned = jf_r_int(&q, 4);
+		l->sku = strdup(jf_r_text(&q, 5));
+		l->category = dup_opt(jf_r_opt(&q, 6));
+		l->no_points = (int)jf_r_int(&q, 7);
+		l->mult_exact = jf_r_int(&q, 8);
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	return jf_q_close(&q);
 }
 
 /* Spreads the items over the lines (first lines first), or takes all. */
@@ -1065,18 +1058,11 @@ offset_entry(struct jf_ctx *c, const char *receipt, int64_t mid, int64_t *id)
 {
 	static const char sql[] = "SELECT id FROM ledger WHERE ref = ? "
 	    "AND kind = 'offset' AND member_id = ? ORDER BY id LIMIT 1";
-	sqlite3_stmt *st;
 	int rc;
 
 	*id = 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, mid);
-	if ((rc = jf_step(c, st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	rc = jf_q_int(c, sql, id, "ti", receipt, mid);
+	return rc == JF_ENOROW ? 0 : rc;
 }
 
 /*
@@ -1092,19 +1078,16 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 	    "WHERE ref = ? AND kind = 'bonus' GROUP BY member_id "
 	    "ORDER BY member_id";
 	int64_t who[8], pts[8];
-	sqlite3_stmt *st;
+	struct jf_rows r;
 	int rc, n = 0;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
-	while (n < 8 && (rc = jf_step(c, st)) == SQLITE_ROW) {
-		who[n] = sqlite3_column_int64(st, 0);
-		pts[n++] = sqlite3_column_int64(st, 1);
+	jf_q_open(c, &r, sql, "t", receipt);
+	while (n < 8 && jf_q_next(&r)) {
+		who[n] = jf_r_int(&r, 0);
+		pts[n++] = jf_r_int(&r, 1);
 	}
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -rc;
+	if ((rc = jf_q_close(&r)) != 0)
+		return rc;
 	for (int i = 0; i < n; i++) {
 		struct jf_entry e = { who[i], "reverse", pts[i], NULL, receipt,
 			"return", NULL, NULL, NULL };
@@ -1134,18 +1117,10 @@ insert_return(struct jf_ctx *c, int64_t sale_id, const struct jf_return *out)
 	static const char sql[] = "INSERT INTO sale_return (sale_id, at, "
 	    "gross, points_reversed, points_restored, operator, audit_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, sale_id);
-	sqlite3_bind_text(st, 2, c->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, out->gross);
-	sqlite3_bind_int64(st, 4, out->points_reversed);
-	sqlite3_bind_int64(st, 5, out->points_restored);
-	sqlite3_bind_text(st, 6, c->operator, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, c->audit_id);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "itiiiti", sale_id, c->now, out->gross,
+	    out->points_reversed, out->points_restored, c->operator,
+	    (int64_t)c->audit_id);
 }
 
 static int
@@ -1153,7 +1128,6 @@ mark_returned(struct jf_ctx *c, const struct rsale *r, const char *receipt)
 {
 	static const char sql[] = "UPDATE sale_line SET returned = "
 	    "returned + ? WHERE id = ?";
-	sqlite3_stmt *st;
 	int rc;
 
 	for (int i = 0; i < r->nlines; i++) {
@@ -1163,11 +1137,7 @@ mark_returned(struct jf_ctx *c, const struct rsale *r, const char *receipt)
 
 		if (l->take == 0)
 			continue;
-		if ((st = jf_stmt(c, sql)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, l->take);
-		sqlite3_bind_int64(st, 2, l->id);
-		if ((rc = jf_exec(c, st)) != 0 ||
+		if ((rc = jf_q_exec(c, sql, "ii", l->take, l->id)) != 0 ||
 		    (rc = jf_stock_move(c, &m)) != 0)
 			return rc;
 	}
@@ -1290,63 +1260,4 @@ jf_sale_return(struct jf_ctx *c, const char *receipt,
 done:
 	rsale_clear(&r);
 	return rc;
-}
-
-struct jf_seen {
-	sqlite3 *db;
-	sqlite3_stmt *get, *put;
-};
-
-int
-jf_seen_new(struct jf_seen **sp)
-{
-	struct jf_seen *s;
-
-	if ((*sp = s = calloc(1, sizeof(*s))) == NULL)
-		return jf_error(JF_ESOFTWARE, _("out of memory"));
-	/* "": a temporary database on disk, gone when closed */
-	if (sqlite3_open("", &s->db) != SQLITE_OK ||
-	    sqlite3_exec(s->db, "PRAGMA cache_size = -4096; BEGIN; "
-	    "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) "
-	    "WITHOUT ROWID", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "SELECT row FROM seen WHERE key = ?",
-	    -1, &s->get, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO seen (key, row) "
-	    "VALUES (?, ?)", -1, &s->put, NULL) != SQLITE_OK)
-		return jf_error(JF_ECANTCREAT, _("temporary database: %s"),
-		    sqlite3_errmsg(s->db));
-	return 0;
-}
-
-int
-jf_seen_add(struct jf_seen *s, const char *key, long row, long *first)
-{
-	int rc;
-
-	*first = 0;
-	sqlite3_bind_text(s->get, 1, key, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(s->get)) == SQLITE_ROW)
-		*first = sqlite3_column_int64(s->get, 0);
-	sqlite3_reset(s->get);
-	if (*first != 0)
-		return 0;
-	sqlite3_bind_text(s->put, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s->put, 2, row);
-	rc = sqlite3_step(s->put);
-	sqlite3_reset(s->put);
-	if (rc != SQLITE_DONE)
-		return jf_error(JF_ECANTCREAT, _("temporary database: %s"),
-		    sqlite3_errmsg(s->db));
-	return 0;
-}
-
-void
-jf_seen_free(struct jf_seen *s)
-{
-	if (s == NULL)
-		return;
-	sqlite3_finalize(s->get);
-	sqlite3_finalize(s->put);
-	sqlite3_close(s->db);
-	free(s);
 }

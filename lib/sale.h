@@ -101,19 +101,6 @@ extern int jf_sale_dup;
 int jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
     struct jf_sale *s);
 
-/*
- * The keys an import's input names (receipt numbers), with the row each
- * was first met at, kept in a private temporary database: flat memory
- * whatever the file's size, and no lock on the book.  jf_seen_add()
- * sets *first to that row, or 0 when key is new.  An import reads its
- * file once through it to find the lines of one receipt that stand
- * apart, before it writes anything.
- */
-struct jf_seen;
-int jf_seen_new(struct jf_seen **sp);
-int jf_seen_add(struct jf_seen *s, const char *key, long row, long *first);
-void jf_seen_free(struct jf_seen *s);
-
 /* A receipt as booked, with its lines and the member's balance now. */
 int jf_sale_get(struct jf_ctx *c, const char *receipt, struct jf_sale *s);
 
