@@ -41,28 +41,23 @@ jf_redeem_catalog(struct jf_ctx *c, const char *store, jf_gift_fn *fn,
 	    "coalesce(s.on_hand, 0) FROM product p LEFT JOIN stock s "
 	    "ON s.product_id = p.id AND s.store = ? "
 	    "WHERE p.gift_points > 0 ORDER BY p.sku";
-	sqlite3_stmt *st;
-	int rc, stop = 0;
+	struct jf_rows r;
+	int stop = 0;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, store ? store : c->store, -1,
-	    SQLITE_TRANSIENT);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+	jf_q_open(c, &r, sql, "t", store ? store : c->store);
+	while (stop == 0 && jf_q_next(&r)) {
 		struct jf_gift g = {
-			.sku = jf_col(st, 0),
-			.name = jf_col(st, 1),
-			.gift_points = sqlite3_column_int64(st, 2),
-			.on_hand = sqlite3_column_int64(st, 3),
+			.sku = jf_r_text(&r, 0),
+			.name = jf_r_text(&r, 1),
+			.gift_points = jf_r_int(&r, 2),
+			.on_hand = jf_r_int(&r, 3),
 		};
 
-		if ((stop = fn(arg, &g)) != 0)
-			break;
+		stop = fn(arg, &g);
 	}
-	sqlite3_reset(st);
-	if (stop != 0)
-		return stop;
-	return rc < 0 ? -rc : 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return stop;
 }
 
 /* Whether m may spend points at all: active and not in debt. */
@@ -98,15 +93,10 @@ next_code(struct jf_ctx *c, int64_t *id, char *code, size_t size)
 {
 	static const char sql[] =
 	    "SELECT coalesce(max(id), 0) + 1 FROM redemption";
-	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	if ((rc = jf_step(c, st)) != SQLITE_ROW)
-		return rc < 0 ? -rc : JF_ESOFTWARE;
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if ((rc = jf_q_int(c, sql, id, "")) != 0)
+		return rc == JF_ENOROW ? JF_ESOFTWARE : rc;
 	snprintf(code, size, "R%07lld", (long long)*id);
 	return 0;
 }
@@ -118,21 +108,9 @@ insert_redemption(struct jf_ctx *c, int64_t id, const char *code,
 	static const char sql[] = "INSERT INTO redemption (id, code, at, "
 	    "store, member_id, product_id, qty, points, operator, audit_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, c->now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, c->store, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, mid);
-	sqlite3_bind_int64(st, 6, pid);
-	sqlite3_bind_int64(st, 7, qty);
-	sqlite3_bind_int64(st, 8, points);
-	sqlite3_bind_text(st, 9, c->operator, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 10, c->audit_id);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "itttiiiiti", id, code, c->now, c->store,
+	    mid, pid, qty, points, c->operator, (int64_t)c->audit_id);
 }
 
 int
@@ -252,29 +230,30 @@ find_redemption(struct jf_ctx *c, const char *code, struct past *r)
 	    "AND ref = r.code AND member_id = r.member_id) "
 	    "FROM redemption r JOIN member m ON m.id = r.member_id "
 	    "JOIN product p ON p.id = r.product_id WHERE r.code = ?";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows q;
+	int found;
 
 	memset(r, 0, sizeof(*r));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc != SQLITE_ROW)
+	jf_q_open(c, &q, sql, "t", code);
+	if ((found = jf_q_next(&q))) {
+		r->id = jf_r_int(&q, 0);
+		snprintf(r->at, sizeof(r->at), "%s", jf_r_text(&q, 1));
+		r->store = strdup(jf_r_text(&q, 2));
+		r->member_id = jf_r_int(&q, 3);
+		r->product_id = jf_r_int(&q, 4);
+		r->qty = jf_r_int(&q, 5);
+		r->points = jf_r_int(&q, 6);
+		r->cancelled = dup_opt(jf_r_opt(&q, 7));
+		r->member = strdup(jf_r_text(&q, 8));
+		r->sku = strdup(jf_r_text(&q, 9));
+		r->spent = jf_r_int(&q, 10);
+	}
+	if (jf_q_close(&q) != 0) {
+		past_clear(r);
+		return q.rc;
+	}
+	if (!found)
 		return jf_error(JF_EREFUSED, _("no redemption \"%s\""), code);
-	r->id = sqlite3_column_int64(st, 0);
-	snprintf(r->at, sizeof(r->at), "%s", jf_col(st, 1));
-	r->store = strdup(jf_col(st, 2));
-	r->member_id = sqlite3_column_int64(st, 3);
-	r->product_id = sqlite3_column_int64(st, 4);
-	r->qty = sqlite3_column_int64(st, 5);
-	r->points = sqlite3_column_int64(st, 6);
-	r->cancelled = dup_opt(jf_col_opt(st, 7));
-	r->member = strdup(jf_col(st, 8));
-	r->sku = strdup(jf_col(st, 9));
-	r->spent = sqlite3_column_int64(st, 10);
-	sqlite3_reset(st);
 	if (r->store == NULL || r->member == NULL || r->sku == NULL) {
 		past_clear(r);
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
@@ -287,13 +266,8 @@ mark_cancelled(struct jf_ctx *c, int64_t id)
 {
 	static const char sql[] = "UPDATE redemption SET cancelled = ? "
 	    "WHERE id = ? AND cancelled IS NULL";
-	sqlite3_stmt *st;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, id);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "ti", c->now, id);
 }
 
 int
