@@ -16,6 +16,7 @@
 #include "ledger.h"
 #include "points.h"
 #include "rules.h"
+#include "sale.h"
 
 int
 jf_points_history(struct jf_ctx *c, int64_t member_id, const char *since,
@@ -26,29 +27,24 @@ jf_points_history(struct jf_ctx *c, int64_t member_id, const char *since,
 	    "LEFT JOIN lot ON lot.entry_id = l.id "
 	    "WHERE l.member_id = ? AND l.at >= ? ORDER BY l.at, l.id";
 	struct jf_history h;
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int rc = 0;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, member_id);
-	sqlite3_bind_text(st, 2, since ? since : "", -1, SQLITE_TRANSIENT);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		h.at = jf_col(st, 0);
-		h.kind = jf_col(st, 1);
-		h.delta = sqlite3_column_int64(st, 2);
-		h.ref = jf_col_opt(st, 3);
-		h.rule = jf_col_opt(st, 4);
-		h.reason = jf_col_opt(st, 5);
-		h.expires_on = jf_col_opt(st, 6);
-		h.operator = jf_col(st, 7);
-		if ((rc = fn(arg, &h)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+	jf_q_open(c, &r, sql, "it", member_id, since ? since : "");
+	while (rc == 0 && jf_q_next(&r)) {
+		h.at = jf_r_text(&r, 0);
+		h.kind = jf_r_text(&r, 1);
+		h.delta = jf_r_int(&r, 2);
+		h.ref = jf_r_opt(&r, 3);
+		h.rule = jf_r_opt(&r, 4);
+		h.reason = jf_r_opt(&r, 5);
+		h.expires_on = jf_r_opt(&r, 6);
+		h.operator = jf_r_text(&r, 7);
+		rc = fn(arg, &h);
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return rc;
 }
 
 int
@@ -75,9 +71,7 @@ jf_points_adjust(struct jf_ctx *c, int64_t member_id, int64_t delta,
 static int
 savepoint(struct jf_ctx *c, const char *sql)
 {
-	sqlite3_stmt *st = jf_stmt(c, sql);
-
-	return st ? jf_exec(c, st) : JF_ESOFTWARE;
+	return jf_q_exec(c, sql, "");
 }
 
 static int
@@ -92,7 +86,6 @@ award(struct jf_ctx *c, int64_t member_id, const char *kind, int64_t points,
 	struct jf_entry e = { .member_id = member_id, .kind = "award",
 		.rule = kind };
 	char from[JF_TS_LEN], to[JF_TS_LEN];
-	sqlite3_stmt *st;
 	int64_t n;
 	int rc;
 
@@ -104,18 +97,9 @@ award(struct jf_ctx *c, int64_t member_id, const char *kind, int64_t points,
 	if (a->daily_cap > 0) {
 		snprintf(from, sizeof(from), "%.10s 00:00:00", c->now);
 		snprintf(to, sizeof(to), "%.10s 23:59:59", c->now);
-		if ((st = jf_stmt(c, today_sql)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, member_id);
-		sqlite3_bind_text(st, 2, from, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, to, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, kind, -1, SQLITE_TRANSIENT);
-		if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return rc < 0 ? -rc : JF_ESOFTWARE;
-		}
-		n = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		if ((rc = jf_q_int(c, today_sql, &n, "ittt", member_id, from, to,
+		    kind)) != 0)
+			return rc;
 		if (n >= a->daily_cap)
 			return jf_error(JF_EREFUSED, _("\"%s\": the daily cap "
 			    "of %lld is reached on %.10s"), kind,
@@ -153,101 +137,6 @@ jf_points_award(struct jf_ctx *c, int64_t member_id, const char *kind,
 	return savepoint(c, rel);
 }
 
-/* The sale row of a receipt into x; *sale_id its row id. */
-static int
-explain_sale(struct jf_ctx *c, const char *receipt, struct jf_explain *x,
-    int64_t *sale_id)
-{
-	static const char sql[] = "SELECT s.id, s.at, coalesce(m.code, ''), "
-	    "coalesce(s.tier, ''), s.rules_version, s.tier_factor, s.gross, "
-	    "s.offset_amount, s.paid, s.points_earned FROM sale s "
-	    "LEFT JOIN member m ON m.id = s.member_id WHERE s.receipt = ?";
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(x, 0, sizeof(*x));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc < 0 ? -rc : jf_error(JF_EREFUSED,
-		    _("no receipt \"%s\""), receipt);
-	}
-	*sale_id = sqlite3_column_int64(st, 0);
-	snprintf(x->receipt, sizeof(x->receipt), "%s", receipt);
-	snprintf(x->at, sizeof(x->at), "%s", jf_col(st, 1));
-	snprintf(x->member, sizeof(x->member), "%s", jf_col(st, 2));
-	snprintf(x->tier, sizeof(x->tier), "%s", jf_col(st, 3));
-	x->rules_version = sqlite3_column_int64(st, 4);
-	x->tier_factor = sqlite3_column_int64(st, 5);
-	x->gross = sqlite3_column_int64(st, 6);
-	x->offset = sqlite3_column_int64(st, 7);
-	x->paid = sqlite3_column_int64(st, 8);
-	x->booked = sqlite3_column_int64(st, 9);
-	sqlite3_reset(st);
-	return 0;
-}
-
-/* The lines of a sale, as the earning formula wants them. */
-struct xline {
-	int line;
-	char *sku, *category;
-	int no_points;
-	int64_t qty, amount, points;
-};
-
-static void
-xlines_free(struct xline *l, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(l[i].sku);
-		free(l[i].category);
-	}
-	free(l);
-}
-
-static int
-explain_lines(struct jf_ctx *c, int64_t sale_id, struct xline **lp, int *np)
-{
-	static const char sql[] = "SELECT l.line, p.sku, p.category, "
-	    "p.no_points, l.qty, l.amount, l.points FROM sale_line l "
-	    "JOIN product p ON p.id = l.product_id WHERE l.sale_id = ? "
-	    "ORDER BY l.line";
-	struct xline *l = NULL;
-	int n = 0, cap = 0, rc;
-	sqlite3_stmt *st;
-
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, sale_id);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		if (n == cap) {
-			struct xline *nl;
-
-			cap = cap ? cap * 2 : 16;
-			if ((nl = realloc(l, cap * sizeof(*l))) == NULL) {
-				rc = -jf_error(JF_ESOFTWARE,
-				    _("out of memory"));
-				break;
-			}
-			l = nl;
-		}
-		l[n].line = sqlite3_column_int(st, 0);
-		l[n].sku = strdup(jf_col(st, 1));
-		l[n].category = strdup(jf_col(st, 2));
-		l[n].no_points = sqlite3_column_int(st, 3);
-		l[n].qty = sqlite3_column_int64(st, 4);
-		l[n].amount = sqlite3_column_int64(st, 5);
-		l[n].points = sqlite3_column_int64(st, 6);
-		n++;
-	}
-	sqlite3_reset(st);
-	*lp = l;
-	*np = n;
-	return rc < 0 ? -rc : 0;
-}
-
 /* The receipt's ledger entries other than its earning. */
 static int
 explain_entries(struct jf_ctx *c, const char *receipt, jf_explain_fn *fn,
@@ -257,26 +146,45 @@ explain_entries(struct jf_ctx *c, const char *receipt, jf_explain_fn *fn,
 	    "FROM ledger l JOIN member m ON m.id = l.member_id "
 	    "WHERE l.ref = ? AND l.kind <> 'earn' ORDER BY l.id";
 	struct jf_explain_row row = { .qty = -1, .amount = -1, .mult = -1 };
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int rc = 0;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_TRANSIENT);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		row.kind = jf_col(st, 0);
-		row.rule = jf_col_opt(st, 1);
-		row.points = sqlite3_column_int64(st, 2);
-		row.member = jf_col(st, 3);
-		if ((rc = fn(arg, &row)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+	jf_q_open(c, &r, sql, "t", receipt);
+	while (rc == 0 && jf_q_next(&r)) {
+		row.kind = jf_r_text(&r, 0);
+		row.rule = jf_r_opt(&r, 1);
+		row.points = jf_r_int(&r, 2);
+		row.member = jf_r_text(&r, 3);
+		rc = fn(arg, &row);
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return rc;
 }
 
+/* The sale's own figures into x. */
+static void
+explain_head(const struct jf_sale *s, struct jf_explain *x)
+{
+	memset(x, 0, sizeof(*x));
+	snprintf(x->receipt, sizeof(x->receipt), "%s", s->receipt);
+	snprintf(x->at, sizeof(x->at), "%s", s->at);
+	snprintf(x->member, sizeof(x->member), "%s", s->member ? s->member :
+	    "");
+	snprintf(x->tier, sizeof(x->tier), "%s", s->tier ? s->tier : "");
+	x->rules_version = s->rules_version;
+	x->tier_factor = s->tier_factor;
+	x->gross = s->gross;
+	x->offset = s->offset;
+	x->paid = s->paid;
+	x->booked = s->points_earned;
+}
+
+/*
+ * Recomputes the receipt by the rules version, tier factor and offset it
+ * was sold under, and each line's multiplier and rule as it was booked:
+ * a product changed since changes nothing here.
+ */
 int
 jf_points_explain(struct jf_ctx *c, const char *receipt,
     struct jf_explain *x, jf_explain_fn *fn, void *arg)
@@ -284,30 +192,33 @@ jf_points_explain(struct jf_ctx *c, const char *receipt,
 	const struct jf_rules *r;
 	struct jf_earn_in *in = NULL;
 	struct jf_earn_out *out = NULL;
-	struct xline *l = NULL;
 	struct jf_explain_row row;
-	int64_t sale_id = 0, stored = 0;
-	int n = 0, rc;
+	struct jf_sale s;
+	int64_t stored = 0;
+	int rc;
 
-	if ((rc = explain_sale(c, receipt, x, &sale_id)) != 0)
+	if ((rc = jf_sale_get(c, receipt, &s)) != 0) {
+		jf_sale_clear(&s);
 		return rc;
-	if ((rc = jf_rules_version(c, x->rules_version, &r)) != 0 ||
-	    (rc = explain_lines(c, sale_id, &l, &n)) != 0)
+	}
+	explain_head(&s, x);
+	if ((rc = jf_rules_version(c, x->rules_version, &r)) != 0)
 		goto done;
-	in = calloc(n ? n : 1, sizeof(*in));
-	out = calloc(n ? n : 1, sizeof(*out));
+	in = calloc(s.nlines ? s.nlines : 1, sizeof(*in));
+	out = calloc(s.nlines ? s.nlines : 1, sizeof(*out));
 	if (in == NULL || out == NULL) {
 		rc = jf_error(JF_ESOFTWARE, _("out of memory"));
 		goto done;
 	}
-	for (int i = 0; i < n; i++) {
-		in[i].sku = l[i].sku;
-		in[i].category = l[i].category;
-		in[i].no_points = l[i].no_points;
-		in[i].amount = l[i].amount;
-		stored += l[i].points;
+	for (int i = 0; i < s.nlines; i++) {
+		in[i].sku = s.lines[i].sku;
+		in[i].amount = s.lines[i].amount;
+		in[i].booked = 1;
+		in[i].mult = s.lines[i].mult_exact;
+		stored += s.lines[i].points;
 	}
-	x->earned = jf_earn(r, in, n, x->at, x->tier_factor, x->offset, out);
+	x->earned = jf_earn(r, in, s.nlines, x->at, x->tier_factor, x->offset,
+	    out);
 	/*
 	 * The till books nothing for a sale without a member or by one not
 	 * active then; its lines then carry no points either.
@@ -316,15 +227,15 @@ jf_points_explain(struct jf_ctx *c, const char *receipt,
 	    x->earned == 0);
 	if (!x->earns)
 		x->earned = 0;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < s.nlines; i++) {
 		memset(&row, 0, sizeof(row));
 		row.kind = "line";
-		row.line = l[i].line;
-		row.sku = l[i].sku;
-		row.qty = l[i].qty;
-		row.amount = l[i].amount;
-		row.mult = out[i].mult;
-		row.rule = out[i].rule[0] ? out[i].rule : NULL;
+		row.line = i + 1;
+		row.sku = s.lines[i].sku;
+		row.qty = s.lines[i].qty;
+		row.amount = s.lines[i].amount;
+		row.mult = s.lines[i].mult;
+		row.rule = s.lines[i].rule;
 		row.member = x->member[0] ? x->member : NULL;
 		row.points = x->earns ? out[i].points : 0;
 		if ((rc = fn(arg, &row)) != 0)
@@ -338,12 +249,11 @@ jf_points_explain(struct jf_ctx *c, const char *receipt,
 	row.rule = x->tier[0] ? x->tier : NULL;
 	row.member = x->member[0] ? x->member : NULL;
 	row.points = x->earned;
-	if ((rc = fn(arg, &row)) != 0)
-		goto done;
-	rc = explain_entries(c, receipt, fn, arg);
+	if ((rc = fn(arg, &row)) == 0)
+		rc = explain_entries(c, receipt, fn, arg);
 done:
 	free(in);
 	free(out);
-	xlines_free(l, n);
+	jf_sale_clear(&s);
 	return rc;
 }
