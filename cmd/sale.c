@@ -390,6 +390,7 @@ cmd_show(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind != 1)
 		return jf_usage_error(_("show needs one RECEIPT"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	if ((rc = jf_sale_get(c, argv[optind], &s)) != 0) {
@@ -455,6 +456,7 @@ cmd_list(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if (argc != optind)
 		return jf_usage_error(_("list takes no operands"));
+	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
 	f.since = a.since[0] ? a.since : NULL;
@@ -893,25 +895,26 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 	struct group g = { 0 };
 	const char *path;
 	struct args a;
-	int rc;
+	int rc, r;
 
 	if ((rc = parse(argc, argv, o, "efghi", &a)) != 0)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind > 1)
 		return jf_usage_error(_("import takes one FILE or -"));
-	im.rej = stderr;
 	group_reset(&g);
 	path = optind < argc ? argv[optind] : "-";
-	if ((rc = spool(&path)) != 0 ||
+	/* before spool(), which would hide a file redirected to stdin */
+	if ((rc = jf_rejects_open(a.rejects, o, path, &im.rej)) != 0 ||
+	    (rc = spool(&path)) != 0 ||
 	    (rc = split_check(path, a.jsonl ? JF_IN_JSONL : JF_IN_CSV,
 	    known)) != 0) {
 		jf_fail(rc);
-		return rc;
+		goto out;
 	}
 	if ((rc = jf_in_open(path, a.jsonl ? JF_IN_JSONL : JF_IN_CSV,
 	    &im.in)) != 0) {
 		jf_fail(rc);
-		return rc;
+		goto out;
 	}
 	if ((rc = jf_in_header(im.in, known, a.ignore)) != 0) {
 		jf_fail(rc);
@@ -926,11 +929,6 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 			    "missing"), jf_in_name(im.in), known[i]));
 			goto out;
 		}
-	if (a.rejects != NULL && (im.rej = fopen(a.rejects, "w")) == NULL) {
-		rc = jf_fail(jf_error(JF_ECANTCREAT, "%s: %s", a.rejects,
-		    strerror(errno)));
-		goto out;
-	}
 	if ((im.items = calloc(JF_SALE_LINES_MAX + 1,
 	    sizeof(*im.items))) == NULL) {
 		rc = jf_fail(jf_error(JF_ESOFTWARE, _("out of memory")));
@@ -961,8 +959,11 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		    im.recorded, im.lines, im.skipped, im.rejected);
 	rc = im.rejected ? JF_EDATA : 0;
 out:
-	if (im.rej != stderr && im.rej != NULL)
-		fclose(im.rej);
+	if ((r = jf_rejects_close(im.rej)) != 0) {
+		jf_fail(r);
+		if (rc == 0 || rc == JF_EDATA)
+			rc = r;
+	}
 	group_reset(&g);
 	free(g.buf);
 	free(g.rows);

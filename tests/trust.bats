@@ -251,3 +251,21 @@ pts() {	# ID FIELD: a field of points balance
 	[[ "$output" == *"spent_lapsed: M0000001 offset entry"*"valid through 2026-11-01"* ]]
 	SKIP_AUDIT=1
 }
+
+@test "sale import --rejects: never the book or the input; a full disk is an error naming the file" {
+	shop
+	printf 'receipt,sku,qty\nA,NOPE,1\nB,CUP,1\n' >s.csv
+	run --separate-stderr sale import s.csv --rejects "$JIFEN_DB"
+	[ "$status" -eq 64 ]
+	run --separate-stderr sale import s.csv --rejects s.csv
+	[ "$status" -eq 64 ]
+	eq 3 "$(wc -l <s.csv)"
+	eq 0 "$(sql "SELECT count(*) FROM sale")"
+	run --separate-stderr sale import s.csv --rejects /dev/full
+	[ "$status" -eq 70 ]
+	[[ "$stderr" == *"/dev/full"* ]]
+	run --separate-stderr sale import s.csv --rejects rej.csv
+	[ "$status" -eq 65 ]
+	eq 600 "$(stat -c %a rej.csv)"
+	eq 'A,NOPE,1,"s.csv:2: sku: no product ""NOPE"""' "$(sed -n 2p rej.csv)"
+}
