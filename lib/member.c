@@ -43,21 +43,21 @@ jf_member_clear(struct jf_member *m)
 }
 
 static void
-from_row(sqlite3_stmt *st, struct jf_member *m)
+from_row(const struct jf_rows *r, struct jf_member *m)
 {
 	jf_member_clear(m);
-	m->id = sqlite3_column_int64(st, 0);
-	m->code = dup_opt(jf_col_opt(st, 1));
-	m->phone = dup_opt(jf_col_opt(st, 2));
-	m->name = dup_opt(jf_col_opt(st, 3));
-	m->email = dup_opt(jf_col_opt(st, 4));
-	m->birthday = dup_opt(jf_col_opt(st, 5));
-	m->referrer = dup_opt(jf_col_opt(st, 6));
-	m->joined = dup_opt(jf_col_opt(st, 7));
-	m->tier = dup_opt(jf_col_opt(st, 8));
-	m->status = dup_opt(jf_col_opt(st, 9));
-	m->balance = sqlite3_column_int64(st, 10);
-	m->debt = sqlite3_column_int64(st, 11);
+	m->id = jf_r_int(r, 0);
+	m->code = dup_opt(jf_r_opt(r, 1));
+	m->phone = dup_opt(jf_r_opt(r, 2));
+	m->name = dup_opt(jf_r_opt(r, 3));
+	m->email = dup_opt(jf_r_opt(r, 4));
+	m->birthday = dup_opt(jf_r_opt(r, 5));
+	m->referrer = dup_opt(jf_r_opt(r, 6));
+	m->joined = dup_opt(jf_r_opt(r, 7));
+	m->tier = dup_opt(jf_r_opt(r, 8));
+	m->status = dup_opt(jf_r_opt(r, 9));
+	m->balance = jf_r_int(r, 10);
+	m->debt = jf_r_int(r, 11);
 }
 
 int
@@ -65,40 +65,28 @@ jf_member_id(struct jf_ctx *c, const char *id, int64_t *mid)
 {
 	static const char sql[] = "SELECT id FROM member WHERE code = ?1 "
 	    "UNION ALL SELECT id FROM member WHERE phone = ?1 LIMIT 1";
-	sqlite3_stmt *st = jf_stmt(c, sql);
 	int rc;
 
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if ((rc = jf_q_int(c, sql, mid, "t", id)) == JF_ENOROW)
 		return jf_error(JF_EREFUSED, _("no member \"%s\""), id);
-	}
-	*mid = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	return rc;
 }
 
 int
 jf_member_get(struct jf_ctx *c, int64_t mid, struct jf_member *m)
 {
 	static const char sql[] = "SELECT " MEMBER_COLS "WHERE m.id = ?";
-	sqlite3_stmt *st = jf_stmt(c, sql);
-	int rc;
+	struct jf_rows r;
+	int found;
 
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc != SQLITE_ROW)
+	jf_q_open(c, &r, sql, "i", mid);
+	if ((found = jf_q_next(&r)))
+		from_row(&r, m);
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	if (!found)
 		return jf_error(JF_EREFUSED, _("no member #%lld"),
 		    (long long)mid);
-	from_row(st, m);
-	sqlite3_reset(st);
 	return 0;
 }
 
@@ -216,17 +204,14 @@ next_code(struct jf_ctx *c, char *buf, size_t n)
 	    "AS INTEGER)), 0) FROM member WHERE code GLOB "
 	    "'M[0-9][0-9][0-9][0-9][0-9][0-9][0-9]'";
 	static long long seq = -1;
-	sqlite3_stmt *st;
-	int64_t other;
+	int64_t high, other;
 	int rc;
 
 	if (seq < 0) {
-		if ((st = jf_stmt(c, max)) == NULL)
-			return JF_ESOFTWARE;
-		if ((rc = jf_step(c, st)) != SQLITE_ROW)
-			return rc < 0 ? -rc : JF_ESOFTWARE;
-		seq = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		/* an aggregate gives a row, whatever the table holds */
+		if ((rc = jf_q_int(c, max, &high, "")) != 0)
+			return rc == JF_ENOROW ? JF_ESOFTWARE : rc;
+		seq = high;
 	}
 	do {
 		if (++seq > 9999999)
@@ -254,27 +239,23 @@ resolve_referrer(struct jf_ctx *c, const char *ref, int64_t *rid)
 static int
 owner(struct jf_ctx *c, const char *sql, const char *v, int64_t *id)
 {
-	sqlite3_stmt *st = jf_stmt(c, sql);
 	int rc;
 
 	*id = 0;
 	if (!given(v))
 		return 0;
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	if ((rc = jf_q_int(c, sql, id, "t", v)) == JF_ENOROW) {
+		*id = 0;
+		return 0;
+	}
+	return rc;
 }
 
 /*
  * Inserts the member; a code or phone that exists already makes it
  * change nothing and set *mid to 0, so an import pays for the lookups
- * only when a row is not new.
+ * only when a row is not new.  The INSERT returns the new row's id, and
+ * no row when it changed nothing.
  */
 static int
 insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
@@ -282,29 +263,17 @@ insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
 {
 	static const char sql[] = "INSERT INTO member (code, phone, name, "
 	    "email, birthday, referrer_id, joined, status, audit_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-	sqlite3_stmt *st;
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
+	    "RETURNING id";
 	int rc;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, in->phone, -1, SQLITE_STATIC);
-	jf_bind_opt(st, 3, in->name);
-	jf_bind_opt(st, 4, in->email);
-	jf_bind_opt(st, 5, in->birthday);
-	if (rid)
-		sqlite3_bind_int64(st, 6, rid);
-	sqlite3_bind_text(st, 7, given(in->joined) ? in->joined : c->today,
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, given(in->status) ? in->status : "active", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 9, c->audit_id);
-	if ((rc = jf_exec(c, st)) != 0)
-		return rc;
-	*mid = sqlite3_changes(c->db) ? sqlite3_last_insert_rowid(c->db) : 0;
-	if (*mid == 0)
-		return 0;
+	*mid = 0;
+	rc = jf_q_int(c, sql, mid, "ttTTTntti", code, in->phone, in->name,
+	    in->email, in->birthday, rid,
+	    given(in->joined) ? in->joined : c->today,
+	    given(in->status) ? in->status : "active", (int64_t)c->audit_id);
+	if (rc != 0)
+		return rc == JF_ENOROW ? 0 : rc;
 	return jf_bonus_profile(c, *mid);
 }
 
@@ -339,7 +308,6 @@ jf_member_add(struct jf_ctx *c, const struct jf_member_in *in, int64_t *mid)
 int
 jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 {
-	/* each field: the given value, else the stored one */
 	/*
 	 * each field: the stored value when not given (NULL), cleared when
 	 * given empty, else the given value
@@ -359,8 +327,7 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	    "UNION SELECT m.referrer_id FROM member m JOIN up ON m.id = up.id "
 	    "WHERE m.referrer_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 	const char *col;
-	int64_t rid, other;
-	sqlite3_stmt *st;
+	int64_t rid, other, one;
 	int rc;
 
 	if ((rc = jf_member_check(in, &col)) != 0)
@@ -375,35 +342,16 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	if (rid == mid)
 		return jf_error(JF_EREFUSED, _("a member cannot refer itself"));
 	if (rid != 0) {
-		if ((st = jf_stmt(c, cycle)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_int64(st, 2, mid);
-		rc = jf_step(c, st);
-		sqlite3_reset(st);
-		if (rc < 0)
-			return -rc;
-		if (rc == SQLITE_ROW)
+		if ((rc = jf_q_int(c, cycle, &one, "ii", rid, mid)) == 0)
 			return jf_error(JF_EREFUSED,
 			    _("%s was referred by this member: no cycles"),
 			    in->referrer);
+		if (rc != JF_ENOROW)
+			return rc;
 	}
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, mid);
-	jf_bind_opt(st, 2, in->phone);
-	/* NULL: keep; "" (given empty): clear */
-	if (in->name)
-		sqlite3_bind_text(st, 3, in->name, -1, SQLITE_STATIC);
-	if (in->email)
-		sqlite3_bind_text(st, 4, in->email, -1, SQLITE_STATIC);
-	if (in->birthday)
-		sqlite3_bind_text(st, 5, in->birthday, -1, SQLITE_STATIC);
-	if (rid)
-		sqlite3_bind_int64(st, 6, rid);
-	jf_bind_opt(st, 7, in->status);
-	jf_bind_opt(st, 8, in->joined);
-	if ((rc = jf_exec(c, st)) != 0)
+	/* name, email, birthday: NULL keeps, "" (given empty) clears */
+	if ((rc = jf_q_exec(c, sql, "iTtttnTT", mid, in->phone, in->name,
+	    in->email, in->birthday, rid, in->status, in->joined)) != 0)
 		return rc;
 	return jf_bonus_profile(c, mid);
 }
@@ -470,13 +418,8 @@ jf_member_forget(struct jf_ctx *c, int64_t mid)
 	static const char sql[] = "UPDATE member SET phone = NULL, "
 	    "name = NULL, email = NULL, birthday = NULL, forgotten = ? "
 	    "WHERE id = ?";
-	sqlite3_stmt *st = jf_stmt(c, sql);
 
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, mid);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "ti", c->now, mid);
 }
 
 int
@@ -496,33 +439,27 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	    "AND (?6 IS NULL OR (m.joined < ?6 AND NOT EXISTS (SELECT 1 "
 	    "  FROM sale s WHERE s.member_id = m.id AND s.at >= ?6))) "
 	    "ORDER BY m.code";
-	sqlite3_stmt *st = jf_stmt(c, sql);
 	struct jf_member m = { 0 };
 	char since[JF_DATE_LEN];
-	int rc;
+	struct jf_rows r;
+	int rc = 0;
 
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	jf_bind_opt(st, 1, f->tier);
-	jf_bind_opt(st, 2, f->status);
-	jf_bind_opt(st, 3, f->query);
-	jf_bind_opt(st, 4, f->joined_since);
-	if (f->birthday_month > 0)
-		sqlite3_bind_int(st, 5, f->birthday_month);
-	if (f->inactive_days >= 0) {
+	if (f->inactive_days >= 0)
 		jf_date_add_days(c->today, -f->inactive_days, since);
-		sqlite3_bind_text(st, 6, since, -1, SQLITE_TRANSIENT);
-	}
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		from_row(st, &m);
+	/* a month of 0 or less binds NULL: any month */
+	jf_q_open(c, &r, sql, "TTTTnt", f->tier, f->status, f->query,
+	    f->joined_since,
+	    (int64_t)(f->birthday_month > 0 ? f->birthday_month : 0),
+	    f->inactive_days >= 0 ? since : NULL);
+	while (jf_q_next(&r)) {
+		from_row(&r, &m);
 		if ((rc = fn(arg, &m)) != 0)
 			break;
 	}
 	jf_member_clear(&m);
-	sqlite3_reset(st);
-	if (rc < 0)
-		return -rc;
-	return rc == SQLITE_DONE ? 0 : rc;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return rc;
 }
 
 const char *
@@ -563,15 +500,12 @@ jf_member_tier_counts(struct jf_ctx *c, jf_tier_count_fn *fn, void *arg)
 {
 	static const char sql[] =
 	    "SELECT tier, count(*) FROM member GROUP BY tier";
-	sqlite3_stmt *st = jf_stmt(c, sql);
-	int rc;
+	struct jf_rows r;
 
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	while ((rc = jf_step(c, st)) == SQLITE_ROW)
-		fn(arg, jf_col(st, 0), sqlite3_column_int64(st, 1));
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	jf_q_open(c, &r, sql, "");
+	while (jf_q_next(&r))
+		fn(arg, jf_r_text(&r, 0), jf_r_int(&r, 1));
+	return jf_q_close(&r);
 }
 
 int
@@ -582,7 +516,7 @@ jf_operator_add(struct jf_ctx *c, const char *name, int role)
 	    "excluded.role";
 	static const char admins[] = "SELECT count(*) FROM operator "
 	    "WHERE role = 'admin' AND name <> ?";
-	sqlite3_stmt *st;
+	int64_t others;
 	int rc;
 
 	if (*name == '\0' || strlen(name) > 64 ||
@@ -594,49 +528,34 @@ jf_operator_add(struct jf_ctx *c, const char *name, int role)
 		    "admin, or nobody could manage the staff"));
 	if (role != JF_ROLE_ADMIN) {
 		/* demoting the last admin would lock the staff list */
-		if ((st = jf_stmt(c, admins)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		if ((rc = jf_step(c, st)) != SQLITE_ROW)
-			return rc < 0 ? -rc : JF_ESOFTWARE;
-		rc = sqlite3_column_int(st, 0);
-		sqlite3_reset(st);
-		if (rc == 0 && c->nops > 0)
+		if ((rc = jf_q_int(c, admins, &others, "t", name)) != 0)
+			return rc == JF_ENOROW ? JF_ESOFTWARE : rc;
+		if (others == 0 && c->nops > 0)
 			return jf_error(JF_EREFUSED,
 			    _("\"%s\" is the last admin: add another first"),
 			    name);
 	}
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, jf_role_name(role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->now, -1, SQLITE_STATIC);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql, "ttt", name, jf_role_name(role), c->now);
 }
 
 int
 jf_operator_remove(struct jf_ctx *c, const char *name)
 {
-	static const char del[] = "DELETE FROM operator WHERE name = ?";
+	/* the row deleted comes back: none, no such operator */
+	static const char del[] = "DELETE FROM operator WHERE name = ? "
+	    "RETURNING 1";
 	static const char admins[] = "SELECT count(*) FROM operator "
 	    "WHERE role = 'admin'";
-	sqlite3_stmt *st;
+	int64_t one, left;
 	int rc;
 
-	if ((st = jf_stmt(c, del)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((rc = jf_exec(c, st)) != 0)
-		return rc;
-	if (sqlite3_changes(c->db) == 0)
+	if ((rc = jf_q_int(c, del, &one, "t", name)) == JF_ENOROW)
 		return jf_error(JF_EREFUSED, _("no operator \"%s\""), name);
-	if ((st = jf_stmt(c, admins)) == NULL)
-		return JF_ESOFTWARE;
-	if ((rc = jf_step(c, st)) != SQLITE_ROW)
-		return rc < 0 ? -rc : JF_ESOFTWARE;
-	rc = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc == 0 && c->nops > 1)
+	if (rc != 0)
+		return rc;
+	if ((rc = jf_q_int(c, admins, &left, "")) != 0)
+		return rc == JF_ENOROW ? JF_ESOFTWARE : rc;
+	if (left == 0 && c->nops > 1)
 		return jf_error(JF_EREFUSED,
 		    _("\"%s\" is the last admin: add another first"), name);
 	return 0;
@@ -647,13 +566,10 @@ jf_operator_each(struct jf_ctx *c, jf_operator_fn *fn, void *arg)
 {
 	static const char sql[] =
 	    "SELECT name, role, added FROM operator ORDER BY name";
-	sqlite3_stmt *st = jf_stmt(c, sql);
-	int rc;
+	struct jf_rows r;
 
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	while ((rc = jf_step(c, st)) == SQLITE_ROW)
-		fn(arg, jf_col(st, 0), jf_col(st, 1), jf_col(st, 2));
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	jf_q_open(c, &r, sql, "");
+	while (jf_q_next(&r))
+		fn(arg, jf_r_text(&r, 0), jf_r_text(&r, 1), jf_r_text(&r, 2));
+	return jf_q_close(&r);
 }
