@@ -613,11 +613,11 @@ cache_find(struct jf_ctx *c, int64_t v)
 	return NULL;
 }
 
-/* The version in row st (version, effective, doc), parsed or cached. */
+/* The version in row q (version, effective, doc), parsed or cached. */
 static int
-from_row(struct jf_ctx *c, sqlite3_stmt *st, const struct jf_rules **rp)
+from_row(struct jf_ctx *c, const struct jf_rows *q, const struct jf_rules **rp)
 {
-	int64_t v = sqlite3_column_int64(st, 0);
+	int64_t v = jf_r_int(q, 0);
 	struct cache *h;
 	struct jf_rules *r;
 	struct cached *k;
@@ -629,10 +629,10 @@ from_row(struct jf_ctx *c, sqlite3_stmt *st, const struct jf_rules **rp)
 	if ((h = cache_of(c)) == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	snprintf(name, sizeof(name), "rules version %lld", (long long)v);
-	if ((rc = jf_rules_parse(jf_col(st, 2), name, &r)) != 0)
+	if ((rc = jf_rules_parse(jf_r_text(q, 2), name, &r)) != 0)
 		return rc;
 	r->version = v;
-	snprintf(r->effective, sizeof(r->effective), "%s", jf_col(st, 1));
+	snprintf(r->effective, sizeof(r->effective), "%s", jf_r_text(q, 1));
 	if ((k = malloc(sizeof(*k))) == NULL) {
 		jf_rules_free(r);
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
@@ -651,8 +651,8 @@ jf_rules_at(struct jf_ctx *c, const char *ts, const struct jf_rules **r)
 	    "WHERE effective <= ? ORDER BY effective DESC, version DESC "
 	    "LIMIT 1";
 	struct cache *h = c->rules_cache;
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows q;
+	int rc = 0, found;
 
 	if (ts == NULL)
 		ts = c->now;
@@ -660,17 +660,13 @@ jf_rules_at(struct jf_ctx *c, const char *ts, const struct jf_rules **r)
 		*r = h->last;
 		return 0;
 	}
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, ts, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc < 0)
-			return -rc;
+	jf_q_open(c, &q, sql, "t", ts);
+	if ((found = jf_q_next(&q)))
+		rc = from_row(c, &q, r);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	if (!found)
 		return jf_error(JF_EREFUSED, _("no rules in force at %s"), ts);
-	}
-	rc = from_row(c, st, r);
-	sqlite3_reset(st);
 	if (rc == 0 && strlen(ts) < JF_TS_LEN) {
 		h = c->rules_cache;
 		snprintf(h->last_ts, sizeof(h->last_ts), "%s", ts);
@@ -684,23 +680,19 @@ jf_rules_version(struct jf_ctx *c, int64_t v, const struct jf_rules **r)
 {
 	static const char sql[] = "SELECT version, effective, doc FROM rules "
 	    "WHERE version = ?";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows q;
+	int rc = 0, found;
 
 	if ((*r = cache_find(c, v)) != NULL)
 		return 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, v);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc < 0)
-			return -rc;
+	jf_q_open(c, &q, sql, "i", v);
+	if ((found = jf_q_next(&q)))
+		rc = from_row(c, &q, r);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	if (!found)
 		return jf_error(JF_EREFUSED, _("no rules version %lld"),
 		    (long long)v);
-	}
-	rc = from_row(c, st, r);
-	sqlite3_reset(st);
 	return rc;
 }
 
@@ -774,7 +766,6 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 	    "rules), ?, ?, ?)";
 	struct jf_rules *r;
 	const char *name;
-	sqlite3_stmt *st;
 	char *text;
 	int rc;
 
@@ -786,21 +777,14 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 		return rc;
 	}
 	jf_rules_free(r);
-	if ((st = jf_stmt(c, ins)) == NULL) {
-		free(text);
-		return JF_ESOFTWARE;
-	}
-	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, c->audit_id);
-	rc = jf_exec(c, st);
+	rc = jf_q_exec(c, ins, "tti", c->now, text, (int64_t)c->audit_id);
 	free(text);
 	if (rc != 0)
 		return rc;
 	if (c->rules_cache != NULL)	/* a new version is in force now */
 		((struct cache *)c->rules_cache)->last = NULL;
 	if (version != NULL)
-		*version = sqlite3_last_insert_rowid(c->db);
+		*version = jf_last_id(c);
 	return 0;
 }
 
@@ -810,23 +794,24 @@ jf_rules_text(struct jf_ctx *c, char **text, int64_t *version)
 	static const char sql[] = "SELECT version, doc FROM rules "
 	    "WHERE effective <= ? ORDER BY effective DESC, version DESC "
 	    "LIMIT 1";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows q;
+	int found;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, c->now, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc < 0)
-			return -rc;
+	*text = NULL;
+	jf_q_open(c, &q, sql, "t", c->now);
+	if ((found = jf_q_next(&q))) {
+		if (version != NULL)
+			*version = jf_r_int(&q, 0);
+		*text = strdup(jf_r_text(&q, 1));
+	}
+	if (jf_q_close(&q) != 0) {
+		free(*text);
+		*text = NULL;
+		return q.rc;
+	}
+	if (!found)
 		return jf_error(JF_EREFUSED, _("no rules in force at %s"),
 		    c->now);
-	}
-	if (version != NULL)
-		*version = sqlite3_column_int64(st, 0);
-	*text = strdup(jf_col(st, 1));
-	sqlite3_reset(st);
 	if (*text == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	return 0;
