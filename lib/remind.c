@@ -264,49 +264,35 @@ static const char sql_mark[] =
     "AND member_id IN (SELECT id FROM member "
     "WHERE status = 'active' AND forgotten IS NULL)";
 
-static void
-bind_window(sqlite3_stmt *st, const char *from, const char *until, int again)
-{
-	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, until, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, again != 0);
-}
-
 int
 jf_remind_each(struct jf_ctx *c, int days, int again, jf_remind_fn *fn,
     void *arg)
 {
 	char until[JF_DATE_LEN];
-	sqlite3_stmt *st;
-	int rc, stop = 0;
+	struct jf_rows q;
+	int stop = 0;
 
 	if (days < 0)
 		return jf_error(JF_EUSAGE, _("days must not be negative"));
 	jf_date_add_days(c->today, days, until);
-	if ((st = jf_stmt(c, sql_walk)) == NULL)
-		return JF_ESOFTWARE;
-	bind_window(st, c->today, until, again);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+	jf_q_open(c, &q, sql_walk, "tti", c->today, until,
+	    (int64_t)(again != 0));
+	while (stop == 0 && jf_q_next(&q)) {
 		struct jf_remind r = {
-			.code = jf_col(st, 0),
-			.name = jf_col(st, 1),
-			.phone = jf_col(st, 2),
-			.email = jf_col(st, 3),
-			.points = sqlite3_column_int64(st, 4),
-			.expires_on = jf_col(st, 5),
+			.code = jf_r_text(&q, 0),
+			.name = jf_r_text(&q, 1),
+			.phone = jf_r_text(&q, 2),
+			.email = jf_r_text(&q, 3),
+			.points = jf_r_int(&q, 4),
+			.expires_on = jf_r_text(&q, 5),
 		};
 
-		if ((stop = fn(arg, &r)) != 0)
-			break;
+		stop = fn(arg, &r);
 	}
-	sqlite3_reset(st);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
 	if (stop != 0)
 		return stop;
-	if (rc < 0)
-		return -rc;
-	if ((st = jf_stmt(c, sql_mark)) == NULL)
-		return JF_ESOFTWARE;
-	bind_window(st, c->today, until, again);
-	sqlite3_bind_text(st, 4, c->today, -1, SQLITE_TRANSIENT);
-	return jf_exec(c, st);
+	return jf_q_exec(c, sql_mark, "ttit", c->today, until,
+	    (int64_t)(again != 0), c->today);
 }
