@@ -19,8 +19,6 @@
 
 #include "db.h"
 #include "err.h"
-#include "member.h"
-#include "rules.h"
 
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
@@ -527,6 +525,25 @@ check_operator(struct jf_ctx *c)
 	return 0;
 }
 
+const char *
+jf_mask_phone(const char *p, char *buf)
+{
+	size_t n;
+
+	if (p == NULL)
+		return NULL;
+	n = strlen(p);
+	if (n >= 8)
+		snprintf(buf, 64, "%.3s%.*s%s", p, (int)(n - 7), "********",
+		    p + n - 4);
+	else if (n > 3)
+		snprintf(buf, 64, "%.1s%.*s%s", p, (int)(n - 3), "*****",
+		    p + n - 2);
+	else
+		snprintf(buf, 64, "***");
+	return buf;
+}
+
 /* Whether s is a phone number as a member ID operand may give it. */
 static int
 phonelike(const char *s)
@@ -778,7 +795,8 @@ jf_close(struct jf_ctx *c)
 		sqlite3_finalize(c->cache[i].st);
 	free(c->cache);
 	sqlite3_close(c->db);
-	jf_rules_cache_free(c->rules_cache);
+	if (c->rules_cache_free != NULL)
+		c->rules_cache_free(c->rules_cache);
 	free(c->path);
 	free(c->args);
 	free(c);

@@ -65,7 +65,8 @@ struct jf_ctx {
 	int initialised;	/* a 0-byte file was made a book by this run */
 	struct jf_stmt_slot *cache;	/* open addressing, grows at 3/4 */
 	size_t ncache, nused;
-	void *rules_cache;	/* lib/rules.c's parsed versions */
+	void *rules_cache;	/* lib/rules.c's parsed versions, */
+	void (*rules_cache_free)(void *);	/* and how to free them */
 };
 
 /*
@@ -155,6 +156,12 @@ const char *jf_r_text(const struct jf_rows *r, int col);	/* "" for NULL */
 const char *jf_r_opt(const struct jf_rows *r, int col);	/* NULL for NULL */
 /* The row id the last INSERT made. */
 int64_t jf_last_id(struct jf_ctx *c);
+
+/*
+ * "138****5678" into buf (at least 64 bytes): all a list, an export or
+ * the audit log shows of a phone.
+ */
+const char *jf_mask_phone(const char *p, char *buf);
 
 /* 0, or JF_ENOPERM naming the role needed for what. */
 int jf_need_role(struct jf_ctx *c, int role, const char *what);

@@ -463,25 +463,6 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 }
 
 const char *
-jf_mask_phone(const char *p, char *buf)
-{
-	size_t n;
-
-	if (p == NULL)
-		return NULL;
-	n = strlen(p);
-	if (n >= 8)
-		snprintf(buf, 64, "%.3s%.*s%s", p, (int)(n - 7), "********",
-		    p + n - 4);
-	else if (n > 3)
-		snprintf(buf, 64, "%.1s%.*s%s", p, (int)(n - 3), "*****",
-		    p + n - 2);
-	else
-		snprintf(buf, 64, "***");
-	return buf;
-}
-
-const char *
 jf_mask_email(const char *e, char *buf)
 {
 	const char *at;

@@ -72,8 +72,7 @@ typedef int jf_member_fn(void *arg, const struct jf_member *m);
 int jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
     jf_member_fn *fn, void *arg);
 
-/* "138****5678" and "z***@example.com" into buf (at least 64 bytes). */
-const char *jf_mask_phone(const char *p, char *buf);
+/* "z***@example.com" into buf (at least 64 bytes); phones: jf_mask_phone. */
 const char *jf_mask_email(const char *e, char *buf);
 
 /* Tiers: the count of members in each tier name (fn per tier). */

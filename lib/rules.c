@@ -597,8 +597,10 @@ jf_rules_cache_free(void *cache)
 static struct cache *
 cache_of(struct jf_ctx *c)
 {
-	if (c->rules_cache == NULL)
+	if (c->rules_cache == NULL) {
 		c->rules_cache = calloc(1, sizeof(struct cache));
+		c->rules_cache_free = jf_rules_cache_free;
+	}
 	return c->rules_cache;
 }
 
