@@ -66,19 +66,17 @@ num(int64_t v, char *buf)
 	return buf;
 }
 
-/* Runs st, calling row(a, st) for each result row; 0 or a status. */
+/* Runs sql, calling row(a, r) for each result row; 0 or a status. */
 static int
-each(struct audit *a, sqlite3_stmt *st, void (*row)(struct audit *,
-    sqlite3_stmt *))
+each(struct audit *a, const char *sql, void (*row)(struct audit *,
+    const struct jf_rows *))
 {
-	int rc;
+	struct jf_rows r;
 
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	while ((rc = jf_step(a->c, st)) == SQLITE_ROW)
-		row(a, st);
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	jf_q_open(a->c, &r, sql, "");
+	while (jf_q_next(&r))
+		row(a, &r);
+	return jf_q_close(&r);
 }
 
 /* 1. balance = sum of deltas = sum of lot remainders - debt. */
@@ -96,18 +94,18 @@ static const char q_balance[] =
     "ORDER BY m.code";
 
 static void
-row_balance(struct audit *a, sqlite3_stmt *st)
+row_balance(struct audit *a, const struct jf_rows *r)
 {
 	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
-	int64_t bal = sqlite3_column_int64(st, 1);
-	int64_t led = sqlite3_column_int64(st, 2);
-	int64_t lots = sqlite3_column_int64(st, 3);
+	int64_t bal = jf_r_int(r, 1);
+	int64_t led = jf_r_int(r, 2);
+	int64_t lots = jf_r_int(r, 3);
 
 	if (bal != led)
-		breach(a, "balance_ledger", jf_col(st, 0), num(led, e),
+		breach(a, "balance_ledger", jf_r_text(r, 0), num(led, e),
 		    num(bal, f));
 	if (bal != lots)
-		breach(a, "balance_lots", jf_col(st, 0), num(lots, e),
+		breach(a, "balance_lots", jf_r_text(r, 0), num(lots, e),
 		    num(bal, f));
 }
 
@@ -123,9 +121,9 @@ static const char q_sign[] =
     "ORDER BY l.id";
 
 static void
-row_sign(struct audit *a, sqlite3_stmt *st)
+row_sign(struct audit *a, const struct jf_rows *r)
 {
-	const char *k = jf_col(st, 2), *want;
+	const char *k = jf_r_text(r, 2), *want;
 	char s[160], e[64], f[JF_MONEY_BUF];
 
 	if (strcmp(k, "adjust") == 0)
@@ -138,10 +136,10 @@ row_sign(struct audit *a, sqlite3_stmt *st)
 		want = "< 0";
 	else
 		want = "a known kind";
-	snprintf(s, sizeof(s), "%s entry %lld", jf_col(st, 1),
-	    (long long)sqlite3_column_int64(st, 0));
+	snprintf(s, sizeof(s), "%s entry %lld", jf_r_text(r, 1),
+	    (long long)jf_r_int(r, 0));
 	snprintf(e, sizeof(e), "%s %s", k, want);
-	breach(a, "entry_sign", s, e, num(sqlite3_column_int64(st, 3), f));
+	breach(a, "entry_sign", s, e, num(jf_r_int(r, 3), f));
 }
 
 /* 2. The sum of all entries is the sum of all balances. */
@@ -150,11 +148,11 @@ static const char q_total[] =
     "(SELECT coalesce(sum(balance), 0) FROM member)";
 
 static void
-row_total(struct audit *a, sqlite3_stmt *st)
+row_total(struct audit *a, const struct jf_rows *r)
 {
 	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
-	int64_t led = sqlite3_column_int64(st, 0);
-	int64_t bal = sqlite3_column_int64(st, 1);
+	int64_t led = jf_r_int(r, 0);
+	int64_t bal = jf_r_int(r, 1);
 
 	if (led != bal)
 		breach(a, "ledger_total", "all members", num(led, e),
@@ -169,15 +167,14 @@ static const char q_lot_range[] =
     "ORDER BY lot.id";
 
 static void
-row_lot_range(struct audit *a, sqlite3_stmt *st)
+row_lot_range(struct audit *a, const struct jf_rows *r)
 {
 	char s[160], e[64], f[JF_MONEY_BUF];
 
-	snprintf(s, sizeof(s), "%s lot %lld", jf_col(st, 1),
-	    (long long)sqlite3_column_int64(st, 0));
-	snprintf(e, sizeof(e), "0..%lld", (long long)sqlite3_column_int64(st,
-	    2));
-	breach(a, "lot_range", s, e, num(sqlite3_column_int64(st, 3), f));
+	snprintf(s, sizeof(s), "%s lot %lld", jf_r_text(r, 1),
+	    (long long)jf_r_int(r, 0));
+	snprintf(e, sizeof(e), "0..%lld", (long long)jf_r_int(r, 2));
+	breach(a, "lot_range", s, e, num(jf_r_int(r, 3), f));
 }
 
 /*
@@ -198,15 +195,14 @@ static const char q_lot_expired[] =
     "GROUP BY lot.id ORDER BY lot.id";
 
 static void
-row_lot_expired(struct audit *a, sqlite3_stmt *st)
+row_lot_expired(struct audit *a, const struct jf_rows *r)
 {
 	char s[200], e[64], f[JF_MONEY_BUF];
 
 	snprintf(s, sizeof(s), "%s lot %lld (valid through %s)",
-	    jf_col(st, 1), (long long)sqlite3_column_int64(st, 0),
-	    jf_col(st, 3));
-	snprintf(e, sizeof(e), "0 after expire for %s", jf_col(st, 4));
-	breach(a, "lot_expired", s, e, num(sqlite3_column_int64(st, 2), f));
+	    jf_r_text(r, 1), (long long)jf_r_int(r, 0), jf_r_text(r, 3));
+	snprintf(e, sizeof(e), "0 after expire for %s", jf_r_text(r, 4));
+	breach(a, "lot_expired", s, e, num(jf_r_int(r, 2), f));
 }
 
 /* 4. On hand per store and product is the sum of its moves. */
@@ -228,14 +224,13 @@ static const char q_on_hand[] =
     "ORDER BY 1, 2";
 
 static void
-row_on_hand(struct audit *a, sqlite3_stmt *st)
+row_on_hand(struct audit *a, const struct jf_rows *r)
 {
 	char s[200], e[JF_MONEY_BUF], f[JF_MONEY_BUF];
 
-	snprintf(s, sizeof(s), "%s@%s", jf_col(st, 0), jf_col(st, 1));
-	breach(a, "on_hand", s, num(sqlite3_column_int64(st, 2), e),
-	    sqlite3_column_type(st, 3) == SQLITE_NULL ? "no stock row" :
-	    num(sqlite3_column_int64(st, 3), f));
+	snprintf(s, sizeof(s), "%s@%s", jf_r_text(r, 0), jf_r_text(r, 1));
+	breach(a, "on_hand", s, num(jf_r_int(r, 2), e),
+	    jf_r_opt(r, 3) == NULL ? "no stock row" : num(jf_r_int(r, 3), f));
 }
 
 /* 5. Each line's amount is its quantity times its price. */
@@ -246,15 +241,14 @@ static const char q_line[] =
     "WHERE l.amount <> l.qty * l.price ORDER BY l.sale_id, l.line";
 
 static void
-row_line(struct audit *a, sqlite3_stmt *st)
+row_line(struct audit *a, const struct jf_rows *r)
 {
 	char s[200], e[JF_MONEY_BUF], f[JF_MONEY_BUF];
 
-	snprintf(s, sizeof(s), "%s line %lld", jf_col(st, 0),
-	    (long long)sqlite3_column_int64(st, 1));
-	breach(a, "line_amount", s,
-	    jf_money_fmt(sqlite3_column_int64(st, 2), e),
-	    jf_money_fmt(sqlite3_column_int64(st, 3), f));
+	snprintf(s, sizeof(s), "%s line %lld", jf_r_text(r, 0),
+	    (long long)jf_r_int(r, 1));
+	breach(a, "line_amount", s, jf_money_fmt(jf_r_int(r, 2), e),
+	    jf_money_fmt(jf_r_int(r, 3), f));
 }
 
 /* 5. gross = the sum of the lines; paid = gross - offset. */
@@ -269,19 +263,19 @@ static const char q_sale[] =
     "ORDER BY s.receipt";
 
 static void
-row_sale(struct audit *a, sqlite3_stmt *st)
+row_sale(struct audit *a, const struct jf_rows *r)
 {
 	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
-	int64_t gross = sqlite3_column_int64(st, 1);
-	int64_t lines = sqlite3_column_int64(st, 2);
-	int64_t paid = sqlite3_column_int64(st, 3);
-	int64_t want = sqlite3_column_int64(st, 4);
+	int64_t gross = jf_r_int(r, 1);
+	int64_t lines = jf_r_int(r, 2);
+	int64_t paid = jf_r_int(r, 3);
+	int64_t want = jf_r_int(r, 4);
 
 	if (gross != lines)
-		breach(a, "sale_gross", jf_col(st, 0), jf_money_fmt(lines, e),
+		breach(a, "sale_gross", jf_r_text(r, 0), jf_money_fmt(lines, e),
 		    jf_money_fmt(gross, f));
 	if (paid != want)
-		breach(a, "sale_paid", jf_col(st, 0), jf_money_fmt(want, e),
+		breach(a, "sale_paid", jf_r_text(r, 0), jf_money_fmt(want, e),
 		    jf_money_fmt(paid, f));
 }
 
@@ -314,19 +308,19 @@ static const char q_return[] =
     "WHERE net <> expired OR restored <> points_used ORDER BY receipt";
 
 static void
-row_return(struct audit *a, sqlite3_stmt *st)
+row_return(struct audit *a, const struct jf_rows *r)
 {
 	char e[JF_MONEY_BUF], f[JF_MONEY_BUF];
-	int64_t net = sqlite3_column_int64(st, 1);
-	int64_t expired = sqlite3_column_int64(st, 2);
-	int64_t used = sqlite3_column_int64(st, 3);
-	int64_t restored = sqlite3_column_int64(st, 4);
+	int64_t net = jf_r_int(r, 1);
+	int64_t expired = jf_r_int(r, 2);
+	int64_t used = jf_r_int(r, 3);
+	int64_t restored = jf_r_int(r, 4);
 
 	if (net != expired)
-		breach(a, "return_points", jf_col(st, 0), num(expired, e),
+		breach(a, "return_points", jf_r_text(r, 0), num(expired, e),
 		    num(net, f));
 	if (used != restored)
-		breach(a, "return_used", jf_col(st, 0), num(used, e),
+		breach(a, "return_used", jf_r_text(r, 0), num(used, e),
 		    num(restored, f));
 }
 
@@ -341,18 +335,16 @@ static const char q_line_offset[] =
     "ORDER BY s.receipt";
 
 static void
-row_line_offset(struct audit *a, sqlite3_stmt *st)
+row_line_offset(struct audit *a, const struct jf_rows *r)
 {
 	char e[2 * JF_MONEY_BUF + 8], f[2 * JF_MONEY_BUF + 8];
 	char b1[JF_MONEY_BUF], b2[JF_MONEY_BUF];
 
 	snprintf(e, sizeof(e), "offset %s paid %s",
-	    jf_money_fmt(sqlite3_column_int64(st, 1), b1),
-	    jf_money_fmt(sqlite3_column_int64(st, 3), b2));
+	    jf_money_fmt(jf_r_int(r, 1), b1), jf_money_fmt(jf_r_int(r, 3), b2));
 	snprintf(f, sizeof(f), "offset %s paid %s",
-	    jf_money_fmt(sqlite3_column_int64(st, 2), b1),
-	    jf_money_fmt(sqlite3_column_int64(st, 4), b2));
-	breach(a, "line_offset", jf_col(st, 0), e, f);
+	    jf_money_fmt(jf_r_int(r, 2), b1), jf_money_fmt(jf_r_int(r, 4), b2));
+	breach(a, "line_offset", jf_r_text(r, 0), e, f);
 }
 
 /* 11. What a spending took was valid and no longer pending that day. */
@@ -365,16 +357,15 @@ static const char q_spent[] =
     "OR lot.spendable > substr(x.at, 1, 10)) ORDER BY x.id";
 
 static void
-row_spent(struct audit *a, sqlite3_stmt *st)
+row_spent(struct audit *a, const struct jf_rows *r)
 {
 	char s[200], f[64];
-	int lapsed = strcmp(jf_col(st, 4), jf_col(st, 3)) < 0;
+	int lapsed = strcmp(jf_r_text(r, 4), jf_r_text(r, 3)) < 0;
 
-	snprintf(s, sizeof(s), "%s %s entry %lld at %s", jf_col(st, 0),
-	    jf_col(st, 2), (long long)sqlite3_column_int64(st, 1),
-	    jf_col(st, 3));
+	snprintf(s, sizeof(s), "%s %s entry %lld at %s", jf_r_text(r, 0),
+	    jf_r_text(r, 2), (long long)jf_r_int(r, 1), jf_r_text(r, 3));
 	snprintf(f, sizeof(f), lapsed ? "valid through %s" :
-	    "spendable from %s", jf_col(st, lapsed ? 4 : 5));
+	    "spendable from %s", jf_r_text(r, lapsed ? 4 : 5));
 	breach(a, lapsed ? "spent_lapsed" : "spent_pending", s,
 	    lapsed ? "points still valid" : "points no longer pending", f);
 }
@@ -390,71 +381,82 @@ static const char q_offset[] =
     "WHERE rules_version = ?1 AND (points_used <> 0 OR offset_amount <> 0) "
     "AND points_used * ?2 <> offset_amount * ?3 ORDER BY receipt";
 
+/* The versions of q_offset_versions into *vp (free it), *np of them. */
 static int
-check_offsets(struct audit *a)
+offset_versions(struct audit *a, int64_t **vp, size_t *np)
 {
-	sqlite3_stmt *vs, *st;
-	const struct jf_rules *r;
 	int64_t *v = NULL;
-	size_t nv = 0, cap = 0;
-	int rc;
+	size_t n = 0, cap = 0;
+	struct jf_rows r;
 
-	if ((vs = jf_stmt(a->c, q_offset_versions)) == NULL)
-		return JF_ESOFTWARE;
-	/* collect first: jf_rules_version may run statements of its own */
-	while ((rc = jf_step(a->c, vs)) == SQLITE_ROW) {
-		if (nv == cap) {
-			int64_t *nv2;
+	jf_q_open(a->c, &r, q_offset_versions, "");
+	while (jf_q_next(&r)) {
+		if (n == cap) {
+			int64_t *nv;
 
 			cap = cap ? cap * 2 : 8;
-			if ((nv2 = realloc(v, cap * sizeof(*v))) == NULL) {
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				jf_q_close(&r);
 				free(v);
-				sqlite3_reset(vs);
 				return jf_error(JF_ESOFTWARE,
 				    _("out of memory"));
 			}
-			v = nv2;
+			v = nv;
 		}
-		v[nv++] = sqlite3_column_int64(vs, 0);
+		v[n++] = jf_r_int(&r, 0);
 	}
-	sqlite3_reset(vs);
-	if (rc < 0) {
+	if (jf_q_close(&r) != 0) {
 		free(v);
-		return -rc;
+		return r.rc;
 	}
-	rc = 0;
-	for (size_t i = 0; i < nv && rc == 0; i++) {
+	*vp = v;
+	*np = n;
+	return 0;
+}
+
+/* The receipts of rules version ver whose offset is not at its rate. */
+static int
+check_offset(struct audit *a, int64_t ver)
+{
+	const struct jf_rules *ru;
+	struct jf_rows r;
+
+	if (jf_rules_version(a->c, ver, &ru) != 0) {
+		char s[64];
+
+		snprintf(s, sizeof(s), "rules version %lld", (long long)ver);
+		breach(a, "sale_rules", s, "a valid rules document",
+		    jf_errmsg());
+		return 0;
+	}
+	jf_q_open(a->c, &r, q_offset, "iii", ver, ru->off_value,
+	    ru->off_points);
+	while (jf_q_next(&r)) {
 		char e[96], f[JF_MONEY_BUF], m[JF_MONEY_BUF];
+		int64_t pts = jf_r_int(&r, 1);
+		int64_t want = ru->off_points ?
+		    pts * ru->off_value / ru->off_points : 0;
 
-		if (jf_rules_version(a->c, v[i], &r) != 0) {
-			char s[64];
-
-			snprintf(s, sizeof(s), "rules version %lld",
-			    (long long)v[i]);
-			breach(a, "sale_rules", s, "a valid rules document",
-			    jf_errmsg());
-			continue;
-		}
-		if ((st = jf_stmt(a->c, q_offset)) == NULL) {
-			rc = JF_ESOFTWARE;
-			break;
-		}
-		sqlite3_bind_int64(st, 1, v[i]);
-		sqlite3_bind_int64(st, 2, r->off_value);
-		sqlite3_bind_int64(st, 3, r->off_points);
-		while ((rc = jf_step(a->c, st)) == SQLITE_ROW) {
-			int64_t pts = sqlite3_column_int64(st, 1);
-			int64_t want = r->off_points ?
-			    pts * r->off_value / r->off_points : 0;
-
-			snprintf(e, sizeof(e), "%s for %lld points",
-			    jf_money_fmt(want, m), (long long)pts);
-			breach(a, "sale_offset", jf_col(st, 0), e,
-			    jf_money_fmt(sqlite3_column_int64(st, 2), f));
-		}
-		sqlite3_reset(st);
-		rc = rc < 0 ? -rc : 0;
+		snprintf(e, sizeof(e), "%s for %lld points",
+		    jf_money_fmt(want, m), (long long)pts);
+		breach(a, "sale_offset", jf_r_text(&r, 0), e,
+		    jf_money_fmt(jf_r_int(&r, 2), f));
 	}
+	return jf_q_close(&r);
+}
+
+static int
+check_offsets(struct audit *a)
+{
+	int64_t *v = NULL;
+	size_t nv = 0;
+	int rc;
+
+	/* collect first: jf_rules_version may run statements of its own */
+	if ((rc = offset_versions(a, &v, &nv)) != 0)
+		return rc;
+	for (size_t i = 0; i < nv && rc == 0; i++)
+		rc = check_offset(a, v[i]);
 	free(v);
 	return rc;
 }
@@ -482,16 +484,16 @@ static const char q_audit_rows[] =
     "AND NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id)";
 
 static void
-row_audit(struct audit *a, sqlite3_stmt *st)
+row_audit(struct audit *a, const struct jf_rows *r)
 {
 	char e[64];
 
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+	if (jf_r_opt(r, 1) == NULL)
 		snprintf(e, sizeof(e), "an audit row");
 	else
 		snprintf(e, sizeof(e), "audit row %lld",
-		    (long long)sqlite3_column_int64(st, 1));
-	breach(a, "audit_row", jf_col(st, 0), e, "none");
+		    (long long)jf_r_int(r, 1));
+	breach(a, "audit_row", jf_r_text(r, 0), e, "none");
 }
 
 /* 7. SQLite's own checks. */
@@ -499,20 +501,20 @@ static const char q_integrity[] = "PRAGMA integrity_check";
 static const char q_fkey[] = "PRAGMA foreign_key_check";
 
 static void
-row_integrity(struct audit *a, sqlite3_stmt *st)
+row_integrity(struct audit *a, const struct jf_rows *r)
 {
-	if (strcmp(jf_col(st, 0), "ok") != 0)
-		breach(a, "integrity", "database", "ok", jf_col(st, 0));
+	if (strcmp(jf_r_text(r, 0), "ok") != 0)
+		breach(a, "integrity", "database", "ok", jf_r_text(r, 0));
 }
 
 static void
-row_fkey(struct audit *a, sqlite3_stmt *st)
+row_fkey(struct audit *a, const struct jf_rows *r)
 {
 	char s[160], e[160];
 
-	snprintf(s, sizeof(s), "%s row %lld", jf_col(st, 0),
-	    (long long)sqlite3_column_int64(st, 1));
-	snprintf(e, sizeof(e), "a row of %s", jf_col(st, 2));
+	snprintf(s, sizeof(s), "%s row %lld", jf_r_text(r, 0),
+	    (long long)jf_r_int(r, 1));
+	snprintf(e, sizeof(e), "a row of %s", jf_r_text(r, 2));
 	breach(a, "foreign_key", s, e, "none");
 }
 
@@ -526,27 +528,27 @@ jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
 	int rc;
 
 	*n = 0;
-	if ((rc = jf_exec(c, jf_stmt(c, q_begin))) != 0)
+	if ((rc = jf_q_exec(c, q_begin, "")) != 0)
 		return rc;
-	if ((rc = each(&a, jf_stmt(c, q_integrity), row_integrity)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_fkey), row_fkey)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_balance), row_balance)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_sign), row_sign)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_total), row_total)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_lot_range), row_lot_range)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_lot_expired), row_lot_expired)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_on_hand), row_on_hand)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_line), row_line)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_sale), row_sale)) != 0 ||
+	if ((rc = each(&a, q_integrity, row_integrity)) != 0 ||
+	    (rc = each(&a, q_fkey, row_fkey)) != 0 ||
+	    (rc = each(&a, q_balance, row_balance)) != 0 ||
+	    (rc = each(&a, q_sign, row_sign)) != 0 ||
+	    (rc = each(&a, q_total, row_total)) != 0 ||
+	    (rc = each(&a, q_lot_range, row_lot_range)) != 0 ||
+	    (rc = each(&a, q_lot_expired, row_lot_expired)) != 0 ||
+	    (rc = each(&a, q_on_hand, row_on_hand)) != 0 ||
+	    (rc = each(&a, q_line, row_line)) != 0 ||
+	    (rc = each(&a, q_sale, row_sale)) != 0 ||
 	    (rc = check_offsets(&a)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_return), row_return)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_line_offset), row_line_offset)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_spent), row_spent)) != 0 ||
-	    (rc = each(&a, jf_stmt(c, q_audit_rows), row_audit)) != 0) {
+	    (rc = each(&a, q_return, row_return)) != 0 ||
+	    (rc = each(&a, q_line_offset, row_line_offset)) != 0 ||
+	    (rc = each(&a, q_spent, row_spent)) != 0 ||
+	    (rc = each(&a, q_audit_rows, row_audit)) != 0) {
 		jf_rollback(c);
 		*n = a.n;
 		return rc;
 	}
 	*n = a.n;
-	return jf_exec(c, jf_stmt(c, q_end));
+	return jf_q_exec(c, q_end, "");
 }
