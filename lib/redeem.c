@@ -19,9 +19,9 @@
 #include "ledger.h"
 #include "redeem.h"
 #include "rules.h"
+#include "sale.h"
 #include "stock.h"
 
-#define CANCEL_DAYS 30	/* then a manager cancels, as with returns */
 
 void
 jf_redemption_clear(struct jf_redemption *r)
@@ -278,7 +278,6 @@ jf_redeem_cancel(struct jf_ctx *c, const char *code,
 	struct jf_entry e = { .kind = "restore" };
 	struct jf_move mv = { .kind = "redeem", .cost = -1,
 		.reason = "cancelled" };
-	char day[JF_DATE_LEN];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -290,10 +289,8 @@ jf_redeem_cancel(struct jf_ctx *c, const char *code,
 		    r.cancelled);
 		goto done;
 	}
-	snprintf(day, sizeof(day), "%.10s", r.at);
-	if (jf_date_days(c->today) - jf_date_days(day) > CANCEL_DAYS &&
-	    (rc = jf_need_role(c, JF_ROLE_MANAGER,
-	    _("cancelling a redemption over 30 days old"))) != 0)
+	/* as with returns: a manager's after the window */
+	if ((rc = jf_window(c, r.at, _("cancelling a redemption"))) != 0)
 		goto done;
 	if (r.spent == 0) {
 		rc = jf_error(JF_ESOFTWARE,

@@ -1215,11 +1215,24 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 }
 
 int
+jf_window(struct jf_ctx *c, const char *at, const char *what)
+{
+	char day[JF_DATE_LEN], msg[128];
+
+	/* the window runs to the day the book records the write */
+	snprintf(day, sizeof(day), "%.10s", at);
+	if (jf_date_days(c->clock) - jf_date_days(day) <= JF_RETURN_DAYS)
+		return 0;
+	snprintf(msg, sizeof(msg), _("%s more than %d days after %s"), what,
+	    JF_RETURN_DAYS, day);
+	return jf_need_role(c, JF_ROLE_MANAGER, msg);
+}
+
+int
 jf_sale_return(struct jf_ctx *c, const char *receipt,
     const struct jf_sale_item *items, int n, struct jf_return *out)
 {
 	struct rsale r;
-	char day[JF_DATE_LEN];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -1227,12 +1240,7 @@ jf_sale_return(struct jf_ctx *c, const char *receipt,
 	snprintf(out->receipt, sizeof(out->receipt), "%s", receipt);
 	if ((rc = rsale_load(c, receipt, &r)) != 0)
 		goto done;
-	/* the window runs to the day the book records the return */
-	memcpy(day, r.at, 10);
-	day[10] = '\0';
-	if (jf_date_days(c->clock) - jf_date_days(day) > 30 &&
-	    (rc = jf_need_role(c, JF_ROLE_MANAGER, _("a return more than 30 "
-	    "days after the sale"))) != 0)
+	if ((rc = jf_window(c, r.at, _("a return"))) != 0)
 		goto done;
 	if ((rc = rsale_take(receipt, &r, items, n)) != 0)
 		goto done;

@@ -22,6 +22,14 @@
 
 #define JF_RECEIPT_MAX 100	/* bytes of a receipt number */
 #define JF_SALE_LINES_MAX 1000	/* lines of one receipt */
+#define JF_RETURN_DAYS 30	/* then only a manager takes goods back */
+
+/*
+ * 0 while the book's clock is within JF_RETURN_DAYS days of at (a sale, a
+ * redemption); after, JF_ENOPERM unless a manager: "what" is undone
+ * ("a return").  Counted to the day the book records it, not to --at.
+ */
+int jf_window(struct jf_ctx *c, const char *at, const char *what);
 
 /* One SKU:QTY[@PRICE] as given; sku is borrowed. */
 struct jf_sale_item {
