@@ -8,7 +8,7 @@
 #   make demo       a demo store's day, on a fresh database
 #   make bench      imports timed against sqlite3 .import of the same file
 #   make fuzz       libFuzzer harnesses, SECONDS=60 each (fuzz-build: build only)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall undoes it)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -19,7 +19,10 @@ O ?= build
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter \
+# -MMD -MP: each object's header dependencies, kept beside it (.d)
+WARN = -Wall -Wextra -Wno-unused-parameter -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wformat=2
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP \
 	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"'
 LDLIBS = -lsqlite3 -lcsv -ljansson
 
@@ -34,7 +37,7 @@ HDRS = $(wildcard lib/*.h)
 
 all: $(BINS)
 
-$(O)/lib/%.o: lib/%.c $(HDRS)
+$(O)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -53,13 +56,15 @@ $(LIB): $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(O)/bin/%: cmd/%.c $(LIB) $(HDRS)
+$(O)/bin/%: cmd/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
-$(O)/unit/%: tests/unit/%.c $(LIB) $(HDRS)
+$(O)/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+-include $(wildcard $(O)/lib/*.d $(O)/bin/*.d $(O)/unit/*.d)
 
 deps:
 	@sh share/deps.sh
@@ -113,9 +118,19 @@ install: all
 	install -m 644 share/rules.json share/schema.sql $(DESTDIR)$(DATADIR)/jifen/
 	cp -R share/jifen/. $(DESTDIR)$(DATADIR)/jifen/
 
+uninstall:
+	for t in $(TOOLS); do \
+		rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(MANDIR)/man1/$$t.1 \
+		    $(DESTDIR)$(DATADIR)/bash-completion/completions/$$t \
+		    $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t \
+		    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; \
+	done
+	rm -f $(DESTDIR)$(MANDIR)/man7/jifen.7
+	rm -rf $(DESTDIR)$(DATADIR)/jifen
+
 clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all deps check check-asan demo bench fuzz fuzz-build lint-man format \
-	install clean
+	install uninstall clean
 .SECONDARY:

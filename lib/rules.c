@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,18 @@ struct pctx {
 	int rc;
 };
 
+static int fault(struct pctx *, const char *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static int
-fault(struct pctx *p, const char *path, const char *fmt, const char *arg)
+fault(struct pctx *p, const char *path, const char *fmt, ...)
 {
 	char msg[512];
+	va_list ap;
 
-	snprintf(msg, sizeof(msg), fmt, arg);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	p->rc = jf_error(JF_EDATA, "%s: %s: %s", p->name, path, msg);
 	return -1;
 }
@@ -74,6 +81,7 @@ want_int(struct pctx *p, json_t *v, const char *path, int64_t min,
 static int
 want_str(struct pctx *p, json_t *v, const char *path, const char **out)
 {
+	*out = NULL;
 	if (!json_is_string(v))
 		return fault(p, path, "%s", _("not a string"));
 	*out = json_string_value(v);
