@@ -29,13 +29,13 @@ static const char q_end[] = "COMMIT";
 int
 jf_report_begin(struct jf_ctx *c)
 {
-	return jf_exec(c, jf_stmt(c, q_begin));
+	return jf_q_exec(c, q_begin, "");
 }
 
 void
 jf_report_end(struct jf_ctx *c)
 {
-	if (jf_exec(c, jf_stmt(c, q_end)) != 0)
+	if (jf_q_exec(c, q_end, "") != 0)
 		jf_rollback(c);
 }
 
@@ -55,20 +55,6 @@ range(const char *since, const char *until, struct range *r)
 		jf_date_add_days(until, 1, r->hi);
 	else
 		snprintf(r->hi, sizeof(r->hi), "9999-99-99");
-}
-
-static void
-bind_store(sqlite3_stmt *st, int i, const char *store)
-{
-	jf_bind_opt(st, i, store);
-}
-
-/* Runs st to its end; 0 or the status. */
-static int
-done(sqlite3_stmt *st, int rc)
-{
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
 }
 
 /* -- daily -------------------------------------------------------------- */
@@ -91,85 +77,98 @@ static const char q_day_returns[] =
     "JOIN sale s ON s.id = r.sale_id "
     "WHERE r.at >= ?1 AND r.at < ?2 AND (?3 IS NULL OR s.store = ?3)";
 
+/* The day's receipts in d, in all and by the hour. */
+static int
+day_sales(struct jf_ctx *c, const struct range *r, const char *store,
+    struct jf_daily *d)
+{
+	struct jf_rows q;
+
+	jf_q_open(c, &q, q_day_sales, "ttT", r->lo, r->hi, store);
+	while (jf_q_next(&q)) {
+		int64_t h = jf_r_int(&q, 0);
+
+		if (h < 0 || h > 23)
+			h = 0;
+		d->hour_receipts[h] += jf_r_int(&q, 1);
+		d->hour_paid[h] += jf_r_int(&q, 4);
+		d->receipts += jf_r_int(&q, 1);
+		d->gross += jf_r_int(&q, 2);
+		d->offset += jf_r_int(&q, 3);
+		d->paid += jf_r_int(&q, 4);
+	}
+	return jf_q_close(&q);
+}
+
+/* Adds the points of kind k, v of them, to their sum in d. */
+static void
+day_kind(struct jf_daily *d, const char *k, int64_t v)
+{
+	if (strcmp(k, "earn") == 0)
+		d->points_earned += v;
+	else if (strcmp(k, "bonus") == 0)
+		d->points_bonus += v;
+	else if (strcmp(k, "award") == 0)
+		d->points_awarded += v;
+	else if (strcmp(k, "redeem") == 0 || strcmp(k, "offset") == 0)
+		d->points_redeemed -= v;
+	else if (strcmp(k, "expire") == 0)
+		d->points_expired -= v;
+	else if (strcmp(k, "reverse") == 0)
+		d->points_reversed -= v;
+	else if (strcmp(k, "adjust") == 0)
+		d->points_adjusted += v;
+	else if (strcmp(k, "restore") == 0)
+		d->points_restored += v;
+}
+
+/* The day's points by kind in d. */
+static int
+day_points(struct jf_ctx *c, const struct range *r, struct jf_daily *d)
+{
+	struct jf_rows q;
+
+	jf_q_open(c, &q, q_day_points, "tt", r->lo, r->hi);
+	while (jf_q_next(&q))
+		day_kind(d, jf_r_text(&q, 0), jf_r_int(&q, 1));
+	return jf_q_close(&q);
+}
+
+/* The day's new members and its returns in d. */
+static int
+day_counts(struct jf_ctx *c, const struct range *r, const char *store,
+    struct jf_daily *d)
+{
+	struct jf_rows q;
+	int rc;
+
+	jf_q_open(c, &q, q_day_members, "tt", r->lo, r->hi);
+	if (jf_q_next(&q))
+		d->new_members = jf_r_int(&q, 0);
+	if ((rc = jf_q_close(&q)) != 0)
+		return rc;
+	jf_q_open(c, &q, q_day_returns, "ttT", r->lo, r->hi, store);
+	if (jf_q_next(&q)) {
+		d->returns = jf_r_int(&q, 0);
+		d->returned = jf_r_int(&q, 1);
+	}
+	return jf_q_close(&q);
+}
+
 int
 jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
     struct jf_daily *d)
 {
 	struct range r;
-	sqlite3_stmt *st;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
 	snprintf(d->day, sizeof(d->day), "%s", day);
 	range(day, day, &r);
-
-	if ((st = jf_stmt(c, q_day_sales)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	bind_store(st, 3, store);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		int h = sqlite3_column_int(st, 0);
-
-		if (h < 0 || h > 23)
-			h = 0;
-		d->hour_receipts[h] += sqlite3_column_int64(st, 1);
-		d->hour_paid[h] += sqlite3_column_int64(st, 4);
-		d->receipts += sqlite3_column_int64(st, 1);
-		d->gross += sqlite3_column_int64(st, 2);
-		d->offset += sqlite3_column_int64(st, 3);
-		d->paid += sqlite3_column_int64(st, 4);
-	}
-	if ((rc = done(st, rc)) != 0)
+	if ((rc = day_sales(c, &r, store, d)) != 0 ||
+	    (rc = day_points(c, &r, d)) != 0)
 		return rc;
-
-	if ((st = jf_stmt(c, q_day_points)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		const char *k = jf_col(st, 0);
-		int64_t v = sqlite3_column_int64(st, 1);
-
-		if (strcmp(k, "earn") == 0)
-			d->points_earned += v;
-		else if (strcmp(k, "bonus") == 0)
-			d->points_bonus += v;
-		else if (strcmp(k, "award") == 0)
-			d->points_awarded += v;
-		else if (strcmp(k, "redeem") == 0 || strcmp(k, "offset") == 0)
-			d->points_redeemed -= v;
-		else if (strcmp(k, "expire") == 0)
-			d->points_expired -= v;
-		else if (strcmp(k, "reverse") == 0)
-			d->points_reversed -= v;
-		else if (strcmp(k, "adjust") == 0)
-			d->points_adjusted += v;
-		else if (strcmp(k, "restore") == 0)
-			d->points_restored += v;
-	}
-	if ((rc = done(st, rc)) != 0)
-		return rc;
-
-	if ((st = jf_stmt(c, q_day_members)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) == SQLITE_ROW)
-		d->new_members = sqlite3_column_int64(st, 0);
-	if ((rc = done(st, rc)) != 0)
-		return rc;
-
-	if ((st = jf_stmt(c, q_day_returns)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	bind_store(st, 3, store);
-	if ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		d->returns = sqlite3_column_int64(st, 0);
-		d->returned = sqlite3_column_int64(st, 1);
-	}
-	return done(st, rc);
+	return day_counts(c, &r, store, d);
 }
 
 static const char q_top[] =
@@ -185,27 +184,21 @@ jf_report_top(struct jf_ctx *c, const char *since, const char *until,
 {
 	struct range r;
 	struct jf_top t;
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows q;
+	int rc = 0;
 
 	range(since, until, &r);
-	if ((st = jf_stmt(c, q_top)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	bind_store(st, 3, store);
-	sqlite3_bind_int(st, 4, limit);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		t.sku = jf_col(st, 0);
-		t.name = jf_col(st, 1);
-		t.qty = sqlite3_column_int64(st, 2);
-		t.gross = sqlite3_column_int64(st, 3);
-		if ((rc = fn(arg, &t)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+	jf_q_open(c, &q, q_top, "ttTi", r.lo, r.hi, store, (int64_t)limit);
+	while (rc == 0 && jf_q_next(&q)) {
+		t.sku = jf_r_text(&q, 0);
+		t.name = jf_r_text(&q, 1);
+		t.qty = jf_r_int(&q, 2);
+		t.gross = jf_r_int(&q, 3);
+		rc = fn(arg, &t);
 	}
-	return done(st, rc);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	return rc;
 }
 
 /* -- sales -------------------------------------------------------------- */
@@ -267,9 +260,9 @@ jf_report_sales(struct jf_ctx *c, int by, const char *since,
 {
 	struct jf_sales_row s;
 	struct range r;
-	sqlite3_stmt *st;
+	struct jf_rows q;
 	const char *sql;
-	int rc, len = 0;
+	int rc = 0, len = 0;
 
 	switch (by) {
 	case JF_BY_DAY:
@@ -297,26 +290,23 @@ jf_report_sales(struct jf_ctx *c, int by, const char *since,
 		return jf_error(JF_EUSAGE, _("--by: not a grouping for sales"));
 	}
 	range(since, until, &r);
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	bind_store(st, 3, store);
+	/* only q_sales_time has a ?4: the length of its key */
 	if (len)
-		sqlite3_bind_int(st, 4, len);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		s.key = jf_col_opt(st, 0);
-		s.receipts = sqlite3_column_int64(st, 1);
-		s.qty = sqlite3_column_int64(st, 2);
-		s.gross = sqlite3_column_int64(st, 3);
-		s.offset = sqlite3_column_int64(st, 4);
-		s.paid = sqlite3_column_int64(st, 5);
-		if ((rc = fn(arg, &s)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+		jf_q_open(c, &q, sql, "ttTi", r.lo, r.hi, store, (int64_t)len);
+	else
+		jf_q_open(c, &q, sql, "ttT", r.lo, r.hi, store);
+	while (rc == 0 && jf_q_next(&q)) {
+		s.key = jf_r_opt(&q, 0);
+		s.receipts = jf_r_int(&q, 1);
+		s.qty = jf_r_int(&q, 2);
+		s.gross = jf_r_int(&q, 3);
+		s.offset = jf_r_int(&q, 4);
+		s.paid = jf_r_int(&q, 5);
+		rc = fn(arg, &s);
 	}
-	return done(st, rc);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	return rc;
 }
 
 /* -- points ------------------------------------------------------------- */
@@ -328,15 +318,11 @@ int
 jf_report_outstanding(struct jf_ctx *c, int64_t *points, int64_t *liability)
 {
 	const struct jf_rules *r;
-	sqlite3_stmt *st;
 	int rc;
 
 	*points = *liability = 0;
-	if ((st = jf_stmt(c, q_outstanding)) == NULL)
-		return JF_ESOFTWARE;
-	if ((rc = jf_step(c, st)) == SQLITE_ROW)
-		*points = sqlite3_column_int64(st, 0);
-	if ((rc = done(st, rc)) != 0)
+	if ((rc = jf_q_int(c, q_outstanding, points, "")) != 0 &&
+	    rc != JF_ENOROW)
 		return rc;
 	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
 		return rc;
@@ -363,8 +349,8 @@ jf_report_points(struct jf_ctx *c, int by, const char *since,
 {
 	struct jf_points_row p;
 	struct range r;
-	sqlite3_stmt *st;
-	int rc, len;
+	struct jf_rows q;
+	int rc = 0, len;
 
 	switch (by) {
 	case JF_BY_DAY:
@@ -383,27 +369,22 @@ jf_report_points(struct jf_ctx *c, int by, const char *since,
 		return jf_error(JF_EUSAGE, _("--by: not a period"));
 	}
 	range(since, until, &r);
-	if ((st = jf_stmt(c, q_points)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, len);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		p.period = jf_col(st, 0);
-		p.earned = sqlite3_column_int64(st, 1);
-		p.bonus = sqlite3_column_int64(st, 2);
-		p.awarded = sqlite3_column_int64(st, 3);
-		p.adjusted = sqlite3_column_int64(st, 4);
-		p.redeemed = sqlite3_column_int64(st, 5);
-		p.expired = sqlite3_column_int64(st, 6);
-		p.reversed = sqlite3_column_int64(st, 7);
-		p.restored = sqlite3_column_int64(st, 8);
-		if ((rc = fn(arg, &p)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+	jf_q_open(c, &q, q_points, "tti", r.lo, r.hi, (int64_t)len);
+	while (rc == 0 && jf_q_next(&q)) {
+		p.period = jf_r_text(&q, 0);
+		p.earned = jf_r_int(&q, 1);
+		p.bonus = jf_r_int(&q, 2);
+		p.awarded = jf_r_int(&q, 3);
+		p.adjusted = jf_r_int(&q, 4);
+		p.redeemed = jf_r_int(&q, 5);
+		p.expired = jf_r_int(&q, 6);
+		p.reversed = jf_r_int(&q, 7);
+		p.restored = jf_r_int(&q, 8);
+		rc = fn(arg, &p);
 	}
-	return done(st, rc);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	return rc;
 }
 
 /* -- members ------------------------------------------------------------ */
@@ -470,7 +451,7 @@ static int
 member_tiers(struct jf_ctx *c, jf_count_fn *fn, void *arg)
 {
 	const struct jf_rules *r;
-	sqlite3_stmt *st;
+	struct jf_rows q;
 	struct tc {
 		char *name;
 		int64_t n;
@@ -480,31 +461,32 @@ member_tiers(struct jf_ctx *c, jf_count_fn *fn, void *arg)
 
 	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
 		return rc;
-	if ((st = jf_stmt(c, q_mem_tiers)) == NULL)
-		return JF_ESOFTWARE;
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+	jf_q_open(c, &q, q_mem_tiers, "");
+	while (jf_q_next(&q)) {
 		struct tc *x = realloc(t, (nt + 1) * sizeof(*t));
 
 		if (x == NULL) {
-			rc = -jf_error(JF_ESOFTWARE, _("out of memory"));
+			rc = jf_error(JF_ESOFTWARE, _("out of memory"));
 			break;
 		}
 		t = x;
-		t[nt].name = strdup(jf_col(st, 0));
-		t[nt].n = sqlite3_column_int64(st, 1);
+		t[nt].name = strdup(jf_r_text(&q, 0));
+		t[nt].n = jf_r_int(&q, 1);
 		t[nt].shown = 0;
 		nt++;
 	}
-	rc = done(st, rc);
+	if (jf_q_close(&q) != 0)
+		rc = q.rc;
 	for (int i = 0; rc == 0 && i < r->ntiers; i++) {
+		const char *name = r->tiers[i].name;
 		int64_t n = 0;
 
 		for (int j = 0; j < nt; j++)
-			if (t[j].name && strcmp(t[j].name, r->tiers[i].name) == 0) {
+			if (t[j].name && strcmp(t[j].name, name) == 0) {
 				n = t[j].n;
 				t[j].shown = 1;
 			}
-		rc = count(fn, arg, "tier", r->tiers[i].name, n);
+		rc = count(fn, arg, "tier", name, n);
 	}
 	for (int j = 0; rc == 0 && j < nt; j++)
 		if (!t[j].shown)
@@ -515,66 +497,91 @@ member_tiers(struct jf_ctx *c, jf_count_fn *fn, void *arg)
 	return rc;
 }
 
-int
-jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg)
+/* The members in all, by status, tier and activity, and the new. */
+static int
+member_counts(struct jf_ctx *c, jf_count_fn *fn, void *arg)
 {
-	char inactive[JF_DATE_LEN], joined[JF_DATE_LEN], code[8];
-	int64_t seg[6] = { 0 }, v[6];
-	sqlite3_stmt *st;
-	int rc;
+	char inactive[JF_DATE_LEN], joined[JF_DATE_LEN];
+	struct jf_rows q;
+	int64_t v[6];
+	int rc, found;
 
 	jf_date_add_days(c->today, -90, inactive);
 	jf_date_add_days(c->today, -30, joined);
-	if ((st = jf_stmt(c, q_mem_status)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, inactive, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, joined, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW)
-		return done(st, rc < 0 ? rc : -jf_error(JF_ESOFTWARE,
-		    _("no member counts")));
-	for (int i = 0; i < 6; i++)
-		v[i] = sqlite3_column_int64(st, i);
-	sqlite3_reset(st);
+	jf_q_open(c, &q, q_mem_status, "tt", inactive, joined);
+	if ((found = jf_q_next(&q)))
+		for (int i = 0; i < 6; i++)
+			v[i] = jf_r_int(&q, i);
+	if ((rc = jf_q_close(&q)) != 0)
+		return rc;
+	if (!found)
+		return jf_error(JF_ESOFTWARE, _("no member counts"));
 	if ((rc = count(fn, arg, "total", "all", v[0])) != 0 ||
 	    (rc = count(fn, arg, "status", "active", v[1])) != 0 ||
 	    (rc = count(fn, arg, "status", "frozen", v[2])) != 0 ||
 	    (rc = count(fn, arg, "status", "closed", v[3])) != 0 ||
 	    (rc = member_tiers(c, fn, arg)) != 0 ||
 	    (rc = count(fn, arg, "activity", "active", v[0] - v[5])) != 0 ||
-	    (rc = count(fn, arg, "activity", "inactive", v[5])) != 0 ||
-	    (rc = count(fn, arg, "new", "30_days", v[4])) != 0)
+	    (rc = count(fn, arg, "activity", "inactive", v[5])) != 0)
 		return rc;
+	return count(fn, arg, "new", "30_days", v[4]);
+}
 
-	/* the segments first (summed from the scores), then the scores */
-	if ((st = jf_stmt(c, q_mem_rfm)) == NULL)
-		return JF_ESOFTWARE;
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		const char *s = jf_rfm_segment(sqlite3_column_int(st, 0),
-		    sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
+/* The members in each segment, summed from the RFM scores. */
+static int
+member_segments(struct jf_ctx *c, jf_count_fn *fn, void *arg)
+{
+	int64_t seg[6] = { 0 };
+	struct jf_rows q;
+	int rc;
+
+	jf_q_open(c, &q, q_mem_rfm, "");
+	while (jf_q_next(&q)) {
+		const char *s = jf_rfm_segment((int)jf_r_int(&q, 0),
+		    (int)jf_r_int(&q, 1), (int)jf_r_int(&q, 2));
 
 		for (int i = 0; segments[i] != NULL; i++)
 			if (strcmp(s, segments[i]) == 0)
-				seg[i] += sqlite3_column_int64(st, 3);
+				seg[i] += jf_r_int(&q, 3);
 	}
-	if ((rc = done(st, rc)) != 0)
+	if ((rc = jf_q_close(&q)) != 0)
 		return rc;
 	for (int i = 0; segments[i] != NULL; i++)
 		if ((rc = count(fn, arg, "segment", segments[i], seg[i])) != 0)
 			return rc;
-	if ((st = jf_stmt(c, q_mem_rfm)) == NULL)
-		return JF_ESOFTWARE;
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
+	return 0;
+}
+
+/* The members with each RFM score, as "rfm" counts keyed "545". */
+static int
+member_scores(struct jf_ctx *c, jf_count_fn *fn, void *arg)
+{
+	struct jf_rows q;
+	char code[8];
+	int rc = 0;
+
+	jf_q_open(c, &q, q_mem_rfm, "");
+	while (rc == 0 && jf_q_next(&q)) {
 		snprintf(code, sizeof(code), "%d%d%d",
-		    sqlite3_column_int(st, 0) % 10,
-		    sqlite3_column_int(st, 1) % 10,
-		    sqlite3_column_int(st, 2) % 10);
-		if ((rc = count(fn, arg, "rfm", code,
-		    sqlite3_column_int64(st, 3))) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+		    (int)jf_r_int(&q, 0) % 10, (int)jf_r_int(&q, 1) % 10,
+		    (int)jf_r_int(&q, 2) % 10);
+		rc = count(fn, arg, "rfm", code, jf_r_int(&q, 3));
 	}
-	return done(st, rc);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	return rc;
+}
+
+int
+jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg)
+{
+	int rc;
+
+	/* the segments first (summed from the scores), then the scores */
+	if ((rc = member_counts(c, fn, arg)) != 0 ||
+	    (rc = member_segments(c, fn, arg)) != 0)
+		return rc;
+	return member_scores(c, fn, arg);
 }
 
 /* -- stock -------------------------------------------------------------- */
@@ -595,43 +602,45 @@ static const char q_stock[] =
     "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
     "ORDER BY s.store, p.sku";
 
+/* Fills l from the row of q_stock r; 0, or a value out of range. */
+static int
+stock_line(const struct jf_rows *r, const char *slow_since,
+    struct jf_stock_line *l)
+{
+	l->store = jf_r_text(r, 0);
+	l->sku = jf_r_text(r, 1);
+	l->name = jf_r_text(r, 2);
+	l->category = jf_r_opt(r, 3);
+	l->on_hand = jf_r_int(r, 4);
+	l->reorder_level = jf_r_int(r, 5);
+	l->avg_cost = jf_r_int(r, 6);
+	l->last_out = jf_r_opt(r, 7);
+	if (__builtin_mul_overflow(l->on_hand, l->avg_cost, &l->value))
+		return jf_error(JF_ESOFTWARE,
+		    _("value of \"%s\" in \"%s\" out of range"),
+		    l->sku, l->store);
+	l->low = l->on_hand <= l->reorder_level;
+	l->negative = l->on_hand < 0;
+	l->slow = l->on_hand > 0 && (l->last_out == NULL ||
+	    strcmp(l->last_out, slow_since) < 0);
+	return 0;
+}
+
 int
 jf_report_stock(struct jf_ctx *c, const char *store, const char *slow_since,
     jf_stock_line_fn *fn, void *arg)
 {
 	struct jf_stock_line l;
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows q;
+	int rc = 0;
 
-	if ((st = jf_stmt(c, q_stock)) == NULL)
-		return JF_ESOFTWARE;
-	bind_store(st, 1, store);
-	sqlite3_bind_text(st, 2, c->store, -1, SQLITE_TRANSIENT);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		l.store = jf_col(st, 0);
-		l.sku = jf_col(st, 1);
-		l.name = jf_col(st, 2);
-		l.category = jf_col_opt(st, 3);
-		l.on_hand = sqlite3_column_int64(st, 4);
-		l.reorder_level = sqlite3_column_int64(st, 5);
-		l.avg_cost = sqlite3_column_int64(st, 6);
-		l.last_out = jf_col_opt(st, 7);
-		if (__builtin_mul_overflow(l.on_hand, l.avg_cost, &l.value)) {
-			sqlite3_reset(st);
-			return jf_error(JF_ESOFTWARE,
-			    _("value of \"%s\" in \"%s\" out of range"),
-			    l.sku, l.store);
-		}
-		l.low = l.on_hand <= l.reorder_level;
-		l.negative = l.on_hand < 0;
-		l.slow = l.on_hand > 0 && (l.last_out == NULL ||
-		    strcmp(l.last_out, slow_since) < 0);
-		if ((rc = fn(arg, &l)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
-	}
-	return done(st, rc);
+	jf_q_open(c, &q, q_stock, "Tt", store, c->store);
+	while (rc == 0 && jf_q_next(&q))
+		if ((rc = stock_line(&q, slow_since, &l)) == 0)
+			rc = fn(arg, &l);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	return rc;
 }
 
 /* -- leaderboard -------------------------------------------------------- */
@@ -650,31 +659,26 @@ jf_report_leaderboard(struct jf_ctx *c, const char *since, const char *until,
 {
 	struct jf_leader b;
 	struct range r;
-	sqlite3_stmt *st;
+	struct jf_rows q;
 	int64_t n = 0, last = -1;
-	int rc;
+	int rc = 0;
 
 	range(since, until, &r);
-	if ((st = jf_stmt(c, q_leaders)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, r.lo, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r.hi, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, top);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		b.code = jf_col(st, 0);
-		b.name = jf_col_opt(st, 1);
-		b.points = sqlite3_column_int64(st, 2);
+	jf_q_open(c, &q, q_leaders, "tti", r.lo, r.hi, (int64_t)top);
+	while (rc == 0 && jf_q_next(&q)) {
+		b.code = jf_r_text(&q, 0);
+		b.name = jf_r_opt(&q, 1);
+		b.points = jf_r_int(&q, 2);
 		n++;
 		/* ties share a rank: 1, 2, 2, 4 */
 		if (b.points != last)
 			b.rank = n;
 		last = b.points;
-		if ((rc = fn(arg, &b)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+		rc = fn(arg, &b);
 	}
-	return done(st, rc);
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	return rc;
 }
 
 /* -- HTML --------------------------------------------------------------- */
