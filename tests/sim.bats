@@ -3,7 +3,8 @@
 # run through the built tools and checked, step by step, against a model
 # of DESIGN.md section 4.  Four seeds, 15 s each; `make sim SEED=... STEPS=...`
 # runs longer.  A failure prints the seed and the shortest sequence of
-# operations that reproduces it.
+# operations that reproduces it.  The features of issue 9 are on by default
+# (sim.py --help); `make sim FEATURES=-name` turns one off.
 
 load helper
 

@@ -14,6 +14,20 @@ lots (expiry, debt, tier), products, the rules versions, every sale with the
 rules it was computed by.  Money and points are Python ints; multipliers are
 exact fractions of hundredths; nothing is a float.
 
+The readings of the tools the model follows (the man pages, sale(1),
+points(1), redeem(1), report(1)): the balance printed leaves out lapsed
+lots (expires_on before today) that expire(1) has not booked yet, and
+expiring counts only today .. today + remind_days; a partial return
+reverses earned_before - earned(kept lines) by the sale's rules, tier and
+multipliers as sold, a whole one what is left of the earning plus the
+member's bonuses, each capped by what the receipt gained less what was
+reversed and what expired of its lots (the referrer's bonus likewise);
+points given back pay a debt first, then go back to the lots they came
+from, the last taken first, then a new lot; with pending_days a sale's
+earning and bonuses may be spent only from that many days on; multiply
+stacking is exact; a sale dated more than five minutes after the clock is
+refused.
+
 How it checks: each operation's output (`-o json`) and exit status must be
 what the model predicts (a refusal is exit 1, and the model must refuse
 too); the members it touched must have the model's balance and the model's
@@ -31,9 +45,13 @@ debugging (replaying subsets on a fresh book) to the shortest sequence that
 still fails the same check, and prints it as operations and as the shell
 commands that reproduce it.
 
-Known bugs that the tools have today are kept out by features, off by
-default (--features NAME,... or JIFEN_SIM_FEATURES; `all` for every one):
-an operation that would meet one is skipped, and counted.  See FEATURES.
+Parts of the model are features (--features or JIFEN_SIM_FEATURES, a
+comma-separated list: NAME turns one on, -NAME off, `all` every one,
+`none` none, starting from the defaults, DEFAULT_ON).  A feature that is
+off keeps its operations out: an operation that would meet it is skipped,
+and counted.  The features of issue 9 are on since the library's fixes
+landed; a feature off by default names a known difference between the
+tools and DESIGN.md (see FEATURES).
 
     python3 tests/sim/sim.py --seed 1 --steps 2000
     python3 tests/sim/sim.py --seeds 1,2,3 --seconds 20
@@ -56,7 +74,8 @@ import tempfile
 import time
 from fractions import Fraction
 
-# Operations or checks kept off until the tools do what DESIGN.md says.
+# Operations or checks that can be kept off (see DEFAULT_ON for the ones
+# that are on unless --features says otherwise).
 FEATURES = {
     "pending": "rules with pending_days (DESIGN 4) and the balance's "
                "pending column",
@@ -72,7 +91,19 @@ FEATURES = {
     "multiply-inexact": "multiply stacking whose stacked factors have more "
                         "than two decimals",
     "adjust-stream": "points adjust - reading a member stream",
+    # known differences, off by default (see the report of the run that
+    # found them)
+    "stream-refused-lapse": "a row of points adjust - refused for short "
+                            "points, by a member holding lapsed lots: the "
+                            "tools keep the lapse-expiry the refused "
+                            "spending booked",
 }
+
+# on unless turned off (-NAME): what the tools do as DESIGN.md and the man
+# pages say
+DEFAULT_ON = {"pending", "product-change", "return-after-expiry",
+              "restore-in-debt", "lapsed-quote", "report-lines",
+              "multiply-inexact", "adjust-stream"}
 
 START = datetime.datetime(2025, 1, 6, 9, 0, 0)  # a Monday
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -366,8 +397,10 @@ class Model:
         exp = (datetime.date(9999, 12, 31) if months == 0
                else add_months(self.today, months))
         avail = self.today
-        if pending and "pending" in self.features:
+        if pending:
             avail = self.today + datetime.timedelta(days=self.r.pending_days)
+        if avail > self.today:
+            self.event("pending lot")
         self.lot_seq += 1
         e.lot = Lot(self.lot_seq, e, pts, pts - pay, exp, avail)
         m.lots.append(e.lot)
@@ -376,6 +409,11 @@ class Model:
     def lapsed(self, m, day=None):
         day = day or self.today
         return [l for l in m.lots if l.remain > 0 and l.expires < day]
+
+    def shown(self, m, day=None):
+        """The balance the tools print: lapsed lots left out (they stay in
+        the book until expire books them)."""
+        return m.balance - sum(l.remain for l in self.lapsed(m, day))
 
     def spendable(self, m):
         if m.debt > 0:
@@ -421,6 +459,8 @@ class Model:
         if m.debt > 0:
             raise Refused("member in debt")
         if pts > self.spendable(m):
+            if pts <= self.spendable(m) + self.pending_points(m):
+                self.event("spending refused, points pending")
             raise Refused("%d spendable, not %d" % (self.spendable(m), pts))
         if self.expire_member(m, self.today):
             self.event("lapsed lots expired by a spending")
@@ -458,6 +498,15 @@ class Model:
             self.event("restore paying a debt")
         m.debt -= pay
         left = give - pay
+        # the other reading: each lot up to what the spending took of it,
+        # not less what was given back to it before (only counted)
+        alt, rest = {}, left
+        for a in reversed(spent.allocs):
+            p = min(a[1], rest, a[0].amount - a[0].remain)
+            if p > 0:
+                alt[a[0].id] = alt.get(a[0].id, 0) + p
+                rest -= p
+        mine = {}
         for a in reversed(spent.allocs):
             if left == 0:
                 break
@@ -468,6 +517,11 @@ class Model:
             l.remain += p
             a[2] += p
             left -= p
+            mine[l.id] = mine.get(l.id, 0) + p
+        if alt != mine:
+            self.event("restore: a lot's room past what was given back")
+        if spent.given > give:
+            self.event("restore of a spending given back before")
         if left > 0:
             months = self.r.expiry_months
             exp = (datetime.date(9999, 12, 31) if months == 0
@@ -549,6 +603,8 @@ class Model:
             if m.debt > 0:
                 raise Refused("debt")
             if used > self.spendable(m):
+                if used <= self.spendable(m) + self.pending_points(m):
+                    self.event("spending refused, points pending")
                 raise Refused("short of points")
             offset = r.offset_value(used)
         tier = r.tier_factor(m.tier) if earns else 100
@@ -557,15 +613,19 @@ class Model:
                            self.now, tier, offset)
         if not earns:
             earned, per = 0, [0] * len(lines)
-        elif any(r.multiplier(l["sku"], l["category"], l["no_points"],
-                              self.now) not in (0, 1) for l in lines):
-            self.event("sale with a multiplier")
+        else:
+            ms = [r.multiplier(l["sku"], l["category"], l["no_points"],
+                               self.now) for l in lines]
+            if any(x not in (0, 1) for x in ms):
+                self.event("sale with a multiplier")
+            if any((x * 100).denominator != 1 for x in ms):
+                self.event("sale with an inexact stacked multiplier")
         s = {"receipt": receipt, "at": self.now, "member": code,
              "lines": lines, "gross": gross, "offset": offset,
              "paid": gross - offset, "used": used, "earned": earned,
              "per": per, "rules": r, "tier": tier, "bonus": 0,
-             "restored": 0, "earn_left": earned, "absorbed": 0,
-             "ref_absorbed": 0, "offset_entry": None, "referrer": None,
+             "restored": 0, "ref_reversed": 0,
+             "offset_entry": None, "referrer": None,
              "referrer_bonus": 0, "reversed": 0, "whole": False}
         if used > 0:
             s["offset_entry"] = self.spend(m, "offset", used, receipt)
@@ -665,29 +725,35 @@ class Model:
             restored = used_left
         else:
             restored = min(s["used"] * rgross // s["gross"], used_left)
+        # earned_before: what the sale earned less what returns reversed
+        before = max(0, s["earned"] - s["reversed"])
         if whole:
-            want = s["earn_left"] + s["bonus"]
-            s["earn_left"] = 0
-            # the referrer's bonus, less what expired of it
+            want = before + s["bonus"]
+            # the referrer's bonus, capped by what the referrer gained of
+            # the receipt less what was reversed and what expired
             if s["referrer"] and s["referrer_bonus"] > 0:
                 ref = self.members[s["referrer"]]
-                x = self.expired_from(ref, receipt) - s["ref_absorbed"]
-                booked = max(0, s["referrer_bonus"] - x)
-                s["ref_absorbed"] += s["referrer_bonus"] - booked
+                cap = (s["referrer_bonus"] - s["ref_reversed"] -
+                       self.expired_from(ref, receipt))
+                booked = min(s["referrer_bonus"], cap)
+                if booked < s["referrer_bonus"]:
+                    self.event("referrer's reversal less expired points")
                 if booked > 0:
                     self.reverse(ref, booked, receipt)
-        else:
+                    s["ref_reversed"] += booked
+        elif before > 0:
             kept = self.kept_earned(s, used_left - restored)
-            want = max(0, s["earn_left"] - kept)
-            s["earn_left"] -= want
+            want = max(0, before - kept)
+        else:
+            want = 0
+        # a reversal takes at most what the receipt gained less what was
+        # reversed and what expired of its lots: nothing charged twice
+        gained = s["earned"] + s["bonus"]
+        cap = gained - s["reversed"] - self.expired_from(m, receipt)
+        booked = max(0, min(want, cap))
         if restored > 0:
             self.restore(m, s["offset_entry"], restored, receipt, "return")
             s["restored"] += restored
-        # points that expired from the receipt's own lots were taken
-        # already: a reversal does not charge them again
-        x = self.expired_from(m, receipt) - s["absorbed"]
-        booked = max(0, want - x)
-        s["absorbed"] += want - booked
         if booked > 0:
             self.reverse(m, booked, receipt)
         s["reversed"] += booked
@@ -697,7 +763,7 @@ class Model:
             self.event("reversal less expired points")
         out["points_reversed"] = booked
         out["points_restored"] = restored
-        out["balance"] = m.balance
+        out["balance"] = self.shown(m)
         return out
 
     # -- gifts, adjustments, awards, expiry, tiers ----------------------
@@ -720,7 +786,7 @@ class Model:
                                  "points": pts, "entry": e,
                                  "cancelled": False}
         return {"redemption": rid, "member": code, "sku": sku, "qty": qty,
-                "points": pts, "balance": m.balance}
+                "points": pts, "balance": self.shown(m)}
 
     def cancel(self, rid):
         d = self.redemptions.get(rid)
@@ -731,7 +797,8 @@ class Model:
         self.products[d["sku"]]["on_hand"] += d["qty"]
         d["cancelled"] = True
         return {"redemption": rid, "member": d["member"], "sku": d["sku"],
-                "qty": d["qty"], "points": d["points"], "balance": m.balance}
+                "qty": d["qty"], "points": d["points"],
+                "balance": self.shown(m)}
 
     def adjust(self, code, n):
         m = self.members[code]
@@ -740,7 +807,7 @@ class Model:
         else:
             self.spend(m, "adjust", -n)
         return {"member": code, "kind": "adjust", "delta": n,
-                "balance": m.balance}
+                "balance": self.shown(m)}
 
     def award(self, code, kind, pts):
         m = self.members[code]
@@ -758,7 +825,7 @@ class Model:
         n = pts if pts is not None else act["points"]
         self.gain(m, "award", n, None, kind)
         return {"member": code, "kind": "award", "delta": n, "rule": kind,
-                "balance": m.balance}
+                "balance": self.shown(m)}
 
     def expire(self, day):
         if day in self.expire_runs:
@@ -795,13 +862,11 @@ class Model:
         horizon = self.today + datetime.timedelta(days=r.remind_days)
         soon = [l for l in m.lots if l.remain > 0 and
                 self.today <= l.expires <= horizon]
-        row = {"member": m.code, "balance": m.balance,
-               "expiring": sum(l.remain for l in soon),
-               "expiring_on": (min(l.expires for l in soon).isoformat()
-                               if soon else None)}
-        if "pending" in self.features:
-            row["pending"] = self.pending_points(m)
-        return row
+        return {"member": m.code, "balance": self.shown(m),
+                "pending": self.pending_points(m),
+                "expiring": sum(l.remain for l in soon),
+                "expiring_on": (min(l.expires for l in soon).isoformat()
+                                if soon else None)}
 
 
 # ---------------------------------------------------------------------------
@@ -929,6 +994,8 @@ class Sim:
         self.check("balance.exit", rc == 0, "points balance %s: %s" %
                    (code, got))
         want = self.model.balance_row(m)
+        if self.has_lapsed(m):
+            self.model.event("balance checked, lapsed lots left out")
         if self.has_lapsed(m) and "lapsed-quote" not in self.features:
             for k in ("expiring", "expiring_on"):
                 want.pop(k)
@@ -971,7 +1038,7 @@ class Sim:
         self.check("member_list.exit", rc == 0, "member list: %s" % rows)
         got = {r["code"]: (r["tier"], r["status"], r["balance"])
                for r in rows or []}
-        want = {c: (m.tier, m.status, m.balance)
+        want = {c: (m.tier, m.status, mo.shown(m))
                 for c, m in mo.members.items()}
         self.eq("tiers_status", want, got, "member list: tier, status, "
                 "balance")
@@ -1151,7 +1218,7 @@ class Sim:
             self.expect("member_add", None, rc, out, "member add")
             m = mo.member_add(op["code"], op["phone"], op.get("name"),
                               op.get("email"), op.get("birthday"), ref)
-            self.eq("member_add", {"code": m.code, "balance": m.balance},
+            self.eq("member_add", {"code": m.code, "balance": mo.shown(m)},
                     {"code": out["code"], "balance": out["balance"]},
                     "member add")
             self.touched.add(m.code)
@@ -1175,14 +1242,16 @@ class Sim:
                 rc, out = self.dry_then_real("member", args, op.get("dry"))
                 self.expect(k, None, rc, out, "member update")
                 mo.member_update(m.code, fields)
-            self.eq("member_update", (m.status, m.balance),
+            self.eq("member_update", (m.status, mo.shown(m)),
                     (out["status"], out["balance"]), "member " + k)
             self.touched.add(m.code)
             return True
         if k == "rules":
             if doc_inexact(op["doc"]) and self.gated("multiply-inexact"):
                 return False
-            if "pending_days" in op["doc"] and self.gated("pending"):
+            if any(k in op["doc"] for k in ("pending_days", "holidays",
+                                            "thresholds")) and \
+                    self.gated("pending"):
                 return False
             text = json.dumps(op["doc"])
             with open(os.path.join(self.tmp, "rules.json"), "w") as f:
@@ -1247,6 +1316,10 @@ class Sim:
             stream = op.get("stream")
             if stream and self.gated("adjust-stream"):
                 return False
+            if stream and n < 0 and m.debt == 0 and \
+                    -n > mo.spendable(m) and self.has_lapsed(m) and \
+                    self.gated("stream-refused-lapse"):
+                return False
             try:
                 want = mo.adjust(m.code, n)
                 refused = None
@@ -1260,6 +1333,12 @@ class Sim:
                                   m.code)
                 if isinstance(out, list) and out:
                     out = out[0]
+                if rc == 65:
+                    # a refused row of a stream: reported, exit 65
+                    rc = 1
+                    self.check("adjust_stream.refused_row", refused
+                               is not None, "points adjust - %s: the tool "
+                               "refused the row: %s" % (sign, out))
             else:
                 rc, out = self.dry_then_real("points", ["adjust", m.code,
                                                         sign, "--reason",
@@ -1332,6 +1411,8 @@ class Sim:
             rc, q = self.book.json("redeem", "quote", code, "--amount",
                                    money(gross))
             self.check("redeem_quote.exit", rc == 0, "redeem quote: %s" % q)
+            if self.has_lapsed(m):
+                mo.event("redeem quote, lapsed lots left out")
             if self.has_lapsed(m) and "lapsed-quote" not in self.features:
                 used = want
             else:
@@ -1350,6 +1431,18 @@ class Sim:
         for sku, qty, price in op["items"]:
             args.append("%s:%d" % (sku, qty) +
                         ("@" + money(price) if price is not None else ""))
+        if op.get("future"):
+            # --at more than five minutes after the clock: refused
+            args += ["--at", ts(mo.now + datetime.timedelta(
+                minutes=op["future"]))]
+            rc, out = self.book.json("sale", "add", "--receipt",
+                                     op["receipt"], *args)
+            # a bad value of --at: a usage error (exit 64), nothing booked
+            self.check("sale_future.refusal", rc == 64, "sale add --at %s, "
+                       "%d minutes after the clock: exit %d: %s" % (
+                           args[-1], op["future"], rc, out))
+            mo.event("sale dated after the clock")
+            return True
         quote = None
         if op.get("quote"):
             rc, quote = self.book.json("sale", "quote", *args)
@@ -1382,7 +1475,7 @@ class Sim:
                     "points_used": s["used"],
                     "points_earned": s["earned"],
                     "bonus_points": s["bonus"],
-                    "balance": m.balance if m else None}
+                    "balance": mo.shown(m) if m else None}
             got = {k: out.get(k) for k in want}
             self.eq("sale_add", want, got, what)
             self.eq("sale_add.lines", s["per"],
@@ -1408,9 +1501,10 @@ class Sim:
                              l["category"] or
                              mo.products[l["sku"]]["no_points"] !=
                              l["no_points"] for l in s["lines"]) and \
-                    sum(q for _, q in items) < sum(lines_left) and \
-                    self.gated("product-change"):
-                return False
+                    sum(q for _, q in items) < sum(lines_left):
+                if self.gated("product-change"):
+                    return False
+                mo.event("partial return, product changed since")
             refs = [m] + ([mo.members[s["referrer"]]] if s["referrer"]
                           else [])
             if any(mo.expired_from(x, s["receipt"]) for x in refs) and \
@@ -1608,8 +1702,13 @@ class Gen:
                                                   "0.01"]),
                          "max_value": rng.choice(["500.00", "30.00",
                                                   "100.00"])}
-        if "pending" in self.features and rng.random() < 0.5:
-            doc["pending_days"] = rng.choice([0, 1, 3, 7])
+        if "pending" in self.features:
+            doc["pending_days"] = (0 if rng.random() < 0.5 else
+                                   rng.randint(1, 10))
+            if rng.random() < 0.2:
+                doc["holidays"] = []
+            if rng.random() < 0.2:
+                doc["thresholds"] = []
         for key in ("earn", "bonuses", "activities", "offset"):
             if rng.random() < 0.1:
                 doc.pop(key, None)
@@ -1702,6 +1801,8 @@ class Gen:
                 else:
                     op["use"] = r.off_points * rng.randint(1, 5)
             op["quote"] = rng.random() < 0.3
+            if rng.random() < 0.02:
+                op["future"] = rng.randint(6, 3000)
         elif kind == "return":
             open_ = [s for s in mo.sales.values()
                      if any(l["qty"] > l["returned"] for l in s["lines"])]
@@ -1944,14 +2045,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, action="append",
                     help="a seed (again for more)")
-    ap.add_argument("--seeds", help="seeds, comma-separated")
+    ap.add_argument("--seeds", help="seeds, comma-separated, or ranges: "
+                    "1-4,9")
     ap.add_argument("--steps", type=int, default=2000,
                     help="operations per seed (default 2000)")
     ap.add_argument("--seconds", type=float, default=float("inf"),
                     help="stop drawing operations after S s per seed")
     ap.add_argument("--features", default=os.environ.get(
-        "JIFEN_SIM_FEATURES", ""), help="comma-separated: %s; or all" %
-        ", ".join(FEATURES))
+        "JIFEN_SIM_FEATURES", ""), help="comma-separated, NAME on, -NAME "
+        "off, from the defaults (%s): %s; or all, none" % (
+            ",".join(sorted(DEFAULT_ON)), ", ".join(FEATURES)))
     ap.add_argument("--full-every", type=int, default=20,
                     help="all members, reports and tiers every N ops "
                     "(audit and touched members every op)")
@@ -1970,10 +2073,21 @@ def main():
         print("sim: no tools in %s (make O=%s first)" % (args.bindir, o),
               file=sys.stderr)
         return 66
-    feats = set(f for f in args.features.split(",") if f)
-    if "all" in feats:
-        feats = set(FEATURES)
-    bad = feats - set(FEATURES)
+    feats = set(DEFAULT_ON)
+    bad = set()
+    for f in (x.strip() for x in args.features.split(",")):
+        if not f:
+            continue
+        if f == "all":
+            feats = set(FEATURES)
+        elif f == "none":
+            feats = set()
+        elif f.startswith("-") and f[1:] in FEATURES:
+            feats.discard(f[1:])
+        elif f in FEATURES:
+            feats.add(f)
+        else:
+            bad.add(f)
     if bad:
         print("sim: unknown feature: %s" % ", ".join(sorted(bad)),
               file=sys.stderr)
@@ -1990,7 +2104,10 @@ def main():
         return 0
     seeds = list(args.seed or [])
     if args.seeds:
-        seeds += [int(x) for x in args.seeds.split(",") if x]
+        for x in args.seeds.split(","):
+            lo, _, hi = x.partition("-")
+            if lo:
+                seeds += range(int(lo), int(hi or lo) + 1)
     if not seeds:
         seeds = [1]
     stats = {"ops": 0, "time": 0.0, "calls": 0, "checks": {},
