@@ -910,26 +910,6 @@ jf_need_role(struct jf_ctx *c, int role, const char *what)
 	    jf_role_name(c->role));
 }
 
-void
-jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,
-    long long size)
-{
-	if (c->quiet || !isatty(STDERR_FILENO) || (done & 4095) != 0)
-		return;
-	if (size > 0)
-		fprintf(stderr, "\r%s: %s %3lld%% %ld rows", jf_progname, what,
-		    pos * 100 / size, done);
-	else
-		fprintf(stderr, "\r%s: %s %ld rows", jf_progname, what, done);
-}
-
-void
-jf_progress_end(struct jf_ctx *c)
-{
-	if (!c->quiet && isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-}
-
 /*
  * The keys an import has met (see db.h), in a private temporary database.
  */

@@ -181,9 +181,5 @@ int jf_seen_new(struct jf_seen **sp);
 int jf_seen_add(struct jf_seen *s, const char *key, long row, long *first);
 void jf_seen_free(struct jf_seen *s);
 
-/* Writes "members" style progress to stderr on a terminal unless -q. */
-void jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,
-    long long size);
-void jf_progress_end(struct jf_ctx *c);
 
 #endif

@@ -29,18 +29,6 @@ jf_errmsg(void)
 }
 
 void
-jf_warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", jf_progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void
 jf_setprogname(const char *argv0)
 {
 	const char *p = strrchr(argv0, '/');

@@ -29,15 +29,14 @@ enum {
 	JF_EPIPE = 141,		/* the reader went away, as with SIGPIPE */
 };
 
+/* The name tools print before their messages; set by jf_setprogname(). */
+extern const char *jf_progname;
+void jf_setprogname(const char *argv0);
+
 /* Sets the message (printf-style) and returns code, for "return jf_error(...)". */
 int jf_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Borrowed; valid until the next jf_error(). */
 const char *jf_errmsg(void);
-/* Prints "tool: message" to stderr: for cmd/ only. */
-void jf_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The name tools print before their messages; set by jf_setprogname(). */
-extern const char *jf_progname;
-void jf_setprogname(const char *argv0);
 
 #endif

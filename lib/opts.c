@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "opts.h"
@@ -188,4 +189,36 @@ int
 jf_run(const struct jf_tool *t, int argc, char **argv)
 {
 	return finish(run_tool(t, argc, argv));
+}
+
+void
+jf_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", jf_progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,
+    long long size)
+{
+	if (c->quiet || !isatty(STDERR_FILENO) || (done & 4095) != 0)
+		return;
+	if (size > 0)
+		fprintf(stderr, "\r%s: %s %3lld%% %ld rows", jf_progname, what,
+		    pos * 100 / size, done);
+	else
+		fprintf(stderr, "\r%s: %s %ld rows", jf_progname, what, done);
+}
+
+void
+jf_progress_end(struct jf_ctx *c)
+{
+	if (!c->quiet && isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
 }

@@ -90,4 +90,13 @@ int jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c);
 /* Reports rc's message (if any) as "tool: msg" and returns rc. */
 int jf_fail(int rc);
 
+/* The frame is the one part of lib/ that prints on its own. */
+/* Prints "tool: message" to stderr: for cmd/ only. */
+void jf_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes "members" style progress to stderr on a terminal unless -q. */
+void jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,
+    long long size);
+void jf_progress_end(struct jf_ctx *c);
+
 #endif
