@@ -179,17 +179,6 @@ open_db(struct jf_opts *o, int argc, char **argv, int html,
 	return 0;
 }
 
-/* The store a report narrows to: --store or $JIFEN_STORE, else none. */
-static const char *
-store_of(const struct jf_opts *o, const struct jf_ctx *c)
-{
-	const char *e = getenv("JIFEN_STORE");
-
-	if ((o->store != NULL && *o->store) || (e != NULL && *e))
-		return c->store;
-	return NULL;
-}
-
 static json_t *
 jmoney(int64_t fen)
 {
@@ -388,7 +377,7 @@ cmd_daily(int argc, char **argv, struct jf_opts *o)
 		return rc < 0 ? 0 : rc;
 	if ((rc = open_db(o, argc, argv, 1, &c)) != 0)
 		goto out;
-	store = store_of(o, c);
+	store = jf_store_filter(c);
 	if (*a.date == '\0')
 		memcpy(a.date, c->today, JF_DATE_LEN);
 	y.top = json_array();
@@ -522,7 +511,7 @@ cmd_sales(int argc, char **argv, struct jf_opts *o)
 		jf_html_heading(stdout, _("Sales"));
 	}
 	s.out = jf_out_new(fmt, stdout, sales_cols);
-	rc = jf_report_sales(c, a.by, a.since, a.until, store_of(o, c),
+	rc = jf_report_sales(c, a.by, a.since, a.until, jf_store_filter(c),
 	    sales_row, &s);
 	jf_report_end(c);
 	if (jf_out_free(s.out) != 0 && rc == 0)
@@ -816,7 +805,7 @@ cmd_stock(int argc, char **argv, struct jf_opts *o)
 		s.items = json_array();
 	else
 		s.out = jf_out_new(fmt, stdout, stock_cols);
-	rc = jf_report_stock(c, store_of(o, c), since, stock_row, &s);
+	rc = jf_report_stock(c, jf_store_filter(c), since, stock_row, &s);
 	jf_report_end(c);
 	if (s.out != NULL && jf_out_free(s.out) != 0 && rc == 0)
 		rc = JF_ESOFTWARE;

@@ -462,10 +462,7 @@ cmd_list(int argc, char **argv, struct jf_opts *o)
 	f.since = a.since[0] ? a.since : NULL;
 	f.until = a.until[0] ? a.until : NULL;
 	f.member = a.member;
-	/* --store, or $JIFEN_STORE, narrows as stock list does */
-	f.store = o->store != NULL && *o->store ? o->store :
-	    getenv("JIFEN_STORE") != NULL && *getenv("JIFEN_STORE") ?
-	    getenv("JIFEN_STORE") : NULL;
+	f.store = jf_store_filter(c);
 	l.lines = a.lines;
 	l.out = jf_out_new(o->fmt, stdout, a.lines ? import_cols : list_cols);
 	rc = jf_sale_each(c, &f, a.lines, list_one, &l);

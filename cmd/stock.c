@@ -266,17 +266,6 @@ parse(int argc, char **argv, struct jf_opts *o, const char *allow,
 	return 0;
 }
 
-/* Whether --store or $JIFEN_STORE chose a store, so listings narrow. */
-static const char *
-chosen_store(const struct jf_opts *o, const struct jf_ctx *c)
-{
-	const char *e = getenv("JIFEN_STORE");
-
-	if ((o->store != NULL && *o->store) || (e != NULL && *e))
-		return c->store;
-	return NULL;
-}
-
 /* Prints the product as it is now in the book. */
 static int
 print_product(struct jf_ctx *c, const char *sku)
@@ -939,7 +928,7 @@ cmd_list(int argc, char **argv, struct jf_opts *o)
 	o->reads = 1;
 	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
 		goto out;
-	a.sf.store = chosen_store(o, c);
+	a.sf.store = jf_store_filter(c);
 	out = jf_out_new(o->fmt, stdout, cols);
 	if ((rc = jf_stock_each(c, &a.sf, list_one, out)) != 0)
 		jf_fail(rc);
@@ -994,7 +983,7 @@ cmd_moves(int argc, char **argv, struct jf_opts *o)
 		jf_fail(rc);
 		goto out;
 	}
-	a.mf.store = chosen_store(o, c);
+	a.mf.store = jf_store_filter(c);
 	out = jf_out_new(o->fmt, stdout, cols);
 	if ((rc = jf_move_each(c, &a.mf, moves_one, out)) != 0)
 		jf_fail(rc);

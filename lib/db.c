@@ -720,7 +720,8 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	e = o->store;
 	if (e == NULL || *e == '\0')
 		e = getenv("JIFEN_STORE");
-	if (e == NULL || *e == '\0')
+	c->store_chosen = e != NULL && *e != '\0';
+	if (!c->store_chosen)
 		e = "main";
 	if (strlen(e) >= sizeof(c->store))
 		return jf_error(JF_EUSAGE, _("--store: name too long"));
@@ -897,6 +898,12 @@ jf_rollback(struct jf_ctx *c)
 	if (sqlite3_get_autocommit(c->db) == 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	c->in_tx = 0;
+}
+
+const char *
+jf_store_filter(const struct jf_ctx *c)
+{
+	return c->store_chosen ? c->store : NULL;
 }
 
 int

@@ -50,6 +50,7 @@ struct jf_ctx {
 	int role;		/* the operator's; ADMIN while none registered */
 	int nops;		/* operators registered */
 	char store[64];
+	int store_chosen;	/* by --store or $JIFEN_STORE, not "main" */
 	char now[JF_TS_LEN];	/* --at, $JIFEN_NOW, or the clock */
 	char clock[JF_TS_LEN];	/* $JIFEN_NOW or the clock: when the book
 				   records a write, whatever --at claims */
@@ -162,6 +163,12 @@ int64_t jf_last_id(struct jf_ctx *c);
  * the audit log shows of a phone.
  */
 const char *jf_mask_phone(const char *p, char *buf);
+
+/*
+ * The store a listing or report narrows to: the one --store or
+ * $JIFEN_STORE chose, or NULL (every store) when neither did.
+ */
+const char *jf_store_filter(const struct jf_ctx *c);
 
 /* 0, or JF_ENOPERM naming the role needed for what. */
 int jf_need_role(struct jf_ctx *c, int role, const char *what);
