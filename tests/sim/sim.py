@@ -93,6 +93,11 @@ FEATURES = {
     "adjust-stream": "points adjust - reading a member stream",
     # known differences, off by default (see the report of the run that
     # found them)
+    "restore-past-given-back": "points used given back by a second "
+                               "partial return go to a lot up to what the "
+                               "sale took of it, although the first gave "
+                               "those back already (the tools fill the lot "
+                               "past it)",
     "stream-refused-lapse": "a row of points adjust - refused for short "
                             "points, by a member holding lapsed lots: the "
                             "tools keep the lapse-expiry the refused "
@@ -485,6 +490,34 @@ class Model:
         m.debt += need
         return e
 
+    @staticmethod
+    def give_back(spent, left, net=True):
+        """Where left points given back go, {lot id: points}: the lots the
+        spending took from, the last first, each up to its room and to
+        what the spending took of it, less what was given back to it
+        before (net, DESIGN's "the very lots they came from") or not (the
+        tools today: see the feature restore-past-given-back)."""
+        out = {}
+        room = {}
+        for a in reversed(spent.allocs):
+            l = a[0]
+            r = room.setdefault(l.id, l.amount - l.remain)
+            p = min(a[1] - (a[2] if net else 0), left, r)
+            if p > 0:
+                out[l.id] = out.get(l.id, 0) + p
+                room[l.id] -= p
+                left -= p
+        return out
+
+    def restore_differs(self, m, spent, pts):
+        """Whether the two readings of give_back part here."""
+        give = min(pts, -spent.delta - spent.given)
+        left = give - min(m.debt, give)
+        if give <= 0 or left <= 0:
+            return False
+        return self.give_back(spent, left) != self.give_back(spent, left,
+                                                             False)
+
     def restore(self, m, spent, pts, ref, rule):
         """Gives back up to pts of what the entry spent: the debt first,
         then the lots they came from, the last taken first."""
@@ -498,15 +531,6 @@ class Model:
             self.event("restore paying a debt")
         m.debt -= pay
         left = give - pay
-        # the other reading: each lot up to what the spending took of it,
-        # not less what was given back to it before (only counted)
-        alt, rest = {}, left
-        for a in reversed(spent.allocs):
-            p = min(a[1], rest, a[0].amount - a[0].remain)
-            if p > 0:
-                alt[a[0].id] = alt.get(a[0].id, 0) + p
-                rest -= p
-        mine = {}
         for a in reversed(spent.allocs):
             if left == 0:
                 break
@@ -517,9 +541,6 @@ class Model:
             l.remain += p
             a[2] += p
             left -= p
-            mine[l.id] = mine.get(l.id, 0) + p
-        if alt != mine:
-            self.event("restore: a lot's room past what was given back")
         if spent.given > give:
             self.event("restore of a spending given back before")
         if left > 0:
@@ -684,11 +705,9 @@ class Model:
         off = min(used_left * r.off_value // r.off_points, gross)
         return earn(r, lines, s["at"], s["tier"], off)[0]
 
-    def sale_return(self, receipt, items):
-        """items: [(sku, qty)], empty for all that is left."""
-        s = self.sales.get(receipt)
-        if s is None:
-            raise Refused("no receipt")
+    def return_take(self, s, items):
+        """What a return of items takes of sale s, line by line, without
+        booking it: (returned gross, whole, [qty per line])."""
         take = [0] * len(s["lines"])
         if not items:
             take = [l["qty"] - l["returned"] for l in s["lines"]]
@@ -710,6 +729,14 @@ class Model:
         rgross = sum(t * l["price"] for t, l in zip(take, s["lines"]))
         whole = all(l["qty"] - l["returned"] - t == 0
                     for t, l in zip(take, s["lines"]))
+        return rgross, whole, take
+
+    def sale_return(self, receipt, items):
+        """items: [(sku, qty)], empty for all that is left."""
+        s = self.sales.get(receipt)
+        if s is None:
+            raise Refused("no receipt")
+        rgross, whole, take = self.return_take(s, items)
         out = {"receipt": receipt, "returned_gross": rgross,
                "points_reversed": 0, "points_restored": 0, "balance": None}
         m = self.members.get(s["member"]) if s["member"] else None
@@ -1513,6 +1540,21 @@ class Sim:
             if m.debt > 0 and s["used"] > s["restored"] and \
                     self.gated("restore-in-debt"):
                 return False
+            if s["offset_entry"] is not None and s["used"] > s["restored"]:
+                used_left = s["used"] - s["restored"]
+                rg = whole = None
+                try:
+                    rg, whole, _ = mo.return_take(s, items)
+                except Refused:
+                    pass
+                if rg is not None:
+                    give = (used_left if whole else
+                            min(s["used"] * rg // s["gross"], used_left))
+                    if give > 0 and mo.restore_differs(
+                            m, s["offset_entry"], give):
+                        if self.gated("restore-past-given-back"):
+                            return False
+                        mo.event("restore past what was given back")
         try:
             want = mo.sale_return(op["receipt"], items)
             refused = None
