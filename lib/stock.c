@@ -31,9 +31,9 @@ jf_product_clear(struct jf_product *p)
 }
 
 static char *
-dup_col(sqlite3_stmt *st, int i)
+dup_col(const struct jf_rows *r, int i)
 {
-	const char *s = jf_col_opt(st, i);
+	const char *s = jf_r_opt(r, i);
 
 	return s ? strdup(s) : NULL;
 }
@@ -43,18 +43,17 @@ dup_col(sqlite3_stmt *st, int i)
 	"no_points, coalesce(gift_points, 0)"
 
 static int
-product_read(sqlite3_stmt *st, struct jf_product *p)
+product_read(const struct jf_rows *r, struct jf_product *p)
 {
-	p->id = sqlite3_column_int64(st, 0);
-	p->sku = dup_col(st, 1);
-	p->name = dup_col(st, 2);
-	p->category = dup_col(st, 3);
-	p->price = sqlite3_column_int64(st, 4);
-	p->cost = sqlite3_column_int64(st, 5);
-	p->reorder_level = sqlite3_column_int64(st, 6);
-	p->no_points = sqlite3_column_int(st, 7);
-	p->gift_points = sqlite3_column_int64(st, 8);
-	sqlite3_reset(st);
+	p->id = jf_r_int(r, 0);
+	p->sku = dup_col(r, 1);
+	p->name = dup_col(r, 2);
+	p->category = dup_col(r, 3);
+	p->price = jf_r_int(r, 4);
+	p->cost = jf_r_int(r, 5);
+	p->reorder_level = jf_r_int(r, 6);
+	p->no_points = (int)jf_r_int(r, 7);
+	p->gift_points = jf_r_int(r, 8);
 	if (p->sku == NULL || p->name == NULL) {
 		jf_product_clear(p);
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
@@ -62,23 +61,36 @@ product_read(sqlite3_stmt *st, struct jf_product *p)
 	return 0;
 }
 
+/* The product of the open query's first row into *p; *found says if any. */
+static int
+product_first(struct jf_rows *r, struct jf_product *p, int *found)
+{
+	int rc = 0;
+
+	memset(p, 0, sizeof(*p));
+	if ((*found = jf_q_next(r)))
+		rc = product_read(r, p);
+	if (jf_q_close(r) != 0) {
+		jf_product_clear(p);
+		return r->rc;
+	}
+	return rc;
+}
+
 int
 jf_product_find(struct jf_ctx *c, const char *sku, struct jf_product *p)
 {
 	static const char sql[] = "SELECT " PRODUCT_COLS
 	    " FROM product WHERE sku = ?";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int rc, found;
 
-	memset(p, 0, sizeof(*p));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, sku, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc != SQLITE_ROW)
+	jf_q_open(c, &r, sql, "t", sku);
+	if ((rc = product_first(&r, p, &found)) != 0)
+		return rc;
+	if (!found)
 		return jf_error(JF_EREFUSED, _("no product \"%s\""), sku);
-	return product_read(st, p);
+	return 0;
 }
 
 int
@@ -87,21 +99,11 @@ jf_stock_on_hand(struct jf_ctx *c, const char *store, int64_t product_id,
 {
 	static const char sql[] = "SELECT on_hand FROM stock "
 	    "WHERE store = ? AND product_id = ?";
-	sqlite3_stmt *st;
 	int rc;
 
 	*qty = 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, store ? store : c->store, -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, product_id);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc == SQLITE_ROW)
-		*qty = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	rc = jf_q_int(c, sql, qty, "ti", store ? store : c->store, product_id);
+	return rc == JF_ENOROW ? 0 : rc;
 }
 
 /*
@@ -130,24 +132,15 @@ stock_row(struct jf_ctx *c, const char *store, int64_t product_id,
 {
 	static const char sql[] = "SELECT on_hand, avg_cost FROM stock "
 	    "WHERE store = ? AND product_id = ?";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
 
 	*on_hand = *avg = 0;
-	*exists = 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, store, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, product_id);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc == SQLITE_ROW) {
-		*on_hand = sqlite3_column_int64(st, 0);
-		*avg = sqlite3_column_int64(st, 1);
-		*exists = 1;
+	jf_q_open(c, &r, sql, "ti", store, product_id);
+	if ((*exists = jf_q_next(&r))) {
+		*on_hand = jf_r_int(&r, 0);
+		*avg = jf_r_int(&r, 1);
 	}
-	sqlite3_reset(st);
-	return 0;
+	return jf_q_close(&r);
 }
 
 static int receipts_run;	/* jf_stock_receipts_begin() was called */
@@ -155,14 +148,14 @@ static int receipts_run;	/* jf_stock_receipts_begin() was called */
 int
 jf_stock_receipts_begin(struct jf_ctx *c)
 {
+	static const char sql[] = "CREATE TEMP TABLE IF NOT EXISTS "
+	    "receipt_run (move_id INTEGER PRIMARY KEY)";
 	int rc;
 
 	/* outside the transactions, so that a batch's commit or a dry
 	 * run's rollback keeps the table (not the rows of a rollback) */
-	rc = sqlite3_exec(c->db, "CREATE TEMP TABLE IF NOT EXISTS "
-	    "receipt_run (move_id INTEGER PRIMARY KEY)", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		return jf_dberr(c, rc);
+	if ((rc = jf_q_exec(c, sql, "")) != 0)
+		return rc;
 	receipts_run = 1;
 	return 0;
 }
@@ -173,20 +166,16 @@ booked_in_run(struct jf_ctx *c, int64_t move_id, int *yes)
 {
 	static const char sql[] = "SELECT 1 FROM temp.receipt_run "
 	    "WHERE move_id = ?";
-	sqlite3_stmt *st;
+	int64_t one;
 	int rc;
 
 	*yes = 0;
 	if (!receipts_run)
 		return 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, move_id);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	*yes = rc == SQLITE_ROW;
-	sqlite3_reset(st);
-	return 0;
+	if ((rc = jf_q_int(c, sql, &one, "i", move_id)) == JF_ENOROW)
+		return 0;
+	*yes = rc == 0;
+	return rc;
 }
 
 /*
@@ -201,71 +190,94 @@ static int
 receipt_new(struct jf_ctx *c, const struct jf_move *m, const char *store,
     int64_t *merge)
 {
-	static const char sql[] = "SELECT p.sku, m.id, m.cost FROM move m "
-	    "JOIN product p ON p.id = m.product_id WHERE m.kind = 'receive' "
-	    "AND m.ref = ? AND m.store = ? AND m.product_id = ?";
+	static const char sql[] = "SELECT p.sku, m.id, coalesce(m.cost, -1) "
+	    "FROM move m JOIN product p ON p.id = m.product_id "
+	    "WHERE m.kind = 'receive' AND m.ref = ? AND m.store = ? "
+	    "AND m.product_id = ?";
 	char b1[JF_MONEY_BUF], b2[JF_MONEY_BUF];
-	sqlite3_stmt *st;
+	struct jf_rows r;
 	int64_t id, cost;
 	int rc, ours;
 
 	*merge = 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, m->ref, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, store, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, m->product_id);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return 0;
-	}
-	id = sqlite3_column_int64(st, 1);
-	cost = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, 2);
-	if ((rc = booked_in_run(c, id, &ours)) != 0) {
-		sqlite3_reset(st);
-		return rc;
-	}
-	if (!ours) {
+	jf_q_open(c, &r, sql, "tti", m->ref, store, m->product_id);
+	if (!jf_q_next(&r))
+		return jf_q_close(&r);
+	id = jf_r_int(&r, 1);
+	cost = jf_r_int(&r, 2);
+	if ((rc = booked_in_run(c, id, &ours)) == 0 && !ours) {
 		jf_stock_dup = 1;
 		rc = jf_error(JF_EREFUSED, _("receipt \"%s\" of \"%s\" is "
-		    "booked already in store \"%s\""), m->ref, jf_col(st, 0),
-		    store);
-	} else if (cost != m->cost)
+		    "booked already in store \"%s\""), m->ref,
+		    jf_r_text(&r, 0), store);
+	} else if (rc == 0 && cost != m->cost)
 		rc = jf_error(JF_EREFUSED, _("receipt \"%s\" of \"%s\" has "
 		    "a line at %s in this file: a line at %s needs a ref of "
-		    "its own"), m->ref, jf_col(st, 0), jf_money_fmt(cost, b1),
-		    jf_money_fmt(m->cost, b2));
-	else {
+		    "its own"), m->ref, jf_r_text(&r, 0),
+		    jf_money_fmt(cost, b1), jf_money_fmt(m->cost, b2));
+	else if (rc == 0)
 		*merge = id;
-		rc = 0;
-	}
-	sqlite3_reset(st);
+	jf_q_close(&r);
 	return rc;
+}
+
+/* Books the move's row; in a run of receipts, as one of this run's. */
+static int
+move_insert(struct jf_ctx *c, const struct jf_move *m, const char *store,
+    int receipt)
+{
+	static const char ins_move[] = "INSERT INTO move (at, store, "
+	    "product_id, kind, qty, cost, ref, supplier, reason, operator, "
+	    "audit_id) VALUES (?, ?, ?, ?, ?, nullif(?, -1), ?, ?, ?, ?, ?)";
+	static const char ins_run[] = "INSERT INTO temp.receipt_run "
+	    "(move_id) VALUES (?)";
+	const char *at = m->at && *m->at ? m->at : c->now;
+	int rc;
+
+	if ((rc = jf_q_exec(c, ins_move, "ttitiiTTTti", at, store,
+	    m->product_id, m->kind, m->qty, m->cost >= 0 ? m->cost : -1,
+	    m->ref, m->supplier, m->reason, c->operator,
+	    (int64_t)c->audit_id)) != 0)
+		return rc;
+	if (!receipts_run || !receipt || m->ref == NULL || *m->ref == '\0')
+		return 0;
+	return jf_q_exec(c, ins_run, "i", jf_last_id(c));
+}
+
+/*
+ * Adds the move's quantity to the store's row (made at the receipt's
+ * cost, else the list cost, when there is none), moving the average on
+ * a receipt with a cost.  The caller checked on_hand + qty for range.
+ */
+static int
+stock_add(struct jf_ctx *c, const struct jf_move *m, const char *store,
+    int receipt, int exists, int64_t on_hand, int64_t avg)
+{
+	static const char ins_stock[] = "INSERT INTO stock (store, "
+	    "product_id, on_hand, avg_cost) VALUES (?, ?, ?, "
+	    "coalesce(nullif(?, -1), (SELECT cost FROM product WHERE id = ?), "
+	    "0))";
+	static const char upd_stock[] = "UPDATE stock SET on_hand = ?, "
+	    "avg_cost = ? WHERE store = ? AND product_id = ?";
+	int costed = receipt && m->cost >= 0;
+
+	if (!exists)
+		return jf_q_exec(c, ins_stock, "tiiii", store, m->product_id,
+		    m->qty, costed ? m->cost : -1, m->product_id);
+	if (costed)
+		avg = new_average(on_hand, avg, m->qty, m->cost);
+	return jf_q_exec(c, upd_stock, "iiti", on_hand + m->qty, avg, store,
+	    m->product_id);
 }
 
 int
 jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 {
-	static const char ins_move[] = "INSERT INTO move (at, store, "
-	    "product_id, kind, qty, cost, ref, supplier, reason, operator, "
-	    "audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	static const char ins_stock[] = "INSERT INTO stock (store, "
-	    "product_id, on_hand, avg_cost) VALUES (?, ?, ?, "
-	    "coalesce(?, (SELECT cost FROM product WHERE id = ?), 0))";
-	static const char upd_stock[] = "UPDATE stock SET on_hand = ?, "
-	    "avg_cost = ? WHERE store = ? AND product_id = ?";
-	const char *store = m->store && *m->store ? m->store : c->store;
-	const char *at = m->at && *m->at ? m->at : c->now;
-	int receipt = strcmp(m->kind, "receive") == 0;
 	static const char add_move[] = "UPDATE move SET qty = qty + ? "
 	    "WHERE id = ?";
-	static const char ins_run[] = "INSERT INTO temp.receipt_run "
-	    "(move_id) VALUES (?)";
+	const char *store = m->store && *m->store ? m->store : c->store;
+	int receipt = strcmp(m->kind, "receive") == 0;
 	int64_t on_hand, avg, sum, merge = 0;
-	sqlite3_stmt *st;
 	int rc, exists;
 
 	jf_stock_dup = 0;
@@ -276,66 +288,17 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	    &exists)) != 0)
 		return rc;
 	if (__builtin_add_overflow(on_hand, m->qty, &sum))
-		return jf_error(JF_EREFUSED, _("on hand would be out of range"));
+		return jf_error(JF_EREFUSED,
+		    _("on hand would be out of range"));
 
-	if (merge != 0) {
-		/* the quantity of a move is bounded as a line's is */
-		if ((st = jf_stmt(c, add_move)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, m->qty);
-		sqlite3_bind_int64(st, 2, merge);
-		if ((rc = jf_exec(c, st)) != 0)
-			return rc;
-		goto stock;
-	}
-	if ((st = jf_stmt(c, ins_move)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, store, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, m->product_id);
-	sqlite3_bind_text(st, 4, m->kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, m->qty);
-	if (m->cost >= 0)
-		sqlite3_bind_int64(st, 6, m->cost);
+	/* the quantity of a move is bounded as a line's is */
+	if (merge != 0)
+		rc = jf_q_exec(c, add_move, "ii", m->qty, merge);
 	else
-		sqlite3_bind_null(st, 6);
-	jf_bind_opt(st, 7, m->ref);
-	jf_bind_opt(st, 8, m->supplier);
-	jf_bind_opt(st, 9, m->reason);
-	sqlite3_bind_text(st, 10, c->operator, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 11, c->audit_id);
-	if ((rc = jf_exec(c, st)) != 0)
+		rc = move_insert(c, m, store, receipt);
+	if (rc != 0)
 		return rc;
-	if (receipts_run && receipt && m->ref != NULL && *m->ref != '\0') {
-		if ((st = jf_stmt(c, ins_run)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(c->db));
-		if ((rc = jf_exec(c, st)) != 0)
-			return rc;
-	}
-stock:
-	if (!exists) {
-		if ((st = jf_stmt(c, ins_stock)) == NULL)
-			return JF_ESOFTWARE;
-		sqlite3_bind_text(st, 1, store, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, m->product_id);
-		sqlite3_bind_int64(st, 3, m->qty);
-		if (receipt && m->cost >= 0)
-			sqlite3_bind_int64(st, 4, m->cost);
-		else
-			sqlite3_bind_null(st, 4);
-		sqlite3_bind_int64(st, 5, m->product_id);
-		return jf_exec(c, st);
-	}
-	if (receipt && m->cost >= 0)
-		avg = new_average(on_hand, avg, m->qty, m->cost);
-	if ((st = jf_stmt(c, upd_stock)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, sum);
-	sqlite3_bind_int64(st, 2, avg);
-	sqlite3_bind_text(st, 3, store, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, m->product_id);
-	return jf_exec(c, st);
+	return stock_add(c, m, store, receipt, exists, on_hand, avg);
 }
 
 static int
@@ -343,19 +306,16 @@ product_get(struct jf_ctx *c, int64_t id, struct jf_product *p)
 {
 	static const char sql[] = "SELECT " PRODUCT_COLS
 	    " FROM product WHERE id = ?";
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_rows r;
+	int rc, found;
 
-	memset(p, 0, sizeof(*p));
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc != SQLITE_ROW)
+	jf_q_open(c, &r, sql, "i", id);
+	if ((rc = product_first(&r, p, &found)) != 0)
+		return rc;
+	if (!found)
 		return jf_error(JF_EREFUSED, _("no product #%lld"),
 		    (long long)id);
-	return product_read(st, p);
+	return 0;
 }
 
 /* The id of the product with this SKU, or 0. */
@@ -363,19 +323,11 @@ static int
 sku_id(struct jf_ctx *c, const char *sku, int64_t *id)
 {
 	static const char sql[] = "SELECT id FROM product WHERE sku = ?";
-	sqlite3_stmt *st;
 	int rc;
 
 	*id = 0;
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, sku, -1, SQLITE_TRANSIENT);
-	if ((rc = jf_step(c, st)) < 0)
-		return -rc;
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	rc = jf_q_int(c, sql, id, "t", sku);
+	return rc == JF_ENOROW ? 0 : rc;
 }
 
 int
@@ -430,7 +382,6 @@ jf_product_add(struct jf_ctx *c, const struct jf_product_in *in, int64_t *id)
 	static const char sql[] = "INSERT INTO product (sku, name, category, "
 	    "price, cost, reorder_level, no_points, gift_points, audit_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *st;
 	const char *col;
 	int rc;
 
@@ -444,24 +395,14 @@ jf_product_add(struct jf_ctx *c, const struct jf_product_in *in, int64_t *id)
 	if (*id != 0)
 		return jf_error(JF_EREFUSED, _("product \"%s\" exists already"),
 		    in->sku);
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, in->sku, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, in->name, -1, SQLITE_TRANSIENT);
-	jf_bind_opt(st, 3, in->category);
-	sqlite3_bind_int64(st, 4, in->price);
-	sqlite3_bind_int64(st, 5, in->cost >= 0 ? in->cost : 0);
-	sqlite3_bind_int64(st, 6, in->reorder_level >= 0 ?
-	    in->reorder_level : 0);
-	sqlite3_bind_int(st, 7, in->no_points > 0);
-	if (in->gift_points > 0)
-		sqlite3_bind_int64(st, 8, in->gift_points);
-	else
-		sqlite3_bind_null(st, 8);
-	sqlite3_bind_int64(st, 9, c->audit_id);
-	if ((rc = jf_exec(c, st)) != 0)
+	if ((rc = jf_q_exec(c, sql, "ttTiiiini", in->sku, in->name,
+	    in->category, in->price, in->cost >= 0 ? in->cost : 0,
+	    in->reorder_level >= 0 ? in->reorder_level : 0,
+	    (int64_t)(in->no_points > 0),
+	    in->gift_points > 0 ? in->gift_points : 0,
+	    (int64_t)c->audit_id)) != 0)
 		return rc;
-	*id = sqlite3_last_insert_rowid(c->db);
+	*id = jf_last_id(c);
 	return 0;
 }
 
@@ -485,9 +426,8 @@ jf_product_update(struct jf_ctx *c, int64_t id,
 	    "category = ?, price = ?, cost = ?, reorder_level = ?, "
 	    "no_points = ?, gift_points = ?, audit_id = ? WHERE id = ?";
 	struct jf_product p;
-	sqlite3_stmt *st;
 	const char *col;
-	int64_t other;
+	int64_t other, gift;
 	int rc;
 
 	*changed = 0;
@@ -515,29 +455,15 @@ jf_product_update(struct jf_ctx *c, int64_t id,
 		*changed = 1;
 	if (!*changed)
 		goto out;
-	if ((st = jf_stmt(c, sql)) == NULL) {
-		rc = JF_ESOFTWARE;
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, in->sku ? in->sku : p.sku, -1,
-	    SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, in->name ? in->name : p.name, -1,
-	    SQLITE_TRANSIENT);
-	jf_bind_opt(st, 3, in->category ? in->category : p.category);
-	sqlite3_bind_int64(st, 4, in->price >= 0 ? in->price : p.price);
-	sqlite3_bind_int64(st, 5, in->cost >= 0 ? in->cost : p.cost);
-	sqlite3_bind_int64(st, 6, in->reorder_level >= 0 ?
-	    in->reorder_level : p.reorder_level);
-	sqlite3_bind_int(st, 7, in->no_points >= 0 ? in->no_points > 0 :
-	    p.no_points);
-	if (in->gift_points >= 0 ? in->gift_points > 0 : p.gift_points > 0)
-		sqlite3_bind_int64(st, 8, in->gift_points >= 0 ?
-		    in->gift_points : p.gift_points);
-	else
-		sqlite3_bind_null(st, 8);
-	sqlite3_bind_int64(st, 9, c->audit_id);
-	sqlite3_bind_int64(st, 10, id);
-	rc = jf_exec(c, st);
+	gift = in->gift_points >= 0 ? in->gift_points : p.gift_points;
+	rc = jf_q_exec(c, sql, "ttTiiiinii", in->sku ? in->sku : p.sku,
+	    in->name ? in->name : p.name,
+	    in->category ? in->category : p.category,
+	    in->price >= 0 ? in->price : p.price,
+	    in->cost >= 0 ? in->cost : p.cost,
+	    in->reorder_level >= 0 ? in->reorder_level : p.reorder_level,
+	    (int64_t)(in->no_points >= 0 ? in->no_points > 0 : p.no_points),
+	    gift > 0 ? gift : 0, (int64_t)c->audit_id, id);
 out:
 	jf_product_clear(&p);
 	return rc;
@@ -634,38 +560,30 @@ jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
 	    "OR (?4 AND coalesce(k.on_hand, 0) <= p.reorder_level) "
 	    "OR (?5 AND coalesce(k.on_hand, 0) < 0)) "
 	    "ORDER BY s.store, p.sku";
-	struct jf_stock_row r;
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_stock_row s;
+	struct jf_rows r;
+	int rc = 0;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	jf_bind_opt(st, 1, f->store);
-	sqlite3_bind_text(st, 2, c->store, -1, SQLITE_TRANSIENT);
-	jf_bind_opt(st, 3, f->category);
-	sqlite3_bind_int(st, 4, f->low != 0);
-	sqlite3_bind_int(st, 5, f->negative != 0);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		r.store = jf_col(st, 0);
-		r.sku = jf_col(st, 1);
-		r.name = jf_col(st, 2);
-		r.category = jf_col_opt(st, 3);
-		r.on_hand = sqlite3_column_int64(st, 4);
-		r.reorder_level = sqlite3_column_int64(st, 5);
-		r.avg_cost = sqlite3_column_int64(st, 6);
-		if (__builtin_mul_overflow(r.on_hand, r.avg_cost, &r.value)) {
-			sqlite3_reset(st);
-			return jf_error(JF_ESOFTWARE,
+	jf_q_open(c, &r, sql, "TtTii", f->store, c->store, f->category,
+	    (int64_t)(f->low != 0), (int64_t)(f->negative != 0));
+	while (rc == 0 && jf_q_next(&r)) {
+		s.store = jf_r_text(&r, 0);
+		s.sku = jf_r_text(&r, 1);
+		s.name = jf_r_text(&r, 2);
+		s.category = jf_r_opt(&r, 3);
+		s.on_hand = jf_r_int(&r, 4);
+		s.reorder_level = jf_r_int(&r, 5);
+		s.avg_cost = jf_r_int(&r, 6);
+		if (__builtin_mul_overflow(s.on_hand, s.avg_cost, &s.value))
+			rc = jf_error(JF_ESOFTWARE,
 			    _("value of \"%s\" in \"%s\" out of range"),
-			    r.sku, r.store);
-		}
-		if ((rc = fn(arg, &r)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+			    s.sku, s.store);
+		else
+			rc = fn(arg, &s);
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return rc;
 }
 
 static const char *const kinds[] = { "receive", "sale", "return", "redeem",
@@ -690,33 +608,26 @@ jf_move_each(struct jf_ctx *c, const struct jf_move_filter *f,
 	    "WHERE (?1 IS NULL OR m.store = ?1) AND (?2 IS NULL OR p.sku = ?2) "
 	    "AND (?3 IS NULL OR m.kind = ?3) AND (?4 IS NULL OR m.at >= ?4) "
 	    "AND (?5 IS NULL OR m.at <= ?5) ORDER BY m.at, m.id";
-	struct jf_move_row r;
-	sqlite3_stmt *st;
-	int rc;
+	struct jf_move_row m;
+	struct jf_rows r;
+	int rc = 0;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
-	jf_bind_opt(st, 1, f->store);
-	jf_bind_opt(st, 2, f->sku);
-	jf_bind_opt(st, 3, f->kind);
-	jf_bind_opt(st, 4, f->since);
-	jf_bind_opt(st, 5, f->until);
-	while ((rc = jf_step(c, st)) == SQLITE_ROW) {
-		r.at = jf_col(st, 0);
-		r.store = jf_col(st, 1);
-		r.sku = jf_col(st, 2);
-		r.kind = jf_col(st, 3);
-		r.qty = sqlite3_column_int64(st, 4);
-		r.cost = sqlite3_column_int64(st, 5);
-		r.ref = jf_col_opt(st, 6);
-		r.supplier = jf_col_opt(st, 7);
-		r.reason = jf_col_opt(st, 8);
-		r.operator = jf_col(st, 9);
-		if ((rc = fn(arg, &r)) != 0) {
-			sqlite3_reset(st);
-			return rc;
-		}
+	jf_q_open(c, &r, sql, "TTTTT", f->store, f->sku, f->kind, f->since,
+	    f->until);
+	while (rc == 0 && jf_q_next(&r)) {
+		m.at = jf_r_text(&r, 0);
+		m.store = jf_r_text(&r, 1);
+		m.sku = jf_r_text(&r, 2);
+		m.kind = jf_r_text(&r, 3);
+		m.qty = jf_r_int(&r, 4);
+		m.cost = jf_r_int(&r, 5);
+		m.ref = jf_r_opt(&r, 6);
+		m.supplier = jf_r_opt(&r, 7);
+		m.reason = jf_r_opt(&r, 8);
+		m.operator = jf_r_text(&r, 9);
+		rc = fn(arg, &m);
 	}
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return rc;
 }
