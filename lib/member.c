@@ -435,7 +435,8 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	    "  OR instr(coalesce(m.phone, ''), ?3) "
 	    "  OR instr(lower(coalesce(m.email, '')), lower(?3))) "
 	    "AND (?4 IS NULL OR m.joined >= ?4) "
-	    "AND (?5 IS NULL OR CAST(substr(m.birthday, 6, 2) AS INTEGER) = ?5) "
+	    "AND (?5 IS NULL "
+	    "  OR CAST(substr(m.birthday, 6, 2) AS INTEGER) = ?5) "
 	    "AND (?6 IS NULL OR (m.joined < ?6 AND NOT EXISTS (SELECT 1 "
 	    "  FROM sale s WHERE s.member_id = m.id AND s.at >= ?6))) "
 	    "ORDER BY m.code";
