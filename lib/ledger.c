@@ -306,9 +306,12 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	 * Points past their last valid day are not spent: they expire now,
 	 * in this transaction, even if tonight's expire has not run yet.
 	 */
+	/*
+	 * What may be spent leaves out lapsed lots; they are expired only
+	 * when the spending goes through, so a refusal books nothing.
+	 */
 	snprintf(day, sizeof(day), "%.10s", e->at ? e->at : c->now);
-	if ((rc = expire_member(c, e->member_id, day, e->at, &gone)) != 0 ||
-	    (rc = jf_points_now(c, e->member_id, day, &p)) != 0)
+	if ((rc = jf_points_now(c, e->member_id, day, &p)) != 0)
 		return rc;
 	if (p.spendable < e->points && p.pending > 0)
 		return jf_error(JF_EREFUSED, _("member %s has %lld points to "
@@ -319,7 +322,8 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 		return jf_error(JF_EREFUSED, _("member %s has %lld points, "
 		    "not %lld"), s.code, (long long)p.spendable,
 		    (long long)e->points);
-	if ((rc = check_ikey(c, e->ikey)) != 0)
+	if ((rc = check_ikey(c, e->ikey)) != 0 ||
+	    (rc = expire_member(c, e->member_id, day, e->at, &gone)) != 0)
 		return rc;
 	if ((rc = insert_entry(c, e, e->kind, -e->points, e->ref, &id)) != 0)
 		return rc;
@@ -415,19 +419,25 @@ spent_entry(struct jf_ctx *c, int64_t id, int64_t *mid, int64_t *spent,
 	return 0;
 }
 
-/* The lots entry id took from, the last first, into *bp (free it). */
+/*
+ * The lots entry id took from, the last first, into *bp (free it): each
+ * with what it took less what earlier restores of ref gave back to it.
+ */
 static int
-taken(struct jf_ctx *c, int64_t id, struct back **bp, size_t *np)
+taken(struct jf_ctx *c, int64_t id, const char *ref, int64_t mid,
+    struct back **bp, size_t *np)
 {
-	static const char sql[] = "SELECT alloc.lot_id, alloc.points, "
-	    "lot.amount - lot.remaining FROM alloc LEFT JOIN lot "
-	    "ON lot.id = alloc.lot_id WHERE alloc.entry_id = ? "
-	    "ORDER BY alloc.id DESC";
+	static const char sql[] = "SELECT a.lot_id, a.points - coalesce("
+	    "(SELECT sum(b.points) FROM alloc b JOIN ledger r "
+	    "ON r.id = b.entry_id WHERE r.kind = 'restore' AND r.ref = ?2 "
+	    "AND r.member_id = ?3 AND b.lot_id = a.lot_id), 0), "
+	    "lot.amount - lot.remaining FROM alloc a LEFT JOIN lot "
+	    "ON lot.id = a.lot_id WHERE a.entry_id = ?1 ORDER BY a.id DESC";
 	struct back *b = NULL;
 	size_t n = 0, cap = 0;
 	struct jf_rows r;
 
-	jf_q_open(c, &r, sql, "i", id);
+	jf_q_open(c, &r, sql, "iTi", id, ref, mid);
 	while (jf_q_next(&r)) {
 		if (n == cap) {
 			struct back *nb;
@@ -525,7 +535,7 @@ jf_ledger_restore(struct jf_ctx *c, int64_t spent_id, const struct jf_entry *e,
 		return jf_error(JF_EREFUSED, _("the points of %s were given "
 		    "back already"), r.ref ? r.ref : "the entry");
 	if ((rc = check_ikey(c, e->ikey)) != 0 ||
-	    (rc = taken(c, spent_id, &b, &n)) != 0)
+	    (rc = taken(c, spent_id, r.ref, mid, &b, &n)) != 0)
 		return rc;
 	if ((rc = insert_entry(c, &r, "restore", give, r.ref, &id)) == 0 &&
 	    (rc = give_back(c, id, mid, give, b, n, r.at ? r.at :

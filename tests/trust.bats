@@ -269,3 +269,17 @@ pts() {	# ID FIELD: a field of points balance
 	eq 600 "$(stat -c %a rej.csv)"
 	eq 'A,NOPE,1,"s.csv:2: sku: no product ""NOPE"""' "$(sed -n 2p rej.csv)"
 }
+
+@test "a spending refused for short points books no expiry of lapsed lots, in a stream too" {
+	shop
+	JIFEN_NOW="2024-11-01 10:00:00" sale add --member M0000001 TEA:1 >/dev/null
+	points adjust M0000001 +50 --reason kept >/dev/null
+	# 220 lapsed on 2026-11-01, expire has not run; 50 are valid
+	run --separate-stderr sh -c 'printf "code\nM0000001\n" | points adjust - -100 --reason x'
+	[ "$status" -eq 65 ]
+	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE kind = 'expire'")"
+	run points adjust M0000001 -40 --reason y
+	[ "$status" -eq 0 ]
+	eq "-220" "$(sql "SELECT delta FROM ledger WHERE kind = 'expire'")"
+	eq 10 "$(balance M0000001)"
+}
