@@ -17,8 +17,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "db.h"
 #include "err.h"
+
+/*
+ * The statement layer under the query interface: SQLite's types stay in
+ * this file.
+ */
+struct jf_stmt_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+static sqlite3_stmt *jf_stmt(struct jf_ctx *, const char *);
+static int jf_step(struct jf_ctx *, sqlite3_stmt *);
+static int jf_exec(struct jf_ctx *, sqlite3_stmt *);
+static int jf_dberr(struct jf_ctx *, int);
+static void jf_bind_opt(sqlite3_stmt *, int, const char *);
+static const char *jf_col(sqlite3_stmt *, int);
+static const char *jf_col_opt(sqlite3_stmt *, int);
 
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
@@ -89,7 +108,7 @@ not_writable(struct jf_ctx *c)
 	return rc;
 }
 
-int
+static int
 jf_dberr(struct jf_ctx *c, int rc)
 {
 	int x = rc & 0xff;
@@ -137,7 +156,7 @@ grow(struct jf_ctx *c)
 	return 0;
 }
 
-sqlite3_stmt *
+static sqlite3_stmt *
 jf_stmt(struct jf_ctx *c, const char *sql)
 {
 	struct jf_stmt_slot *s;
@@ -162,7 +181,7 @@ jf_stmt(struct jf_ctx *c, const char *sql)
 	return s->st;
 }
 
-int
+static int
 jf_step(struct jf_ctx *c, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -174,7 +193,7 @@ jf_step(struct jf_ctx *c, sqlite3_stmt *st)
 	return rc;
 }
 
-int
+static int
 jf_exec(struct jf_ctx *c, sqlite3_stmt *st)
 {
 	int rc;
@@ -187,7 +206,7 @@ jf_exec(struct jf_ctx *c, sqlite3_stmt *st)
 	return rc < 0 ? -rc : 0;
 }
 
-void
+static void
 jf_bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL || *s == '\0')
@@ -196,7 +215,7 @@ jf_bind_opt(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-const char *
+static const char *
 jf_col(sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
@@ -204,7 +223,7 @@ jf_col(sqlite3_stmt *st, int i)
 	return s ? s : "";
 }
 
-const char *
+static const char *
 jf_col_opt(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);

@@ -17,7 +17,6 @@
 #ifndef JF_DB_H
 #define JF_DB_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "jtime.h"
@@ -37,13 +36,11 @@ struct jf_opts {
 	int reads;		/* the command only reads: see jf_open() */
 };
 
-struct jf_stmt_slot {
-	const char *sql;
-	sqlite3_stmt *st;
-};
+struct sqlite3;			/* the engine's, private to db.c */
+struct jf_stmt_slot;
 
 struct jf_ctx {
-	sqlite3 *db;
+	struct sqlite3 *db;
 	char *path;
 	const char *tool;
 	char operator[128];
@@ -60,7 +57,7 @@ struct jf_ctx {
 	int quiet;
 	int fmt;
 	char *args;		/* argv as JSON, for the audit log */
-	sqlite3_int64 audit_id;	/* of the open transaction */
+	int64_t audit_id;	/* of the open transaction */
 	int in_tx;
 	int readonly;		/* opened for a command that only reads */
 	int initialised;	/* a 0-byte file was made a book by this run */
@@ -100,22 +97,6 @@ int jf_begin(struct jf_ctx *c);		/* BEGIN IMMEDIATE; 75 when busy */
 int jf_future(const struct jf_ctx *c, const char *ts);
 int jf_commit(struct jf_ctx *c);	/* or ROLLBACK on a dry run */
 void jf_rollback(struct jf_ctx *c);
-
-/* A cached statement, reset and unbound; NULL with the error set. */
-sqlite3_stmt *jf_stmt(struct jf_ctx *c, const char *sql);
-/* SQLITE_ROW or SQLITE_DONE; or -status (-75 busy, -1 constraint, -70). */
-int jf_step(struct jf_ctx *c, sqlite3_stmt *st);
-/* Runs a statement with no result rows to its end: 0 or a status. */
-int jf_exec(struct jf_ctx *c, sqlite3_stmt *st);
-/* Converts SQLite's last error to a status with a message. */
-int jf_dberr(struct jf_ctx *c, int rc);
-
-/* Binds s, or NULL when s is NULL or empty. */
-void jf_bind_opt(sqlite3_stmt *st, int i, const char *s);
-/* The column's text or "" (never NULL), borrowed until the next step. */
-const char *jf_col(sqlite3_stmt *st, int i);
-/* The column's text or NULL. */
-const char *jf_col_opt(sqlite3_stmt *st, int i);
 
 /*
  * Queries: sql is static text with ?-parameters (never text built from

@@ -58,17 +58,10 @@ begin(struct jf_ctx *c)
 static int64_t
 q(struct jf_ctx *c, const char *sql, int64_t arg)
 {
-	sqlite3_stmt *st;
 	int64_t v = -999;
 
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		printf("# sql: %s\n", sqlite3_errmsg(c->db));
-		return v;
-	}
-	sqlite3_bind_int64(st, 1, arg);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (jf_q_int(c, sql, &v, "i", arg) != 0)
+		printf("# sql: %s\n", jf_errmsg());
 	return v;
 }
 
@@ -76,16 +69,13 @@ static const char *
 qs(struct jf_ctx *c, const char *sql, int64_t arg)
 {
 	static char buf[256];
-	sqlite3_stmt *st;
+	struct jf_rows r;
 
 	buf[0] = '\0';
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return "(error)";
-	sqlite3_bind_int64(st, 1, arg);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(buf, sizeof(buf), "%s", jf_col(st, 0));
-	sqlite3_finalize(st);
-	return buf;
+	jf_q_open(c, &r, sql, "i", arg);
+	if (jf_q_next(&r))
+		snprintf(buf, sizeof(buf), "%s", jf_r_text(&r, 0));
+	return jf_q_close(&r) == 0 ? buf : "(error)";
 }
 
 static int64_t
