@@ -737,7 +737,7 @@ group_done(struct importer *im, struct group *g)
 	if (rc == 0) {
 		im->recorded++;
 		im->lines += g->n;
-	} else if (jf_sale_dup) {
+	} else if (rc == JF_EDUP) {
 		im->skipped++;
 		rc = 0;
 	} else if (!s.written &&

@@ -652,7 +652,7 @@ receive_row(struct batch *b)
 	m.product_id = p.id;
 	jf_product_clear(&p);
 	rc = jf_stock_move(b->c, &m);
-	if (rc == JF_EREFUSED && jf_stock_dup) {
+	if (rc == JF_EDUP) {
 		b->n[R_DUP]++;
 		return 0;
 	}

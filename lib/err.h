@@ -18,6 +18,7 @@
 enum {
 	JF_OK = 0,
 	JF_EREFUSED = 1,	/* refused by a business rule */
+	JF_EDUP = 2,		/* recorded already: a refusal, exit 1 */
 	JF_ENOROW = 3,		/* a query found no row (no message set) */
 	JF_EUSAGE = 64,
 	JF_EDATA = 65,

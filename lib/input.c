@@ -685,7 +685,7 @@ jf_in_each_member(struct jf_in *in, jf_member_row_fn *fn,
 		else if (id == NULL || *id == '\0')
 			rc = jf_in_error(in, col, "%s", _("no member named"));
 		else if ((rc = fn(arg, in, id)) == JF_EREFUSED ||
-		    rc == JF_EDATA) {
+		    rc == JF_EDUP || rc == JF_EDATA) {
 			/* the row and column before what fn said */
 			snprintf(msg, sizeof(msg), "%s", jf_errmsg());
 			jf_in_error(in, col, "%s", msg);

@@ -25,8 +25,6 @@
 #include "ledger.h"
 #include "rules.h"
 
-int jf_ledger_dup;
-
 /* A member's standing, as the ledger needs it. */
 struct standing {
 	char code[64];
@@ -56,7 +54,7 @@ standing(struct jf_ctx *c, int64_t mid, struct standing *s)
 	    (long long)mid);
 }
 
-/* 0 when ikey is new (or NULL); JF_EREFUSED with jf_ledger_dup set. */
+/* 0 when ikey is new (or NULL); JF_EDUP when it was booked. */
 static int
 check_ikey(struct jf_ctx *c, const char *ikey)
 {
@@ -70,8 +68,7 @@ check_ikey(struct jf_ctx *c, const char *ikey)
 		return 0;
 	if (rc != 0)
 		return rc;
-	jf_ledger_dup = 1;
-	return jf_error(JF_EREFUSED, _("already booked: %s"), ikey);
+	return jf_error(JF_EDUP, _("already booked: %s"), ikey);
 }
 
 static int
@@ -175,7 +172,6 @@ admit(struct jf_ctx *c, const struct jf_entry *e, const char **kinds,
 	int gain = strcmp(kinds[0], "earn") == 0;
 	int rc;
 
-	jf_ledger_dup = 0;
 	if (e->kind == NULL || !is_kind(e->kind, kinds))
 		return jf_error(JF_ESOFTWARE, "ledger: not a %s: %s",
 		    gain ? "gain" : "spending", e->kind ? e->kind : "(null)");
@@ -354,7 +350,6 @@ jf_ledger_reverse(struct jf_ctx *c, const struct jf_entry *e,
 	int64_t id, need;
 	int rc;
 
-	jf_ledger_dup = 0;
 	if (e->points <= 0)
 		return jf_error(JF_EREFUSED, _("points must be more than 0"));
 	if ((rc = standing(c, e->member_id, &s)) != 0)
@@ -512,7 +507,6 @@ jf_ledger_restore(struct jf_ctx *c, int64_t spent_id, const struct jf_entry *e,
 	char kind[16], ref[256];
 	int rc;
 
-	jf_ledger_dup = 0;
 	if (e->points <= 0)
 		return jf_error(JF_EREFUSED, _("points must be more than 0"));
 	if ((rc = spent_entry(c, spent_id, &mid, &spent, kind, sizeof(kind),
@@ -726,10 +720,8 @@ jf_bonus_profile(struct jf_ctx *c, int64_t member_id)
 	e.rule = "profile";
 	e.ikey = ikey;
 	rc = jf_ledger_gain(c, &e, NULL);
-	if (rc == JF_EREFUSED && jf_ledger_dup) {
-		jf_ledger_dup = 0;
+	if (rc == JF_EDUP)
 		return 0;
-	}
 	return rc;
 }
 

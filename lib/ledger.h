@@ -14,7 +14,7 @@
  * All of these run inside the caller's jf_begin() ... jf_commit() and
  * never commit by themselves.  ikey, when not NULL, makes the entry
  * idempotent: a second booking with the same key changes nothing and
- * returns JF_EREFUSED with jf_ledger_dup set, so an import can skip it.
+ * returns JF_EDUP, so an import can skip it.
  */
 #ifndef JF_LEDGER_H
 #define JF_LEDGER_H
@@ -35,8 +35,6 @@ struct jf_entry {
 	const char *spendable;	/* a gain's first spendable day; NULL: now */
 };
 
-/* Set when the last call refused because ikey was booked already. */
-extern int jf_ledger_dup;
 
 /*
  * A gain: earn, bonus, award, or adjust (positive).  Pays the member's

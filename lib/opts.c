@@ -131,6 +131,8 @@ finish(int rc)
 {
 	int r = jf_stdout_close();
 
+	if (rc == JF_EDUP || rc == JF_ENOROW)	/* refusals, to the shell */
+		rc = JF_EREFUSED;
 	if (r == JF_EPIPE)
 		return r;
 	if (r != 0) {

@@ -28,7 +28,6 @@
 #include "sale.h"
 #include "stock.h"
 
-int jf_sale_dup;
 
 static char *
 dup_opt(const char *s)
@@ -291,7 +290,7 @@ bonus(struct jf_ctx *c, int64_t mid, int64_t points, const char *at,
 	if (mid == 0 || points <= 0)
 		return 0;
 	rc = jf_ledger_gain(c, &e, NULL);
-	if (rc == JF_EREFUSED && jf_ledger_dup)
+	if (rc == JF_EDUP)
 		return 0;
 	if (rc == 0)
 		*booked = points;
@@ -446,11 +445,9 @@ till_receipt(struct till *t)
 		return next_receipt(t->c, s->store, s->at, s->receipt);
 	if ((rc = receipt_exists(t->c, want, &yes)) != 0)
 		return rc;
-	if (yes) {
-		jf_sale_dup = 1;
-		return blame(s, "receipt", -1, jf_error(JF_EREFUSED,
+	if (yes)
+		return blame(s, "receipt", -1, jf_error(JF_EDUP,
 		    _("receipt \"%s\" is recorded already"), want));
-	}
 	snprintf(s->receipt, sizeof(s->receipt), "%s", want);
 	return 0;
 }
@@ -705,7 +702,6 @@ jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
 
 	memset(s, 0, sizeof(*s));
 	s->erritem = -1;
-	jf_sale_dup = 0;
 	if (n <= 0)
 		return jf_error(JF_EUSAGE, _("a sale needs at least one line"));
 	if (n > JF_SALE_LINES_MAX)
@@ -733,7 +729,8 @@ jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
 	    (rc = till_lines(&t)) == 0 && (rc = till_points(&t)) == 0)
 		rc = till_book(&t);
 	if (rc != 0 && savepoint(c, "ROLLBACK TO jf_sale") == 0 &&
-	    (rc == JF_EREFUSED || rc == JF_EDATA || rc == JF_EUSAGE))
+	    (rc == JF_EREFUSED || rc == JF_EDUP || rc == JF_EDATA ||
+	    rc == JF_EUSAGE))
 		s->written = 0;
 	if (savepoint(c, "RELEASE jf_sale") != 0 && rc == 0)
 		rc = JF_ESOFTWARE;

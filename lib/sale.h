@@ -93,14 +93,12 @@ struct jf_sale {
 
 void jf_sale_clear(struct jf_sale *s);
 
-/* Set when the last jf_sale_record() refused a receipt recorded already. */
-extern int jf_sale_dup;
 
 /*
  * Records a sale and fills *s (clear it after).  A receipt not given is
  * generated as STORE-YYYYMMDD-NNNN (the sale's day and the next number
  * of that store and day).  Refusals (JF_EREFUSED): the receipt exists
- * (jf_sale_dup set), no such member or product, points used by no or an
+ * (JF_EDUP), no such member or product, points used by no or an
  * inactive member, the offset rules, a short balance.  JF_EDATA for an
  * amount beyond the money range.  A refusal writes nothing; a failure
  * with s->written set (the database's: 70, 75) leaves part of the sale

@@ -17,7 +17,6 @@
 #include "money.h"
 #include "stock.h"
 
-int jf_stock_dup;
 
 void
 jf_product_clear(struct jf_product *p)
@@ -206,8 +205,7 @@ receipt_new(struct jf_ctx *c, const struct jf_move *m, const char *store,
 	id = jf_r_int(&r, 1);
 	cost = jf_r_int(&r, 2);
 	if ((rc = booked_in_run(c, id, &ours)) == 0 && !ours) {
-		jf_stock_dup = 1;
-		rc = jf_error(JF_EREFUSED, _("receipt \"%s\" of \"%s\" is "
+		rc = jf_error(JF_EDUP, _("receipt \"%s\" of \"%s\" is "
 		    "booked already in store \"%s\""), m->ref,
 		    jf_r_text(&r, 0), store);
 	} else if (rc == 0 && cost != m->cost)
@@ -280,7 +278,6 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	int64_t on_hand, avg, sum, merge = 0;
 	int rc, exists;
 
-	jf_stock_dup = 0;
 	if (receipt && m->ref != NULL && *m->ref != '\0' &&
 	    (rc = receipt_new(c, m, store, &merge)) != 0)
 		return rc;

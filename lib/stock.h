@@ -37,11 +37,10 @@ void jf_product_clear(struct jf_product *p);
 int jf_product_find(struct jf_ctx *c, const char *sku, struct jf_product *p);
 /* Books one movement and updates on-hand (and the average cost on a
  * receipt).  A receipt whose ref was booked for this product and store
- * already is JF_EREFUSED with jf_stock_dup set; but after
+ * already is JF_EDUP; but after
  * jf_stock_receipts_begin(), one this run booked takes the line's
  * quantity too (at the same cost; at another, JF_EREFUSED). */
 int jf_stock_move(struct jf_ctx *c, const struct jf_move *m);
-extern int jf_stock_dup;
 /*
  * A file of receipts starts (stock receive FILE), outside any
  * transaction: from now on the lines of one ref and SKU in this run are
