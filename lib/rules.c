@@ -333,44 +333,13 @@ parse_acts(struct pctx *p, json_t *o, struct jf_rules *r)
 	return 0;
 }
 
-/* Reads the merged document (all keys present, types unchecked). */
+/* The tiers: a list from 0, in ascending order, names unique. */
 static int
-parse_doc(struct pctx *p, json_t *d, struct jf_rules *r)
+parse_tiers(struct pctx *p, json_t *o, struct jf_rules *r)
 {
-	json_t *o, *v;
-	const char *s;
-	int64_t x;
+	json_t *v;
 	size_t i;
 
-	o = json_object_get(d, "earn");
-	if (want_int(p, json_object_get(o, "points"), "earn.points", 0,
-	    &r->earn_points) == -1 ||
-	    want_dec(p, json_object_get(o, "per_amount"), "earn.per_amount", 1,
-	    1, &r->earn_per) == -1)
-		return -1;
-
-	o = json_object_get(d, "multipliers");
-	if (!json_is_array(o))
-		return fault(p, "multipliers", "%s", _("not a list"));
-	if ((r->mults = calloc(json_array_size(o) + 1, sizeof(*r->mults))) ==
-	    NULL)
-		return fault(p, "multipliers", "%s", _("out of memory"));
-	json_array_foreach(o, i, v) {
-		r->nmults++;
-		if (parse_mult(p, v, i, &r->mults[i]) == -1)
-			return -1;
-	}
-
-	if (want_str(p, json_object_get(d, "stacking"), "stacking", &s) == -1)
-		return -1;
-	if (strcmp(s, "max") == 0)
-		r->stacking = JF_STACK_MAX;
-	else if (strcmp(s, "multiply") == 0)
-		r->stacking = JF_STACK_MULTIPLY;
-	else
-		return fault(p, "stacking", _("not max or multiply: \"%s\""), s);
-
-	o = json_object_get(d, "tiers");
 	if (!json_is_array(o))
 		return fault(p, "tiers", "%s", _("not a list"));
 	if (json_array_size(o) == 0)
@@ -400,22 +369,15 @@ parse_doc(struct pctx *p, json_t *d, struct jf_rules *r)
 			}
 	}
 
-	o = json_object_get(d, "bonuses");
-	if (want_int(p, json_object_get(o, "signup"), "bonuses.signup", 0,
-	    &r->bonus_signup) == -1 ||
-	    want_int(p, json_object_get(o, "profile"), "bonuses.profile", 0,
-	    &r->bonus_profile) == -1 ||
-	    want_int(p, json_object_get(o, "birthday"), "bonuses.birthday", 0,
-	    &r->bonus_birthday) == -1 ||
-	    want_int(p, json_object_get(o, "referral"), "bonuses.referral", 0,
-	    &r->bonus_referral) == -1)
-		return -1;
+	return 0;
+}
 
-	o = json_object_get(d, "activities");
-	if (!json_is_object(o))
-		return fault(p, "activities", "%s", _("not an object"));
-	if (parse_acts(p, o, r) == -1)
-		return -1;
+/* Expiry, the cash offset, pending days; holidays and thresholds empty. */
+static int
+parse_limits(struct pctx *p, json_t *d, struct jf_rules *r)
+{
+	json_t *o;
+	int64_t x;
 
 	o = json_object_get(d, "expiry");
 	if (want_int(p, json_object_get(o, "months"), "expiry.months", 0,
@@ -463,6 +425,67 @@ parse_doc(struct pctx *p, json_t *d, struct jf_rules *r)
 			return fault(p, *k, "%s", _("not supported by this "
 			    "version of jifen: leave it empty"));
 	}
+	return 0;
+}
+
+/* Reads the merged document (all keys present, types unchecked). */
+static int
+parse_doc(struct pctx *p, json_t *d, struct jf_rules *r)
+{
+	json_t *o, *v;
+	const char *s;
+	size_t i;
+
+	o = json_object_get(d, "earn");
+	if (want_int(p, json_object_get(o, "points"), "earn.points", 0,
+	    &r->earn_points) == -1 ||
+	    want_dec(p, json_object_get(o, "per_amount"), "earn.per_amount", 1,
+	    1, &r->earn_per) == -1)
+		return -1;
+
+	o = json_object_get(d, "multipliers");
+	if (!json_is_array(o))
+		return fault(p, "multipliers", "%s", _("not a list"));
+	if ((r->mults = calloc(json_array_size(o) + 1, sizeof(*r->mults))) ==
+	    NULL)
+		return fault(p, "multipliers", "%s", _("out of memory"));
+	json_array_foreach(o, i, v) {
+		r->nmults++;
+		if (parse_mult(p, v, i, &r->mults[i]) == -1)
+			return -1;
+	}
+
+	if (want_str(p, json_object_get(d, "stacking"), "stacking", &s) == -1)
+		return -1;
+	if (strcmp(s, "max") == 0)
+		r->stacking = JF_STACK_MAX;
+	else if (strcmp(s, "multiply") == 0)
+		r->stacking = JF_STACK_MULTIPLY;
+	else
+		return fault(p, "stacking", _("not max or multiply: \"%s\""), s);
+
+	if (parse_tiers(p, json_object_get(d, "tiers"), r) == -1)
+		return -1;
+
+	o = json_object_get(d, "bonuses");
+	if (want_int(p, json_object_get(o, "signup"), "bonuses.signup", 0,
+	    &r->bonus_signup) == -1 ||
+	    want_int(p, json_object_get(o, "profile"), "bonuses.profile", 0,
+	    &r->bonus_profile) == -1 ||
+	    want_int(p, json_object_get(o, "birthday"), "bonuses.birthday", 0,
+	    &r->bonus_birthday) == -1 ||
+	    want_int(p, json_object_get(o, "referral"), "bonuses.referral", 0,
+	    &r->bonus_referral) == -1)
+		return -1;
+
+	o = json_object_get(d, "activities");
+	if (!json_is_object(o))
+		return fault(p, "activities", "%s", _("not an object"));
+	if (parse_acts(p, o, r) == -1)
+		return -1;
+
+	if (parse_limits(p, d, r) == -1)
+		return -1;
 	return 0;
 }
 
