@@ -113,6 +113,29 @@ insert_redemption(struct jf_ctx *c, int64_t id, const char *code,
 	    mid, pid, qty, points, c->operator, (int64_t)c->audit_id);
 }
 
+/* 0 if the member may spend points today: lapsed and pending ones do not. */
+static int
+may_afford(struct jf_ctx *c, const struct jf_member *m, int64_t points,
+    int64_t qty, const char *sku)
+{
+	struct jf_points_now pn;
+	int rc;
+
+	if ((rc = jf_points_now(c, m->id, c->today, &pn)) != 0)
+		return rc;
+	if (pn.spendable >= points)
+		return 0;
+	if (pn.pending > 0)
+		return jf_error(JF_EREFUSED, _("insufficient points: member %s "
+		    "has %lld to spend (%lld more are pending), %lld of "
+		    "\"%s\" needs %lld"), m->code, (long long)pn.spendable,
+		    (long long)pn.pending, (long long)qty, sku,
+		    (long long)points);
+	return jf_error(JF_EREFUSED, _("insufficient points: member %s has "
+	    "%lld, %lld of \"%s\" needs %lld"), m->code,
+	    (long long)pn.spendable, (long long)qty, sku, (long long)points);
+}
+
 int
 jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
     int64_t qty, struct jf_redemption *out)
@@ -121,7 +144,6 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 	struct jf_product p;
 	struct jf_entry e = { .kind = "redeem" };
 	struct jf_move mv = { .kind = "redeem", .cost = -1 };
-	struct jf_points_now pn;
 	int64_t on_hand, points, rid;
 	int rc;
 
@@ -152,23 +174,8 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 		    (long long)on_hand, c->store, (long long)qty);
 		goto done;
 	}
-	if ((rc = jf_points_now(c, m.id, c->today, &pn)) != 0)
+	if ((rc = may_afford(c, &m, points, qty, p.sku)) != 0)
 		goto done;
-	if (pn.spendable < points && pn.pending > 0) {
-		rc = jf_error(JF_EREFUSED, _("insufficient points: member %s "
-		    "has %lld to spend (%lld more are pending), %lld of "
-		    "\"%s\" needs %lld"), m.code, (long long)pn.spendable,
-		    (long long)pn.pending, (long long)qty, p.sku,
-		    (long long)points);
-		goto done;
-	}
-	if (pn.spendable < points) {
-		rc = jf_error(JF_EREFUSED, _("insufficient points: member %s "
-		    "has %lld, %lld of \"%s\" needs %lld"), m.code,
-		    (long long)pn.spendable, (long long)qty, p.sku,
-		    (long long)points);
-		goto done;
-	}
 
 	if ((rc = next_code(c, &rid, out->code, sizeof(out->code))) != 0)
 		goto done;
