@@ -733,6 +733,7 @@ group_done(struct importer *im, struct group *g)
 	in.points_used = g->used;
 	in.items = im->items;
 	in.nitems = g->n;
+	in.quiet = 1;
 	rc = jf_sale_record(im->c, &in, &s);
 	if (rc == 0) {
 		im->recorded++;

@@ -664,7 +664,7 @@ till_book(struct till *t)
 	    (rc = jf_tier_upgrade(t->c, s->member_id, s->at)) != 0)
 		return rc;
 	/* the balance as `points balance` shows it: lapsed lots left out */
-	if (s->member_id == 0)
+	if (s->member_id == 0 || t->in->quiet)
 		return 0;
 	if ((rc = jf_points_now(t->c, s->member_id, t->c->today, &pn)) != 0)
 		return rc;

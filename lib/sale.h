@@ -55,6 +55,7 @@ struct jf_sale_in {
 	int64_t points_used;	/* 0: none */
 	const struct jf_sale_item *items;
 	int nitems;
+	int quiet;		/* an import: no balance to print after */
 };
 
 /* A line as booked; strings owned (jf_sale_clear). */
