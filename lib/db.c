@@ -702,21 +702,12 @@ sql_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, c->today, -1, SQLITE_TRANSIENT);
 }
 
-int
-jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
-    struct jf_ctx **cp)
+/* When, who and where: the clock and --at, the operator, the store. */
+static int
+who_when_where(struct jf_ctx *c, const struct jf_opts *o)
 {
-	struct jf_ctx *c = calloc(1, sizeof(*c));
 	const char *e;
-	struct stat st;
-	int rc, fd;
 
-	*cp = c;
-	c->tool = tool;
-	c->dry_run = o->dry_run;
-	c->quiet = o->quiet;
-	c->fmt = o->fmt;
-	c->args = args_json(tool, argc, argv);
 	if (jf_now(c->clock) == -1)
 		return JF_EUSAGE;
 	memcpy(c->now, c->clock, sizeof(c->now));
@@ -745,6 +736,19 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	if (strlen(e) >= sizeof(c->store))
 		return jf_error(JF_EUSAGE, _("--store: name too long"));
 	snprintf(c->store, sizeof(c->store), "%s", e);
+	return 0;
+}
+
+/*
+ * The book's file: a missing one is made 0600 for a command that writes
+ * (its directory too, 0700), refused (66) for one that only reads; an
+ * empty one is initialised only by a writer.
+ */
+static int
+book_file(struct jf_ctx *c, const struct jf_opts *o)
+{
+	struct stat st;
+	int fd;
 
 	if ((c->path = db_path(o->db)) == NULL)
 		return jf_error(JF_ECANTCREAT, _("cannot name the database"));
@@ -772,6 +776,26 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 			    c->path);
 		c->initialised = 1;
 	}
+	return 0;
+}
+
+int
+jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
+    struct jf_ctx **cp)
+{
+	struct jf_ctx *c = calloc(1, sizeof(*c));
+	const char *e;
+	int rc;
+
+	*cp = c;
+	c->tool = tool;
+	c->dry_run = o->dry_run;
+	c->quiet = o->quiet;
+	c->fmt = o->fmt;
+	c->args = args_json(tool, argc, argv);
+	if ((rc = who_when_where(c, o)) != 0 ||
+	    (rc = book_file(c, o)) != 0)
+		return rc;
 	/* before SQLite opens a file it cannot write read-only, making a
 	 * -shm file with its mode that locks writers out after a chmod */
 	if (!o->reads && not_writable(c) != 0)
