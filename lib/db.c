@@ -272,6 +272,16 @@ bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
 	return 0;
 }
 
+/* The cached statement of sql with the values of fmt bound: 0 or a status. */
+static int
+prepv(struct jf_ctx *c, const char *sql, const char *fmt, va_list ap,
+    sqlite3_stmt **st)
+{
+	if ((*st = jf_stmt(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	return bindv(*st, fmt, ap);
+}
+
 int
 jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
 {
@@ -279,10 +289,8 @@ jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
 	va_list ap;
 	int rc;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
 	va_start(ap, fmt);
-	rc = bindv(st, fmt, ap);
+	rc = prepv(c, sql, fmt, ap, &st);
 	va_end(ap);
 	return rc != 0 ? rc : jf_exec(c, st);
 }
@@ -295,10 +303,8 @@ jf_q_int(struct jf_ctx *c, const char *sql, int64_t *out, const char *fmt,
 	va_list ap;
 	int rc;
 
-	if ((st = jf_stmt(c, sql)) == NULL)
-		return JF_ESOFTWARE;
 	va_start(ap, fmt);
-	rc = bindv(st, fmt, ap);
+	rc = prepv(c, sql, fmt, ap, &st);
 	va_end(ap);
 	if (rc != 0)
 		return rc;
@@ -314,15 +320,15 @@ int
 jf_q_open(struct jf_ctx *c, struct jf_rows *r, const char *sql,
     const char *fmt, ...)
 {
+	sqlite3_stmt *st = NULL;
 	va_list ap;
 
 	memset(r, 0, sizeof(*r));
 	r->c = c;
-	if ((r->st = jf_stmt(c, sql)) == NULL)
-		return r->rc = JF_ESOFTWARE;
 	va_start(ap, fmt);
-	r->rc = bindv(r->st, fmt, ap);
+	r->rc = prepv(c, sql, fmt, ap, &st);
 	va_end(ap);
+	r->st = st;
 	return r->rc;
 }
 
