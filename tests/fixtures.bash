@@ -1,0 +1,40 @@
+# Loaded by the suites that share them (after helper.bash): the fixtures
+# of the points book, one meaning each.
+
+# new_member PHONE [NAME [EMAIL]]: a member who joined on $JOINED
+# (a suite sets it; 2024-01-01 by default), booked at 09:00 that day.
+new_member() {
+	local day=${JOINED:-2024-01-01}
+
+	JIFEN_NOW="$day 09:00:00" member add --phone "$1" --joined "$day" \
+	    ${2:+--name "$2"} ${3:+--email "$3"} >/dev/null
+}
+
+# give ID N DAY: N points to the member by adjustment, on DAY at 09:00.
+give() {
+	JIFEN_NOW="$3 09:00:00" points adjust "$1" "+$2" --reason test >/dev/null
+}
+
+# invariants: the book's sums straight from the database, mid-test
+# (report audit checks them all again after every test).
+invariants() {
+	run sql "SELECT count(*) FROM member m
+	    WHERE m.balance <> (SELECT coalesce(sum(delta), 0) FROM ledger
+	        WHERE member_id = m.id)
+	    OR m.balance <> (SELECT coalesce(sum(remaining), 0) FROM lot
+	        WHERE member_id = m.id) - m.debt"
+	eq 0 "$output"
+	run sql "SELECT count(*) FROM lot WHERE remaining < 0 OR remaining > amount"
+	eq 0 "$output"
+	run sql "SELECT (SELECT coalesce(sum(delta), 0) FROM ledger) =
+	    (SELECT coalesce(sum(balance), 0) FROM member)"
+	eq 1 "$output"
+	# no lot past its last valid day keeps points once expire ran for the day
+	run sql "SELECT count(*) FROM lot WHERE remaining > 0 AND expires_on <
+	    (SELECT max(day) FROM expire_run)"
+	eq 0 "$output"
+	run sql "SELECT count(*) FROM product p WHERE coalesce((SELECT sum(on_hand)
+	    FROM stock WHERE product_id = p.id), 0) <>
+	    coalesce((SELECT sum(qty) FROM move WHERE product_id = p.id), 0)"
+	eq 0 "$output"
+}
