@@ -283,7 +283,10 @@ row_sale(struct audit *a, const struct jf_rows *r)
  * 8. A receipt returned in full: its member's earn and bonus entries less
  * its reversals equal what expire took from the lots those entries made
  * before the last return (never charged twice, never kept), and the
- * points it used were all given back.
+ * points it used were all given back.  Those lots may also have held
+ * points other restores put back; when more expired than the receipt
+ * had left, the last return reverses nothing and the net is what was
+ * left (and every reversal of the receipt is one its returns booked).
  */
 static const char q_return[] =
     "WITH whole AS (SELECT s.id, s.receipt, s.member_id, s.points_used, "
@@ -302,10 +305,18 @@ static const char q_return[] =
     "g.kind = 'bonus') AND x.kind = 'expire' AND x.audit_id < w.ret) "
     "AS expired, "
     "(SELECT coalesce(sum(delta), 0) FROM ledger g WHERE g.ref = w.receipt "
-    "AND g.member_id = w.member_id AND g.kind = 'restore') AS restored "
+    "AND g.member_id = w.member_id AND g.kind = 'restore') AS restored, "
+    "(SELECT r.points_reversed FROM sale_return r WHERE r.sale_id = w.id "
+    "ORDER BY r.id DESC LIMIT 1) AS last, "
+    "(SELECT coalesce(-sum(delta), 0) FROM ledger g WHERE g.ref = w.receipt "
+    "AND g.member_id = w.member_id AND g.kind = 'reverse') = "
+    "(SELECT coalesce(sum(points_reversed), 0) FROM sale_return r "
+    "WHERE r.sale_id = w.id) AS booked "
     "FROM whole w) "
     "SELECT receipt, net, expired, points_used, restored FROM net "
-    "WHERE net <> expired OR restored <> points_used ORDER BY receipt";
+    "WHERE (net <> expired AND NOT (booked AND net >= 0 AND "
+    "net < expired AND last = 0)) OR restored <> points_used "
+    "ORDER BY receipt";
 
 static void
 row_return(struct audit *a, const struct jf_rows *r)

@@ -15,3 +15,13 @@ load helper
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# Runs the long runs once found wrong, replayed as they were.
+@test "sim: the cases long runs found replay clean" {
+	command -v python3 >/dev/null || skip "python3 not installed"
+	for f in "$TOP"/tests/sim/cases/*.jsonl; do
+		run python3 "$TOP/tests/sim/sim.py" --replay "$f" \
+			--shrink-seconds 0
+		[ "$status" -eq 0 ] || { echo "$f"; echo "$output" | tail -20; return 1; }
+	done
+}
