@@ -978,30 +978,27 @@ line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int wday,
 	return (int64_t)(num / den);
 }
 
-/* floor(x * y / z) for x, y >= 0 and z > 0, exact while y * z fits. */
-static unsigned __int128
-muldiv(unsigned __int128 x, unsigned __int128 y, unsigned __int128 z)
-{
-	return x / z * y + x % z * y / z;
-}
-
 /*
  * earned = floor(S * P / G * t * E / A), S = sum(a_i * m_i).  With m in
  * JF_MULT_ONE units and t in hundredths that is
- * floor(S * t * P * E / (G * A * 10^10)), and since
- * floor(floor(n / a) / b) = floor(n / (a * b)), it is computed as
- * floor(floor(floor(S * t * P / G) * E / 10^10) / A): no step leaves 128
- * bits for amounts up to 10^13 fen a line.
+ * floor(S * t * P * E / (G * A * 10^10)), rounded once: S * t * P is
+ * split as q * G + r (r < G), so the numerator over G is q * E plus
+ * floor(r * E / G), exactly, and since floor(floor(n / a) / b) =
+ * floor(n / (a * b)) the last two divisions lose nothing either.  No
+ * step leaves 128 bits for amounts up to 10^13 fen a line.
  */
 static int64_t
 formula(unsigned __int128 s, int64_t t, int64_t e, int64_t paid, int64_t gross,
     int64_t per)
 {
 	unsigned __int128 x = s * (unsigned __int128)t;
+	unsigned __int128 g = (unsigned __int128)gross;
+	unsigned __int128 p = (unsigned __int128)paid;
+	unsigned __int128 r = x % g * p;
+	unsigned __int128 q = x / g * p + r / g;
 
-	x = muldiv(x, (unsigned __int128)paid, (unsigned __int128)gross);
-	x = muldiv(x, (unsigned __int128)e,
-	    (unsigned __int128)JF_MULT_ONE * 100);
+	x = q * (unsigned __int128)e + r % g * (unsigned __int128)e / g;
+	x /= (unsigned __int128)JF_MULT_ONE * 100;
 	x /= (unsigned __int128)per;
 	return x > INT64_MAX ? INT64_MAX : (int64_t)x;
 }

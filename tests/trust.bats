@@ -116,6 +116,22 @@ pts() {	# ID FIELD: a field of points balance
 	eq 1422 "$(jq -r .points_reversed <<<"$output")"	# and the signup
 }
 
+@test "one floor, exactly: a line whose share is a whole number keeps it (532, not 531)" {
+	shop
+	stock update TEA --price 500 >/dev/null
+	stock update CUP --price 160 >/dev/null
+	stock add --sku POT --name Pot --price 120 >/dev/null
+	jq '.earn.points = 3 | .multipliers = [{"name": "all", "factor": "1.33"}]' \
+	    "$TOP/share/rules.json" >rules.json
+	JIFEN_NOW="2026-11-01 10:00:00" points rules load rules.json >/dev/null
+	points adjust M0000001 +1300 --reason gift >/dev/null
+	# G = 780.00, 1300 points = 130.00, P/G = 5/6: CUP 160.00 x 1.33 x 5/6 x 3
+	run sale add --member M0000001 --use-points 1300 TEA:1 CUP:1 POT:1 -o json
+	[ "$status" -eq 0 ]
+	eq 532 "$(jq -r '.lines[1].points' <<<"$output")"
+	eq 2593 "$(jq -r .points_earned <<<"$output")"	# 1037.40 x 5/6 x 3 = 2593.5
+}
+
 @test "sale import: a receipt paying with lapsed points is rejected (65), the others are recorded" {
 	shop
 	JIFEN_NOW="2024-11-01 10:00:00" sale add --member M0000001 TEA:2 >/dev/null
