@@ -20,7 +20,8 @@ O ?= build
 CC ?= cc
 CFLAGS ?= -O2 -g
 # -MMD -MP: each object's header dependencies, kept beside it (.d)
-WARN = -Wall -Wextra -Wno-unused-parameter -Wshadow -Wmissing-prototypes \
+WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wformat=2
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP \
 	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"'

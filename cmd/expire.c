@@ -12,6 +12,7 @@
  * the reader takes the rows: other writers wait up to the busy timeout.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,77 +26,45 @@
 #include "remind.h"
 #include "rules.h"
 
-static const char usage[] =
-    "usage: expire [--date D] [-n]\n"
-    "       expire remind [--days N] [--template F] [--again] [-n]\n"
-    "common: [-d PATH] [-o table|csv|json|jsonl] [-n] [-q] [--operator NAME]\n"
-    "        [--store S] [-h] [--version]\n";
-
 static const char *const expire_cols[] = { "member", "points", "expired_on",
 	NULL };
 static const char *const remind_cols[] = { "member", "name", "phone", "email",
 	"points", "expires_on", "message", NULL };
 
-enum { O_DATE = JF_OPT_LOCAL, O_DAYS, O_TEMPLATE, O_AGAIN };
-
-static const struct option longopts[] = {
-	{ "date", required_argument, NULL, O_DATE },
-	{ "days", required_argument, NULL, O_DAYS },
-	{ "template", required_argument, NULL, O_TEMPLATE },
-	{ "again", no_argument, NULL, O_AGAIN },
-	JF_COMMON_LONG
-};
-
 struct args {
 	char date[JF_DATE_LEN];	/* "" when not given */
-	int days;		/* -1 when not given */
+	int64_t days;		/* -1 when not given */
 	const char *template;
 	int again;
 };
 
-/*
- * Parses options up to the first operand (short is the getopt string)
- * with those allow names (O_ offsets as letters).  0, or the exit
- * status (-1: -h or --version answered).
- */
-static int
-parse(int argc, char **argv, struct jf_opts *o, const char *shortopts,
-    const char *allow, struct args *a)
-{
-	int64_t v;
-	int ch, rc;
+#define A(f) offsetof(struct args, f)
 
-	memset(a, 0, sizeof(*a));
+static const struct jf_opt expire_opts[] = {
+	{ "date", 0, JF_DATE, A(date), "D",
+	    N_("expire as that day's run would (a later day: with -n)") },
+	JF_DRYRUN_OPT,
+	{ NULL }
+};
+
+static const struct jf_opt remind_opts[] = {
+	{ "days", 0, JF_INT, A(days), "N",
+	    N_("points expiring within N days (the rules' remind_days)"),
+	    0, 36500 },
+	{ "template", 0, JF_STR, A(template), "F",
+	    N_("the message, from file F (share/remind.txt)") },
+	{ "again", 0, JF_FLAG, A(again), NULL,
+	    N_("remind those reminded already of the same points") },
+	JF_DRYRUN_OPT,
+	{ NULL }
+};
+
+static void
+init(void *arg)
+{
+	struct args *a = arg;
+
 	a->days = -1;
-	while ((ch = jf_getopt(argc, argv, shortopts, longopts,
-	    allow)) != -1) {
-		switch (ch) {
-		case O_DATE:
-			if (jf_date_parse(optarg, a->date) == -1)
-				return jf_usage_error("--date: %s",
-				    jf_errmsg());
-			break;
-		case O_DAYS:
-			if (jf_int_parse(optarg, 36500, &v) == -1 || v < 0)
-				return jf_usage_error(
-				    _("--days: not a number of days: \"%s\""),
-				    optarg);
-			a->days = (int)v;
-			break;
-		case O_TEMPLATE:
-			a->template = optarg;
-			break;
-		case O_AGAIN:
-			a->again = 1;
-			break;
-		case '?':
-			return JF_EUSAGE;
-		default:
-			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
-				return rc;
-		}
-	}
-	return 0;
 }
 
 /*
@@ -176,41 +145,19 @@ expire_work(struct jf_ctx *c, struct jf_out *out, void *arg)
 	return jf_ledger_expire(c, arg, expired_one, out);
 }
 
-static int cmd_remind(int, char **, struct jf_opts *);
-
 static int
-cmd_expire(int argc, char **argv, struct jf_opts *o)
+cmd_expire(struct jf_call *k)
 {
-	struct jf_ctx *c = NULL;
-	struct args a;
-	int rc;
+	struct args *a = k->a;
+	struct jf_ctx *c = k->c;
 
-	if ((rc = parse(argc, argv, o, "+" JF_COMMON_SHORT, "a", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (optind < argc) {
-		/* "expire -d book.db remind ...": the command after options */
-		if (strcmp(argv[optind], "remind") != 0)
-			return jf_usage_error(_("unknown command \"%s\""),
-			    argv[optind]);
-		argc -= optind;
-		argv += optind;
-		optind = 0;
-		return cmd_remind(argc, argv, o);
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if (a.date[0] == '\0')
-		memcpy(a.date, c->today, sizeof(a.date));
-	if (strcmp(a.date, c->today) > 0 && !c->dry_run) {
-		rc = jf_fail(jf_error(JF_EREFUSED, _("--date %s is after "
+	if (a->date[0] == '\0')
+		memcpy(a->date, c->today, sizeof(a->date));
+	if (strcmp(a->date, c->today) > 0 && !c->dry_run)
+		return jf_fail(jf_error(JF_EREFUSED, _("--date %s is after "
 		    "today (%s): points may still be used until then; "
-		    "look ahead with --dry-run"), a.date, c->today));
-		goto done;
-	}
-	rc = spooled(c, expire_cols, expire_work, a.date);
-done:
-	jf_close(c);
-	return rc;
+		    "look ahead with --dry-run"), a->date, c->today));
+	return spooled(c, expire_cols, expire_work, a->date);
 }
 
 struct reminder {
@@ -255,47 +202,42 @@ remind_work(struct jf_ctx *c, struct jf_out *out, void *arg)
 }
 
 static int
-cmd_remind(int argc, char **argv, struct jf_opts *o)
+cmd_remind(struct jf_call *k)
 {
+	struct args *a = k->a;
 	struct reminder w = { 0 };
 	const struct jf_rules *rules;
-	struct jf_ctx *c = NULL;
 	struct jf_tpl *tpl = NULL;
-	struct args a;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, JF_COMMON_SHORT, "bcd", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (optind != argc)
-		return jf_usage_error(_("remind takes no operands"));
-	rc = a.template ? jf_tpl_load(a.template, &tpl) : jf_tpl_default(&tpl);
+	rc = a->template ? jf_tpl_load(a->template, &tpl) :
+	    jf_tpl_default(&tpl);
 	if (rc != 0)
 		return jf_fail(rc);
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
 	w.tpl = tpl;
-	w.again = a.again;
-	w.days = a.days;
-	if (w.days < 0) {
-		if ((rc = jf_rules_at(c, c->now, &rules)) != 0) {
-			jf_fail(rc);
-			goto done;
-		}
-		w.days = rules->remind_days;
+	w.again = a->again;
+	w.days = (int)a->days;
+	if (w.days < 0 && (rc = jf_rules_at(k->c, k->c->now, &rules)) != 0)
+		jf_fail(rc);
+	else {
+		if (w.days < 0)
+			w.days = rules->remind_days;
+		rc = spooled(k->c, remind_cols, remind_work, &w);
 	}
-	rc = spooled(c, remind_cols, remind_work, &w);
-done:
 	jf_tpl_free(tpl);
-	jf_close(c);
 	return rc;
 }
 
-static const struct jf_cmd cmds[] = {
-	{ "remind", cmd_remind },
-	{ NULL, NULL }
+static const struct jf_sub subs[] = {
+	{ "", cmd_expire, expire_opts, "", 0, 0, JF_BOOK,
+	    N_("books the points whose last valid day has passed as expired") },
+	{ "remind", cmd_remind, remind_opts, "", 0, 0, JF_BOOK,
+	    N_("the members to tell that points expire soon, with a message") },
+	{ NULL }
 };
 
-static const struct jf_tool tool = { "expire", usage, cmds, cmd_expire };
+static const struct jf_tool tool = { "expire", .subs = subs,
+	.argsize = sizeof(struct args), .init = init };
 
 int
 main(int argc, char **argv)

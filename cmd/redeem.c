@@ -6,6 +6,7 @@
  * checks and the bookings inside it) and print the redemption once it
  * is committed; catalog and quote only read.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +20,6 @@
 #include "redeem.h"
 #include "stock.h"	/* JF_QTY_MAX */
 
-static const char usage[] =
-    "usage: redeem catalog\n"
-    "       redeem gift ID SKU [--qty N] [--at TS]\n"
-    "       redeem quote ID --amount TOTAL\n"
-    "       redeem cancel REDEMPTION [--at TS]\n"
-    "common: [-d PATH] [-o table|csv|json|jsonl] [-n] [-q] [--operator NAME]\n"
-    "        [--store S] [-h] [--version]\n";
-
 static const char *const catalog_cols[] = { "sku", "name", "gift_points",
 	"on_hand", NULL };
 static const char *const redemption_cols[] = { "redemption", "member", "sku",
@@ -34,65 +27,37 @@ static const char *const redemption_cols[] = { "redemption", "member", "sku",
 static const char *const quote_cols[] = { "member", "amount", "max_points",
 	"value", NULL };
 
-enum { O_QTY = JF_OPT_LOCAL, O_AMOUNT, O_AT };
-
-static const struct option longopts[] = {
-	{ "qty", required_argument, NULL, O_QTY },
-	{ "amount", required_argument, NULL, O_AMOUNT },
-	{ "at", required_argument, NULL, O_AT },
-	JF_COMMON_LONG
-};
-
 struct args {
 	int64_t qty;
-	int64_t amount;		/* -1: not given */
+	int64_t amount;
 };
 
-/*
- * Parses argv with the options the subcommand allows (a string of O_
- * offsets as letters) and expects nargs operands, left at argv[optind].
- * Returns 0, or the exit status (-1: -h or --version answered).
- */
-static int
-parse(int argc, char **argv, struct jf_opts *o, const char *allow, int nargs,
-    struct args *a)
+#define A(f) offsetof(struct args, f)
+
+static const struct jf_opt gift_opts[] = {
+	{ "qty", 0, JF_INT, A(qty), "N", N_("how many, 1 if not said"),
+	    1, JF_QTY_MAX },
+	JF_AT_OPT,
+	{ NULL }
+};
+
+static const struct jf_opt quote_opts[] = {
+	{ "amount", 0, JF_MONEY | JF_REQUIRED, A(amount), "TOTAL",
+	    N_("the order's total, before points") },
+	{ NULL }
+};
+
+static const struct jf_opt cancel_opts[] = {
+	JF_AT_OPT,
+	{ NULL }
+};
+
+static void
+init(void *arg)
 {
-	int ch, rc;
+	struct args *a = arg;
 
 	a->qty = 1;
-	a->amount = -1;
-	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
-	    allow)) != -1) {
-		switch (ch) {
-		case O_QTY:
-			if (jf_int_parse(optarg, JF_QTY_MAX, &a->qty) == -1 ||
-			    a->qty < 1)
-				return jf_usage_error(
-				    _("--qty: not a quantity: \"%s\""), optarg);
-			break;
-		case O_AMOUNT:
-			if (jf_money_parse(optarg, &a->amount) == -1 ||
-			    a->amount < 0)
-				return jf_usage_error(
-				    _("--amount: not an amount: \"%s\""),
-				    optarg);
-			break;
-		case O_AT:
-			o->at = optarg;
-			break;
-		case '?':
-			return JF_EUSAGE;
-		default:
-			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
-				return rc;
-		}
-	}
-	if (argc - optind != nargs)
-		return jf_usage_error(nargs == 0 ?
-		    _("%s takes no operands") : nargs == 1 ?
-		    _("%s needs one operand") : _("%s needs two operands"),
-		    argv[0]);
-	return 0;
 }
 
 static int
@@ -109,25 +74,15 @@ gift_one(void *arg, const struct jf_gift *g)
 }
 
 static int
-cmd_catalog(int argc, char **argv, struct jf_opts *o)
+cmd_catalog(struct jf_call *k)
 {
-	struct jf_ctx *c = NULL;
-	struct jf_out *out;
-	struct args a;
+	struct jf_out *out = jf_out_new(k->o->fmt, stdout, catalog_cols);
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "", 0, &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	out = jf_out_new(o->fmt, stdout, catalog_cols);
-	if ((rc = jf_redeem_catalog(c, NULL, gift_one, out)) != 0)
+	if ((rc = jf_redeem_catalog(k->c, NULL, gift_one, out)) != 0)
 		jf_fail(rc);
 	if (jf_out_free(out) != 0 && rc == 0)
 		rc = JF_ESOFTWARE;
-done:
-	jf_close(c);
 	return rc;
 }
 
@@ -150,106 +105,78 @@ print_redemption(int fmt, const struct jf_redemption *r)
 }
 
 /*
- * gift and cancel: one transaction, the redemption printed before it
- * commits.
+ * gift and cancel: the redemption is printed before the frame commits,
+ * so that output lost books nothing.
  */
 static int
-book(int argc, char **argv, struct jf_opts *o, int cancel)
+book(struct jf_call *k, int cancel)
 {
+	struct args *a = k->a;
 	struct jf_redemption r = { 0 };
-	struct jf_ctx *c = NULL;
-	struct args a;
-	char **ops;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, cancel ? "c" : "ac", cancel ? 1 : 2,
-	    &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	ops = argv + optind;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if ((rc = jf_begin(c)) != 0)
-		goto fail;
-	rc = cancel ? jf_redeem_cancel(c, ops[0], &r) :
-	    jf_redeem_gift(c, ops[0], ops[1], a.qty, &r);
-	if (rc != 0) {
-		jf_rollback(c);
-		goto fail;
-	}
-	/* printed before the commit: output lost books nothing */
-	if ((rc = print_redemption(o->fmt, &r)) != 0) {
-		jf_rollback(c);	/* jf_run says why */
-		goto done;
-	}
-	if ((rc = jf_commit(c)) != 0)
-		goto fail;
-	goto done;
-fail:
-	jf_fail(rc);
-done:
+	rc = cancel ? jf_redeem_cancel(k->c, k->argv[0], &r) :
+	    jf_redeem_gift(k->c, k->argv[0], k->argv[1], a->qty, &r);
+	if (rc != 0)
+		jf_fail(rc);
+	else
+		rc = print_redemption(k->o->fmt, &r);
 	jf_redemption_clear(&r);
-	jf_close(c);
 	return rc;
 }
 
 static int
-cmd_gift(int argc, char **argv, struct jf_opts *o)
+cmd_gift(struct jf_call *k)
 {
-	return book(argc, argv, o, 0);
+	return book(k, 0);
 }
 
 static int
-cmd_cancel(int argc, char **argv, struct jf_opts *o)
+cmd_cancel(struct jf_call *k)
 {
-	return book(argc, argv, o, 1);
+	return book(k, 1);
 }
 
 static int
-cmd_quote(int argc, char **argv, struct jf_opts *o)
+cmd_quote(struct jf_call *k)
 {
+	struct args *a = k->a;
 	struct jf_member m = { 0 };
-	struct jf_ctx *c = NULL;
 	struct jf_out *out;
-	struct args a;
 	int64_t points, value;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "b", 1, &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (a.amount < 0)
-		return jf_usage_error(_("quote needs --amount"));
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
-	    (rc = jf_redeem_quote(c, &m, a.amount, &points, &value)) != 0) {
-		jf_fail(rc);
-		goto done;
+	if ((rc = jf_member_find(k->c, k->argv[0], &m)) != 0 ||
+	    (rc = jf_redeem_quote(k->c, &m, a->amount, &points,
+	    &value)) != 0) {
+		jf_member_clear(&m);
+		return jf_fail(rc);
 	}
-	out = jf_out_new(o->fmt, stdout, quote_cols);
+	out = jf_out_new(k->o->fmt, stdout, quote_cols);
 	jf_out_single(out);
 	jf_out_str(out, m.code);
-	jf_out_money(out, a.amount);
+	jf_out_money(out, a->amount);
 	jf_out_int(out, points);
 	jf_out_money(out, value);
 	jf_out_end(out);
-	if (jf_out_free(out) != 0)
-		rc = JF_ESOFTWARE;
-done:
 	jf_member_clear(&m);
-	jf_close(c);
-	return rc;
+	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
 }
 
-static const struct jf_cmd cmds[] = {
-	{ "catalog", cmd_catalog },
-	{ "gift", cmd_gift },
-	{ "quote", cmd_quote },
-	{ "cancel", cmd_cancel },
-	{ NULL, NULL }
+static const struct jf_sub subs[] = {
+	{ "catalog", cmd_catalog, NULL, "", 0, 0, JF_READS,
+	    N_("lists the gifts points can buy, with their stock") },
+	{ "gift", cmd_gift, gift_opts, "ID SKU", 2, 2, JF_WRITES,
+	    N_("gives a member a gift for its points; the gift leaves stock") },
+	{ "quote", cmd_quote, quote_opts, "ID", 1, 1, JF_READS,
+	    N_("how many points an order could take as cash, and their value") },
+	{ "cancel", cmd_cancel, cancel_opts, "REDEMPTION", 1, 1, JF_WRITES,
+	    N_("cancels a redemption: the points go back, the gift to stock") },
+	{ NULL }
 };
 
-static const struct jf_tool tool = { "redeem", usage, cmds, NULL };
+static const struct jf_tool tool = { "redeem", .subs = subs,
+	.argsize = sizeof(struct args), .init = init };
 
 int
 main(int argc, char **argv)

@@ -1,6 +1,7 @@
 /*
  * opts.c - common options, usage and subcommand dispatch for every tool.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,10 +9,16 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "jtime.h"
+#include "money.h"
 #include "opts.h"
 #include "output.h"
 
+#define WIDTH 79		/* usage lines wrap before this column */
+#define OPT_BASE 0x10000	/* getopt values of the subcommands' options */
+
 static const struct jf_tool *tool;
+static char path[80];		/* the subcommand run: "gift", "operator add" */
 
 int
 jf_usage_error(const char *fmt, ...)
@@ -25,7 +32,10 @@ jf_usage_error(const char *fmt, ...)
 		va_end(ap);
 		fputc('\n', stderr);
 	}
-	if (tool != NULL)
+	if (tool != NULL && tool->subs != NULL)
+		fprintf(stderr, _("try '%s%s%s --help'\n"), tool->name,
+		    *path ? " " : "", path);
+	else if (tool != NULL)
 		fputs(tool->usage, stderr);
 	return JF_EUSAGE;
 }
@@ -187,10 +197,451 @@ run_tool(const struct jf_tool *t, int argc, char **argv)
 	return jf_usage_error(_("unknown command \"%s\""), argv[0]);
 }
 
+/*
+ * The tools made of jf_sub tables.  Each subcommand's options are
+ * parsed by getopt_long over every long option of the tool, so that
+ * one belonging to another subcommand is named as "not allowed here"
+ * rather than unknown.
+ */
+
+/* Prints words, wrapping before WIDTH under the first word's end. */
+struct wrap {
+	FILE *fp;
+	int col, indent;
+};
+
+static void
+word(struct wrap *w, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (w->col > w->indent && w->col + 1 + n > WIDTH)
+		w->col = fprintf(w->fp, "\n%*s", w->indent, "") - 1;
+	else if (w->col > 0)
+		w->col += fprintf(w->fp, " ");
+	w->col += fprintf(w->fp, "%s", buf);
+}
+
+static void
+opt_word(struct wrap *w, const struct jf_opt *p)
+{
+	char name[64];
+
+	if (p->letter != 0)
+		snprintf(name, sizeof(name), "-%c", p->letter);
+	else
+		snprintf(name, sizeof(name), "--%s", p->name);
+	if (p->type & JF_REQUIRED)
+		word(w, p->arg ? "%s %s" : "%s", name, p->arg);
+	else
+		word(w, p->arg ? "[%s %s]" : "[%s]", name, p->arg);
+}
+
+/* One subcommand's synopsis: "lead tool path operands options". */
+static void
+synopsis(FILE *fp, const char *lead, const char *name, const struct jf_sub *s)
+{
+	struct wrap w = { fp, 0, 0 };
+
+	w.col = fprintf(fp, "%s%s%s%s", lead, tool->name, *name ? " " : "",
+	    name);
+	w.indent = w.col + 1;
+	if (s->operands != NULL && *s->operands != '\0')
+		word(&w, "%s", s->operands);
+	for (const struct jf_opt *p = s->opts; p != NULL && p->name; p++)
+		opt_word(&w, p);
+	fputc('\n', fp);
+}
+
+/* Whether any subcommand, at any depth, has one of the flags. */
+static int
+any_flag(const struct jf_sub *s, int flags)
+{
+	for (; s->name != NULL; s++)
+		if ((s->flags & flags) == flags ||
+		    (s->subs != NULL && any_flag(s->subs, flags)))
+			return 1;
+	return 0;
+}
+
+static void
+common_line(FILE *fp)
+{
+	struct wrap w = { fp, 0, 8 };
+
+	w.col = fprintf(fp, "common:") - 1;
+	word(&w, "[-d PATH]");
+	word(&w, "[-o table|csv|json|jsonl%s]",
+	    any_flag(tool->subs, JF_HTML) ? "|html" : "");
+	if (any_flag(tool->subs, JF_WRITES))
+		word(&w, "[-n]");
+	word(&w, "[-q]");
+	word(&w, "[--operator NAME]");
+	word(&w, "[--store S]");
+	word(&w, "[-h]");
+	word(&w, "[--version]");
+	fputc('\n', fp);
+}
+
+static void
+usage_of(FILE *fp, const struct jf_sub *s, const char *prefix, int *first)
+{
+	char name[80];
+
+	for (; s->name != NULL; s++) {
+		snprintf(name, sizeof(name), "%s%s%s", prefix,
+		    *prefix && *s->name ? " " : "", s->name);
+		if (s->subs != NULL) {
+			usage_of(fp, s->subs, name, first);
+			continue;
+		}
+		synopsis(fp, *first ? "usage: " : "       ", name, s);
+		*first = 0;
+	}
+}
+
+/* TOOL --help: every subcommand's synopsis, then the common options. */
+static void
+tool_help(FILE *fp)
+{
+	int first = 1;
+
+	usage_of(fp, tool->subs, "", &first);
+	common_line(fp);
+}
+
+/* TOOL SUB --help: its synopsis, what it does, a line per option. */
+static void
+sub_help(const struct jf_sub *s)
+{
+	if (*s->name == '\0') {	/* the tool's own action: all of it */
+		tool_help(stdout);
+		putchar('\n');
+	} else
+		synopsis(stdout, "usage: ", path, s);
+	if (s->help != NULL)
+		printf("%s\n", _(s->help));
+	if (s->opts != NULL && s->opts->name != NULL)
+		putchar('\n');
+	for (const struct jf_opt *p = s->opts; p != NULL && p->name; p++) {
+		char name[64];
+
+		if (p->letter != 0)
+			snprintf(name, sizeof(name), "-%c, --%s%s%s",
+			    p->letter, p->name, p->arg ? " " : "",
+			    p->arg ? p->arg : "");
+		else
+			snprintf(name, sizeof(name), "    --%s%s%s", p->name,
+			    p->arg ? " " : "", p->arg ? p->arg : "");
+		printf("  %-20s %s\n", name, p->help ? _(p->help) : "");
+	}
+	printf(_("\ncommon options: see '%s --help'\n"), tool->name);
+}
+
+/* The long options of every subcommand of s, appended to l at *n. */
+static void
+collect(const struct jf_sub *s, struct option *l, const struct jf_opt **by,
+    size_t *n)
+{
+	for (; s->name != NULL; s++) {
+		if (s->subs != NULL)
+			collect(s->subs, l, by, n);
+		for (const struct jf_opt *p = s->opts; p && p->name; p++) {
+			if (l != NULL) {
+				l[*n].name = p->name;
+				l[*n].has_arg = (p->type & JF_TYPE) == JF_FLAG ?
+				    no_argument : required_argument;
+				l[*n].flag = NULL;
+				l[*n].val = OPT_BASE + (int)*n;
+				by[*n] = p;
+			}
+			(*n)++;
+		}
+	}
+}
+
+/* Stores an option's value: 0, or JF_EUSAGE reported. */
+static int
+store(const struct jf_opt *p, const char *arg, struct jf_call *k)
+{
+	void *f = (p->type & JF_COMMON ? (char *)k->o : (char *)k->a) +
+	    p->off;
+	int64_t v;
+
+	switch (p->type & JF_TYPE) {
+	case JF_FLAG:
+		*(int *)f = 1;
+		break;
+	case JF_STR:
+		*(const char **)f = arg;
+		break;
+	case JF_INT:
+		if (jf_int_parse(arg, p->hi, &v) == -1 || v < p->lo)
+			return jf_usage_error(_("--%s: not a whole number "
+			    "from %lld to %lld: \"%s\""), p->name,
+			    (long long)p->lo, (long long)p->hi, arg);
+		*(int64_t *)f = v;
+		break;
+	case JF_MONEY:
+		if (jf_money_parse(arg, &v) == -1 || v < p->lo ||
+		    (p->hi != 0 && v > p->hi))
+			return jf_usage_error(_("--%s: not an amount: \"%s\""),
+			    p->name, arg);
+		*(int64_t *)f = v;
+		break;
+	case JF_DATE:
+		if (jf_date_parse(arg, f) == -1)
+			return jf_usage_error("--%s: %s", p->name,
+			    jf_errmsg());
+		break;
+	case JF_FN:
+		if (p->fn(arg, f) == -1)
+			return jf_usage_error("--%s: %s", p->name,
+			    jf_errmsg());
+		break;
+	}
+	return 0;
+}
+
+/* This subcommand's option of that name, and its index, or NULL. */
+static const struct jf_opt *
+own(const struct jf_sub *s, const char *name, int letter, int *i)
+{
+	*i = 0;
+	for (const struct jf_opt *p = s->opts; p && p->name; p++, (*i)++)
+		if (name ? strcmp(p->name, name) == 0 : p->letter == letter)
+			return p;
+	return NULL;
+}
+
+/*
+ * Parses the subcommand's options into k, leaving its operands in
+ * k->argc and k->argv: 0, -1 when --help or --version was answered,
+ * or JF_EUSAGE reported.
+ */
+static int
+parse_sub(const struct jf_sub *s, int argc, char **argv, struct jf_call *k)
+{
+	static const struct option common[] = { JF_COMMON_LONG };
+	const struct jf_opt **by, *p;
+	struct option *l;
+	char shortopts[64] = "+" JF_COMMON_SHORT;
+	size_t n = 0, nc = sizeof(common) / sizeof(common[0]);
+	int ch, i, rc = 0;
+
+	collect(tool->subs, NULL, NULL, &n);
+	l = calloc(n + nc, sizeof(*l));
+	by = calloc(n + 1, sizeof(*by));
+	if (l == NULL || by == NULL) {
+		free(l);
+		free(by);
+		jf_warnx("%s", strerror(ENOMEM));
+		return JF_ESOFTWARE;
+	}
+	n = 0;
+	collect(tool->subs, l, by, &n);
+	memcpy(l + n, common, sizeof(common));
+	for (p = s->opts; p && p->name; p++)
+		if (p->letter != 0 && strchr(shortopts + 1, p->letter) == NULL) {
+			size_t e = strlen(shortopts);
+
+			shortopts[e] = (char)p->letter;
+			if ((p->type & JF_TYPE) != JF_FLAG)
+				shortopts[++e] = ':';
+			shortopts[e + 1] = '\0';
+		}
+	opterr = 0;
+	optind = 0;		/* glibc: reinitialise getopt */
+	/* the tool's own action stops at its first operand: a command? */
+	while (rc == 0 && (ch = getopt_long(argc, argv, shortopts +
+	    (*s->name != '\0'), l, NULL)) != -1) {
+		if (ch == '?' || ch == ':')
+			rc = jf_usage_error(_("%s: unknown option, or its "
+			    "value is missing"), argv[optind - 1]);
+		else if ((p = ch >= OPT_BASE ?
+		    own(s, by[ch - OPT_BASE]->name, 0, &i) :
+		    own(s, NULL, ch, &i)) != NULL) {
+			k->seen |= 1ULL << (i & 63);
+			rc = store(p, optarg, k);
+		} else if (ch >= OPT_BASE)
+			rc = jf_usage_error(_("--%s: option not allowed here"),
+			    by[ch - OPT_BASE]->name);
+		else if (ch == 'h') {
+			sub_help(s);
+			rc = -1;
+		} else if (ch == 'o' && strcmp(optarg, "html") == 0 &&
+		    s->flags & JF_HTML)
+			k->o->fmt = JF_FMT_HTML;
+		else
+			rc = jf_opt_common(ch, optarg, k->o);
+	}
+	opterr = 1;
+	free(l);
+	free(by);
+	k->argc = argc - optind;
+	k->argv = argv + optind;
+	return rc;
+}
+
+/* 0, or JF_EUSAGE reported: what the subcommand needs is there. */
+static int
+check_sub(const struct jf_sub *s, struct jf_call *k)
+{
+	int i = 0;
+
+	for (const struct jf_opt *p = s->opts; p && p->name; p++, i++)
+		if (p->type & JF_REQUIRED && !(k->seen & 1ULL << (i & 63)))
+			return jf_usage_error(_("%s needs --%s"), path,
+			    p->name);
+	if (k->argc >= s->min && (s->max < 0 || k->argc <= s->max))
+		return 0;
+	if (s->max == 0)
+		return jf_usage_error(_("%s takes no operands"), *path ? path :
+		    tool->name);
+	return jf_usage_error(_("%s needs %s"), *path ? path : tool->name,
+	    s->operands);
+}
+
+/* The subcommand argv[0] names in table s, or NULL. */
+static const struct jf_sub *
+find_sub(const struct jf_sub *s, const char *name)
+{
+	for (; s->name != NULL; s++)
+		if (*s->name != '\0' && strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+/*
+ * Runs the subcommand: its options parsed, the book opened as its flags
+ * say, and for JF_WRITES one transaction, committed when it returns 0.
+ */
+static int
+call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
+{
+	struct jf_call k = { .o = o, .wargc = argc, .wargv = argv };
+	const struct jf_sub *x;
+	int rc;
+
+	if ((k.a = calloc(1, tool->argsize ? tool->argsize : 1)) == NULL)
+		return jf_error(JF_ESOFTWARE, "%s", strerror(ENOMEM)),
+		    jf_fail(JF_ESOFTWARE);
+	if (tool->init != NULL)
+		tool->init(k.a);
+	if ((rc = parse_sub(s, argc, argv, &k)) != 0)
+		goto done;
+	if (*s->name == '\0' && k.argc > 0 &&
+	    (x = find_sub(tool->subs, k.argv[0])) != NULL) {
+		/* "expire -d book.db remind ...": the command after options */
+		free(k.a);
+		snprintf(path, sizeof(path), "%s", x->name);
+		return call_sub(x, k.argc, k.argv, o);
+	}
+	if (*s->name == '\0' && k.argc > s->max && s->max >= 0) {
+		rc = jf_usage_error(_("unknown command \"%s\""),
+		    k.argv[s->max]);
+		goto done;
+	}
+	if ((rc = check_sub(s, &k)) != 0)
+		goto done;
+	if ((s->flags & JF_OPEN) == JF_READS)
+		o->reads = 1;
+	if ((s->flags & JF_OPEN) != 0 &&
+	    (rc = jf_open_tool(o, argc, argv, &k.c)) != 0)
+		goto done;
+	if ((s->flags & JF_OPEN) == JF_WRITES &&
+	    (rc = jf_begin(k.c)) != 0) {
+		jf_fail(rc);
+		goto done;
+	}
+	if (o->fmt < 0)
+		o->fmt = jf_fmt_default();
+	rc = s->fn(&k);
+	if ((s->flags & JF_OPEN) == JF_WRITES) {
+		if (rc != 0)
+			jf_rollback(k.c);
+		else if ((rc = jf_commit(k.c)) != 0)
+			jf_fail(rc);
+	}
+done:
+	jf_close(k.c);
+	free(k.a);
+	return rc < 0 ? 0 : rc;
+}
+
+static int
+run_subs(const struct jf_tool *t, int argc, char **argv)
+{
+	static const struct option common[] = { JF_COMMON_LONG };
+	struct jf_opts o = { .fmt = -1 };
+	const struct jf_sub *s = t->subs, *d = NULL;
+	int ch, rc;
+
+	for (const struct jf_sub *x = s; x->name != NULL; x++)
+		if (*x->name == '\0')
+			d = x;
+	/* the tool's own action: "expire --date D" beside "expire remind" */
+	if (d != NULL && (argc < 2 || find_sub(s, argv[1]) == NULL))
+		return call_sub(d, argc, argv, &o);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+" JF_COMMON_SHORT, common,
+	    NULL)) != -1) {
+		if (ch == '?' || ch == ':') {
+			opterr = 1;
+			return jf_usage_error(_("bad option: %s"),
+			    argv[optind - 1]);
+		}
+		if (ch == 'o' && strcmp(optarg, "html") == 0 &&
+		    any_flag(s, JF_HTML))
+			o.fmt = JF_FMT_HTML;
+		else if (ch == 'h') {
+			tool_help(stdout);
+			return 0;
+		} else if ((rc = jf_opt_common(ch, optarg, &o)) != 0)
+			return rc == -1 ? 0 : rc;
+	}
+	opterr = 1;
+	argc -= optind;
+	argv += optind;
+	for (;;) {
+		const struct jf_sub *x;
+
+		if (argc == 0)
+			return jf_usage_error(_("a command is needed"));
+		if (strcmp(argv[0], "-h") == 0 ||
+		    strcmp(argv[0], "--help") == 0) {
+			int first = 1;
+
+			usage_of(stdout, s, path, &first);
+			common_line(stdout);
+			return 0;
+		}
+		if ((x = find_sub(s, argv[0])) == NULL)
+			return jf_usage_error(_("unknown command \"%s\""),
+			    argv[0]);
+		if (strlen(path) + strlen(x->name) + 2 < sizeof(path))
+			snprintf(path + strlen(path), sizeof(path) -
+			    strlen(path), "%s%s", *path ? " " : "", x->name);
+		if (x->subs == NULL)
+			return call_sub(x, argc, argv, &o);
+		s = x->subs;
+		argc--;
+		argv++;
+	}
+}
+
 int
 jf_run(const struct jf_tool *t, int argc, char **argv)
 {
-	return finish(run_tool(t, argc, argv));
+	tool = t;
+	jf_setprogname(t->name);
+	return finish(t->subs != NULL ? run_subs(t, argc, argv) :
+	    run_tool(t, argc, argv));
 }
 
 void

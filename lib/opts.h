@@ -13,8 +13,10 @@
 #define JF_OPTS_H
 
 #include <getopt.h>
+#include <stddef.h>
 
 #include "db.h"
+#include "err.h"
 
 enum {
 	JF_OPT_VERSION = 1000,
@@ -41,19 +43,95 @@ enum {
 #define JIFEN_VERSION "0.1.0"
 
 /*
- * A tool: its name, its usage text (the man page's SYNOPSIS) and its
- * subcommands.  A subcommand's argv[0] is its own name.
+ * A subcommand's option: how its value is read and where it goes (at
+ * off in the tool's struct of arguments, or in struct jf_opts for
+ * JF_COMMON).  Parsing, the usage line, TOOL SUB --help and the check
+ * against the man page's SYNOPSIS all come from these tables.
+ */
+enum {
+	JF_FLAG,		/* int: 1 when given */
+	JF_STR,			/* const char *: the value as given */
+	JF_INT,			/* int64_t: a whole number from lo to hi */
+	JF_MONEY,		/* int64_t: fen, from lo (to hi, if not 0) */
+	JF_DATE,		/* char[JF_DATE_LEN]: a day, normalised */
+	JF_FN,			/* fn(value, field): 0, or -1, message set */
+	JF_TYPE = 0xff,
+	JF_REQUIRED = 0x100,	/* the subcommand needs it */
+	JF_COMMON = 0x200	/* the value is in struct jf_opts */
+};
+
+struct jf_opt {
+	const char *name;	/* --name */
+	int letter;		/* -l as well, or 0 */
+	int type;		/* JF_FLAG ... with JF_REQUIRED, JF_COMMON */
+	size_t off;		/* offsetof the value */
+	const char *arg;	/* the value, as usage shows it: "N" */
+	const char *help;	/* one line for TOOL SUB --help */
+	int64_t lo, hi;		/* JF_INT and JF_MONEY bounds */
+	int (*fn)(const char *arg, void *field);
+};
+
+/* Common options a subcommand's synopsis shows as its own. */
+#define JF_AT_OPT { "at", 0, JF_STR | JF_COMMON, \
+	offsetof(struct jf_opts, at), "TS", \
+	N_("when it happened, if not now (an earlier day is a manager's)") }
+#define JF_DRYRUN_OPT { "dry-run", 'n', JF_FLAG | JF_COMMON, \
+	offsetof(struct jf_opts, dry_run), NULL, \
+	N_("do it all, print it all, and book nothing") }
+
+/* What a subcommand's function is given. */
+struct jf_call {
+	struct jf_ctx *c;	/* the book: open unless the flags are 0 */
+	struct jf_opts *o;
+	int argc;		/* the operands */
+	char **argv;
+	void *a;		/* the tool's arguments, as the options set them */
+	unsigned long long seen;	/* bit i: the subcommand's opts[i] given */
+	int wargc;		/* the whole subcommand, for the audit log */
+	char **wargv;
+};
+
+/* A subcommand's flags: what the frame does around it. */
+enum {
+	JF_READS = 1,		/* opens the book to read it */
+	JF_WRITES = 2,		/* and runs it in one transaction, committed on 0 */
+	JF_BOOK = 3,		/* opens it; the subcommand has its own transactions */
+	JF_OPEN = 3,
+	JF_HTML = 4		/* -o html is one of its formats */
+};
+
+struct jf_sub {
+	const char *name;	/* "" for the tool's own action ("expire --date D") */
+	int (*fn)(struct jf_call *k);
+	const struct jf_opt *opts;	/* ended by a NULL name; NULL: none */
+	const char *operands;	/* as usage shows them: "ID SKU", "[FILE|-]" */
+	int min, max;		/* how many operands; max -1: any number */
+	int flags;
+	const char *help;	/* what it does, one line */
+	const struct jf_sub *subs;	/* a group's own: "member operator add" */
+};
+
+/*
+ * The old way, going: a tool's usage text and subcommands that parse
+ * their own options.  A subcommand's argv[0] is its own name.
  */
 struct jf_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct jf_opts *o);
 };
 
+/*
+ * A tool: its name and its subcommands (subs), with the size of the
+ * struct their options fill and the function that sets its defaults.
+ */
 struct jf_tool {
 	const char *name;
 	const char *usage;
 	const struct jf_cmd *cmds;	/* NULL name ends; NULL table: no subcommands */
 	int (*main)(int argc, char **argv, struct jf_opts *o);
+	const struct jf_sub *subs;	/* ended by a NULL name */
+	size_t argsize;
+	void (*init)(void *a);
 };
 
 /*
@@ -77,7 +155,10 @@ int jf_getopt(int argc, char **argv, const char *shortopts,
  * caller should return 0.
  */
 int jf_opt_common(int ch, const char *arg, struct jf_opts *o);
-/* Prints "tool: message" and the usage to stderr; returns JF_EUSAGE. */
+/*
+ * Prints "tool: message" and then, for a tool made of subs, "try 'tool
+ * sub --help'" (else the whole usage) to stderr; returns JF_EUSAGE.
+ */
 int jf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The output format chosen, or the default for stdout. */
 int jf_out_format(const struct jf_opts *o);
