@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "import.h"
 #include "input.h"
 #include "money.h"
 #include "opts.h"
@@ -376,215 +377,70 @@ out:
 }
 
 /*
- * A batch from a file: the input, the rejects, the book and the counts.
- * Each subcommand gives the columns it knows and a function that books
- * one row, returning 0, JF_EDATA (the row is rejected, message set with
- * its file, row and column) or a status that stops the whole batch.
+ * A file's rows go through the import engine (lib/import.h): each
+ * subcommand gives the columns it knows and a function that books one
+ * row, returning 0, JF_EDATA (the row is rejected, message set with its
+ * file, row and column) or a status that stops the whole batch.
  */
-struct batch {
-	struct jf_ctx *c;
-	struct jf_in *in;
-	FILE *rej;
-	long rows, bad;
-	long n[3];		/* what each row came to, per subcommand */
-	struct args *a;
-	void *arg;
-};
-
-typedef int row_fn(struct batch *b);
-
 #define IMPORT_BATCH 250000	/* rows a transaction: few, large commits */
 
+/* The batch of a subcommand's FILE operand and options. */
 static int
-batch_open(struct batch *b, int argc, char **argv, struct jf_opts *o,
-    const char *const *known, const char *const *needed, struct args *a)
+batch_init(struct jf_import *im, int argc, char **argv, const struct args *a,
+    const char *const *known, const char *const *needed)
 {
-	const char *file;
-	int rc;
-
-	memset(b, 0, sizeof(*b));
-	b->a = a;
+	memset(im, 0, sizeof(*im));
 	if (argc - optind > 1)
 		return jf_usage_error(_("%s takes one FILE or -"), argv[0]);
-	file = optind < argc ? argv[optind] : "-";
-	if ((rc = jf_in_open(file, a->jsonl ? JF_IN_JSONL : JF_IN_CSV,
-	    &b->in)) != 0)
-		return jf_fail(rc);
-	if ((rc = jf_in_header(b->in, known, a->ignore)) != 0)
-		return jf_fail(rc);
-	for (; !a->jsonl && *needed != NULL; needed++)
-		if (!jf_in_has(b->in, *needed))
-			return jf_fail(jf_error(JF_EDATA,
-			    _("%s:1: %s: column needed"), jf_in_name(b->in),
-			    *needed));
-	if ((rc = jf_rejects_open(a->rejects, o, file, &b->rej)) != 0)
-		return jf_fail(rc);
-	return jf_open_tool(o, argc, argv, &b->c);
-}
-
-/*
- * Closes the batch; returns rc, or the failure to write a reject (a
- * full disk), reported with its path, when rc was 0 or JF_EDATA.
- */
-static int
-batch_close(struct batch *b, int rc)
-{
-	int r;
-
-	if ((r = jf_rejects_close(b->rej)) != 0) {
-		jf_fail(r);
-		if (rc == 0 || rc == JF_EDATA)
-			rc = r;
-	}
-	jf_in_close(b->in);
-	jf_close(b->c);
-	return rc;
-}
-
-/*
- * Books every row through fn, rejecting the bad ones, committing every
- * IMPORT_BATCH rows unless whole (--strict, a stocktake that must not be
- * half booked, or receipts whose lines are summed within the run).
- * Returns 0, JF_EDATA when rows were rejected, or the status that
- * stopped it.
- */
-static int
-batch_run(struct batch *b, row_fn *fn, int whole)
-{
-	struct jf_ctx *c = b->c;
-	long last = jf_in_row(b->in);
-	int rc, r;
-
-	if ((rc = jf_begin(c)) != 0)
-		return jf_fail(rc);
-	while ((r = jf_in_next(b->in)) != 0) {
-		rc = r == 1 ? fn(b) : JF_EDATA;
-		if (rc == JF_EDATA) {
-			b->bad++;
-			if (r == -1 && jf_in_row(b->in) == last) {
-				/* the input broke: no row to reject */
-				jf_warnx("%s", jf_errmsg());
-				break;
-			}
-			jf_in_reject(b->in, b->rej, jf_errmsg());
-		} else if (rc != 0) {
-			jf_progress_end(c);
-			jf_rollback(c);
-			return jf_fail(rc);
-		}
-		last = jf_in_row(b->in);
-		jf_progress(c, jf_in_name(b->in), ++b->rows, jf_in_pos(b->in),
-		    jf_in_size(b->in));
-		if (!whole && b->rows % IMPORT_BATCH == 0 &&
-		    ((rc = jf_commit(c)) != 0 || (rc = jf_begin(c)) != 0))
-			return jf_fail(rc);
-	}
-	jf_progress_end(c);
-	if (b->a->strict && b->bad) {
-		jf_rollback(c);
-		jf_warnx(_("%ld rows rejected: nothing booked (--strict)"),
-		    b->bad);
-		return JF_EDATA;
-	}
-	if ((rc = jf_commit(c)) != 0)
-		return jf_fail(rc);
-	return b->bad ? JF_EDATA : 0;
-}
-
-/* A field's value, or NULL when the column is absent or the cell empty. */
-static const char *
-field(struct jf_in *in, const char *col)
-{
-	const char *s = jf_in_get(in, col);
-
-	return s != NULL && *s != '\0' ? s : NULL;
-}
-
-static int
-row_money(struct jf_in *in, const char *col, int64_t *v)
-{
-	const char *s = field(in, col);
-
-	if (s == NULL)
-		return 0;
-	if (jf_money_parse(s, v) == -1)
-		return jf_in_error(in, col, "%s", jf_errmsg());
-	if (*v < 0)
-		return jf_in_error(in, col, _("negative amount: \"%s\""), s);
+	im->path = optind < argc ? argv[optind] : "-";
+	im->jsonl = a->jsonl;
+	im->known = known;
+	im->needed = needed;
+	im->ignore = a->ignore;
+	im->rejects = a->rejects;
+	im->strict = a->strict;
 	return 0;
-}
-
-static int
-row_int(struct jf_in *in, const char *col, int64_t min, int64_t max,
-    int64_t *v)
-{
-	const char *s = field(in, col);
-
-	if (s == NULL)
-		return 0;
-	if (jf_int_parse(s, max, v) == -1 || *v < min)
-		return jf_in_error(in, col, _("not a whole number from %lld to "
-		    "%lld: \"%s\""), (long long)min, (long long)max, s);
-	return 0;
-}
-
-static int
-row_bool(struct jf_in *in, const char *col, int *v)
-{
-	static const char *const yes[] = { "1", "yes", "y", "true", NULL };
-	static const char *const no[] = { "0", "no", "n", "false", NULL };
-	const char *s = field(in, col);
-
-	if (s == NULL)
-		return 0;
-	for (int i = 0; yes[i] != NULL; i++)
-		if (strcasecmp(s, yes[i]) == 0)
-			return *v = 1, 0;
-	for (int i = 0; no[i] != NULL; i++)
-		if (strcasecmp(s, no[i]) == 0)
-			return *v = 0, 0;
-	return jf_in_error(in, col, _("not 0 or 1: \"%s\""), s);
 }
 
 /* The product a row names by its sku column, or JF_EDATA. */
 static int
-row_product(struct batch *b, struct jf_product *p)
+row_product(struct jf_import *im, struct jf_product *p)
 {
-	const char *sku = field(b->in, "sku");
+	const char *sku = jf_row_str(im->in, "sku");
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	if (sku == NULL)
-		return jf_in_error(b->in, "sku", _("empty SKU"));
-	if ((rc = jf_product_find(b->c, sku, p)) == JF_EREFUSED)
-		return jf_in_error(b->in, "sku", "%s", jf_errmsg());
+		return jf_in_error(im->in, "sku", _("empty SKU"));
+	if ((rc = jf_product_find(im->c, sku, p)) == JF_EREFUSED)
+		return jf_in_error(im->in, "sku", "%s", jf_errmsg());
 	return rc;
 }
 
 static int
-import_row(struct batch *b)
+import_row(struct jf_import *im)
 {
 	struct jf_product_in p = JF_PRODUCT_IN_INIT;
-	struct jf_in *in = b->in;
+	struct jf_in *in = im->in;
 	const char *col;
 	int rc, what;
 
-	p.sku = field(in, "sku");
-	p.name = field(in, "name");
-	p.category = field(in, "category");
-	if ((rc = row_money(in, "price", &p.price)) != 0 ||
-	    (rc = row_money(in, "cost", &p.cost)) != 0 ||
-	    (rc = row_int(in, "reorder_level", 0, JF_QTY_MAX,
+	p.sku = jf_row_str(in, "sku");
+	p.name = jf_row_str(in, "name");
+	p.category = jf_row_str(in, "category");
+	if ((rc = jf_row_money(in, "price", &p.price)) != 0 ||
+	    (rc = jf_row_money(in, "cost", &p.cost)) != 0 ||
+	    (rc = jf_row_int(in, "reorder_level", 0, JF_QTY_MAX,
 	    &p.reorder_level)) != 0 ||
-	    (rc = row_int(in, "gift_points", 0, JF_MONEY_MAX,
+	    (rc = jf_row_int(in, "gift_points", 0, JF_MONEY_MAX,
 	    &p.gift_points)) != 0 ||
-	    (rc = row_bool(in, "no_points", &p.no_points)) != 0)
+	    (rc = jf_row_bool(in, "no_points", &p.no_points)) != 0)
 		return rc;
-	rc = jf_product_upsert(b->c, &p, &what, &col);
+	rc = jf_product_upsert(im->c, &p, &what, &col);
 	if (rc == JF_EDATA || rc == JF_EREFUSED)
 		return jf_in_error(in, col, "%s", jf_errmsg());
 	if (rc == 0)
-		b->n[what]++;
+		im->n[what]++;
 	return rc;
 }
 
@@ -595,32 +451,31 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 		"price", "cost", "reorder_level", "gift_points", "no_points",
 		"error", NULL };
 	static const char *const needed[] = { "sku", NULL };
-	struct batch b;
+	struct jf_import im;
 	struct args a;
 	int rc;
 
 	if ((rc = parse(argc, argv, o, BATCH_OPTS, &a)) != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = batch_open(&b, argc, argv, o, known, needed, &a)) == 0) {
-		rc = batch_run(&b, import_row, a.strict);
-		if ((rc == 0 || rc == JF_EDATA) && !o->quiet &&
-		    !(a.strict && b.bad))
-			jf_warnx(_("%s%s: %ld added, %ld updated, "
-			    "%ld unchanged, %ld rejected"),
-			    o->dry_run ? _("dry run: ") : "",
-			    jf_in_name(b.in), b.n[JF_PRODUCT_ADDED],
-			    b.n[JF_PRODUCT_UPDATED], b.n[JF_PRODUCT_SAME],
-			    b.bad);
-	}
-	return batch_close(&b, rc);
+	if ((rc = batch_init(&im, argc, argv, &a, known, needed)) != 0)
+		return rc;
+	im.batch = IMPORT_BATCH;
+	im.row = import_row;
+	rc = jf_import_run(&im, o, argc, argv);
+	if (jf_import_booked(&im) && !o->quiet)
+		jf_warnx(_("%s%s: %ld added, %ld updated, %ld unchanged, "
+		    "%ld rejected"), o->dry_run ? _("dry run: ") : "",
+		    jf_in_name(im.in), im.n[JF_PRODUCT_ADDED],
+		    im.n[JF_PRODUCT_UPDATED], im.n[JF_PRODUCT_SAME], im.bad);
+	return jf_import_close(&im, rc);
 }
 
 enum { R_BOOKED, R_DUP };
 
 static int
-receive_row(struct batch *b)
+receive_row(struct jf_import *im)
 {
-	struct jf_in *in = b->in;
+	struct jf_in *in = im->in;
 	struct jf_move m = { 0 };
 	struct jf_product p;
 	char at[JF_TS_LEN];
@@ -628,39 +483,45 @@ receive_row(struct batch *b)
 	int rc;
 
 	m.kind = "receive";
-	m.ref = field(in, "ref");
-	m.supplier = field(in, "supplier");
+	m.ref = jf_row_str(in, "ref");
+	m.supplier = jf_row_str(in, "supplier");
 	m.cost = -1;
 	if (m.ref == NULL)
 		return jf_in_error(in, "ref", _("empty: a receipt needs its "
 		    "number to be booked once"));
-	if (field(in, "qty") == NULL)
+	if (jf_row_str(in, "qty") == NULL)
 		return jf_in_error(in, "qty", _("empty"));
-	if ((rc = row_int(in, "qty", 1, JF_QTY_MAX, &m.qty)) != 0)
+	if ((rc = jf_row_int(in, "qty", 1, JF_QTY_MAX, &m.qty)) != 0)
 		return rc;
-	if (field(in, "cost") == NULL)
+	if (jf_row_str(in, "cost") == NULL)
 		return jf_in_error(in, "cost", _("empty"));
-	if ((rc = row_money(in, "cost", &m.cost)) != 0)
+	if ((rc = jf_row_money(in, "cost", &m.cost)) != 0)
 		return rc;
-	if ((s = field(in, "at")) != NULL) {
+	if ((s = jf_row_str(in, "at")) != NULL) {
 		if (jf_ts_parse(s, at) == -1)
 			return jf_in_error(in, "at", "%s", jf_errmsg());
 		m.at = at;
 	}
-	if ((rc = row_product(b, &p)) != 0)
+	if ((rc = row_product(im, &p)) != 0)
 		return rc;
 	m.product_id = p.id;
 	jf_product_clear(&p);
-	rc = jf_stock_move(b->c, &m);
+	rc = jf_stock_move(im->c, &m);
 	if (rc == JF_EDUP) {
-		b->n[R_DUP]++;
+		im->n[R_DUP]++;
 		return 0;
 	}
 	if (rc == JF_EREFUSED)
 		return jf_in_error(in, NULL, "%s", jf_errmsg());
 	if (rc == 0)
-		b->n[R_BOOKED]++;
+		im->n[R_BOOKED]++;
 	return rc;
+}
+
+static int
+receive_start(struct jf_import *im)
+{
+	return jf_stock_receipts_begin(im->c);
 }
 
 static int
@@ -670,23 +531,21 @@ receive_file(int argc, char **argv, struct jf_opts *o, struct args *a)
 		"cost", "at", "error", NULL };
 	static const char *const needed[] = { "ref", "sku", "qty", "cost",
 		NULL };
-	struct batch b;
+	struct jf_import im;
 	int rc;
 
-	if ((rc = batch_open(&b, argc, argv, o, known, needed, a)) == 0 &&
-	    (rc = jf_stock_receipts_begin(b.c)) != 0)
-		jf_fail(rc);
+	if ((rc = batch_init(&im, argc, argv, a, known, needed)) != 0)
+		return rc;
 	/* one transaction: a killed run leaves no part of a receipt whose
 	 * later lines a re-run would take for booked already */
-	if (rc == 0) {
-		rc = batch_run(&b, receive_row, 1);
-		if ((rc == 0 || rc == JF_EDATA) && !o->quiet &&
-		    !(a->strict && b.bad))
-			jf_warnx(_("%s%s: %ld booked, %ld booked already, "
-			    "%ld rejected"), o->dry_run ? _("dry run: ") : "",
-			    jf_in_name(b.in), b.n[R_BOOKED], b.n[R_DUP], b.bad);
-	}
-	return batch_close(&b, rc);
+	im.start = receive_start;
+	im.row = receive_row;
+	rc = jf_import_run(&im, o, argc, argv);
+	if (jf_import_booked(&im) && !o->quiet)
+		jf_warnx(_("%s%s: %ld booked, %ld booked already, %ld "
+		    "rejected"), o->dry_run ? _("dry run: ") : "",
+		    jf_in_name(im.in), im.n[R_BOOKED], im.n[R_DUP], im.bad);
+	return jf_import_close(&im, rc);
 }
 
 /* receive and adjust from the command line: one move, printed. */
@@ -820,21 +679,35 @@ idset_add(struct idset *s, int64_t id)
 
 struct count {
 	struct jf_out *out;
+	const char *const *cols;
 	struct idset seen;
 };
 
+/* A stocktake is the manager's; its rows print as they are booked. */
 static int
-count_row(struct batch *b)
+count_start(struct jf_import *im)
 {
-	struct count *k = b->arg;
+	struct count *k = im->arg;
+	int rc;
+
+	if ((rc = jf_need_role(im->c, JF_ROLE_MANAGER, _("stock count"))) != 0)
+		return rc;
+	k->out = jf_out_new(im->c->fmt, stdout, k->cols);
+	return 0;
+}
+
+static int
+count_row(struct jf_import *im)
+{
+	struct count *k = im->arg;
 	struct jf_product p;
 	int64_t counted, on_hand, diff;
 	int rc, again;
 
-	if (field(b->in, "counted") == NULL)
-		return jf_in_error(b->in, "counted", _("empty"));
-	if ((rc = row_int(b->in, "counted", 0, JF_QTY_MAX, &counted)) != 0 ||
-	    (rc = row_product(b, &p)) != 0)
+	if (jf_row_str(im->in, "counted") == NULL)
+		return jf_in_error(im->in, "counted", _("empty"));
+	if ((rc = jf_row_int(im->in, "counted", 0, JF_QTY_MAX,
+	    &counted)) != 0 || (rc = row_product(im, &p)) != 0)
 		return rc;
 	if ((again = idset_add(&k->seen, p.id)) == -1) {
 		jf_product_clear(&p);
@@ -842,11 +715,11 @@ count_row(struct batch *b)
 	}
 	if (again) {
 		/* on a second shelf: what is on hand now is the first's */
-		if ((rc = jf_stock_on_hand(b->c, NULL, p.id, &on_hand)) != 0)
+		if ((rc = jf_stock_on_hand(im->c, NULL, p.id, &on_hand)) != 0)
 			goto out;
 		counted += on_hand;
 	}
-	if ((rc = jf_stock_count(b->c, NULL, p.id, counted, &on_hand,
+	if ((rc = jf_stock_count(im->c, NULL, p.id, counted, &on_hand,
 	    &diff)) != 0)
 		goto out;
 	jf_out_str(k->out, p.sku);
@@ -854,7 +727,7 @@ count_row(struct batch *b)
 	jf_out_int(k->out, counted);
 	jf_out_int(k->out, diff);
 	jf_out_end(k->out);
-	b->n[diff != 0]++;
+	im->n[diff != 0]++;
 out:
 	jf_product_clear(&p);
 	return rc;
@@ -868,29 +741,27 @@ cmd_count(int argc, char **argv, struct jf_opts *o)
 	static const char *const cols[] = { "sku", "on_hand", "counted",
 		"difference", NULL };
 	struct count k = { 0 };
-	struct batch b;
+	struct jf_import im;
 	struct args a;
 	int rc;
 
 	if ((rc = parse(argc, argv, o, "o" BATCH_OPTS, &a)) != 0)
 		return rc < 0 ? 0 : rc;
-	if ((rc = batch_open(&b, argc, argv, o, known, needed, &a)) == 0 &&
-	    (rc = jf_need_role(b.c, JF_ROLE_MANAGER, _("stock count"))) != 0)
-		jf_fail(rc);
-	if (rc == 0) {
-		b.arg = &k;
-		k.out = jf_out_new(o->fmt, stdout, cols);
-		rc = batch_run(&b, count_row, 1);
-		if (jf_out_free(k.out) != 0 && rc == 0)
-			rc = JF_ESOFTWARE;
-		if ((rc == 0 || rc == JF_EDATA) && !o->quiet &&
-		    !(a.strict && b.bad))
-			jf_warnx(_("%s%s: %ld counted, %ld differences booked, "
-			    "%ld rejected"), o->dry_run ? _("dry run: ") : "",
-			    jf_in_name(b.in), b.n[0] + b.n[1], b.n[1], b.bad);
-	}
+	if ((rc = batch_init(&im, argc, argv, &a, known, needed)) != 0)
+		return rc;
+	im.start = count_start;
+	im.row = count_row;
+	im.arg = &k;
+	k.cols = cols;
+	rc = jf_import_run(&im, o, argc, argv);
+	if (jf_out_free(k.out) != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
+	if (jf_import_booked(&im) && rc != JF_ESOFTWARE && !o->quiet)
+		jf_warnx(_("%s%s: %ld counted, %ld differences booked, %ld "
+		    "rejected"), o->dry_run ? _("dry run: ") : "",
+		    jf_in_name(im.in), im.n[0] + im.n[1], im.n[1], im.bad);
 	free(k.seen.v);
-	return batch_close(&b, rc);
+	return jf_import_close(&im, rc);
 }
 
 static int
