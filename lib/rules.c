@@ -180,79 +180,113 @@ hhmm(const char *s, int *min)
 	return 0;
 }
 
-static int
-parse_mult(struct pctx *p, json_t *o, size_t i, struct jf_mult *m)
+/* A key's path, "multipliers[0].name", in sub. */
+static const char *
+keypath(char *sub, size_t n, const char *path, const char *key)
 {
-	static const char *keys[] = { "name", "skus", "categories", "days",
-	    "from", "to", "hours", "factor", NULL };
-	char path[64], sub[128];
+	snprintf(sub, n, "%s.%s", path, key);
+	return sub;
+}
+
+/* The object's name: a string, not empty, copied to *out. */
+static int
+want_name(struct pctx *p, json_t *o, const char *path, char **out)
+{
+	char sub[128];
 	const char *s;
 	json_t *v;
 
-	m->hfrom = m->hto = -1;
-	snprintf(path, sizeof(path), "multipliers[%zu]", i);
-	if (!json_is_object(o))
-		return fault(p, path, "%s", _("not an object"));
-	if (check_keys(p, o, path, keys) == -1)
-		return -1;
-	snprintf(sub, sizeof(sub), "%s.name", path);
+	keypath(sub, sizeof(sub), path, "name");
 	if ((v = json_object_get(o, "name")) == NULL)
 		return fault(p, sub, "%s", _("missing"));
 	if (want_str(p, v, sub, &s) == -1)
 		return -1;
 	if (*s == '\0')
 		return fault(p, sub, "%s", _("empty"));
-	if ((m->name = strdup(s)) == NULL)
+	if ((*out = strdup(s)) == NULL)
 		return fault(p, sub, "%s", _("out of memory"));
-	snprintf(sub, sizeof(sub), "%s.factor", path);
+	return 0;
+}
+
+/* The object's factor: a decimal, needed. */
+static int
+want_factor(struct pctx *p, json_t *o, const char *path, int64_t *out)
+{
+	char sub[128];
+	json_t *v;
+
+	keypath(sub, sizeof(sub), path, "factor");
 	if ((v = json_object_get(o, "factor")) == NULL)
 		return fault(p, sub, "%s", _("missing"));
-	if (want_dec(p, v, sub, 0, 0, &m->factor) == -1)
-		return -1;
-	snprintf(sub, sizeof(sub), "%s.skus", path);
-	if (want_strlist(p, json_object_get(o, "skus"), sub, &m->skus) == -1)
-		return -1;
-	snprintf(sub, sizeof(sub), "%s.categories", path);
-	if (want_strlist(p, json_object_get(o, "categories"), sub,
-	    &m->categories) == -1)
-		return -1;
-	if ((v = json_object_get(o, "days")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.days", path);
-		if (!json_is_array(v))
-			return fault(p, sub, "%s", _("not a list"));
-		for (size_t j = 0; j < json_array_size(v); j++) {
-			int d;
+	return want_dec(p, v, sub, 0, 0, out);
+}
 
-			snprintf(sub, sizeof(sub), "%s.days[%zu]", path, j);
-			if (want_str(p, json_array_get(v, j), sub, &s) == -1)
-				return -1;
-			for (d = 0; d < 7; d++)
-				if (strcmp(s, daynames[d]) == 0)
-					break;
-			if (d == 7)
-				return fault(p, sub,
-				    _("not a day (mon ... sun): \"%s\""), s);
-			m->days |= 1 << d;
-		}
-	}
-	if ((v = json_object_get(o, "from")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.from", path);
-		if (want_str(p, v, sub, &s) == -1)
+/* An optional day, "from" or "to", normalised into out. */
+static int
+want_day(struct pctx *p, json_t *o, const char *path, const char *key,
+    char *out)
+{
+	char sub[128];
+	const char *s;
+	json_t *v;
+
+	if ((v = json_object_get(o, key)) == NULL)
+		return 0;
+	keypath(sub, sizeof(sub), path, key);
+	if (want_str(p, v, sub, &s) == -1)
+		return -1;
+	if (strlen(s) != 10 || jf_date_parse(s, out) == -1)
+		return fault(p, sub, _("not a date: \"%s\""), s);
+	return 0;
+}
+
+/* A multiplier's days of the week: a bit each, Sunday bit 0. */
+static int
+want_days(struct pctx *p, json_t *o, const char *path, int *days)
+{
+	char sub[128];
+	const char *s;
+	json_t *v;
+
+	if ((v = json_object_get(o, "days")) == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return fault(p, keypath(sub, sizeof(sub), path, "days"), "%s",
+		    _("not a list"));
+	for (size_t j = 0; j < json_array_size(v); j++) {
+		int d;
+
+		snprintf(sub, sizeof(sub), "%s.days[%zu]", path, j);
+		if (want_str(p, json_array_get(v, j), sub, &s) == -1)
 			return -1;
-		if (strlen(s) != 10 || jf_date_parse(s, m->from) == -1)
-			return fault(p, sub, _("not a date: \"%s\""), s);
+		for (d = 0; d < 7; d++)
+			if (strcmp(s, daynames[d]) == 0)
+				break;
+		if (d == 7)
+			return fault(p, sub, _("not a day (mon ... sun): \"%s\""),
+			    s);
+		*days |= 1 << d;
 	}
-	if ((v = json_object_get(o, "to")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.to", path);
-		if (want_str(p, v, sub, &s) == -1)
-			return -1;
-		if (strlen(s) != 10 || jf_date_parse(s, m->to) == -1)
-			return fault(p, sub, _("not a date: \"%s\""), s);
-		if (m->from[0] && strcmp(m->from, m->to) > 0)
-			return fault(p, sub, _("before from: \"%s\""), s);
-	}
+	return 0;
+}
+
+/* When a multiplier applies: days, from, to, hours. */
+static int
+parse_when(struct pctx *p, json_t *o, const char *path, struct jf_mult *m)
+{
+	char sub[128];
+	const char *s;
+	json_t *v;
+
+	if (want_days(p, o, path, &m->days) == -1 ||
+	    want_day(p, o, path, "from", m->from) == -1 ||
+	    want_day(p, o, path, "to", m->to) == -1)
+		return -1;
+	if (m->from[0] && m->to[0] && strcmp(m->from, m->to) > 0)
+		return fault(p, keypath(sub, sizeof(sub), path, "to"),
+		    _("before from: \"%s\""), m->to);
 	if ((v = json_object_get(o, "hours")) != NULL) {
-		snprintf(sub, sizeof(sub), "%s.hours", path);
+		keypath(sub, sizeof(sub), path, "hours");
 		if (want_str(p, v, sub, &s) == -1)
 			return -1;
 		if (strlen(s) != 11 || s[5] != '-' || hhmm(s, &m->hfrom) == -1 ||
@@ -265,36 +299,47 @@ parse_mult(struct pctx *p, json_t *o, size_t i, struct jf_mult *m)
 }
 
 static int
+parse_mult(struct pctx *p, json_t *o, size_t i, struct jf_mult *m)
+{
+	static const char *keys[] = { "name", "skus", "categories", "days",
+	    "from", "to", "hours", "factor", NULL };
+	char path[64], sub[128];
+
+	m->hfrom = m->hto = -1;
+	snprintf(path, sizeof(path), "multipliers[%zu]", i);
+	if (!json_is_object(o))
+		return fault(p, path, "%s", _("not an object"));
+	if (check_keys(p, o, path, keys) == -1 ||
+	    want_name(p, o, path, &m->name) == -1 ||
+	    want_factor(p, o, path, &m->factor) == -1 ||
+	    want_strlist(p, json_object_get(o, "skus"),
+	    keypath(sub, sizeof(sub), path, "skus"), &m->skus) == -1 ||
+	    want_strlist(p, json_object_get(o, "categories"),
+	    keypath(sub, sizeof(sub), path, "categories"),
+	    &m->categories) == -1)
+		return -1;
+	return parse_when(p, o, path, m);
+}
+
+static int
 parse_tier(struct pctx *p, json_t *o, size_t i, struct jf_tier *t)
 {
 	static const char *keys[] = { "name", "min_points", "factor", NULL };
 	char path[64], sub[128];
-	const char *s;
 	json_t *v;
 
 	snprintf(path, sizeof(path), "tiers[%zu]", i);
 	if (!json_is_object(o))
 		return fault(p, path, "%s", _("not an object"));
-	if (check_keys(p, o, path, keys) == -1)
+	if (check_keys(p, o, path, keys) == -1 ||
+	    want_name(p, o, path, &t->name) == -1)
 		return -1;
-	snprintf(sub, sizeof(sub), "%s.name", path);
-	if ((v = json_object_get(o, "name")) == NULL)
-		return fault(p, sub, "%s", _("missing"));
-	if (want_str(p, v, sub, &s) == -1)
-		return -1;
-	if (*s == '\0')
-		return fault(p, sub, "%s", _("empty"));
-	if ((t->name = strdup(s)) == NULL)
-		return fault(p, sub, "%s", _("out of memory"));
-	snprintf(sub, sizeof(sub), "%s.min_points", path);
+	keypath(sub, sizeof(sub), path, "min_points");
 	if ((v = json_object_get(o, "min_points")) == NULL)
 		return fault(p, sub, "%s", _("missing"));
 	if (want_int(p, v, sub, 0, &t->min_points) == -1)
 		return -1;
-	snprintf(sub, sizeof(sub), "%s.factor", path);
-	if ((v = json_object_get(o, "factor")) == NULL)
-		return fault(p, sub, "%s", _("missing"));
-	return want_dec(p, v, sub, 0, 0, &t->factor);
+	return want_factor(p, o, path, &t->factor);
 }
 
 static int
