@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "import.h"
 #include "input.h"
 #include "ledger.h"
 #include "member.h"
@@ -478,107 +479,82 @@ out:
 #define IMPORT_BATCH 250000	/* rows a transaction: few, large commits */
 
 static int
+import_header(struct jf_import *im)
+{
+	if (!im->jsonl && !jf_in_has(im->in, "phone") &&
+	    !jf_in_has(im->in, "code"))
+		return jf_error(JF_EDATA, _("%s:1: a code or phone column is "
+		    "needed"), jf_in_name(im->in));
+	return 0;
+}
+
+/* A status column is the manager's to import. */
+static int
+import_start(struct jf_import *im)
+{
+	if (jf_in_has(im->in, "status"))
+		return jf_need_role(im->c, JF_ROLE_MANAGER,
+		    _("importing a status column"));
+	return 0;
+}
+
+static int
+import_row(struct jf_import *im)
+{
+	const struct args *a = im->arg;
+	struct jf_member_in m = { 0 };
+	const char *col = NULL;
+	int rc, what;
+
+	m.code = jf_in_get(im->in, "code");
+	m.phone = jf_in_get(im->in, "phone");
+	m.name = jf_in_get(im->in, "name");
+	m.email = jf_in_get(im->in, "email");
+	m.birthday = jf_in_get(im->in, "birthday");
+	m.referrer = jf_in_get(im->in, "referrer");
+	m.joined = jf_in_get(im->in, "joined");
+	m.status = jf_in_get(im->in, "status");
+	rc = jf_member_import(im->c, &m, a->update, &what, &col);
+	if (rc == JF_EDATA)
+		return jf_in_error(im->in, col, "%s", jf_errmsg());
+	if (rc == 0)
+		im->n[what]++;
+	return rc;
+}
+
+static int
 cmd_import(int argc, char **argv, struct jf_opts *o)
 {
 	static const char *const known[] = { "code", "phone", "name", "email",
 		"birthday", "referrer", "joined", "status", NULL };
-	struct jf_ctx *c = NULL;
-	struct jf_in *in = NULL;
-	FILE *rej = NULL;
+	struct jf_import im = { 0 };
 	struct args a;
-	const char *file;
-	long n = 0, added = 0, updated = 0, same = 0, bad = 0;
-	int rc, r, what;
+	int rc;
 
 	if ((rc = parse(argc, argv, o, "opqrs", &a)) != 0)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind > 1)
 		return jf_usage_error(_("import takes one FILE or -"));
-	file = optind < argc ? argv[optind] : "-";
-	if ((rc = jf_in_open(file, a.input && strcmp(a.input, "jsonl") == 0 ?
-	    JF_IN_JSONL : JF_IN_CSV, &in)) != 0) {
-		jf_fail(rc);
-		return rc;
-	}
-	if ((rc = jf_in_header(in, known, a.ignore)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	if (!jf_in_has(in, "phone") && !jf_in_has(in, "code") &&
-	    in != NULL && a.input == NULL) {
-		rc = jf_fail(jf_error(JF_EDATA,
-		    _("%s:1: a code or phone column is needed"), jf_in_name(in)));
-		goto out;
-	}
-	if ((rc = jf_rejects_open(a.rejects, o, file, &rej)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	if (jf_in_has(in, "status") && (rc = jf_need_role(c, JF_ROLE_MANAGER,
-	    _("importing a status column"))) != 0)
-		goto fail;
-	if ((rc = jf_begin(c)) != 0)
-		goto fail;
-	while ((r = jf_in_next(in)) != 0) {
-		struct jf_member_in m = { 0 };
-		const char *col = NULL;
-
-		if (r == 1) {
-			m.code = jf_in_get(in, "code");
-			m.phone = jf_in_get(in, "phone");
-			m.name = jf_in_get(in, "name");
-			m.email = jf_in_get(in, "email");
-			m.birthday = jf_in_get(in, "birthday");
-			m.referrer = jf_in_get(in, "referrer");
-			m.joined = jf_in_get(in, "joined");
-			m.status = jf_in_get(in, "status");
-			rc = jf_member_import(c, &m, a.update, &what, &col);
-			if (rc == JF_EDATA)
-				jf_in_error(in, col, "%s", jf_errmsg());
-			else if (rc != 0)
-				goto fail;
-		} else
-			rc = JF_EDATA;
-		if (rc == JF_EDATA) {
-			bad++;
-			jf_in_reject(in, rej, jf_errmsg());
-			continue;
-		}
-		added += what == JF_IMPORT_ADDED;
-		updated += what == JF_IMPORT_UPDATED;
-		same += what == JF_IMPORT_SAME;
-		jf_progress(c, "import", ++n, jf_in_pos(in), jf_in_size(in));
-		if (!a.strict && n % IMPORT_BATCH == 0 &&
-		    ((rc = jf_commit(c)) != 0 || (rc = jf_begin(c)) != 0))
-			goto fail;
-	}
-	jf_progress_end(c);
-	if (a.strict && bad) {
-		jf_rollback(c);
-		jf_warnx(_("rows rejected: %ld; nothing imported (--strict)"),
-		    bad);
-		rc = JF_EDATA;
-		goto out;
-	}
-	if ((rc = jf_commit(c)) != 0)
-		goto fail;
-	if (!o->quiet)
-		jf_warnx(_("%s%ld added, %ld updated, %ld unchanged, %ld rejected"),
-		    o->dry_run ? _("dry run: ") : "", added, updated, same, bad);
-	rc = bad ? JF_EDATA : 0;
-	goto out;
-fail:
-	jf_fail(rc);
-out:
-	/* a reject lost (a full disk) is an error, with the path */
-	if ((r = jf_rejects_close(rej)) != 0 && jf_fail(r) &&
-	    (rc == 0 || rc == JF_EDATA))
-		rc = r;
-	jf_in_close(in);
-	jf_close(c);
-	return rc;
+	im.path = optind < argc ? argv[optind] : "-";
+	im.jsonl = a.input && strcmp(a.input, "jsonl") == 0;
+	im.known = known;
+	im.ignore = a.ignore;
+	im.rejects = a.rejects;
+	im.strict = a.strict;
+	im.batch = IMPORT_BATCH;
+	im.label = "import";
+	im.verb = _("imported");
+	im.header = import_header;
+	im.start = import_start;
+	im.row = import_row;
+	im.arg = &a;
+	rc = jf_import_run(&im, o, argc, argv);
+	if (jf_import_booked(&im) && !o->quiet)
+		jf_warnx(_("%s%ld added, %ld updated, %ld unchanged, %ld "
+		    "rejected"), o->dry_run ? _("dry run: ") : "",
+		    im.n[JF_IMPORT_ADDED], im.n[JF_IMPORT_UPDATED],
+		    im.n[JF_IMPORT_SAME], im.bad);
+	return jf_import_close(&im, rc);
 }
 
 struct tierrow {
