@@ -330,36 +330,55 @@ cmd_export(int argc, char **argv, struct jf_opts *o)
 }
 
 struct updater {
-	struct jf_ctx *c;
 	struct jf_out *out;
 	const struct jf_member_in *in;
 };
 
+/* Changing a status is the manager's; the rows print as they go. */
+static int
+update_start(struct jf_import *im)
+{
+	struct updater *u = im->arg;
+	int rc;
+
+	if (u->in->status && (rc = jf_need_role(im->c, JF_ROLE_MANAGER,
+	    _("changing a member's status"))) != 0)
+		return rc;
+	u->out = jf_out_new(im->c->fmt, stdout, member_cols);
+	return 0;
+}
+
 /* Updates one member of a stream and prints it. */
 static int
-update_one(void *arg, struct jf_in *in, const char *id)
+update_row(struct jf_import *im)
 {
-	struct updater *u = arg;
+	struct updater *u = im->arg;
 	struct jf_member m = { 0 };
+	const char *id, *col;
 	int64_t mid;
 	int rc;
 
-	jf_progress(u->c, _("updating"), jf_in_row(in) - 1, jf_in_pos(in),
-	    jf_in_size(in));
-	if ((rc = jf_member_id(u->c, id, &mid)) != 0 ||
-	    (rc = jf_member_update(u->c, mid, u->in)) != 0 ||
-	    (rc = jf_member_get(u->c, mid, &m)) != 0)
+	if ((rc = jf_import_member(im, &id, &col)) != 0)
 		return rc;
+	if ((rc = jf_member_id(im->c, id, &mid)) != 0 ||
+	    (rc = jf_member_update(im->c, mid, u->in)) != 0 ||
+	    (rc = jf_member_get(im->c, mid, &m)) != 0)
+		return jf_import_blame(im, col, rc);
 	put_member(u->out, &m, 0);
 	jf_out_end(u->out);
 	jf_member_clear(&m);
 	return 0;
 }
 
-static void
-warn_row(const char *msg)
+/* The rows are written before the commit (jf_run says why not). */
+static int
+update_end(struct jf_import *im)
 {
-	jf_warnx("%s", msg);
+	struct updater *u = im->arg;
+	int rc = jf_out_free(u->out);
+
+	u->out = NULL;
+	return rc != 0 ? JF_ESOFTWARE : 0;
 }
 
 /*
@@ -371,50 +390,19 @@ warn_row(const char *msg)
 static int
 update_stream(int argc, char **argv, struct jf_opts *o, struct args *a)
 {
-	struct updater u = { NULL, NULL, &a->in };
-	struct jf_in *in = NULL;
-	char msg[1024] = "";
+	struct updater u = { NULL, &a->in };
+	struct jf_import im = { 0 };
 	int rc;
 
-	if ((rc = jf_in_members(&in)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &u.c)) != 0)
-		goto out;
-	if ((a->in.status && (rc = jf_need_role(u.c, JF_ROLE_MANAGER,
-	    _("changing a member's status")))) ||
-	    (rc = jf_begin(u.c)) != 0)
-		goto fail;
-	u.out = jf_out_new(o->fmt, stdout, member_cols);
-	rc = jf_in_each_member(in, update_one, warn_row, &u);
-	jf_progress_end(u.c);
-	if (rc == JF_EDATA) {
-		snprintf(msg, sizeof(msg), "%s", jf_errmsg());
-		rc = 0;
-	}
-	if (rc != 0)
-		goto fail;
-	rc = jf_out_free(u.out);
-	u.out = NULL;
-	if (rc != 0) {
-		jf_rollback(u.c);	/* jf_run says why */
-		rc = JF_ESOFTWARE;
-		goto out;
-	}
-	if ((rc = jf_commit(u.c)) != 0)
-		goto fail;
-	if (msg[0] != '\0')
-		rc = jf_fail(jf_error(JF_EDATA, "%s", msg));
-	goto out;
-fail:
-	jf_rollback(u.c);
-	jf_fail(rc);
-out:
+	jf_import_members(&im);
+	im.label = _("updating");
+	im.start = update_start;
+	im.row = update_row;
+	im.end = update_end;
+	im.arg = &u;
+	rc = jf_import_run(&im, o, argc, argv);
 	jf_out_free(u.out);
-	jf_in_close(in);
-	jf_close(u.c);
-	return rc;
+	return jf_import_close(&im, rc);
 }
 
 static int

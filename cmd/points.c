@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "import.h"
 #include "input.h"
 #include "ledger.h"
 #include "member.h"
@@ -276,19 +277,17 @@ struct change {
 	const struct args *a;
 	int64_t delta;		/* adjust's points; 0 for award */
 	int stream;
+	int role;		/* the role it needs, and for what */
+	const char *what;
 };
 
 /* Adjusts or awards the member named by id, and prints the row. */
 static int
-change_one(void *arg, struct jf_in *in, const char *id)
+change_one(struct change *k, const char *id)
 {
-	struct change *k = arg;
 	int64_t mid, pts = k->delta;
 	int rc;
 
-	if (in != NULL)
-		jf_progress(k->c, k->delta ? _("adjusting") : _("awarding"),
-		    jf_in_row(in) - 1, jf_in_pos(in), jf_in_size(in));
 	if ((rc = jf_member_id(k->c, id, &mid)) != 0)
 		return rc;
 	if (k->delta != 0)
@@ -308,10 +307,60 @@ change_one(void *arg, struct jf_in *in, const char *id)
 	    pts, k->a->kind, NULL);
 }
 
-static void
-warn_row(const char *msg)
+static int
+change_start(struct jf_import *im)
 {
-	jf_warnx("%s", msg);
+	struct change *k = im->arg;
+	int rc;
+
+	k->c = im->c;
+	if (k->role != JF_ROLE_NONE &&
+	    (rc = jf_need_role(k->c, k->role, k->what)) != 0)
+		return rc;
+	k->out = jf_out_new(k->c->fmt, stdout, change_cols);
+	return 0;
+}
+
+static int
+change_row(struct jf_import *im)
+{
+	const char *id, *col;
+	int rc;
+
+	if ((rc = jf_import_member(im, &id, &col)) != 0)
+		return rc;
+	return jf_import_blame(im, col, change_one(im->arg, id));
+}
+
+/* The rows are written before the commit (jf_run says why not). */
+static int
+change_end(struct jf_import *im)
+{
+	struct change *k = im->arg;
+	int rc = jf_out_free(k->out);
+
+	k->out = NULL;
+	return rc != 0 ? JF_ESOFTWARE : 0;
+}
+
+/* Each member of the stream on stdin, through the import engine. */
+static int
+change_stream(int argc, char **argv, struct jf_opts *o, struct change *k)
+{
+	struct jf_import im = { 0 };
+	int rc;
+
+	k->stream = 1;
+	jf_import_members(&im);
+	im.label = k->delta ? _("adjusting") : _("awarding");
+	im.start = change_start;
+	im.row = change_row;
+	im.end = change_end;
+	im.arg = k;
+	rc = jf_import_run(&im, o, argc, argv);
+	jf_out_free(k->out);
+	k->c = NULL;
+	return jf_import_close(&im, rc);
 }
 
 /*
@@ -328,35 +377,17 @@ static int
 change(int argc, char **argv, struct jf_opts *o, const char *id,
     struct change *k, int role, const char *what)
 {
-	struct jf_in *in = NULL;
-	char msg[1024] = "";
 	int rc;
 
-	k->stream = strcmp(id, "-") == 0;
-	if (k->stream && (rc = jf_in_members(&in)) != 0) {
-		jf_fail(rc);
-		goto done;
-	}
+	k->role = role;
+	k->what = what;
+	if (strcmp(id, "-") == 0)
+		return change_stream(argc, argv, o, k);
 	if ((rc = jf_open_tool(o, argc, argv, &k->c)) != 0)
 		goto done;
 	if ((role != JF_ROLE_NONE &&
 	    (rc = jf_need_role(k->c, role, what)) != 0) ||
-	    (rc = jf_begin(k->c)) != 0) {
-		fail(k->c, rc);
-		goto done;
-	}
-	if (k->stream) {
-		k->out = jf_out_new(o->fmt, stdout, change_cols);
-		rc = jf_in_each_member(in, change_one, warn_row, k);
-		jf_progress_end(k->c);
-		/* the good rows are kept, the status says some were not */
-		if (rc == JF_EDATA) {
-			snprintf(msg, sizeof(msg), "%s", jf_errmsg());
-			rc = 0;
-		}
-	} else
-		rc = change_one(k, NULL, id);
-	if (rc != 0) {
+	    (rc = jf_begin(k->c)) != 0 || (rc = change_one(k, id)) != 0) {
 		fail(k->c, rc);
 		goto done;
 	}
@@ -369,11 +400,8 @@ change(int argc, char **argv, struct jf_opts *o, const char *id,
 	k->out = NULL;
 	if ((rc = jf_commit(k->c)) != 0)
 		fail(k->c, rc);
-	else if (msg[0] != '\0')
-		rc = jf_fail(jf_error(JF_EDATA, "%s", msg));
 done:
 	jf_out_free(k->out);
-	jf_in_close(in);
 	jf_close(k->c);
 	return rc;
 }

@@ -52,23 +52,6 @@ off_t jf_in_size(struct jf_in *in);
  */
 void jf_in_reject(struct jf_in *in, FILE *fp, const char *error);
 
-/*
- * A stream of members on stdin, as `member list -o csv` prints them: a
- * CSV with a code or phone column (others are ignored), for the
- * commands that act on members (points award, points adjust, member
- * update) given "-".  jf_in_members() opens it and reads the header.
- * jf_in_each_member() calls fn with each row's member (its code, else
- * its phone; borrowed).  A row that is bad, names no member, or that fn
- * refuses (JF_EREFUSED or JF_EDATA, message set) goes to warn as
- * "stdin:ROW: column: why" and the rest go on; another status from fn
- * stops the walk and is returned.  Returns 0, or JF_EDATA with "N of M
- * rows refused".
- */
-int jf_in_members(struct jf_in **in);
-typedef int jf_member_row_fn(void *arg, struct jf_in *in, const char *id);
-int jf_in_each_member(struct jf_in *in, jf_member_row_fn *fn,
-    void (*warn)(const char *msg), void *arg);
-
 struct jf_opts;
 /*
  * Opens the rejects output of a batch import: path, or stderr when path
