@@ -10,16 +10,15 @@
  * changes and recording, skipping (recorded already) or rejecting it
  * whole.  Standard input is spooled to a temporary file for that.
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "db.h"
 #include "err.h"
+#include "import.h"
 #include "input.h"
 #include "money.h"
 #include "opts.h"
@@ -476,498 +475,38 @@ out:
 }
 
 /*
- * sale import.  The rows of one receipt are kept in a small arena (the
- * fields of every row, for the rejects) until the receipt number
- * changes; then the receipt is recorded, skipped or rejected whole.
- * Memory is one receipt's worth, whatever the file's size.
+ * sale import: the import engine (lib/import.h) with sale's lines and
+ * receipts (lib/saleimport.c).  Memory is one receipt's worth, whatever
+ * the file's size.
  */
-enum { F_RECEIPT, F_AT, F_STORE, F_MEMBER, F_SKU, F_QTY, F_PRICE, F_USED,
-	NF };
-static const char *const fcol[NF] = { "receipt", "at", "store", "member",
-	"sku", "qty", "price", "points_used" };
-
-/* The field of a column name the library blamed (the receipt if none). */
-static int
-field_of(const char *col)
-{
-	for (int i = 0; i < NF; i++)
-		if (strcmp(fcol[i], col) == 0)
-			return i;
-	return F_RECEIPT;
-}
-
-struct grow {
-	long rowno;
-	size_t f[NF];		/* offsets into the arena */
-	int64_t qty, price;
-};
-
-struct group {
-	char *buf;		/* the arena */
-	size_t len, cap;
-	struct grow *rows;
-	int n, cap_rows;
-	int head[NF];		/* the first row giving F_AT... F_USED, or -1 */
-	int64_t used;
-	char at[JF_TS_LEN];
-	char *err;		/* the first fault, or NULL */
-};
-
-struct importer {
-	struct jf_ctx *c;
-	struct jf_in *in;
-	FILE *rej;
-	int has[NF];
-	int rejhdr;
-	long receipts, recorded, skipped, rejected, lines;
-	struct jf_sale_item *items;
-};
-
-static size_t
-arena_put(struct group *g, const char *s)
-{
-	size_t n = strlen(s) + 1, at = g->len;
-
-	if (g->len + n > g->cap) {
-		size_t cap = g->cap ? g->cap : 4096;
-		char *nb;
-
-		while (g->len + n > cap)
-			cap *= 2;
-		if ((nb = realloc(g->buf, cap)) == NULL)
-			return (size_t)-1;
-		g->buf = nb;
-		g->cap = cap;
-	}
-	memcpy(g->buf + g->len, s, n);
-	g->len += n;
-	return at;
-}
-
-static const char *
-field(const struct group *g, int r, int f)
-{
-	return g->buf + g->rows[r].f[f];
-}
-
-static void
-group_reset(struct group *g)
-{
-	g->len = 0;
-	g->n = 0;
-	g->used = 0;
-	for (int i = 0; i < NF; i++)
-		g->head[i] = -1;
-	free(g->err);
-	g->err = NULL;
-}
-
-static void
-group_fault(struct group *g, const char *msg)
-{
-	if (g->err == NULL)
-		g->err = strdup(msg);
-}
-
-/*
- * Checks the current row's fields and adds it to the group.  A fault is
- * noted on the group (the whole receipt will be rejected); -1 only when
- * memory runs out.
- */
-static int
-group_add(struct importer *im, struct group *g, int ok)
-{
-	struct jf_in *in = im->in;
-	struct grow *r;
-	const char *v;
-
-	if (g->n == g->cap_rows) {
-		int cap = g->cap_rows ? g->cap_rows * 2 : 16;
-		struct grow *nr = realloc(g->rows, cap * sizeof(*nr));
-
-		if (nr == NULL)
-			return -1;
-		g->rows = nr;
-		g->cap_rows = cap;
-	}
-	r = &g->rows[g->n];
-	r->rowno = jf_in_row(in);
-	for (int i = 0; i < NF; i++) {
-		v = jf_in_get(in, fcol[i]);
-		if ((r->f[i] = arena_put(g, v ? v : "")) == (size_t)-1)
-			return -1;
-	}
-	g->n++;
-	if (!ok) {
-		group_fault(g, jf_errmsg());
-		return 0;
-	}
-	if (g->n > JF_SALE_LINES_MAX) {
-		jf_in_error(in, NULL, _("more than %d lines on receipt \"%s\""),
-		    JF_SALE_LINES_MAX, field(g, 0, F_RECEIPT));
-		group_fault(g, jf_errmsg());
-		return 0;
-	}
-	v = field(g, g->n - 1, F_RECEIPT);
-	if (*v == '\0' || strlen(v) > JF_RECEIPT_MAX) {
-		jf_in_error(in, "receipt", _("not a receipt number: \"%s\""),
-		    v);
-		group_fault(g, jf_errmsg());
-		return 0;
-	}
-	/* the receipt's own fields: given once, or the same on every row */
-	for (int i = F_AT; i <= F_USED; i++) {
-		if (i == F_SKU || i == F_QTY || i == F_PRICE)
-			continue;
-		v = field(g, g->n - 1, i);
-		if (*v == '\0')
-			continue;
-		if (g->head[i] < 0) {
-			g->head[i] = g->n - 1;
-			if (i == F_AT && jf_ts_parse(v, g->at) == -1) {
-				jf_in_error(in, "at", "%s", jf_errmsg());
-				group_fault(g, jf_errmsg());
-			}
-			if (i == F_USED && (jf_int_parse(v, JF_MONEY_MAX,
-			    &g->used) == -1 || g->used < 0)) {
-				jf_in_error(in, "points_used",
-				    _("not a number of points: \"%s\""), v);
-				group_fault(g, jf_errmsg());
-			}
-		} else if (strcmp(v, field(g, g->head[i], i)) != 0) {
-			jf_in_error(in, fcol[i], _("\"%s\" where an earlier "
-			    "row of receipt \"%s\" has \"%s\""), v,
-			    field(g, 0, F_RECEIPT), field(g, g->head[i], i));
-			group_fault(g, jf_errmsg());
-		}
-	}
-	v = field(g, g->n - 1, F_SKU);
-	if (*v == '\0') {
-		jf_in_error(in, "sku", _("empty"));
-		group_fault(g, jf_errmsg());
-	}
-	v = field(g, g->n - 1, F_QTY);
-	if (jf_int_parse(v, JF_MONEY_MAX, &r->qty) == -1 || r->qty <= 0) {
-		jf_in_error(in, "qty", _("not a quantity above 0: \"%s\""), v);
-		group_fault(g, jf_errmsg());
-	}
-	v = field(g, g->n - 1, F_PRICE);
-	r->price = -1;
-	if (*v != '\0' && (jf_money_parse(v, &r->price) == -1 ||
-	    r->price < 0)) {
-		jf_in_error(in, "price", _("not a price: \"%s\""), v);
-		group_fault(g, jf_errmsg());
-	}
-	return 0;
-}
-
-/* Writes the group's rows to the rejects, each with the error. */
-static void
-reject(struct importer *im, const struct group *g, const char *err)
-{
-	FILE *fp = im->rej;
-
-	if (im->has[F_RECEIPT] < 0) {	/* JSON Lines */
-		for (int r = 0; r < g->n; r++) {
-			json_t *o = json_object();
-
-			for (int i = 0; i < NF; i++)
-				if (*field(g, r, i) != '\0')
-					json_object_set_new(o, fcol[i],
-					    json_string(field(g, r, i)));
-			json_object_set_new(o, "error", json_string(err));
-			json_dumpf(o, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			fputc('\n', fp);
-			json_decref(o);
-		}
-		return;
-	}
-	if (!im->rejhdr) {
-		for (int i = 0; i < NF; i++)
-			if (im->has[i])
-				fprintf(fp, "%s,", fcol[i]);
-		fputs("error\n", fp);
-		im->rejhdr = 1;
-	}
-	for (int r = 0; r < g->n; r++) {
-		for (int i = 0; i < NF; i++)
-			if (im->has[i]) {
-				jf_csv_put(fp, field(g, r, i));
-				fputc(',', fp);
-			}
-		jf_csv_put(fp, err);
-		fputc('\n', fp);
-	}
-	fflush(fp);
-}
-
-/* Records, skips or rejects the gathered receipt: 0 or a fatal status. */
-static int
-group_done(struct importer *im, struct group *g)
-{
-	struct jf_sale_in in = { 0 };
-	struct jf_sale s;
-	char *msg;
-	long row;
-	int rc;
-
-	if (g->n == 0)
-		return 0;
-	im->receipts++;
-	if (g->err != NULL) {
-		im->rejected++;
-		reject(im, g, g->err);
-		return 0;
-	}
-	for (int r = 0; r < g->n; r++) {
-		im->items[r].sku = field(g, r, F_SKU);
-		im->items[r].qty = g->rows[r].qty;
-		im->items[r].price = g->rows[r].price;
-	}
-	in.receipt = field(g, 0, F_RECEIPT);
-	in.at = g->head[F_AT] >= 0 ? g->at : NULL;
-	in.store = g->head[F_STORE] >= 0 ? field(g, g->head[F_STORE],
-	    F_STORE) : NULL;
-	in.member = g->head[F_MEMBER] >= 0 ? field(g, g->head[F_MEMBER],
-	    F_MEMBER) : NULL;
-	in.points_used = g->used;
-	in.items = im->items;
-	in.nitems = g->n;
-	in.quiet = 1;
-	rc = jf_sale_record(im->c, &in, &s);
-	if (rc == 0) {
-		im->recorded++;
-		im->lines += g->n;
-	} else if (rc == JF_EDUP) {
-		im->skipped++;
-		rc = 0;
-	} else if (!s.written &&
-	    (rc == JF_EREFUSED || rc == JF_EDATA || rc == JF_EUSAGE)) {
-		/* name the row and column at fault */
-		row = g->rows[0].rowno;
-		if (s.erritem >= 0 && s.erritem < g->n)
-			row = g->rows[s.erritem].rowno;
-		else if (s.errcol != NULL && g->head[field_of(s.errcol)] >= 0)
-			row = g->rows[g->head[field_of(s.errcol)]].rowno;
-		if (asprintf(&msg, "%s:%ld: %s%s%s", jf_in_name(im->in), row,
-		    s.errcol ? s.errcol : "", s.errcol ? ": " : "",
-		    jf_errmsg()) == -1)
-			msg = NULL;
-		im->rejected++;
-		reject(im, g, msg ? msg : jf_errmsg());
-		free(msg);
-		rc = 0;
-	}
-	jf_sale_clear(&s);
-	return rc;
-}
-
-/*
- * The input as a file that can be read twice: standard input, or a pipe
- * or FIFO named as FILE, is spooled to an unlinked temporary file that
- * then stands in as fd 0 (and *path becomes "-").
- */
-static int
-spool(const char **path)
-{
-	char buf[65536];
-	struct stat sb;
-	FILE *tmp, *in = stdin;
-	size_t n;
-
-	if (strcmp(*path, "-") != 0) {
-		if (stat(*path, &sb) == -1 || S_ISREG(sb.st_mode))
-			return 0;	/* jf_in_open says what is wrong */
-		if ((in = fopen(*path, "r")) == NULL)
-			return jf_error(JF_ENOINPUT, "%s: %s", *path,
-			    strerror(errno));
-	} else if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
-		return 0;	/* a file already: it can be read again */
-	if ((tmp = tmpfile()) == NULL)
-		return jf_error(JF_ECANTCREAT, _("temporary file: %s"),
-		    strerror(errno));
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, tmp) != n) {
-			fclose(tmp);
-			return jf_error(JF_ECANTCREAT, _("temporary file: "
-			    "%s"), strerror(errno));
-		}
-	if (ferror(in) || fflush(tmp) != 0 ||
-	    lseek(fileno(tmp), 0, SEEK_SET) == -1 ||
-	    dup2(fileno(tmp), STDIN_FILENO) == -1) {
-		fclose(tmp);
-		if (in != stdin)
-			fclose(in);
-		return jf_error(JF_ENOINPUT, "%s: %s", *path,
-		    strerror(errno));
-	}
-	fclose(tmp);
-	if (in != stdin)
-		fclose(in);
-	clearerr(stdin);
-	*path = "-";
-	return 0;
-}
-
-/*
- * The first reading: every receipt number once, so that lines of one
- * receipt apart from each other refuse the file before anything is
- * written.
- */
-static int
-split_check(const char *path, int kind, const char *const *known)
-{
-	struct jf_seen *seen = NULL;
-	struct jf_in *in = NULL;
-	char last[JF_RECEIPT_MAX + 2] = "";
-	long first;
-	int r, rc;
-
-	if ((rc = jf_in_open(path, kind, &in)) != 0 ||
-	    (rc = jf_in_header(in, known, 1)) != 0 ||
-	    (rc = jf_seen_new(&seen)) != 0)
-		goto out;
-	while (rc == 0 && (r = jf_in_next(in)) != 0) {
-		const char *rec = r == 1 ? jf_in_get(in, "receipt") : NULL;
-
-		if (rec == NULL || *rec == '\0' || strlen(rec) >
-		    JF_RECEIPT_MAX || strcmp(rec, last) == 0)
-			continue;	/* the second reading says why */
-		snprintf(last, sizeof(last), "%s", rec);
-		if ((rc = jf_seen_add(seen, rec, jf_in_row(in), &first)) ==
-		    0 && first != 0)
-			rc = jf_error(JF_EDATA, _("%s:%ld: receipt: \"%s\" "
-			    "again, apart from its lines from row %ld: put a "
-			    "receipt's lines together (sort -s -t, -k1,1); "
-			    "nothing imported"), jf_in_name(in), jf_in_row(in),
-			    rec, first);
-	}
-out:
-	jf_seen_free(seen);
-	jf_in_close(in);
-	if (rc == 0 && strcmp(path, "-") == 0 &&
-	    (lseek(STDIN_FILENO, 0, SEEK_SET) == -1 ||
-	    fseek(stdin, 0, SEEK_SET) == -1))
-		rc = jf_error(JF_ENOINPUT, "stdin: %s", strerror(errno));
-	return rc;
-}
-
-static int
-import_run(struct importer *im, struct group *g, int64_t batch)
-{
-	struct jf_in *in = im->in;
-	long rows = 0;
-	int r, rc;
-
-	while ((r = jf_in_next(in)) != 0) {
-		const char *rec = jf_in_get(in, "receipt");
-
-		if (rec == NULL)
-			rec = "";
-		if (g->n > 0 && strcmp(rec, field(g, 0, F_RECEIPT)) != 0) {
-			if ((rc = group_done(im, g)) != 0)
-				return rc;
-			group_reset(g);
-			if (batch > 0 && im->receipts % batch == 0 &&
-			    ((rc = jf_commit(im->c)) != 0 ||
-			    (rc = jf_begin(im->c)) != 0))
-				return rc;
-		}
-		if (group_add(im, g, r == 1) == -1)
-			return jf_error(JF_ESOFTWARE, _("out of memory"));
-		jf_progress(im->c, "import", ++rows, jf_in_pos(in),
-		    jf_in_size(in));
-	}
-	rc = group_done(im, g);
-	jf_progress_end(im->c);
-	return rc;
-}
-
 static int
 cmd_import(int argc, char **argv, struct jf_opts *o)
 {
-	/* the F_ fields, then "error": a rejects file, mended, imports */
-	static const char *const known[NF + 2] = { "receipt", "at", "store",
-		"member", "sku", "qty", "price", "points_used", "error", NULL };
-	struct importer im = { 0 };
-	struct group g = { 0 };
-	const char *path;
+	struct jf_sale_import *si = NULL;
+	struct jf_import im = { 0 };
 	struct args a;
-	int rc, r;
+	int rc;
 
 	if ((rc = parse(argc, argv, o, "efghi", &a)) != 0)
 		return rc < 0 ? 0 : rc;
 	if (argc - optind > 1)
 		return jf_usage_error(_("import takes one FILE or -"));
-	group_reset(&g);
-	path = optind < argc ? argv[optind] : "-";
-	/* before spool(), which would hide a file redirected to stdin */
-	if ((rc = jf_rejects_open(a.rejects, o, path, &im.rej)) != 0 ||
-	    (rc = spool(&path)) != 0 ||
-	    (rc = split_check(path, a.jsonl ? JF_IN_JSONL : JF_IN_CSV,
-	    known)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	if ((rc = jf_in_open(path, a.jsonl ? JF_IN_JSONL : JF_IN_CSV,
-	    &im.in)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	if ((rc = jf_in_header(im.in, known, a.ignore)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	for (int i = 0; i < NF; i++)
-		im.has[i] = a.jsonl ? -1 : jf_in_has(im.in, known[i]);
-	for (int i = 0; i < NF; i++)
-		if ((i == F_RECEIPT || i == F_SKU || i == F_QTY) && !a.jsonl &&
-		    !im.has[i]) {
-			rc = jf_fail(jf_error(JF_EDATA, _("%s:1: %s: column "
-			    "missing"), jf_in_name(im.in), known[i]));
-			goto out;
-		}
-	if ((im.items = calloc(JF_SALE_LINES_MAX + 1,
-	    sizeof(*im.items))) == NULL) {
-		rc = jf_fail(jf_error(JF_ESOFTWARE, _("out of memory")));
-		goto out;
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &im.c)) != 0)
-		goto out;
-	if ((rc = jf_begin(im.c)) != 0 || (rc = import_run(&im, &g,
-	    a.strict || o->dry_run ? 0 : a.batch)) != 0) {
-		jf_rollback(im.c);
-		jf_fail(rc);
-		goto out;
-	}
-	if (a.strict && im.rejected) {
-		jf_rollback(im.c);
-		jf_warnx(_("%ld receipts rejected: nothing imported "
-		    "(--strict)"), im.rejected);
-		rc = JF_EDATA;
-		goto out;
-	}
-	if ((rc = jf_commit(im.c)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	if (!o->quiet)
+	if ((rc = jf_sale_import_new(&im, &si)) != 0)
+		return jf_fail(rc);
+	im.path = optind < argc ? argv[optind] : "-";
+	im.jsonl = a.jsonl;
+	im.ignore = a.ignore;
+	im.rejects = a.rejects;
+	im.strict = a.strict;
+	im.batch = a.batch;
+	rc = jf_import_run(&im, o, argc, argv);
+	if (jf_import_booked(&im) && !o->quiet)
 		jf_warnx(_("%s%ld receipts recorded (%ld lines), %ld recorded "
 		    "already, %ld rejected"), o->dry_run ? _("dry run: ") : "",
-		    im.recorded, im.lines, im.skipped, im.rejected);
-	rc = im.rejected ? JF_EDATA : 0;
-out:
-	if ((r = jf_rejects_close(im.rej)) != 0) {
-		jf_fail(r);
-		if (rc == 0 || rc == JF_EDATA)
-			rc = r;
-	}
-	group_reset(&g);
-	free(g.buf);
-	free(g.rows);
-	free(im.items);
-	jf_in_close(im.in);
-	jf_close(im.c);
+		    im.n[JF_SALE_RECORDED], im.n[JF_SALE_LINES],
+		    im.n[JF_SALE_SKIPPED], im.bad);
+	rc = jf_import_close(&im, rc);
+	jf_sale_import_free(si);
 	return rc;
 }
 

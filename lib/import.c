@@ -55,10 +55,10 @@ jf_group_get(const struct jf_group *g, int r, int keep)
 	return g->buf + g->off[(size_t)r * g->nkeep + keep];
 }
 
-int
-jf_import_line(const struct jf_import *im)
+const struct jf_group *
+jf_import_group(const struct jf_import *im)
 {
-	return im->g->n - 1;
+	return im->g;
 }
 
 static size_t

@@ -71,7 +71,7 @@ struct jf_import {
 	const char *key;
 	size_t key_max;			/* a longer key is the row's fault */
 	int together;			/* a key apart from its rows refuses */
-	const char *const *keep;	/* the columns a group keeps; NULL ends */
+	const char *const *keep;	/* kept for each row: key first; NULL ends */
 	void *gstate;			/* zeroed as each group starts */
 	size_t gsize;
 	jf_import_group_fn *group;
@@ -111,8 +111,8 @@ int jf_import_booked(const struct jf_import *im);
 int jf_group_rows(const struct jf_group *g);
 long jf_group_rowno(const struct jf_group *g, int r);
 const char *jf_group_get(const struct jf_group *g, int r, int keep);
-/* The current row's index in its group, while the row function runs. */
-int jf_import_line(const struct jf_import *im);
+/* The group the current row joined (it is the last), for the row function. */
+const struct jf_group *jf_import_group(const struct jf_import *im);
 
 /*
  * Fields of the current row, checked.  jf_row_str() gives a borrowed

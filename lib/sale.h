@@ -152,4 +152,18 @@ typedef int jf_sale_fn(void *arg, const struct jf_sale *s);
 int jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f,
     int lines, jf_sale_fn *fn, void *arg);
 
+/*
+ * sale import through the import engine (import.h): sets im's columns,
+ * the receipt as its key (a receipt's lines together, recorded whole or
+ * rejected whole) and the functions that check each line and record
+ * each receipt, counting in im->n[JF_SALE_RECORDED], [JF_SALE_LINES]
+ * and [JF_SALE_SKIPPED].  *sp is new: jf_sale_import_free() it after
+ * the run.
+ */
+enum { JF_SALE_RECORDED, JF_SALE_LINES, JF_SALE_SKIPPED };
+struct jf_import;
+struct jf_sale_import;
+int jf_sale_import_new(struct jf_import *im, struct jf_sale_import **sp);
+void jf_sale_import_free(struct jf_sale_import *si);
+
 #endif
