@@ -8,12 +8,6 @@ load helper
 load fixtures
 JOINED=2024-06-01	# new_member's day
 
-snapshot() {
-	sql "SELECT (SELECT count(*) FROM ledger), (SELECT count(*) FROM expire_run),
-	    (SELECT group_concat(remaining || ':' || coalesce(reminded, '-')) FROM lot),
-	    (SELECT group_concat(balance) FROM member)"
-}
-
 # Three members: one with lapsed and live lots, one all lapsed, one live.
 three() {
 	new_member 13800000001 张三 zhang@example.com

@@ -15,6 +15,28 @@ give() {
 	JIFEN_NOW="$3 09:00:00" points adjust "$1" "+$2" --reason test >/dev/null
 }
 
+# staff: boss (admin), mgr (manager) and tester (a cashier: the suites
+# run as tester, JIFEN_OPERATOR in helper.bash).
+staff() {
+	member --operator boss operator add boss --role admin >/dev/null
+	member --operator boss operator add mgr --role manager >/dev/null
+	member --operator boss operator add tester --role cashier >/dev/null
+}
+
+# snapshot: every table of the book but the audit log (a suite that
+# sets SNAPSHOT_AUDIT=1 gets that too), row by row: what a refused
+# command must leave as it was.
+snapshot() {
+	local t
+
+	for t in $(sql "SELECT name FROM sqlite_master WHERE type = 'table'
+	    AND name NOT LIKE 'sqlite_%' ORDER BY name"); do
+		[ "$t" != audit ] || [ -n "${SNAPSHOT_AUDIT:-}" ] || continue
+		echo "== $t"
+		sql "SELECT * FROM \"$t\""
+	done
+}
+
 # invariants: the book's sums straight from the database, mid-test
 # (report audit checks them all again after every test).
 invariants() {

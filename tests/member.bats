@@ -2,15 +2,10 @@
 # member: the members' register, and the staff who may use the tools.
 
 load helper
+load fixtures
 bats_require_minimum_version 1.5.0
 
 # --- fixtures ---------------------------------------------------------
-
-staff() {	# registers boss (admin), mgr (manager) and tester (cashier)
-	member --operator boss operator add boss --role admin >/dev/null
-	member --operator boss operator add mgr --role manager >/dev/null
-	member --operator boss operator add tester --role cashier >/dev/null
-}
 
 tea() {		# a product at 1000.00 for the sales some tests need
 	stock add --sku TEA --name 龙井 --price 1000 >/dev/null
@@ -22,14 +17,6 @@ buy() {		# MEMBER AT QTY: a sale of QTY teas at 1000.00 each
 
 members() {	# the register as it is, codes only, in code order
 	sql "SELECT code FROM member ORDER BY code" | tr '\n' ' '
-}
-
-# Everything but the audit log, for "the database did not change".
-book() {
-	sql "SELECT * FROM member ORDER BY id;
-	    SELECT * FROM ledger ORDER BY id;
-	    SELECT * FROM lot ORDER BY id;
-	    SELECT * FROM operator ORDER BY name"
 }
 
 audits() {
@@ -755,7 +742,7 @@ EOF
 @test "member update: bad values exit 64, a taken phone or unknown member 1" {
 	member add --phone 13800000001 >/dev/null
 	member add --phone 13800000002 >/dev/null
-	before=$(book)
+	before=$(snapshot)
 	run member update M0000001 --phone 13x
 	[ "$status" -eq 64 ]
 	run member update M0000001 --email nope
@@ -773,7 +760,7 @@ EOF
 	run --separate-stderr member update M0000001 --referrer M0000001
 	[ "$status" -eq 1 ]
 	eq "member: a member cannot refer itself" "$stderr"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 }
 
 @test "member update: nothing to change, no member, or --joined is a usage error" {
@@ -949,11 +936,11 @@ C1,13700000001,甲,a@example.com,1990-01-01,
 EOF
 	run member import m.csv
 	[ "$status" -eq 0 ]
-	before=$(book)
+	before=$(snapshot)
 	run --separate-stderr member import m.csv
 	[ "$status" -eq 0 ]
 	eq "member: 0 added, 0 updated, 3 unchanged, 0 rejected" "$stderr"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 	eq "C1 M0000001 M0000002 " "$(members)"
 	eq "M0000001|C1" "$(sql "SELECT m.code, r.code FROM member m
 	    JOIN member r ON r.id = m.referrer_id WHERE m.phone = '13700000002'")"

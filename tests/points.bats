@@ -5,20 +5,6 @@ load helper
 load fixtures
 JOINED=2024-01-01	# new_member's day
 
-# staff: tester is the admin, cash a cashier, mgr a manager.
-staff() {
-	member operator add tester --role admin >/dev/null
-	member operator add cash --role cashier >/dev/null
-	member operator add mgr --role manager >/dev/null
-}
-
-# What a refused command must leave as it was.
-snapshot() {
-	sql "SELECT (SELECT count(*) FROM ledger), (SELECT count(*) FROM lot),
-	    (SELECT count(*) FROM rules), (SELECT group_concat(balance) FROM member),
-	    (SELECT group_concat(remaining) FROM lot)"
-}
-
 @test "points -h prints the usage and exits 0" {
 	run points -h
 	[ "$status" -eq 0 ]
@@ -192,7 +178,7 @@ snapshot() {
 @test "adjust is for managers once staff are registered" {
 	new_member 13800000001
 	staff
-	run points --operator cash adjust M0000001 +5 --reason x
+	run points --operator tester adjust M0000001 +5 --reason x
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"adjusting points needs a manager"* ]]
 	run points adjust M0000001 +5 --reason x --operator mgr
@@ -271,9 +257,9 @@ snapshot() {
 @test "award --points overrides the amount, for a manager" {
 	new_member 13800000001
 	staff
-	run points award M0000001 --kind share --points 80 --operator cash
+	run points award M0000001 --kind share --points 80 --operator tester
 	[ "$status" -eq 77 ]
-	run points award M0000001 --kind share --operator cash
+	run points award M0000001 --kind share --operator tester
 	[ "$status" -eq 0 ]
 	eq "M0000001,award,50,share,,50" "${lines[1]}"
 	JIFEN_NOW="2026-11-19 10:00:00" run points award M0000001 --kind share \
@@ -502,9 +488,9 @@ tea_sale() {
 	[ "$status" -eq 64 ]
 	staff
 	echo '{}' > r.json
-	run points rules load r.json --operator cash
+	run points rules load r.json --operator tester
 	[ "$status" -eq 77 ]
-	run points rules show --operator cash
+	run points rules show --operator tester
 	[ "$status" -eq 0 ]
 	run points rules load r.json --operator mgr
 	[ "$status" -eq 0 ]

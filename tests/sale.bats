@@ -2,6 +2,7 @@
 # sale: the till — add, quote, import, return, show, list.
 
 load helper
+load fixtures
 bats_require_minimum_version 1.5.0
 
 # After every test, besides helper.bash's `report audit`, the till's own
@@ -46,16 +47,6 @@ shop() {
 
 balance() {	# CODE
 	sql "SELECT balance FROM member WHERE code = '$1'"
-}
-
-# counts of every table a sale writes, to show a refusal wrote nothing
-book() {
-	sql "SELECT (SELECT count(*) FROM sale) || ' ' ||
-	  (SELECT count(*) FROM sale_line) || ' ' ||
-	  (SELECT count(*) FROM move) || ' ' || (SELECT count(*) FROM ledger)
-	  || ' ' || (SELECT count(*) FROM lot) || ' ' ||
-	  (SELECT count(*) FROM sale_return) || ' ' ||
-	  (SELECT group_concat(balance) FROM member)"
 }
 
 field() {	# JSON-KEY: from $output (one JSON object)
@@ -282,11 +273,11 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	sale add --receipt main-20261118-0003 CUP:1 >/dev/null
 	run sale add CUP:1
 	[[ "$output" == *main-20261118-0004* ]]
-	before=$(book)
+	before=$(snapshot)
 	run sale add --member M0000001 --receipt main-20261118-0001 TEA:1
 	[ "$status" -eq 1 ]
 	eq 'sale: receipt "main-20261118-0001" is recorded already' "$output"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 }
 
 @test "add: anonymous, frozen and closed members earn and spend nothing; using points is refused (1)" {
@@ -298,14 +289,14 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 0 "$(field points_earned)"
 	eq 0 "$(field bonus_points)"
 	eq 700 "$(field balance)"
-	before=$(book)
+	before=$(snapshot)
 	run sale add --member M0000001 --use-points 200 TEA:2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"not active and cannot use points"* ]]
 	run sale add --use-points 200 TEA:2
 	[ "$status" -eq 1 ]
 	eq "sale: points can only be used by a member" "$output"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 	member update M0000002 --status closed >/dev/null
 	run sale add --member M0000002 -o json TEA:1
 	eq 0 "$(field bonus_points)"
@@ -315,13 +306,13 @@ field() {	# JSON-KEY: from $output (one JSON object)
 @test "add: the offset rules refuse (1) and nothing is recorded" {
 	shop
 	sale add --member M0000001 TEA:10 CUP:10 >/dev/null	# 2100 points
-	before=$(book)
+	before=$(snapshot)
 	run sale add --member M0000001 --use-points 150 TEA:2
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"multiples of 100"* ]]
 	run sale add --member M0000001 --use-points 200 TEA:1 CUP:1	# 200.00: enough
 	[ "$status" -eq 0 ]
-	before=$(book)
+	before=$(snapshot)
 	run sale add --member M0000001 --use-points 200 TEA:1 CUP:1@79.99
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"the order total 199.99 is below the minimum of 200.00"* ]]
@@ -333,7 +324,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	[[ "$output" == *"has 2116 points, not 5000"* ]]	# 2100 - 200 + 216
 	run sale add --member M0000001 --use-points 50 TEA:2
 	[ "$status" -eq 1 ]
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 }
 
 @test "add: a member in debt cannot use points (1); a later sale pays the debt first" {
@@ -343,11 +334,11 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 530 "$(balance M0000001)"	# 700 - 700 + 530
 	sale return R1 >/dev/null	# takes back 700: 170 of it is debt
 	eq "-170|170" "$(sql "SELECT balance, debt FROM member WHERE code = 'M0000001'")"
-	before=$(book)
+	before=$(snapshot)
 	run sale add --member M0000001 --use-points 200 TEA:2
 	[ "$status" -eq 1 ]
 	eq "sale: member M0000001 owes 170 points and cannot use any" "$output"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 	sale add --member M0000001 TEA:2 >/dev/null
 	eq "70|0" "$(sql "SELECT balance, debt FROM member WHERE code = 'M0000001'")"
 }
@@ -378,12 +369,12 @@ field() {	# JSON-KEY: from $output (one JSON object)
 
 @test "add -n: prints the sale and records nothing" {
 	shop
-	before=$(book)
+	before=$(snapshot)
 	run sale add -n --member M0000001 -o json TEA:1
 	[ "$status" -eq 0 ]
 	eq 120 "$(field points_earned)"
 	eq 100 "$(field bonus_points)"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 	eq 0 "$(sql "SELECT count(*) FROM audit WHERE tool = 'sale'")"
 }
 
@@ -588,7 +579,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq "1 0 1" "$(sql "SELECT group_concat(returned, ' ') FROM (SELECT returned
 	    FROM sale_line ORDER BY line)")"
 	eq "R,240.00,0,0," "${lines[1]}"
-	before=$(book)
+	before=$(snapshot)
 	run sale return R TEA:2
 	[ "$status" -eq 1 ]
 	eq 'sale: receipt "R" has 1 of "TEA" left to return, not 2' "$output"
@@ -601,7 +592,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	[ "$status" -eq 64 ]
 	run sale return
 	[ "$status" -eq 64 ]
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 }
 
 @test "return: after 30 days only a manager may (77 for a cashier)" {
@@ -625,11 +616,11 @@ field() {	# JSON-KEY: from $output (one JSON object)
 @test "return -n: prints what it would do and changes nothing" {
 	shop
 	sale add --member M0000001 --receipt R TEA:1 >/dev/null
-	before=$(book)
+	before=$(snapshot)
 	run sale return -n R
 	[ "$status" -eq 0 ]
 	eq "R,120.00,220,0,0" "${lines[1]}"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 }
 
 # --- import --------------------------------------------------------------
@@ -668,11 +659,11 @@ sales_csv() {
 	shop
 	sales_csv >sales.csv
 	sale import -q sales.csv
-	before=$(book)
+	before=$(snapshot)
 	run --separate-stderr sale import sales.csv
 	[ "$status" -eq 0 ]
 	eq "sale: 0 receipts recorded (0 lines), 4 recorded already, 0 rejected" "$stderr"
-	eq "$before" "$(book)"
+	eq "$before" "$(snapshot)"
 	# and a receipt recorded by add is skipped the same way
 	printf 'receipt,sku,qty\nX,TEA,1\n' | sale import -q -
 	printf 'receipt,sku,qty\nX,CUP,9\n' | sale import -q -

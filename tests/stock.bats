@@ -2,6 +2,7 @@
 # stock: products and the stock book.
 
 load helper
+load fixtures
 bats_require_minimum_version 1.5.0
 
 # on_hand = the sum of the book, per store and product (DESIGN.md 5.4):
@@ -29,12 +30,6 @@ avg_cost() {	# SKU [STORE]
 tea() {
 	stock add --sku TEA --name 龙井 --price 120 --cost 50 --category tea \
 	    --reorder 5 >/dev/null
-}
-
-staff() {	# registers boss (admin), mgr (manager) and tester (cashier)
-	member operator add boss --role admin >/dev/null
-	member --operator boss operator add mgr --role manager >/dev/null
-	member --operator boss operator add tester --role cashier >/dev/null
 }
 
 # --- help, usage ------------------------------------------------------
