@@ -19,6 +19,17 @@
 
 static const struct jf_tool *tool;
 static char path[80];		/* the subcommand run: "gift", "operator add" */
+static const struct jf_sub *level;	/* the table it is in */
+
+static int run_level(const struct jf_sub *, int, char **, struct jf_opts *);
+
+static void
+add_path(const char *name)
+{
+	size_t n = strlen(path);
+
+	snprintf(path + n, sizeof(path) - n, "%s%s", n ? " " : "", name);
+}
 
 int
 jf_usage_error(const char *fmt, ...)
@@ -227,19 +238,21 @@ word(struct wrap *w, const char *fmt, ...)
 	w->col += fprintf(w->fp, "%s", buf);
 }
 
+/* An option as usage shows it; alternatives as [--a | --b N]. */
 static void
-opt_word(struct wrap *w, const struct jf_opt *p)
+opt_word(struct wrap *w, const struct jf_opt *p, int *in_or)
 {
 	char name[64];
+	int req = p->type & JF_REQUIRED, alt = p->type & JF_OR;
 
 	if (p->letter != 0)
 		snprintf(name, sizeof(name), "-%c", p->letter);
 	else
 		snprintf(name, sizeof(name), "--%s", p->name);
-	if (p->type & JF_REQUIRED)
-		word(w, p->arg ? "%s %s" : "%s", name, p->arg);
-	else
-		word(w, p->arg ? "[%s %s]" : "[%s]", name, p->arg);
+	word(w, "%s%s%s%s%s%s", req || *in_or ? "" : "[", name,
+	    p->arg ? " " : "", p->arg ? p->arg : "",
+	    req || alt ? "" : "]", alt ? " |" : "");
+	*in_or = alt;
 }
 
 /* One subcommand's synopsis: "lead tool path operands options". */
@@ -247,15 +260,30 @@ static void
 synopsis(FILE *fp, const char *lead, const char *name, const struct jf_sub *s)
 {
 	struct wrap w = { fp, 0, 0 };
+	int ops = s->operands != NULL && *s->operands != '\0', in_or = 0;
 
 	w.col = fprintf(fp, "%s%s%s%s", lead, tool->name, *name ? " " : "",
 	    name);
 	w.indent = w.col + 1;
-	if (s->operands != NULL && *s->operands != '\0')
+	if (ops && !(s->flags & JF_OPS_LAST))
 		word(&w, "%s", s->operands);
 	for (const struct jf_opt *p = s->opts; p != NULL && p->name; p++)
-		opt_word(&w, p);
+		opt_word(&w, p, &in_or);
+	if (ops && s->flags & JF_OPS_LAST)
+		word(&w, "%s", s->operands);
 	fputc('\n', fp);
+}
+
+/* How many forms the subcommand has: entries of its name in a row. */
+static int
+forms(const struct jf_sub *s)
+{
+	int n = 1;
+
+	while (s[n].name != NULL && *s->name != '\0' &&
+	    strcmp(s[n].name, s->name) == 0)
+		n++;
+	return n;
 }
 
 /* Whether any subcommand, at any depth, has one of the flags. */
@@ -315,31 +343,56 @@ tool_help(FILE *fp)
 	common_line(fp);
 }
 
-/* TOOL SUB --help: its synopsis, what it does, a line per option. */
+/* The option of that name in the first nf forms of s, or NULL. */
+static const struct jf_opt *
+named(const struct jf_sub *s, int nf, const char *name, int *i)
+{
+	*i = 0;
+	for (int f = 0; f < nf; f++)
+		for (const struct jf_opt *p = s[f].opts; p && p->name; p++,
+		    (*i)++)
+			if (strcmp(p->name, name) == 0)
+				return p;
+	return NULL;
+}
+
+/* TOOL SUB --help: its synopses, what it does, a line per option. */
 static void
 sub_help(const struct jf_sub *s)
 {
-	if (*s->name == '\0') {	/* the tool's own action: all of it */
-		tool_help(stdout);
+	int nf = forms(s), i;
+
+	if (*s->name == '\0') {	/* a tool's or group's own action */
+		int first = 1;
+
+		usage_of(stdout, level, path, &first);
+		if (level == tool->subs)
+			common_line(stdout);
 		putchar('\n');
 	} else
-		synopsis(stdout, "usage: ", path, s);
+		for (int f = 0; f < nf; f++)
+			synopsis(stdout, f ? "       " : "usage: ", path, s + f);
 	if (s->help != NULL)
 		printf("%s\n", _(s->help));
-	if (s->opts != NULL && s->opts->name != NULL)
-		putchar('\n');
-	for (const struct jf_opt *p = s->opts; p != NULL && p->name; p++) {
-		char name[64];
+	for (int f = 0; f < nf; f++)
+		for (const struct jf_opt *p = s[f].opts; p && p->name; p++) {
+			char name[64];
 
-		if (p->letter != 0)
-			snprintf(name, sizeof(name), "-%c, --%s%s%s",
-			    p->letter, p->name, p->arg ? " " : "",
-			    p->arg ? p->arg : "");
-		else
-			snprintf(name, sizeof(name), "    --%s%s%s", p->name,
-			    p->arg ? " " : "", p->arg ? p->arg : "");
-		printf("  %-20s %s\n", name, p->help ? _(p->help) : "");
-	}
+			if (named(s, nf, p->name, &i) != p)
+				continue;	/* in an earlier form */
+			if (p == s->opts)
+				putchar('\n');
+			if (p->letter != 0)
+				snprintf(name, sizeof(name), "-%c, --%s%s%s",
+				    p->letter, p->name, p->arg ? " " : "",
+				    p->arg ? p->arg : "");
+			else
+				snprintf(name, sizeof(name), "    --%s%s%s",
+				    p->name, p->arg ? " " : "",
+				    p->arg ? p->arg : "");
+			printf("  %-20s %s\n", name,
+			    p->help ? _(p->help) : "");
+		}
 	printf(_("\ncommon options: see '%s --help'\n"), tool->name);
 }
 
@@ -408,103 +461,221 @@ store(const struct jf_opt *p, const char *arg, struct jf_call *k)
 	return 0;
 }
 
-/* This subcommand's option of that name, and its index, or NULL. */
+/* The option a short letter names in the forms of s, or NULL. */
 static const struct jf_opt *
-own(const struct jf_sub *s, const char *name, int letter, int *i)
+lettered(const struct jf_sub *s, int nf, int letter, int *i)
 {
 	*i = 0;
-	for (const struct jf_opt *p = s->opts; p && p->name; p++, (*i)++)
-		if (name ? strcmp(p->name, name) == 0 : p->letter == letter)
-			return p;
+	for (int f = 0; f < nf; f++)
+		for (const struct jf_opt *p = s[f].opts; p && p->name; p++,
+		    (*i)++)
+			if (p->letter == letter)
+				return p;
 	return NULL;
+}
+
+/* Whether the option of that name was given. */
+static int
+given(const struct jf_sub *s, int nf, const struct jf_call *k,
+    const char *name)
+{
+	int i;
+
+	return named(s, nf, name, &i) != NULL && i < 64 &&
+	    (k->seen & 1ULL << i) != 0;
+}
+
+/*
+ * Marks the words that are negative numbers ("points adjust ID -5") so
+ * that getopt takes them for operands; unmark() gives them back.
+ */
+static void
+mark_numbers(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9')
+			argv[i][0] = '\1';
+}
+
+static const char *
+unmark(char *s)
+{
+	if (s != NULL && s[0] == '\1')
+		s[0] = '-';
+	return s;
+}
+
+/* The tool's long options, with by[] the jf_opt of each: 0, or -1. */
+static int
+longopts(struct option **lp, const struct jf_opt ***byp)
+{
+	static const struct option common[] = { JF_COMMON_LONG };
+	size_t n = 0;
+
+	collect(tool->subs, NULL, NULL, &n);
+	*lp = calloc(n + sizeof(common) / sizeof(common[0]), sizeof(**lp));
+	*byp = calloc(n + 1, sizeof(**byp));
+	if (*lp == NULL || *byp == NULL) {
+		free(*lp);
+		free(*byp);
+		return -1;
+	}
+	n = 0;
+	collect(tool->subs, *lp, *byp, &n);
+	memcpy(*lp + n, common, sizeof(common));
+	return 0;
+}
+
+/* The getopt string: the common letters and those of the forms of s. */
+static void
+shortopts(const struct jf_sub *s, int nf, char *buf, size_t size)
+{
+	snprintf(buf, size, "+%s", JF_COMMON_SHORT);
+	for (int f = 0; f < nf; f++)
+		for (const struct jf_opt *p = s[f].opts; p && p->name; p++) {
+			size_t e = strlen(buf);
+
+			if (p->letter == 0 || strchr(buf + 1, p->letter) ||
+			    e + 3 > size)
+				continue;
+			buf[e++] = (char)p->letter;
+			if ((p->type & JF_TYPE) != JF_FLAG)
+				buf[e++] = ':';
+			buf[e] = '\0';
+		}
+}
+
+/* One option getopt returned: 0, -1 (help answered) or JF_EUSAGE. */
+static int
+one_opt(const struct jf_sub *s, int nf, int ch, const struct jf_opt **by,
+    struct jf_call *k)
+{
+	const struct jf_opt *p;
+	int i;
+
+	p = ch >= OPT_BASE ? named(s, nf, by[ch - OPT_BASE]->name, &i) :
+	    lettered(s, nf, ch, &i);
+	if (p != NULL) {
+		k->seen |= i < 64 ? 1ULL << i : 0;
+		return store(p, unmark(optarg), k);
+	}
+	if (ch >= OPT_BASE)
+		return jf_usage_error(_("--%s: option not allowed here"),
+		    by[ch - OPT_BASE]->name);
+	if (ch == 'h') {
+		sub_help(s);
+		return -1;
+	}
+	if (ch == 'o' && strcmp(unmark(optarg), "html") == 0 &&
+	    s->flags & JF_HTML) {
+		k->o->fmt = JF_FMT_HTML;
+		return 0;
+	}
+	return jf_opt_common(ch, unmark(optarg), k->o);
 }
 
 /*
  * Parses the subcommand's options into k, leaving its operands in
  * k->argc and k->argv: 0, -1 when --help or --version was answered,
- * or JF_EUSAGE reported.
+ * or JF_EUSAGE reported.  The tool's own action ("") stops at its first
+ * operand, which may name a command.
  */
 static int
 parse_sub(const struct jf_sub *s, int argc, char **argv, struct jf_call *k)
 {
-	static const struct option common[] = { JF_COMMON_LONG };
-	const struct jf_opt **by, *p;
+	const struct jf_opt **by;
 	struct option *l;
-	char shortopts[64] = "+" JF_COMMON_SHORT;
-	size_t n = 0, nc = sizeof(common) / sizeof(common[0]);
-	int ch, i, rc = 0;
+	char so[64];
+	int ch, nf = forms(s), rc = 0;
 
-	collect(tool->subs, NULL, NULL, &n);
-	l = calloc(n + nc, sizeof(*l));
-	by = calloc(n + 1, sizeof(*by));
-	if (l == NULL || by == NULL) {
-		free(l);
-		free(by);
+	if (longopts(&l, &by) == -1) {
 		jf_warnx("%s", strerror(ENOMEM));
 		return JF_ESOFTWARE;
 	}
-	n = 0;
-	collect(tool->subs, l, by, &n);
-	memcpy(l + n, common, sizeof(common));
-	for (p = s->opts; p && p->name; p++)
-		if (p->letter != 0 && strchr(shortopts + 1, p->letter) == NULL) {
-			size_t e = strlen(shortopts);
-
-			shortopts[e] = (char)p->letter;
-			if ((p->type & JF_TYPE) != JF_FLAG)
-				shortopts[++e] = ':';
-			shortopts[e + 1] = '\0';
-		}
+	shortopts(s, nf, so, sizeof(so));
+	if (s->flags & JF_SIGNED)
+		mark_numbers(argc, argv);
 	opterr = 0;
 	optind = 0;		/* glibc: reinitialise getopt */
-	/* the tool's own action stops at its first operand: a command? */
-	while (rc == 0 && (ch = getopt_long(argc, argv, shortopts +
-	    (*s->name != '\0'), l, NULL)) != -1) {
+	while (rc == 0 && (ch = getopt_long(argc, argv, so +
+	    (*s->name != '\0'), l, NULL)) != -1)
 		if (ch == '?' || ch == ':')
 			rc = jf_usage_error(_("%s: unknown option, or its "
-			    "value is missing"), argv[optind - 1]);
-		else if ((p = ch >= OPT_BASE ?
-		    own(s, by[ch - OPT_BASE]->name, 0, &i) :
-		    own(s, NULL, ch, &i)) != NULL) {
-			k->seen |= 1ULL << (i & 63);
-			rc = store(p, optarg, k);
-		} else if (ch >= OPT_BASE)
-			rc = jf_usage_error(_("--%s: option not allowed here"),
-			    by[ch - OPT_BASE]->name);
-		else if (ch == 'h') {
-			sub_help(s);
-			rc = -1;
-		} else if (ch == 'o' && strcmp(optarg, "html") == 0 &&
-		    s->flags & JF_HTML)
-			k->o->fmt = JF_FMT_HTML;
+			    "value is missing"), unmark(argv[optind - 1]));
 		else
-			rc = jf_opt_common(ch, optarg, k->o);
-	}
+			rc = one_opt(s, nf, ch, by, k);
 	opterr = 1;
 	free(l);
 	free(by);
+	for (int i = 1; i < argc; i++)
+		unmark(argv[i]);
 	k->argc = argc - optind;
 	k->argv = argv + optind;
 	return rc;
 }
 
-/* 0, or JF_EUSAGE reported: what the subcommand needs is there. */
+/* Whether every option given is one form f of s takes. */
 static int
-check_sub(const struct jf_sub *s, struct jf_call *k)
+covers(const struct jf_sub *s, int nf, int f, const struct jf_call *k)
 {
-	int i = 0;
+	int i = 0, j;
 
-	for (const struct jf_opt *p = s->opts; p && p->name; p++, i++)
-		if (p->type & JF_REQUIRED && !(k->seen & 1ULL << (i & 63)))
-			return jf_usage_error(_("%s needs --%s"), path,
-			    p->name);
-	if (k->argc >= s->min && (s->max < 0 || k->argc <= s->max))
+	for (int g = 0; g < nf; g++)
+		for (const struct jf_opt *p = s[g].opts; p && p->name; p++,
+		    i++)
+			if (i < 64 && k->seen & 1ULL << i &&
+			    named(s + f, 1, p->name, &j) == NULL)
+				return 0;
+	return 1;
+}
+
+/* 0, or JF_EUSAGE reported: what form f needs is there. */
+static int
+check_form(const struct jf_sub *s, int nf, int f, const struct jf_call *k)
+{
+	const struct jf_sub *x = s + f;
+	const char *who = *path ? path : tool->name;
+
+	for (const struct jf_opt *p = x->opts; p && p->name; p++)
+		if (p->type & JF_REQUIRED && !given(s, nf, k, p->name))
+			return jf_usage_error(_("%s needs --%s"), who, p->name);
+	if (k->argc >= x->min && (x->max < 0 || k->argc <= x->max))
 		return 0;
-	if (s->max == 0)
-		return jf_usage_error(_("%s takes no operands"), *path ? path :
-		    tool->name);
-	return jf_usage_error(_("%s needs %s"), *path ? path : tool->name,
-	    s->operands);
+	if (x->max == 0)
+		return jf_usage_error(_("%s takes no operands"), who);
+	return jf_usage_error(_("%s needs %s"), who, x->operands);
+}
+
+/*
+ * The form of s the options and operands given fit: the first whose
+ * options cover those given and whose needs are met; else the first
+ * that covers them says what is missing.  NULL when reported.
+ */
+static const struct jf_sub *
+pick_form(const struct jf_sub *s, const struct jf_call *k)
+{
+	int nf = forms(s), first = -1, f, quiet;
+
+	for (f = 0; f < nf; f++) {
+		if (!covers(s, nf, f, k))
+			continue;
+		if (first < 0)
+			first = f;
+		quiet = 1;
+		for (const struct jf_opt *p = s[f].opts; p && p->name; p++)
+			if (p->type & JF_REQUIRED && !given(s, nf, k, p->name))
+				quiet = 0;
+		if (quiet && k->argc >= s[f].min &&
+		    (s[f].max < 0 || k->argc <= s[f].max))
+			return s + f;
+	}
+	if (first < 0) {
+		jf_usage_error(_("%s: those options do not go together"),
+		    *path ? path : tool->name);
+		return NULL;
+	}
+	check_form(s, nf, first, k);
+	return NULL;
 }
 
 /* The subcommand argv[0] names in table s, or NULL. */
@@ -536,19 +707,22 @@ call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 	if ((rc = parse_sub(s, argc, argv, &k)) != 0)
 		goto done;
 	if (*s->name == '\0' && k.argc > 0 &&
-	    (x = find_sub(tool->subs, k.argv[0])) != NULL) {
+	    (x = find_sub(level, k.argv[0])) != NULL) {
 		/* "expire -d book.db remind ...": the command after options */
 		free(k.a);
-		snprintf(path, sizeof(path), "%s", x->name);
-		return call_sub(x, k.argc, k.argv, o);
+		add_path(x->name);
+		return x->subs ? run_level(x->subs, k.argc - 1, k.argv + 1, o) :
+		    call_sub(x, k.argc, k.argv, o);
 	}
 	if (*s->name == '\0' && k.argc > s->max && s->max >= 0) {
 		rc = jf_usage_error(_("unknown command \"%s\""),
 		    k.argv[s->max]);
 		goto done;
 	}
-	if ((rc = check_sub(s, &k)) != 0)
+	if ((s = pick_form(s, &k)) == NULL) {
+		rc = JF_EUSAGE;
 		goto done;
+	}
 	if ((s->flags & JF_OPEN) == JF_READS)
 		o->reads = 1;
 	if ((s->flags & JF_OPEN) != 0 &&
@@ -574,20 +748,51 @@ done:
 	return rc < 0 ? 0 : rc;
 }
 
+/*
+ * Runs the command argv[0] names in table s (a group's own come after
+ * it), or the table's own action ("") when none is named.
+ */
+static int
+run_level(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
+{
+	const struct jf_sub *x, *d = NULL;
+
+	level = s;
+	for (x = s; x->name != NULL; x++)
+		if (*x->name == '\0')
+			d = x;
+	if (argc > 0 && (strcmp(argv[0], "-h") == 0 ||
+	    strcmp(argv[0], "--help") == 0) && d == NULL) {
+		int first = 1;
+
+		usage_of(stdout, s, path, &first);
+		common_line(stdout);
+		return 0;
+	}
+	if (argc > 0 && (x = find_sub(s, argv[0])) != NULL) {
+		add_path(x->name);
+		if (x->subs != NULL)
+			return run_level(x->subs, argc - 1, argv + 1, o);
+		return call_sub(x, argc, argv, o);
+	}
+	if (d != NULL)		/* argv[0] is the group's or tool's name */
+		return call_sub(d, argc + 1, argv - 1, o);
+	if (argc == 0)
+		return jf_usage_error(_("a command is needed"));
+	return jf_usage_error(_("unknown command \"%s\""), argv[0]);
+}
+
 static int
 run_subs(const struct jf_tool *t, int argc, char **argv)
 {
 	static const struct option common[] = { JF_COMMON_LONG };
 	struct jf_opts o = { .fmt = -1 };
-	const struct jf_sub *s = t->subs, *d = NULL;
 	int ch, rc;
 
-	for (const struct jf_sub *x = s; x->name != NULL; x++)
-		if (*x->name == '\0')
-			d = x;
 	/* the tool's own action: "expire --date D" beside "expire remind" */
-	if (d != NULL && (argc < 2 || find_sub(s, argv[1]) == NULL))
-		return call_sub(d, argc, argv, &o);
+	for (const struct jf_sub *x = t->subs; x->name != NULL; x++)
+		if (*x->name == '\0')
+			return run_level(t->subs, argc - 1, argv + 1, &o);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+" JF_COMMON_SHORT, common,
 	    NULL)) != -1) {
@@ -597,7 +802,7 @@ run_subs(const struct jf_tool *t, int argc, char **argv)
 			    argv[optind - 1]);
 		}
 		if (ch == 'o' && strcmp(optarg, "html") == 0 &&
-		    any_flag(s, JF_HTML))
+		    any_flag(t->subs, JF_HTML))
 			o.fmt = JF_FMT_HTML;
 		else if (ch == 'h') {
 			tool_help(stdout);
@@ -606,33 +811,7 @@ run_subs(const struct jf_tool *t, int argc, char **argv)
 			return rc == -1 ? 0 : rc;
 	}
 	opterr = 1;
-	argc -= optind;
-	argv += optind;
-	for (;;) {
-		const struct jf_sub *x;
-
-		if (argc == 0)
-			return jf_usage_error(_("a command is needed"));
-		if (strcmp(argv[0], "-h") == 0 ||
-		    strcmp(argv[0], "--help") == 0) {
-			int first = 1;
-
-			usage_of(stdout, s, path, &first);
-			common_line(stdout);
-			return 0;
-		}
-		if ((x = find_sub(s, argv[0])) == NULL)
-			return jf_usage_error(_("unknown command \"%s\""),
-			    argv[0]);
-		if (strlen(path) + strlen(x->name) + 2 < sizeof(path))
-			snprintf(path + strlen(path), sizeof(path) -
-			    strlen(path), "%s%s", *path ? " " : "", x->name);
-		if (x->subs == NULL)
-			return call_sub(x, argc, argv, &o);
-		s = x->subs;
-		argc--;
-		argv++;
-	}
+	return run_level(t->subs, argc - optind, argv + optind, &o);
 }
 
 int

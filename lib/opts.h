@@ -57,7 +57,8 @@ enum {
 	JF_FN,			/* fn(value, field): 0, or -1, message set */
 	JF_TYPE = 0xff,
 	JF_REQUIRED = 0x100,	/* the subcommand needs it */
-	JF_COMMON = 0x200	/* the value is in struct jf_opts */
+	JF_COMMON = 0x200,	/* the value is in struct jf_opts */
+	JF_OR = 0x400		/* it or the next: [--no-points | --points] */
 };
 
 struct jf_opt {
@@ -97,11 +98,20 @@ enum {
 	JF_WRITES = 2,		/* and runs it in one transaction, committed on 0 */
 	JF_BOOK = 3,		/* opens it; the subcommand has its own transactions */
 	JF_OPEN = 3,
-	JF_HTML = 4		/* -o html is one of its formats */
+	JF_HTML = 4,		/* -o html is one of its formats */
+	JF_OPS_LAST = 8,	/* usage shows the operands after the options */
+	JF_SIGNED = 16		/* -5 is an operand, not an option */
 };
 
+/*
+ * Entries of one name in a row are forms of one subcommand ("stock
+ * receive --sku S ..." and "stock receive FILE"): each takes the
+ * options of all, and the first whose own options cover those given
+ * and whose needs are met runs.  A table's entry named "" is the action
+ * of the tool, or of the group, when no command follows.
+ */
 struct jf_sub {
-	const char *name;	/* "" for the tool's own action ("expire --date D") */
+	const char *name;
 	int (*fn)(struct jf_call *k);
 	const struct jf_opt *opts;	/* ended by a NULL name; NULL: none */
 	const char *operands;	/* as usage shows them: "ID SKU", "[FILE|-]" */
