@@ -449,59 +449,79 @@ json_why(const char *text)
 	return text;
 }
 
-/* Reads one JSON line into cur, with fields in the order of cols. */
-static int
-next_jsonl(struct jf_in *in)
+/* The next line that is not empty: its length, 0 at the end, -1 failed. */
+static ssize_t
+next_line(struct jf_in *in, int *over)
 {
 	ssize_t n;
-	json_t *o;
-	json_error_t je;
-	const char *k, *nul;
-	json_t *v;
-	int over;
 
-	for (;;) {
-		if ((n = read_line(in, &over)) == -1) {
-			if (ferror(in->fp)) {
-				rec_reset(&in->cur);
-				in->cur.row = ++in->nrec;
-				jf_error(JF_ENOINPUT, "%s: %s", in->name,
-				    strerror(errno));
-				return -1;
-			}
-			return 0;
+	do {
+		if ((n = read_line(in, over)) == -1) {
+			if (!ferror(in->fp))
+				return 0;
+			rec_reset(&in->cur);
+			in->cur.row = ++in->nrec;
+			jf_error(JF_ENOINPUT, "%s: %s", in->name,
+			    strerror(errno));
+			return -1;
 		}
 		in->nrec++;
-		if (n > 0 || over)
-			break;
-	}
-	rec_reset(&in->cur);
-	in->cur.row = in->nrec;
+	} while (n == 0 && !*over);
+	return n;
+}
+
+/* The line as a JSON object, or NULL with the row's fault set. */
+static json_t *
+parse_object(struct jf_in *in, ssize_t n, int over)
+{
+	const char *nul;
+	json_error_t je;
+	char m[256];
+	json_t *o;
+
 	if (over) {
 		rec_fault(&in->cur, -1, _("line longer than 65536 bytes"));
-		goto fault;
+		return NULL;
 	}
 	if ((nul = memchr(in->line, '\0', n)) != NULL) {
-		char m[64];
-
 		snprintf(m, sizeof(m), _("column %d: NUL byte in line"),
 		    (int)(nul - in->line) + 1);
 		rec_fault(&in->cur, -1, m);
-		goto fault;
+		return NULL;
 	}
-	o = json_loadb(in->line, n, JSON_REJECT_DUPLICATES, &je);
-	if (o == NULL) {
-		char m[256];
-
+	if ((o = json_loadb(in->line, n, JSON_REJECT_DUPLICATES, &je)) ==
+	    NULL) {
 		snprintf(m, sizeof(m), _("column %d: %s"), je.column,
 		    json_why(je.text));
 		rec_fault(&in->cur, -1, m);
-		goto fault;
+		return NULL;
 	}
 	if (!json_is_object(o)) {
 		rec_fault(&in->cur, -1, _("not a JSON object"));
 		json_decref(o);
-		goto fault;
+		return NULL;
+	}
+	return o;
+}
+
+/* Reads one JSON line into cur, with fields in the order of cols. */
+static int
+next_jsonl(struct jf_in *in)
+{
+	const char *k;
+	json_t *o, *v;
+	ssize_t n;
+	int over;
+
+	if ((n = next_line(in, &over)) <= 0)
+		return (int)n;
+	rec_reset(&in->cur);
+	in->cur.row = in->nrec;
+	if ((o = parse_object(in, n, over)) == NULL) {
+		/* keep the row's shape so jf_in_get works on it */
+		while (in->cur.nf < in->ncols)
+			rec_add(&in->cur, "", 0);
+		return 1;
 	}
 	json_object_foreach(o, k, v) {
 		if (!in->ignore_unknown && !known_col(in->known, k)) {
@@ -528,11 +548,6 @@ next_jsonl(struct jf_in *in)
 		rec_add(&in->cur, s, strlen(s));
 	}
 	json_decref(o);
-	return 1;
-fault:
-	/* keep the row's shape so jf_in_get works on it */
-	while (in->cur.nf < in->ncols)
-		rec_add(&in->cur, "", 0);
 	return 1;
 }
 
