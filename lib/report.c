@@ -1,24 +1,19 @@
 /*
- * report.c - the queries behind `report`, and its HTML page.
+ * report.c - the queries behind `report`.
  *
  * A report reads in one snapshot (jf_report_begin) and hands its rows
- * to the tool one at a time.  Ranges of days become half-open ranges of
+ * to a callback one at a time.  Ranges of days become half-open ranges of
  * the text SQLite sorts: [since, the day after until), so "2026-11-18"
  * takes in every timestamp of that day and an index on the time column
- * finds them without reading the rest of the history.
- *
- * The HTML page is one file with its style inline and its charts as
- * inline SVG, drawn with integer coordinates: bars scaled as
- * value * height / max, no floating point.
+ * finds them without reading the rest of the history.  html.c draws
+ * the page they go on.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "jtime.h"
-#include "money.h"
 #include "report.h"
 #include "rules.h"
 #include "stock.h"
@@ -679,190 +674,4 @@ jf_report_leaderboard(struct jf_ctx *c, const char *since, const char *until,
 	if (jf_q_close(&q) != 0)
 		return q.rc;
 	return rc;
-}
-
-/* -- HTML --------------------------------------------------------------- */
-
-void
-jf_html_text(FILE *fp, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '<':
-			fputs("&lt;", fp);
-			break;
-		case '>':
-			fputs("&gt;", fp);
-			break;
-		case '&':
-			fputs("&amp;", fp);
-			break;
-		case '"':
-			fputs("&quot;", fp);
-			break;
-		default:
-			fputc(*s, fp);
-		}
-}
-
-void
-jf_html_begin(FILE *fp, const char *title)
-{
-	fputs("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<title>", fp);
-	jf_html_text(fp, title);
-	fputs("</title>\n<style>\n"
-	    "body{font-family:sans-serif;margin:2em;color:#222;"
-	    "background:#fff}\n"
-	    "h1{font-size:1.5em;border-bottom:2px solid #c0392b}\n"
-	    "h2{font-size:1.15em;margin-top:1.5em}\n"
-	    "table{border-collapse:collapse;margin:.5em 0}\n"
-	    "th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}\n"
-	    "th{background:#f3f3f3}\n"
-	    "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-	    "svg{display:block;margin:.5em 0}\n"
-	    "svg text{font-size:11px;fill:#333}\n"
-	    ".legend span{display:inline-block;margin-right:1em}\n"
-	    ".legend i{display:inline-block;width:.8em;height:.8em;"
-	    "margin-right:.3em}\n"
-	    "</style>\n</head>\n<body>\n<h1>", fp);
-	jf_html_text(fp, title);
-	fputs("</h1>\n", fp);
-}
-
-void
-jf_html_heading(FILE *fp, const char *text)
-{
-	fputs("<h2>", fp);
-	jf_html_text(fp, text);
-	fputs("</h2>\n", fp);
-}
-
-void
-jf_html_end(FILE *fp)
-{
-	fputs("</body>\n</html>\n", fp);
-}
-
-static const char *const palette[] = { "#c0392b", "#2980b9", "#27ae60",
-	"#8e44ad", "#f39c12", "#16a085" };
-
-/* An axis label: yuan without the fen for money, or the integer. */
-static void
-axis_label(FILE *fp, int64_t v, int money)
-{
-	char buf[JF_MONEY_BUF];
-
-	if (money) {
-		jf_money_fmt(v, buf);
-		fputs(buf, fp);
-	} else
-		fprintf(fp, "%" PRId64, v);
-}
-
-/*
- * The axis' step: 1, 2 or 5 times a power of ten, the smallest that
- * spans v in at most six steps.
- */
-static int64_t
-axis_step(int64_t v)
-{
-	int64_t p = 1;
-
-	for (;;) {
-		if (v <= 6 * p)
-			return p;
-		if (v <= 12 * p)
-			return 2 * p;
-		if (v <= 30 * p)
-			return 5 * p;
-		p *= 10;
-	}
-}
-
-void
-jf_html_chart(FILE *fp, const char *title, int nlabels,
-    const char *const *labels, int nseries, const char *const *series,
-    const int64_t *values, int money)
-{
-	const int left = 80, top = 20, height = 220, bottom = 70;
-	int slot, barw, width;
-	int64_t max = 0, min = 0, span, step;
-	int zero;
-
-	for (int i = 0; i < nlabels * nseries; i++) {
-		if (values[i] > max)
-			max = values[i];
-		if (values[i] < min)
-			min = values[i];
-	}
-	step = axis_step(max > -min ? max : -min);
-	max = (max + step - 1) / step * step;
-	min = -((-min + step - 1) / step * step);
-	if (max == 0 && min == 0)
-		max = step;
-	span = max - min;
-	slot = nlabels > 0 ? 1000 / nlabels : 1000;
-	if (slot > 120)
-		slot = 120;
-	if (slot < 8 * nseries + 4)
-		slot = 8 * nseries + 4;
-	barw = (slot - 4) / nseries;
-	width = left + slot * (nlabels > 0 ? nlabels : 1) + 20;
-	zero = top + (int)(max * height / span);
-
-	jf_html_heading(fp, title);
-	if (nseries > 1) {
-		fputs("<div class=\"legend\">", fp);
-		for (int s = 0; s < nseries; s++) {
-			fprintf(fp, "<span><i style=\"background:%s\"></i>",
-			    palette[s % 6]);
-			jf_html_text(fp, series[s]);
-			fputs("</span>", fp);
-		}
-		fputs("</div>\n", fp);
-	}
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n<title>",
-	    width, top + height + bottom, width, top + height + bottom);
-	jf_html_text(fp, title);
-	fputs("</title>\n", fp);
-	/* grid lines and their labels at each step */
-	for (int64_t v = max; v >= min; v -= step) {
-		int y = top + (int)((max - v) * height / span);
-
-		fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		    "stroke=\"#ddd\"/>", left, y, width - 20, y);
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">",
-		    left - 6, y + 4);
-		axis_label(fp, v, money);
-		fputs("</text>\n", fp);
-	}
-	for (int i = 0; i < nlabels; i++) {
-		int x0 = left + i * slot + 2;
-
-		for (int s = 0; s < nseries; s++) {
-			int64_t v = values[s * nlabels + i];
-			int h = (int)((v < 0 ? -v : v) * height / span);
-			int y = v < 0 ? zero : zero - h;
-
-			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" "
-			    "height=\"%d\" fill=\"%s\"><title>",
-			    x0 + s * barw, y, barw > 1 ? barw - 1 : 1, h,
-			    palette[s % 6]);
-			jf_html_text(fp, labels[i]);
-			fputs(" ", fp);
-			jf_html_text(fp, series[s]);
-			fputs(": ", fp);
-			axis_label(fp, v, money);
-			fputs("</title></rect>", fp);
-		}
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" transform=\"rotate(-40 "
-		    "%d %d)\" text-anchor=\"end\">", x0 + slot / 2,
-		    top + height + 14, x0 + slot / 2, top + height + 14);
-		jf_html_text(fp, labels[i]);
-		fputs("</text>\n", fp);
-	}
-	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	    "stroke=\"#666\"/>\n</svg>\n", left, zero, width - 20, zero);
 }

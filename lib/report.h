@@ -1,6 +1,6 @@
 /*
- * report.h - what the owner reads: the queries behind `report`, and a
- * self-contained HTML page with inline SVG charts for them.
+ * report.h - what the owner reads: the queries behind `report`; its
+ * HTML page is html.h's.
  *
  * Every query reads; none writes.  Dates bound a range of days, both
  * inclusive, NULL or "" for open; a store NULL or "" means the whole
@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "db.h"
+#include "html.h"
 
 /* A read snapshot: every query between sees one state of the book. */
 int jf_report_begin(struct jf_ctx *c);
@@ -122,21 +123,5 @@ struct jf_leader {
 typedef int jf_leader_fn(void *arg, const struct jf_leader *r);
 int jf_report_leaderboard(struct jf_ctx *c, const char *since,
     const char *until, int top, jf_leader_fn *fn, void *arg);
-
-/*
- * The HTML page: jf_html_begin writes the head (inline style, no
- * external file), jf_html_chart one inline SVG bar chart, jf_html_end
- * closes the page.  Tables go between them through jf_out_new(
- * JF_FMT_HTML, ...).  values holds nseries rows of nlabels values;
- * money selects the axis' yuan format.
- */
-void jf_html_begin(FILE *fp, const char *title);
-void jf_html_heading(FILE *fp, const char *text);
-void jf_html_chart(FILE *fp, const char *title, int nlabels,
-    const char *const *labels, int nseries, const char *const *series,
-    const int64_t *values, int money);
-void jf_html_end(FILE *fp);
-/* Writes s with <, >, & and " escaped. */
-void jf_html_text(FILE *fp, const char *s);
 
 #endif
