@@ -5,8 +5,8 @@
  * to a callback one at a time.  Ranges of days become half-open ranges of
  * the text SQLite sorts: [since, the day after until), so "2026-11-18"
  * takes in every timestamp of that day and an index on the time column
- * finds them without reading the rest of the history.  html.c draws
- * the page they go on.
+ * finds them without reading the rest of the history.  reportfmt.c
+ * writes what they return.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
- * report.h - what the owner reads: the queries behind `report`; its
- * HTML page is html.h's.
+ * report.h - what the owner reads: the queries behind `report`, and
+ * the reports written out from them.
  *
  * Every query reads; none writes.  Dates bound a range of days, both
  * inclusive, NULL or "" for open; a store NULL or "" means the whole
@@ -20,7 +20,6 @@
 #include <stdio.h>
 
 #include "db.h"
-#include "html.h"
 
 /* A read snapshot: every query between sees one state of the book. */
 int jf_report_begin(struct jf_ctx *c);
@@ -32,7 +31,7 @@ struct jf_daily {
 	int64_t receipts, gross, offset, paid;
 	int64_t points_earned, points_bonus, points_redeemed, points_expired;
 	int64_t new_members;
-	int64_t returns, returned;		/* returns booked that day, gross */
+	int64_t returns, returned;	/* returns booked that day, gross */
 	int64_t points_awarded, points_reversed;
 	int64_t points_adjusted, points_restored;	/* net; given back */
 	int64_t hour_receipts[24], hour_paid[24];	/* by the sale's hour */
@@ -123,5 +122,30 @@ struct jf_leader {
 typedef int jf_leader_fn(void *arg, const struct jf_leader *r);
 int jf_report_leaderboard(struct jf_ctx *c, const char *since,
     const char *until, int top, jf_leader_fn *fn, void *arg);
+
+/*
+ * The reports written out (reportfmt.c): each runs its queries, in the
+ * snapshot the caller has begun, and writes the report to fp in format
+ * fmt (JF_FMT_*; daily, sales and points also JF_FMT_HTML, a page with
+ * charts).  a holds what was asked for; its defaults are the reports'
+ * (today, the whole range, and so on).  Returns 0, or a status with
+ * the message set (JF_ESOFTWARE, no message, when fp failed).
+ */
+struct jf_report_args {
+	char date[JF_DATE_LEN];	/* daily, leaderboard: "" for today */
+	char since[JF_DATE_LEN], until[JF_DATE_LEN];	/* "": open */
+	int64_t top;		/* daily's products, leaderboard's members */
+	int64_t days;		/* stock: slow after so many days */
+	int by;			/* JF_BY_*; -1: by day (sales), all (points) */
+	int year;		/* leaderboard: the calendar year, not month */
+};
+typedef int jf_report_write_fn(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a);
+jf_report_write_fn jf_report_write_daily;
+jf_report_write_fn jf_report_write_sales;
+jf_report_write_fn jf_report_write_points;
+jf_report_write_fn jf_report_write_members;
+jf_report_write_fn jf_report_write_stock;
+jf_report_write_fn jf_report_write_leaderboard;
 
 #endif

@@ -64,15 +64,21 @@ metric() {
 
 # --- help, usage ------------------------------------------------------
 
-@test "report -h prints the usage to stdout and exits 0" {
+@test "report -h prints the usage, report SUB -h its own help, to stdout" {
 	run --separate-stderr report -h
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "usage: report daily [--date D] [--top N]" ]]
 	[[ "$output" == *"report audit"* ]]
 	[ -z "$stderr" ]
-	run report daily -h
+	# a subcommand's -h: its synopsis, what it does, a line per option
+	run --separate-stderr report leaderboard -h
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"report leaderboard [--period month|year]"* ]]
+	[ -z "$stderr" ]
+	eq "usage: report leaderboard [--period month|year] [--date D] [--top N]" \
+	    "${lines[0]}"
+	[[ "$output" == *$'\n      --period month|year '* ]]
+	[[ "$output" == *$'\n      --top N '* ]]
+	[[ "$output" != *"report daily"* ]]
 }
 
 @test "report --version names the tool and jifen" {

@@ -11,7 +11,7 @@ TOOLS="member stock sale points redeem expire report"
 
 # The tools whose subcommands are tables; the others still print their
 # whole usage on an error.
-TABLED="redeem expire"
+TABLED="redeem expire report"
 
 # subs TOOL: each subcommand's path, as TOOL -h names it ("operator add");
 # the tool's own action is the empty line.

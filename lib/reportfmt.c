@@ -1,0 +1,709 @@
+/*
+ * reportfmt.c - the reports written out, for `report`.
+ *
+ * Each jf_report_write_* runs its queries (report.c) in the snapshot
+ * the caller has begun and writes what they return to the FILE * it is
+ * given: flat rows through output.c in every format, the nested JSON
+ * of daily, points, members and stock through jansson, and for daily,
+ * sales and points an HTML page with charts (html.c).  Where a report
+ * has several parts (daily's summary, best sellers and low stock) they
+ * are gathered first, as JSON arrays, and written once all are read, so
+ * that a failed query writes nothing.
+ */
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "html.h"
+#include "jtime.h"
+#include "money.h"
+#include "output.h"
+#include "report.h"
+
+static json_t *
+jmoney(int64_t fen)
+{
+	char buf[JF_MONEY_BUF];
+
+	return json_string(jf_money_fmt(fen, buf));
+}
+
+/* Writes a JSON value (one line for jsonl) and frees it. */
+static int
+put_json(FILE *fp, json_t *j, int fmt)
+{
+	int rc;
+
+	rc = json_dumpf(j, fp, JSON_PRESERVE_ORDER |
+	    (fmt == JF_FMT_JSONL ? JSON_COMPACT : JSON_INDENT(2)));
+	fputc('\n', fp);
+	json_decref(j);
+	return rc == 0 ? 0 : JF_ESOFTWARE;
+}
+
+/*
+ * Rows of a JSON array of objects as a table (or HTML table).  "gross"
+ * is money, a string of yuan in the JSON rows: back to fen, so that the
+ * table aligns it as a number.
+ */
+static int
+put_rows(FILE *fp, int fmt, const char *const *cols, json_t *rows)
+{
+	struct jf_out *out = jf_out_new(fmt, fp, cols);
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(rows, i, r) {
+		for (int k = 0; cols[k] != NULL; k++) {
+			json_t *v = json_object_get(r, cols[k]);
+			int64_t fen;
+
+			if (json_is_integer(v))
+				jf_out_int(out, json_integer_value(v));
+			else if (json_is_string(v) && strcmp(cols[k], "gross")
+			    == 0 && jf_money_parse(json_string_value(v),
+			    &fen) == 0)
+				jf_out_money(out, fen);
+			else
+				jf_out_str(out, json_string_value(v));
+		}
+		jf_out_end(out);
+	}
+	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+}
+
+/* -- daily -------------------------------------------------------------- */
+
+/* The summary's metrics, in order; money marks the amounts in fen. */
+struct metric {
+	const char *name;
+	size_t off;
+	int money;
+};
+
+#define M(f, m) { #f, offsetof(struct jf_daily, f), m }
+static const struct metric metrics[] = {
+	M(receipts, 0), M(gross, 1), M(offset, 1), M(paid, 1),
+	M(points_earned, 0), M(points_bonus, 0), M(points_redeemed, 0),
+	M(points_expired, 0), M(new_members, 0), M(returns, 0),
+	M(returned, 1), M(points_awarded, 0), M(points_reversed, 0),
+	M(points_adjusted, 0), M(points_restored, 0),
+	{ NULL, 0, 0 }
+};
+#undef M
+
+static int64_t
+metric(const struct jf_daily *d, const struct metric *m)
+{
+	return *(const int64_t *)((const char *)d + m->off);
+}
+
+static const char *const summary_cols[] = { "metric", "value", NULL };
+static const char *const top_cols[] = { "sku", "name", "qty", "gross", NULL };
+static const char *const low_cols[] = { "store", "sku", "name", "on_hand",
+	"reorder_level", "status", NULL };
+
+/* What the daily report gathers before it writes. */
+struct day {
+	struct jf_daily d;
+	const char *store;	/* NULL: the chain */
+	json_t *top, *low;	/* arrays of row objects */
+};
+
+static int
+day_top(void *arg, const struct jf_top *t)
+{
+	struct day *y = arg;
+
+	json_array_append_new(y->top, json_pack("{s:s, s:s, s:I, s:o}",
+	    "sku", t->sku, "name", t->name, "qty", (json_int_t)t->qty,
+	    "gross", jmoney(t->gross)));
+	return 0;
+}
+
+static int
+day_low(void *arg, const struct jf_stock_line *l)
+{
+	struct day *y = arg;
+
+	if (!l->low && !l->negative)
+		return 0;
+	json_array_append_new(y->low, json_pack("{s:s, s:s, s:s, s:I, s:I, "
+	    "s:s}", "store", l->store, "sku", l->sku, "name", l->name,
+	    "on_hand", (json_int_t)l->on_hand, "reorder_level",
+	    (json_int_t)l->reorder_level, "status",
+	    l->negative ? "negative" : "low"));
+	return 0;
+}
+
+/* The summary as metric, value rows. */
+static int
+put_summary(FILE *fp, int fmt, const struct jf_daily *d)
+{
+	struct jf_out *out = jf_out_new(fmt, fp, summary_cols);
+
+	for (const struct metric *m = metrics; m->name; m++) {
+		jf_out_str(out, m->name);
+		if (m->money)
+			jf_out_money(out, metric(d, m));
+		else
+			jf_out_int(out, metric(d, m));
+		jf_out_end(out);
+	}
+	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+}
+
+static int
+day_json(FILE *fp, int fmt, const struct day *y)
+{
+	json_t *sum = json_object();
+
+	for (const struct metric *m = metrics; m->name; m++)
+		json_object_set_new(sum, m->name, m->money ?
+		    jmoney(metric(&y->d, m)) : json_integer(metric(&y->d, m)));
+	return put_json(fp, json_pack("{s:s, s:s?, s:o, s:O, s:O}", "date",
+	    y->d.day, "store", y->store, "summary", sum, "top_products",
+	    y->top, "low_stock", y->low), fmt);
+}
+
+/* The top products' chart: their gross, at most 64 of them. */
+static void
+day_top_chart(FILE *fp, const struct day *y)
+{
+	const char *const gross[] = { _("gross") };
+	const char *labels[64];
+	int64_t v[64];
+	size_t n = json_array_size(y->top), i;
+	json_t *r;
+
+	if (n > 64)
+		n = 64;
+	for (i = 0; i < n; i++) {
+		r = json_array_get(y->top, i);
+		labels[i] = json_string_value(json_object_get(r, "sku"));
+		if (jf_money_parse(json_string_value(json_object_get(r,
+		    "gross")), &v[i]) == -1)
+			v[i] = 0;
+	}
+	jf_html_chart(fp, _("Top products (gross)"), (int)n, labels, 1,
+	    gross, v, 1);
+}
+
+static int
+day_html(FILE *fp, const struct day *y)
+{
+	static const char *const hours[24] = { "00", "01", "02", "03", "04",
+		"05", "06", "07", "08", "09", "10", "11", "12", "13", "14",
+		"15", "16", "17", "18", "19", "20", "21", "22", "23" };
+	const char *const paid[] = { _("paid") };
+	const char *const pts_labels[] = { _("earned"), _("redeemed"),
+		_("expired") };
+	const char *const pts[] = { _("points") };
+	int64_t v[3];
+	char title[128];
+	int rc;
+
+	snprintf(title, sizeof(title), _("Daily report %s%s%s"), y->d.day,
+	    y->store ? " — " : "", y->store ? y->store : "");
+	jf_html_begin(fp, title);
+	jf_html_heading(fp, _("Summary"));
+	rc = put_summary(fp, JF_FMT_HTML, &y->d);
+	jf_html_chart(fp, _("Sales by hour (paid)"), 24, hours, 1, paid,
+	    y->d.hour_paid, 1);
+	v[0] = y->d.points_earned + y->d.points_bonus + y->d.points_awarded;
+	v[1] = y->d.points_redeemed;
+	v[2] = y->d.points_expired;
+	jf_html_chart(fp, _("Points earned, redeemed and expired"), 3,
+	    pts_labels, 1, pts, v, 0);
+	day_top_chart(fp, y);
+	if (put_rows(fp, JF_FMT_HTML, top_cols, y->top) != 0)
+		rc = JF_ESOFTWARE;
+	jf_html_heading(fp, _("Low and negative stock"));
+	if (put_rows(fp, JF_FMT_HTML, low_cols, y->low) != 0)
+		rc = JF_ESOFTWARE;
+	jf_html_end(fp);
+	return rc;
+}
+
+/* table: a title, the summary, best sellers and low stock; csv: the summary */
+static int
+day_text(FILE *fp, int fmt, const struct day *y)
+{
+	int rc;
+
+	if (fmt == JF_FMT_TABLE)
+		fprintf(fp, _("Daily report %s (%s)\n\n"), y->d.day,
+		    y->store ? y->store : _("all stores"));
+	if ((rc = put_summary(fp, fmt, &y->d)) != 0 || fmt != JF_FMT_TABLE)
+		return rc;
+	fprintf(fp, _("\nTop products\n"));
+	rc = put_rows(fp, fmt, top_cols, y->top);
+	fprintf(fp, _("\nLow and negative stock\n"));
+	if (put_rows(fp, fmt, low_cols, y->low) != 0)
+		rc = JF_ESOFTWARE;
+	return rc;
+}
+
+/* The day's figures, its best sellers and the stock low or below zero. */
+static int
+day_read(struct jf_ctx *c, const struct jf_report_args *a, struct day *y)
+{
+	char day[JF_DATE_LEN], slow[JF_DATE_LEN];
+	int rc;
+
+	snprintf(day, sizeof(day), "%s", *a->date ? a->date : c->today);
+	/* only low and negative matter here: no product is slow */
+	jf_date_add_days(c->today, -36500, slow);
+	if ((rc = jf_report_daily(c, day, y->store, &y->d)) != 0 ||
+	    (rc = jf_report_top(c, day, day, y->store, (int)a->top, day_top,
+	    y)) != 0)
+		return rc;
+	return jf_report_stock(c, y->store, slow, day_low, y);
+}
+
+int
+jf_report_write_daily(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a)
+{
+	struct day y = { .store = jf_store_filter(c) };
+	int rc;
+
+	y.top = json_array();
+	y.low = json_array();
+	if ((rc = day_read(c, a, &y)) == 0) {
+		if (fmt == JF_FMT_JSON || fmt == JF_FMT_JSONL)
+			rc = day_json(fp, fmt, &y);
+		else if (fmt == JF_FMT_HTML)
+			rc = day_html(fp, &y);
+		else
+			rc = day_text(fp, fmt, &y);
+	}
+	json_decref(y.top);
+	json_decref(y.low);
+	return rc;
+}
+
+/* -- sales -------------------------------------------------------------- */
+
+static const char *const by_names[] = { "day", "month", "product",
+	"category", "member", "year", "all" };
+
+static const char *const sales_cols[] = { "key", "receipts", "qty", "gross",
+	"offset", "paid", NULL };
+
+#define KEYS 60			/* the chart's: the first keys */
+
+struct sales {
+	struct jf_out *out;
+	int chart;		/* keep the keys for it */
+	int nkeys;
+	char *keys[KEYS];
+	int64_t gross[KEYS], paid[KEYS];
+};
+
+static int
+sales_row(void *arg, const struct jf_sales_row *r)
+{
+	struct sales *s = arg;
+
+	jf_out_str(s->out, r->key);
+	jf_out_int(s->out, r->receipts);
+	jf_out_int(s->out, r->qty);
+	jf_out_money(s->out, r->gross);
+	jf_out_money(s->out, r->offset);
+	jf_out_money(s->out, r->paid);
+	jf_out_end(s->out);
+	if (s->chart && s->nkeys < KEYS) {
+		s->keys[s->nkeys] = strdup(r->key ? r->key : "-");
+		s->gross[s->nkeys] = r->gross;
+		s->paid[s->nkeys] = r->paid;
+		s->nkeys++;
+	}
+	return 0;
+}
+
+/* The page's chart: gross and paid for each key kept. */
+static void
+sales_chart(FILE *fp, const struct sales *s)
+{
+	const char *const series[] = { _("gross"), _("paid") };
+	int64_t v[2 * KEYS];
+
+	for (int i = 0; i < s->nkeys; i++) {
+		v[i] = s->gross[i];
+		v[s->nkeys + i] = s->paid[i];
+	}
+	jf_html_chart(fp, _("Gross and paid"), s->nkeys,
+	    (const char *const *)s->keys, 2, series, v, 1);
+}
+
+int
+jf_report_write_sales(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a)
+{
+	struct sales s = { .chart = fmt == JF_FMT_HTML };
+	int by = a->by < 0 ? JF_BY_DAY : a->by;
+	char title[160];
+	int rc;
+
+	if (s.chart) {
+		snprintf(title, sizeof(title), _("Sales by %s%s%s%s%s"),
+		    by_names[by], *a->since ? _(" since ") : "", a->since,
+		    *a->until ? _(" until ") : "", a->until);
+		jf_html_begin(fp, title);
+		jf_html_heading(fp, _("Sales"));
+	}
+	s.out = jf_out_new(fmt, fp, sales_cols);
+	rc = jf_report_sales(c, by, a->since, a->until, jf_store_filter(c),
+	    sales_row, &s);
+	if (jf_out_free(s.out) != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
+	if (rc == 0 && s.chart) {
+		sales_chart(fp, &s);
+		jf_html_end(fp);
+	}
+	for (int i = 0; i < s.nkeys; i++)
+		free(s.keys[i]);
+	return rc;
+}
+
+/* -- points ------------------------------------------------------------- */
+
+static const char *const points_cols[] = { "period", "earned", "bonus",
+	"awarded", "adjusted", "redeemed", "expired", "reversed", "restored",
+	NULL };
+
+static int
+points_row(void *arg, const struct jf_points_row *p)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I, s:I}", "period", p->period, "earned",
+	    (json_int_t)p->earned, "bonus", (json_int_t)p->bonus, "awarded",
+	    (json_int_t)p->awarded, "adjusted", (json_int_t)p->adjusted,
+	    "redeemed", (json_int_t)p->redeemed, "expired",
+	    (json_int_t)p->expired, "reversed", (json_int_t)p->reversed,
+	    "restored", (json_int_t)p->restored));
+	return 0;
+}
+
+/* A row's integer in column k. */
+static int64_t
+col(json_t *r, const char *k)
+{
+	return json_integer_value(json_object_get(r, k));
+}
+
+static int
+put_points(FILE *fp, int fmt, json_t *rows)
+{
+	struct jf_out *out = jf_out_new(fmt, fp, points_cols);
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(rows, i, r) {
+		jf_out_str(out, json_string_value(json_object_get(r,
+		    "period")));
+		for (int k = 1; points_cols[k] != NULL; k++)
+			jf_out_int(out, col(r, points_cols[k]));
+		jf_out_end(out);
+	}
+	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+}
+
+/* The chart of the periods: points gained, redeemed and expired. */
+static void
+points_chart(FILE *fp, json_t *rows)
+{
+	const char *const series[] = { _("earned"), _("redeemed"),
+		_("expired") };
+	size_t n = json_array_size(rows), i;
+	const char **labels = calloc(n ? n : 1, sizeof(*labels));
+	int64_t *v = calloc(3 * (n ? n : 1), sizeof(*v));
+	json_t *r;
+
+	if (labels == NULL || v == NULL)
+		n = 0;
+	else
+		json_array_foreach(rows, i, r) {
+			labels[i] = json_string_value(json_object_get(r,
+			    "period"));
+			v[i] = col(r, "earned") + col(r, "bonus") +
+			    col(r, "awarded");
+			v[n + i] = col(r, "redeemed");
+			v[2 * n + i] = col(r, "expired");
+		}
+	jf_html_chart(fp, _("Points earned, redeemed and expired"),
+	    (int)n, labels, 3, series, v, 0);
+	free(labels);
+	free(v);
+}
+
+static int
+points_html(FILE *fp, int64_t outstanding, int64_t liability, json_t *rows)
+{
+	char buf[JF_MONEY_BUF];
+	int rc;
+
+	jf_html_begin(fp, _("Points"));
+	fprintf(fp, "<p>%s <b>%lld</b> &nbsp; %s <b>%s</b></p>\n",
+	    _("outstanding points"), (long long)outstanding,
+	    _("liability (yuan)"), jf_money_fmt(liability, buf));
+	points_chart(fp, rows);
+	jf_html_heading(fp, _("Periods"));
+	rc = put_points(fp, JF_FMT_HTML, rows);
+	jf_html_end(fp);
+	return rc;
+}
+
+/* points: json one object; else the periods, under a header in a table. */
+static int
+points_put(FILE *fp, int fmt, int64_t outstanding, int64_t liability,
+    json_t *rows)
+{
+	char buf[JF_MONEY_BUF];
+
+	if (fmt == JF_FMT_JSON)
+		return put_json(fp, json_pack("{s:I, s:o, s:O}", "outstanding",
+		    (json_int_t)outstanding, "liability", jmoney(liability),
+		    "periods", rows), fmt);
+	if (fmt == JF_FMT_HTML)
+		return points_html(fp, outstanding, liability, rows);
+	if (fmt == JF_FMT_TABLE)
+		fprintf(fp, _("outstanding  %lld points\n"
+		    "liability    %s yuan\n\n"), (long long)outstanding,
+		    jf_money_fmt(liability, buf));
+	return put_points(fp, fmt, rows);
+}
+
+int
+jf_report_write_points(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a)
+{
+	int by = a->by < 0 ? JF_BY_ALL : a->by;
+	int64_t outstanding, liability;
+	json_t *rows = json_array();
+	int rc;
+
+	if ((rc = jf_report_outstanding(c, &outstanding, &liability)) == 0 &&
+	    (rc = jf_report_points(c, by, a->since, a->until, points_row,
+	    rows)) == 0)
+		rc = points_put(fp, fmt, outstanding, liability, rows);
+	json_decref(rows);
+	return rc;
+}
+
+/* -- members ------------------------------------------------------------ */
+
+static const char *const count_cols[] = { "group", "key", "members", NULL };
+
+struct counts {
+	struct jf_out *out;	/* rows, or */
+	json_t *obj;		/* the JSON object */
+};
+
+static int
+count_row(void *arg, const struct jf_count *k)
+{
+	struct counts *s = arg;
+	json_t *g;
+
+	if (s->out != NULL) {
+		jf_out_str(s->out, k->group);
+		jf_out_str(s->out, k->key);
+		jf_out_int(s->out, k->members);
+		jf_out_end(s->out);
+		return 0;
+	}
+	if (strcmp(k->group, "total") == 0 || strcmp(k->group, "new") == 0) {
+		json_object_set_new(s->obj, k->group, json_integer(k->members));
+		return 0;
+	}
+	if ((g = json_object_get(s->obj, k->group)) == NULL) {
+		g = json_object();
+		json_object_set_new(s->obj, k->group, g);
+	}
+	json_object_set_new(g, k->key, json_integer(k->members));
+	return 0;
+}
+
+int
+jf_report_write_members(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a)
+{
+	struct counts s = { 0 };
+	int rc;
+
+	if (fmt == JF_FMT_JSON)
+		s.obj = json_object();
+	else
+		s.out = jf_out_new(fmt, fp, count_cols);
+	rc = jf_report_members(c, count_row, &s);
+	if (s.out != NULL && jf_out_free(s.out) != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
+	if (rc == 0 && s.obj != NULL) {
+		rc = put_json(fp, s.obj, fmt);
+		s.obj = NULL;
+	}
+	json_decref(s.obj);
+	return rc;
+}
+
+/* -- stock -------------------------------------------------------------- */
+
+static const char *const stock_cols[] = { "store", "sku", "name", "category",
+	"on_hand", "reorder_level", "avg_cost", "value", "last_sale", "flags",
+	NULL };
+
+struct stockr {
+	struct jf_out *out;	/* rows, or */
+	json_t *items;		/* JSON's */
+	int64_t value, low, negative, slow, n;
+};
+
+static void
+stock_out(struct jf_out *out, const struct jf_stock_line *l,
+    const char *flags)
+{
+	jf_out_str(out, l->store);
+	jf_out_str(out, l->sku);
+	jf_out_str(out, l->name);
+	jf_out_str(out, l->category);
+	jf_out_int(out, l->on_hand);
+	jf_out_int(out, l->reorder_level);
+	jf_out_money(out, l->avg_cost);
+	jf_out_money(out, l->value);
+	jf_out_str(out, l->last_out ? l->last_out : NULL);
+	jf_out_str(out, flags);
+	jf_out_end(out);
+}
+
+static int
+stock_row(void *arg, const struct jf_stock_line *l)
+{
+	struct stockr *s = arg;
+	char flags[32] = "";
+
+	if (l->negative)
+		strcat(flags, "negative");
+	else if (l->low)
+		strcat(flags, "low");
+	if (l->slow)
+		strcat(flags, *flags ? " slow" : "slow");
+	s->value += l->value;
+	s->low += l->low && !l->negative;
+	s->negative += l->negative;
+	s->slow += l->slow;
+	s->n++;
+	if (s->items == NULL) {
+		stock_out(s->out, l, flags);
+		return 0;
+	}
+	json_array_append_new(s->items, json_pack("{s:s, s:s, s:s, s:s?, s:I, "
+	    "s:I, s:o, s:o, s:s?, s:s}", "store", l->store, "sku", l->sku,
+	    "name", l->name, "category", l->category, "on_hand",
+	    (json_int_t)l->on_hand, "reorder_level",
+	    (json_int_t)l->reorder_level, "avg_cost", jmoney(l->avg_cost),
+	    "value", jmoney(l->value), "last_sale", l->last_out, "flags",
+	    flags));
+	return 0;
+}
+
+/* json: {"value": ..., the counts, "items": [the rows]}; table: a footer. */
+static int
+stock_end(FILE *fp, int fmt, struct stockr *s, int64_t days)
+{
+	char buf[JF_MONEY_BUF];
+
+	if (fmt == JF_FMT_JSON) {
+		json_t *items = s->items;
+
+		s->items = NULL;
+		return put_json(fp, json_pack("{s:o, s:I, s:I, s:I, s:I, s:o}",
+		    "value", jmoney(s->value), "low", (json_int_t)s->low,
+		    "negative", (json_int_t)s->negative, "slow",
+		    (json_int_t)s->slow, "slow_days", (json_int_t)days,
+		    "items", items), fmt);
+	}
+	if (fmt == JF_FMT_TABLE)
+		fprintf(fp, _("\nvalue at cost %s; %lld low, %lld negative, "
+		    "%lld slow (no sale in %lld days)\n"),
+		    jf_money_fmt(s->value, buf), (long long)s->low,
+		    (long long)s->negative, (long long)s->slow,
+		    (long long)days);
+	return 0;
+}
+
+int
+jf_report_write_stock(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a)
+{
+	struct stockr s = { 0 };
+	char since[JF_DATE_LEN];
+	int rc;
+
+	jf_date_add_days(c->today, -(int)a->days, since);
+	if (fmt == JF_FMT_JSON)
+		s.items = json_array();
+	else
+		s.out = jf_out_new(fmt, fp, stock_cols);
+	rc = jf_report_stock(c, jf_store_filter(c), since, stock_row, &s);
+	if (s.out != NULL && jf_out_free(s.out) != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
+	if (rc == 0)
+		rc = stock_end(fp, fmt, &s, a->days);
+	json_decref(s.items);
+	return rc;
+}
+
+/* -- leaderboard -------------------------------------------------------- */
+
+static const char *const leader_cols[] = { "rank", "member", "name",
+	"points", NULL };
+
+static int
+leader_row(void *arg, const struct jf_leader *b)
+{
+	struct jf_out *out = arg;
+
+	jf_out_int(out, b->rank);
+	jf_out_str(out, b->code);
+	jf_out_str(out, b->name);
+	jf_out_int(out, b->points);
+	jf_out_end(out);
+	return 0;
+}
+
+/* The calendar month (or year) holding day, as its first and last days. */
+static void
+period(const char *day, int year, char *since, char *until)
+{
+	memcpy(since, day, JF_DATE_LEN);
+	if (year) {
+		memcpy(since + 5, "01-01", 5);
+		jf_date_add_months(since, 12, until);
+	} else {
+		memcpy(since + 8, "01", 2);
+		jf_date_add_months(since, 1, until);
+	}
+	jf_date_add_days(until, -1, until);
+}
+
+int
+jf_report_write_leaderboard(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a)
+{
+	char since[JF_DATE_LEN], until[JF_DATE_LEN];
+	struct jf_out *out;
+	int rc;
+
+	period(*a->date ? a->date : c->today, a->year, since, until);
+	out = jf_out_new(fmt, fp, leader_cols);
+	rc = jf_report_leaderboard(c, since, until, (int)a->top, leader_row,
+	    out);
+	if (jf_out_free(out) != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
+	return rc;
+}
