@@ -131,37 +131,12 @@ period(const char *arg, void *field)
 	return 0;
 }
 
-/*
- * The frame opens the book for daily, points and sales (JF_READS).  It
- * would refuse -o html for the others in words of its own, or open the
- * book before they could refuse it, so they are flagged JF_HTML alone:
- * they are handed -o html, refuse it here before a book is looked for,
- * and open the book themselves.
- */
-static int
-open_book(struct jf_call *k)
-{
-	int rc;
-
-	if (k->c != NULL)
-		return 0;
-	if (k->o->fmt == JF_FMT_HTML)
-		return jf_usage_error(_("%s: no html output (daily, points and "
-		    "sales have it)"), k->wargv[0]);
-	k->o->reads = 1;
-	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) != 0)
-		return rc;
-	return 0;
-}
-
 /* A report: the book open, one snapshot, the report to stdout. */
 static int
 report(struct jf_call *k, jf_report_write_fn *fn)
 {
 	int rc;
 
-	if ((rc = open_book(k)) != 0)
-		return rc;
 	if ((rc = jf_report_begin(k->c)) != 0)
 		return jf_fail(rc);
 	rc = fn(k->c, stdout, k->o->fmt, k->a);
@@ -210,31 +185,6 @@ cmd_leaderboard(struct jf_call *k)
 static const char *const audit_cols[] = { "check", "subject", "expected",
 	"found", NULL };
 
-static int main_argc;		/* the whole command line, for -o */
-static char **main_argv;
-
-/*
- * Whether -o was given, before the command or after it.  The frame has
- * put the default format in by the time audit runs, and audit without
- * -o writes a line a breach, for a person or a mail.  The frame has
- * parsed the line already: only common options and "audit" are left in
- * it, and "-" keeps getopt from reordering it.
- */
-static int
-format_given(void)
-{
-	static const struct option longopts[] = { JF_COMMON_LONG };
-	int ch, given = 0;
-
-	opterr = 0;
-	optind = 0;		/* glibc: reinitialise getopt */
-	while ((ch = getopt_long(main_argc, main_argv, "-" JF_COMMON_SHORT,
-	    longopts, NULL)) != -1)
-		given |= ch == 'o';
-	opterr = 1;
-	return given;
-}
-
 static void
 breach_line(void *arg, const struct jf_breach *b)
 {
@@ -257,10 +207,8 @@ cmd_audit(struct jf_call *k)
 {
 	struct jf_out *out = NULL;
 	int64_t n = 0;
-	int rc, plain = !format_given();
+	int rc, plain = !k->fmt_given;
 
-	if ((rc = open_book(k)) != 0)
-		return rc;
 	if (!plain)
 		out = jf_out_new(k->o->fmt, stdout, audit_cols);
 	rc = jf_audit_run(k->c, breach_line, out, &n);
@@ -283,15 +231,15 @@ static const struct jf_sub subs[] = {
 	    N_("the receipts of a range of days, grouped") },
 	{ "points", cmd_points, points_opts, "", 0, 0, JF_READS | JF_HTML,
 	    N_("the points outstanding, their value, and their movements") },
-	{ "members", cmd_members, NULL, "", 0, 0, JF_HTML,
+	{ "members", cmd_members, NULL, "", 0, 0, JF_READS,
 	    N_("counts of members: status, tier, activity, new, RFM") },
-	{ "stock", cmd_stock, stock_opts, "", 0, 0, JF_HTML,
+	{ "stock", cmd_stock, stock_opts, "", 0, 0, JF_READS,
 	    N_("every product in every store, valued, with what needs "
 	    "attention") },
-	{ "leaderboard", cmd_leaderboard, leader_opts, "", 0, 0, JF_HTML,
+	{ "leaderboard", cmd_leaderboard, leader_opts, "", 0, 0, JF_READS,
 	    N_("the members ranked by the points they gained in a month or "
 	    "year") },
-	{ "audit", cmd_audit, NULL, "", 0, 0, JF_HTML,
+	{ "audit", cmd_audit, NULL, "", 0, 0, JF_READS,
 	    N_("checks every invariant of the book; exit 1 naming each "
 	    "breach") },
 	{ NULL }
@@ -303,7 +251,5 @@ static const struct jf_tool tool = { "report", .subs = subs,
 int
 main(int argc, char **argv)
 {
-	main_argc = argc;
-	main_argv = argv;
 	return jf_run(&tool, argc, argv);
 }

@@ -567,7 +567,7 @@ one_opt(const struct jf_sub *s, int nf, int ch, const struct jf_opt **by,
 		return -1;
 	}
 	if (ch == 'o' && strcmp(unmark(optarg), "html") == 0 &&
-	    s->flags & JF_HTML) {
+	    any_flag(tool->subs, JF_HTML)) {	/* call_sub() says where */
 		k->o->fmt = JF_FMT_HTML;
 		return 0;
 	}
@@ -688,6 +688,28 @@ find_sub(const struct jf_sub *s, const char *name)
 	return NULL;
 }
 
+/* -o html for a command without it: which have it. */
+static int
+no_html(void)
+{
+	char list[256] = "";
+	int n = 0, i = 0;
+
+	for (const struct jf_sub *x = tool->subs; x->name != NULL; x++)
+		n += (x->flags & JF_HTML) != 0;
+	for (const struct jf_sub *x = tool->subs; x->name != NULL; x++)
+		if (x->flags & JF_HTML) {
+			size_t l = strlen(list);
+
+			snprintf(list + l, sizeof(list) - l, "%s%s",
+			    i == 0 ? "" : i == n - 1 ? _(" and ") : ", ",
+			    x->name);
+			i++;
+		}
+	return jf_usage_error(_("%s: no html output (%s %s it)"), path, list,
+	    n == 1 ? _("has") : _("have"));
+}
+
 /*
  * Runs the subcommand: its options parsed, the book opened as its flags
  * say, and for JF_WRITES one transaction, committed when it returns 0.
@@ -723,6 +745,11 @@ call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 		rc = JF_EUSAGE;
 		goto done;
 	}
+	if (o->fmt == JF_FMT_HTML && !(s->flags & JF_HTML)) {
+		rc = no_html();
+		goto done;
+	}
+	k.fmt_given = o->fmt >= 0;
 	if ((s->flags & JF_OPEN) == JF_READS)
 		o->reads = 1;
 	if ((s->flags & JF_OPEN) != 0 &&

@@ -88,6 +88,7 @@ struct jf_call {
 	char **argv;
 	void *a;		/* the tool's arguments, as the options set them */
 	unsigned long long seen;	/* bit i: the subcommand's opts[i] given */
+	int fmt_given;		/* -o was given (o->fmt is set either way) */
 	int wargc;		/* the whole subcommand, for the audit log */
 	char **wargv;
 };
