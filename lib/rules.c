@@ -1151,3 +1151,97 @@ jf_offset_max(const struct jf_rules *r, int64_t gross, int64_t balance,
 		*value = units * r->off_value;
 	return units * r->off_points;
 }
+
+/* A multiplier as `points rules` shows it: "x2.00 categories tea ...". */
+static void
+mult_text(const struct jf_mult *m, char *v, size_t size)
+{
+	char b[JF_MONEY_BUF];
+	size_t len;
+
+	len = (size_t)snprintf(v, size, "x%s", jf_money_fmt(m->factor, b));
+	for (char **s = m->skus; s != NULL && *s && len < size; s++)
+		len += snprintf(v + len, size - len, "%s%s",
+		    s == m->skus ? " skus " : ",", *s);
+	for (char **s = m->categories; s != NULL && *s && len < size; s++)
+		len += snprintf(v + len, size - len, "%s%s",
+		    s == m->categories ? " categories " : ",", *s);
+	/* Monday first */
+	for (int d = 1, f = 1; d <= 7 && len < size; d++)
+		if (m->days & (1 << (d % 7))) {
+			len += snprintf(v + len, size - len, "%s%s",
+			    f ? " days " : ",", daynames[d % 7]);
+			f = 0;
+		}
+	if ((m->from[0] || m->to[0]) && len < size)
+		len += snprintf(v + len, size - len, " %s..%s", m->from, m->to);
+	if (m->hfrom >= 0 && len < size)
+		snprintf(v + len, size - len, " hours %02d:%02d-%02d:%02d",
+		    m->hfrom / 60, m->hfrom % 60, m->hto / 60, m->hto % 60);
+}
+
+/* The tiers, the bonuses and the activities. */
+static void
+settings_members(const struct jf_rules *r, jf_setting_fn *fn, void *arg)
+{
+	char k[256], v[1024], b[JF_MONEY_BUF];
+
+	for (int i = 0; i < r->ntiers; i++) {
+		snprintf(k, sizeof(k), "tier %s", r->tiers[i].name);
+		snprintf(v, sizeof(v), "from %lld points, x%s",
+		    (long long)r->tiers[i].min_points,
+		    jf_money_fmt(r->tiers[i].factor, b));
+		fn(arg, k, v);
+	}
+	snprintf(v, sizeof(v), "signup %lld, profile %lld, birthday %lld, "
+	    "referral %lld", (long long)r->bonus_signup,
+	    (long long)r->bonus_profile, (long long)r->bonus_birthday,
+	    (long long)r->bonus_referral);
+	fn(arg, "bonuses", v);
+	for (int i = 0; i < r->nacts; i++) {
+		const struct jf_activity *a = &r->acts[i];
+
+		snprintf(k, sizeof(k), "activity %s", a->name);
+		if (a->daily_cap > 0)
+			snprintf(v, sizeof(v), "%lld points, at most %lld a "
+			    "day", (long long)a->points,
+			    (long long)a->daily_cap);
+		else
+			snprintf(v, sizeof(v), "%lld points",
+			    (long long)a->points);
+		fn(arg, k, v);
+	}
+}
+
+void
+jf_rules_settings(const struct jf_rules *r, jf_setting_fn *fn, void *arg)
+{
+	char k[256], v[1024], b1[JF_MONEY_BUF], b2[JF_MONEY_BUF],
+	    b3[JF_MONEY_BUF];
+
+	snprintf(v, sizeof(v), "%lld", (long long)r->version);
+	fn(arg, "version", v);
+	fn(arg, "effective", r->effective);
+	snprintf(v, sizeof(v), "%lld per %s", (long long)r->earn_points,
+	    jf_money_fmt(r->earn_per, b1));
+	fn(arg, "earn", v);
+	for (int i = 0; i < r->nmults; i++) {
+		snprintf(k, sizeof(k), "multiplier %s", r->mults[i].name);
+		mult_text(&r->mults[i], v, sizeof(v));
+		fn(arg, k, v);
+	}
+	fn(arg, "stacking", r->stacking == JF_STACK_MAX ? "max" : "multiply");
+	settings_members(r, fn, arg);
+	if (r->expiry_months > 0)
+		snprintf(v, sizeof(v), "%d months, reminder %d days before",
+		    r->expiry_months, r->remind_days);
+	else
+		snprintf(v, sizeof(v), "never");
+	fn(arg, "expiry", v);
+	snprintf(v, sizeof(v), "%lld points = %s, at least %lld points, "
+	    "order at least %s, at most %s", (long long)r->off_points,
+	    jf_money_fmt(r->off_value, b1), (long long)r->off_min_points,
+	    jf_money_fmt(r->off_min_order, b2),
+	    jf_money_fmt(r->off_max_value, b3));
+	fn(arg, "offset", v);
+}

@@ -132,4 +132,12 @@ int jf_offset_check(const struct jf_rules *r, int64_t points, int64_t gross,
 int64_t jf_offset_max(const struct jf_rules *r, int64_t gross, int64_t balance,
     int64_t *value);
 
+/*
+ * The rules as people read them, for `points rules`: fn once per setting
+ * ("version", "earn", "multiplier weekend", "tier silver", ...) with its
+ * value as text, in the document's order; both borrowed for the call.
+ */
+typedef void jf_setting_fn(void *arg, const char *setting, const char *value);
+void jf_rules_settings(const struct jf_rules *r, jf_setting_fn *fn, void *arg);
+
 #endif
