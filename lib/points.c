@@ -3,9 +3,9 @@
  * adjustments, activity awards and the explanation of a receipt.
  *
  * The bookkeeping itself (lots, debt, the order of spending) is
- * ledger.c's; this file adds the checks of a person's request (a reason,
- * an activity and its daily cap) and reads the ledger and the till's
- * rows back for people.
+ * ledger.c's; this file adds the checks of a person's request (who may
+ * make it, a reason, an activity and its daily cap) and reads the ledger
+ * and the till's rows back for people.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "err.h"
 #include "jtime.h"
 #include "ledger.h"
+#include "member.h"
 #include "points.h"
 #include "rules.h"
 #include "sale.h"
@@ -48,12 +49,27 @@ jf_points_history(struct jf_ctx *c, int64_t member_id, const char *since,
 }
 
 int
+jf_points_may_change(struct jf_ctx *c, const struct jf_change *k)
+{
+	if (k->delta != 0)
+		return jf_need_role(c, JF_ROLE_MANAGER, _("adjusting points"));
+	if (k->points > 0)
+		return jf_need_role(c, JF_ROLE_MANAGER, _("awarding other than "
+		    "the rules' points"));
+	return 0;
+}
+
+int
 jf_points_adjust(struct jf_ctx *c, int64_t member_id, int64_t delta,
     const char *reason, int64_t *entry_id)
 {
 	struct jf_entry e = { .member_id = member_id, .kind = "adjust",
 		.reason = reason };
+	int rc;
 
+	if ((rc = jf_points_may_change(c, &(struct jf_change){
+	    .delta = delta })) != 0)
+		return rc;
 	if (delta == 0)
 		return jf_error(JF_EUSAGE, _("an adjustment of 0 points "
 		    "changes nothing"));
@@ -122,7 +138,9 @@ jf_points_award(struct jf_ctx *c, int64_t member_id, const char *kind,
 	static const char back[] = "ROLLBACK TO jf_award";
 	int rc;
 
-	if ((rc = savepoint(c, sp)) != 0)
+	if ((rc = jf_points_may_change(c, &(struct jf_change){
+	    .points = points })) != 0 ||
+	    (rc = savepoint(c, sp)) != 0)
 		return rc;
 	if ((rc = award(c, member_id, kind, points, awarded)) != 0) {
 		char msg[1024];
@@ -135,6 +153,45 @@ jf_points_award(struct jf_ctx *c, int64_t member_id, const char *kind,
 		return rc;
 	}
 	return savepoint(c, rel);
+}
+
+int
+jf_points_change(struct jf_ctx *c, const char *id, const struct jf_change *k,
+    jf_changed_fn *fn, void *arg)
+{
+	struct jf_changed d = { .kind = k->delta ? "adjust" : "award",
+		.delta = k->delta };
+	struct jf_member m = { 0 };
+	int64_t mid;
+	int rc;
+
+	if ((rc = jf_member_id(c, id, &mid)) != 0)
+		return rc;
+	if (k->delta != 0) {
+		d.reason = k->reason;
+		rc = jf_points_adjust(c, mid, k->delta, k->reason, NULL);
+	} else {
+		d.rule = k->kind;
+		rc = jf_points_award(c, mid, k->kind, k->points, &d.delta);
+	}
+	if (rc != 0 || (rc = jf_member_get(c, mid, &m)) != 0)
+		return rc;
+	d.member = m.code;
+	d.balance = m.balance;
+	rc = fn(arg, &d);
+	jf_member_clear(&m);
+	return rc;
+}
+
+int
+jf_points_rules_begin(struct jf_ctx *c)
+{
+	int rc;
+
+	c->schedules = 1;
+	if ((rc = jf_need_role(c, JF_ROLE_MANAGER, _("loading rules"))) != 0)
+		return rc;
+	return jf_begin(c);
 }
 
 /* The receipt's ledger entries other than its earning. */

@@ -26,10 +26,48 @@ typedef int jf_history_fn(void *arg, const struct jf_history *h);
 int jf_points_history(struct jf_ctx *c, int64_t member_id, const char *since,
     jf_history_fn *fn, void *arg);
 
+#define JF_POINTS_MAX 1000000000000LL	/* 10^12: any one movement */
+
+/*
+ * A change to a member's points by hand: an adjustment of delta points
+ * (not 0) for reason, or, when delta is 0, an award of the activity kind
+ * (its points, or points when > 0).
+ */
+struct jf_change {
+	int64_t delta;
+	const char *reason;
+	const char *kind;
+	int64_t points;
+};
+
+/* What a change did, as `points adjust` and `award` print it. */
+struct jf_changed {
+	const char *member;	/* the member's code */
+	const char *kind;	/* "adjust" or "award" */
+	int64_t delta;
+	const char *rule, *reason;
+	int64_t balance;	/* after the change */
+};
+typedef int jf_changed_fn(void *arg, const struct jf_changed *d);
+
+/*
+ * Who may make it: adjusting is a manager's, and so is awarding other
+ * than the rules' points.  0, or JF_ENOPERM.  jf_points_adjust() and
+ * jf_points_award() ask it themselves; a stream of members (pointsrun.h)
+ * asks once, before its first row.
+ */
+int jf_points_may_change(struct jf_ctx *c, const struct jf_change *k);
+/*
+ * Makes the change to the member id names (a code, or a phone) and
+ * tells fn what it did (borrowed strings): fn's status, or the refusal.
+ */
+int jf_points_change(struct jf_ctx *c, const char *id,
+    const struct jf_change *k, jf_changed_fn *fn, void *arg);
+
 /*
  * A manual adjustment of delta points (not 0) for reason (not empty):
  * a gain, or a spending that is refused (JF_EREFUSED) when larger than
- * the balance.  The caller checks the operator's role.
+ * the balance.
  */
 int jf_points_adjust(struct jf_ctx *c, int64_t member_id, int64_t delta,
     const char *reason, int64_t *entry_id);
@@ -43,6 +81,13 @@ int jf_points_adjust(struct jf_ctx *c, int64_t member_id, int64_t delta,
  */
 int jf_points_award(struct jf_ctx *c, int64_t member_id, const char *kind,
     int64_t points, int64_t *awarded);
+
+/*
+ * Begins the transaction that loads a rules version (jf_rules_load()):
+ * a manager's, and --at says when the version takes effect, which may
+ * be any time, not when the loading happened.  The caller commits.
+ */
+int jf_points_rules_begin(struct jf_ctx *c);
 
 /* A receipt as explained: the sale and the earning recomputed. */
 struct jf_explain {
