@@ -3,48 +3,42 @@
  * adjustments, activity awards, the explanation of a receipt's points,
  * and the rules that govern them.
  *
- * Each subcommand parses its options, opens the book, asks lib/ledger.h,
- * lib/points.h or lib/rules.h for its one job (inside one transaction
- * when it writes) and prints the rows in the chosen format.
+ * Each subcommand is a row of subs[] with its options (lib/opts.h): the
+ * frame parses them and opens the book; the subcommand asks
+ * lib/ledger.h, lib/points.h or lib/rules.h for its one job and prints
+ * the rows in the chosen format.  adjust and award run in a transaction
+ * of lib/pointsrun.h's, since the stream of members they take as "-"
+ * must be open before the book is; rules load begins its own, since
+ * --at there says when the version takes effect.  Rows are printed
+ * before the commit, so that output that cannot be written books
+ * nothing.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "err.h"
-#include "import.h"
-#include "input.h"
 #include "ledger.h"
 #include "member.h"
 #include "money.h"
 #include "opts.h"
 #include "output.h"
 #include "points.h"
+#include "pointsrun.h"
 #include "rules.h"
 
-static const char usage[] =
-    "usage: points balance ID\n"
-    "       points history ID [--since D]\n"
-    "       points adjust ID|- ±N --reason TEXT [--at TS]\n"
-    "       points award [ID|-] --kind K [--points N] [--at TS]\n"
-    "       points explain RECEIPT\n"
-    "       points rules [show | load FILE | export] [--at TS]\n"
-    "common: [-d PATH] [-o table|csv|json|jsonl] [-n] [-q] [--operator NAME]\n"
-    "        [--store S] [-h] [--version]\n";
-
-enum { O_SINCE = JF_OPT_LOCAL, O_REASON, O_KIND, O_POINTS, O_AT };
-
-static const struct option longopts[] = {
-	{ "since", required_argument, NULL, O_SINCE },
-	{ "reason", required_argument, NULL, O_REASON },
-	{ "kind", required_argument, NULL, O_KIND },
-	{ "points", required_argument, NULL, O_POINTS },
-	{ "at", required_argument, NULL, O_AT },
-	JF_COMMON_LONG
-};
-
-#define POINTS_MAX 1000000000000LL	/* 10^12: any one movement */
+static const char *const balance_cols[] = { "member", "balance", "pending",
+	"expiring", "expiring_on", NULL };
+static const char *const history_cols[] = { "at", "kind", "delta", "ref",
+	"rule", "reason", "expires_on", "operator", NULL };
+static const char *const change_cols[] = { "member", "kind", "delta",
+	"rule", "reason", "balance", NULL };
+static const char *const explain_cols[] = { "kind", "line", "sku", "qty",
+	"amount", "multiplier", "rule", "points", "member", NULL };
+static const char *const show_cols[] = { "setting", "value", NULL };
+static const char *const load_cols[] = { "version", "effective", NULL };
 
 struct args {
 	char since[JF_DATE_LEN];
@@ -52,60 +46,42 @@ struct args {
 	int64_t points;		/* --points, 0: not given */
 };
 
-/*
- * Parses the subcommand's options; allow holds the O_ offsets it takes
- * ('a' is O_SINCE ...).  Returns 0, or the status to return (-1: -h or
- * --version answered).
- */
-static int
-parse(int argc, char **argv, struct jf_opts *o, const char *allow,
-    struct args *a)
-{
-	int ch, rc;
+#define A(f) offsetof(struct args, f)
 
-	memset(a, 0, sizeof(*a));
-	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
-	    allow)) != -1) {
-		switch (ch) {
-		case O_SINCE:
-			if (jf_date_parse(optarg, a->since) == -1)
-				return jf_usage_error("--since: %s",
-				    jf_errmsg());
-			break;
-		case O_REASON:
-			a->reason = optarg;
-			break;
-		case O_KIND:
-			a->kind = optarg;
-			break;
-		case O_POINTS:
-			if (jf_int_parse(optarg, POINTS_MAX, &a->points) == -1 ||
-			    a->points <= 0)
-				return jf_usage_error(
-				    _("--points: not a number of points above "
-				    "0: \"%s\""), optarg);
-			break;
-		case O_AT:
-			o->at = optarg;
-			break;
-		case '?':
-			return JF_EUSAGE;
-		default:
-			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
-				return rc;
-		}
-	}
-	return 0;
-}
+static const struct jf_opt history_opts[] = {
+	{ "since", 0, JF_DATE, A(since), "D",
+	    N_("the entries from the start of that day on") },
+	{ NULL }
+};
 
-/* Fails the open transaction: rolls back and reports. */
-static int
-fail(struct jf_ctx *c, int rc)
-{
-	if (c != NULL && c->in_tx)
-		jf_rollback(c);
-	return jf_fail(rc);
-}
+static const struct jf_opt adjust_opts[] = {
+	{ "reason", 0, JF_STR | JF_REQUIRED, A(reason), "TEXT",
+	    N_("why the points are adjusted (not empty)") },
+	JF_AT_OPT,
+	{ NULL }
+};
+
+static const struct jf_opt award_opts[] = {
+	{ "kind", 0, JF_STR | JF_REQUIRED, A(kind), "K",
+	    N_("the activity: a key of the rules' activities") },
+	{ "points", 0, JF_INT, A(points), "N",
+	    N_("instead of the activity's points (a manager's)"),
+	    1, JF_POINTS_MAX },
+	JF_AT_OPT,
+	{ NULL }
+};
+
+static const struct jf_opt show_opts[] = {
+	{ "at", 0, JF_STR | JF_COMMON, offsetof(struct jf_opts, at), "TS",
+	    N_("the rules in force then, not now") },
+	{ NULL }
+};
+
+static const struct jf_opt load_opts[] = {
+	{ "at", 0, JF_STR | JF_COMMON, offsetof(struct jf_opts, at), "TS",
+	    N_("when the version takes effect, if not now (any time)") },
+	{ NULL }
+};
 
 static int
 out_done(struct jf_out *out, int rc)
@@ -116,33 +92,22 @@ out_done(struct jf_out *out, int rc)
 }
 
 static int
-cmd_balance(int argc, char **argv, struct jf_opts *o)
+cmd_balance(struct jf_call *k)
 {
-	static const char *const cols[] = { "member", "balance", "pending",
-		"expiring", "expiring_on", NULL };
-	struct jf_ctx *c = NULL;
 	struct jf_member m = { 0 };
 	struct jf_points_now pn;
 	struct jf_out *out;
-	struct args a;
 	char day[JF_DATE_LEN] = "";
 	int64_t pts = 0;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
-		return jf_usage_error(_("balance needs one member"));
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
-	    (rc = jf_points_now(c, m.id, c->today, &pn)) != 0 ||
-	    (rc = jf_points_expiring(c, m.id, &pts, day)) != 0) {
-		jf_fail(rc);
-		goto done;
+	if ((rc = jf_member_find(k->c, k->argv[0], &m)) != 0 ||
+	    (rc = jf_points_now(k->c, m.id, k->c->today, &pn)) != 0 ||
+	    (rc = jf_points_expiring(k->c, m.id, &pts, day)) != 0) {
+		jf_member_clear(&m);
+		return jf_fail(rc);
 	}
-	out = jf_out_new(o->fmt, stdout, cols);
+	out = jf_out_new(k->o->fmt, stdout, balance_cols);
 	jf_out_single(out);
 	jf_out_str(out, m.code);
 	jf_out_int(out, pn.balance);
@@ -150,11 +115,8 @@ cmd_balance(int argc, char **argv, struct jf_opts *o)
 	jf_out_int(out, pts);
 	jf_out_str(out, day[0] ? day : NULL);
 	jf_out_end(out);
-	rc = out_done(out, 0);
-done:
 	jf_member_clear(&m);
-	jf_close(c);
-	return rc;
+	return out_done(out, 0);
 }
 
 static int
@@ -175,282 +137,113 @@ history_row(void *arg, const struct jf_history *h)
 }
 
 static int
-cmd_history(int argc, char **argv, struct jf_opts *o)
+cmd_history(struct jf_call *k)
 {
-	static const char *const cols[] = { "at", "kind", "delta", "ref",
-		"rule", "reason", "expires_on", "operator", NULL };
-	struct jf_ctx *c = NULL;
+	struct args *a = k->a;
 	struct jf_out *out;
-	struct args a;
 	int64_t mid;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "a", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
-		return jf_usage_error(_("history needs one member"));
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if ((rc = jf_member_id(c, argv[optind], &mid)) != 0) {
-		jf_fail(rc);
-		goto done;
-	}
-	out = jf_out_new(o->fmt, stdout, cols);
-	if ((rc = jf_points_history(c, mid, a.since[0] ? a.since : NULL,
+	if ((rc = jf_member_id(k->c, k->argv[0], &mid)) != 0)
+		return jf_fail(rc);
+	out = jf_out_new(k->o->fmt, stdout, history_cols);
+	if ((rc = jf_points_history(k->c, mid, a->since[0] ? a->since : NULL,
 	    history_row, out)) != 0)
 		jf_fail(rc);
-	rc = out_done(out, rc);
-done:
-	jf_close(c);
-	return rc;
+	return out_done(out, rc);
 }
 
-/*
- * Takes the signed number of `points adjust ID -50` out of argv before
- * getopt sees it as options: an operand of a minus sign and digits (no
- * member's code or phone starts with "-"), or of a plus sign and digits
- * after the first operand (a phone may be "+8613812345678").
- */
-static const char *
-take_number(int *argcp, char **argv)
-{
-	static const char *const witharg[] = { "-d", "-o", "--db", "--format",
-		"--reason", "--operator", "--store", "--at", NULL };
-	int argc = *argcp, nops = 0;
-
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		int j, num;
-
-		if (strcmp(s, "--") == 0)
-			break;
-		for (j = 0; witharg[j] != NULL; j++)
-			if (strcmp(s, witharg[j]) == 0)
-				break;
-		if (witharg[j] != NULL) {
-			i++;
-			continue;
-		}
-		num = (s[0] == '-' || s[0] == '+') && s[1] >= '0' &&
-		    s[1] <= '9' && strspn(s + 1, "0123456789") == strlen(s + 1);
-		if (num && (s[0] == '-' || nops > 0)) {
-			memmove(&argv[i], &argv[i + 1],
-			    (argc - i) * sizeof(*argv));
-			(*argcp)--;
-			return s;
-		}
-		if (s[0] != '-' || s[1] == '\0')
-			nops++;
-	}
-	return NULL;
-}
-
-static const char *const change_cols[] = { "member", "kind", "delta",
-	"rule", "reason", "balance", NULL };
-
-/* Prints the row of one change to a member's points. */
-static int
-print_change(struct jf_ctx *c, struct jf_out *out, int64_t mid,
-    const char *kind, int64_t delta, const char *rule, const char *reason)
-{
-	struct jf_member m = { 0 };
-	int rc;
-
-	if ((rc = jf_member_get(c, mid, &m)) != 0)
-		return rc;
-	jf_out_str(out, m.code);
-	jf_out_str(out, kind);
-	jf_out_int(out, delta);
-	jf_out_str(out, rule);
-	jf_out_str(out, reason);
-	jf_out_int(out, m.balance);
-	jf_out_end(out);
-	jf_member_clear(&m);
-	return 0;
-}
-
-/* A change to members' points: adjust's or award's, one or a stream. */
-struct change {
-	struct jf_ctx *c;
+/* adjust's and award's rows: one member's, or a stream's. */
+struct changes {
 	struct jf_out *out;
-	const struct args *a;
-	int64_t delta;		/* adjust's points; 0 for award */
-	int stream;
-	int role;		/* the role it needs, and for what */
-	const char *what;
+	int fmt, single;
 };
 
-/* Adjusts or awards the member named by id, and prints the row. */
+/* Prints a change; NULL: the last is printed, before the commit. */
 static int
-change_one(struct change *k, const char *id)
+changed(void *arg, const struct jf_changed *d)
 {
-	int64_t mid, pts = k->delta;
-	int rc;
+	struct changes *p = arg;
 
-	if ((rc = jf_member_id(k->c, id, &mid)) != 0)
-		return rc;
-	if (k->delta != 0)
-		rc = jf_points_adjust(k->c, mid, k->delta, k->a->reason, NULL);
-	else
-		rc = jf_points_award(k->c, mid, k->a->kind, k->a->points,
-		    &pts);
-	if (rc != 0)
-		return rc;
-	if (k->out == NULL) {
-		k->out = jf_out_new(k->c->fmt, stdout, change_cols);
-		if (!k->stream)
-			jf_out_single(k->out);
+	if (p->out == NULL) {
+		p->out = jf_out_new(p->fmt, stdout, change_cols);
+		if (p->single)
+			jf_out_single(p->out);
 	}
-	return k->delta ? print_change(k->c, k->out, mid, "adjust", pts,
-	    NULL, k->a->reason) : print_change(k->c, k->out, mid, "award",
-	    pts, k->a->kind, NULL);
-}
+	if (d == NULL) {
+		struct jf_out *out = p->out;
 
-static int
-change_start(struct jf_import *im)
-{
-	struct change *k = im->arg;
-	int rc;
-
-	k->c = im->c;
-	if (k->role != JF_ROLE_NONE &&
-	    (rc = jf_need_role(k->c, k->role, k->what)) != 0)
-		return rc;
-	k->out = jf_out_new(k->c->fmt, stdout, change_cols);
+		p->out = NULL;
+		return jf_out_free(out) != 0 ? JF_ESOFTWARE : 0;
+	}
+	jf_out_str(p->out, d->member);
+	jf_out_str(p->out, d->kind);
+	jf_out_int(p->out, d->delta);
+	jf_out_str(p->out, d->rule);
+	jf_out_str(p->out, d->reason);
+	jf_out_int(p->out, d->balance);
+	jf_out_end(p->out);
 	return 0;
 }
 
+/* The member id names, or each of the stream on stdin ("-"). */
 static int
-change_row(struct jf_import *im)
+change(struct jf_call *k, const struct jf_change *ch, const char *id)
 {
-	const char *id, *col;
+	struct changes p = { NULL, k->o->fmt, strcmp(id, "-") != 0 };
 	int rc;
 
-	if ((rc = jf_import_member(im, &id, &col)) != 0)
-		return rc;
-	return jf_import_blame(im, col, change_one(im->arg, id));
-}
-
-/* The rows are written before the commit (jf_run says why not). */
-static int
-change_end(struct jf_import *im)
-{
-	struct change *k = im->arg;
-	int rc = jf_out_free(k->out);
-
-	k->out = NULL;
-	return rc != 0 ? JF_ESOFTWARE : 0;
-}
-
-/* Each member of the stream on stdin, through the import engine. */
-static int
-change_stream(int argc, char **argv, struct jf_opts *o, struct change *k)
-{
-	struct jf_import im = { 0 };
-	int rc;
-
-	k->stream = 1;
-	jf_import_members(&im);
-	im.label = k->delta ? _("adjusting") : _("awarding");
-	im.start = change_start;
-	im.row = change_row;
-	im.end = change_end;
-	im.arg = k;
-	rc = jf_import_run(&im, o, argc, argv);
-	jf_out_free(k->out);
-	k->c = NULL;
-	return jf_import_close(&im, rc);
-}
-
-/*
- * The frame adjust and award share: the member named by id, or each
- * member of the stream on stdin when id is "-" (DESIGN: `member list -o
- * csv | points adjust - +10 --reason ...`), changed in one transaction.
- * The stream is opened before the book, so that the tool writing it is
- * not kept waiting for our lock.  The rows are printed and flushed
- * before the commit, so that output that cannot be written changes
- * nothing.  A row of a stream that is refused is reported, the others
- * are kept, and the status is 65.
- */
-static int
-change(int argc, char **argv, struct jf_opts *o, const char *id,
-    struct change *k, int role, const char *what)
-{
-	int rc;
-
-	k->role = role;
-	k->what = what;
-	if (strcmp(id, "-") == 0)
-		return change_stream(argc, argv, o, k);
-	if ((rc = jf_open_tool(o, argc, argv, &k->c)) != 0)
-		goto done;
-	if ((role != JF_ROLE_NONE &&
-	    (rc = jf_need_role(k->c, role, what)) != 0) ||
-	    (rc = jf_begin(k->c)) != 0 || (rc = change_one(k, id)) != 0) {
-		fail(k->c, rc);
-		goto done;
-	}
-	if (k->out != NULL && jf_out_free(k->out) != 0) {
-		k->out = NULL;
-		jf_rollback(k->c);	/* jf_run says why */
-		rc = JF_ESOFTWARE;
-		goto done;
-	}
-	k->out = NULL;
-	if ((rc = jf_commit(k->c)) != 0)
-		fail(k->c, rc);
-done:
-	jf_out_free(k->out);
-	jf_close(k->c);
+	rc = jf_points_change_run(k->o, k->wargc, k->wargv, id, ch, changed,
+	    &p);
+	jf_out_free(p.out);
 	return rc;
 }
 
+/* "-50": adjust's number, which may come before the member's ID. */
 static int
-cmd_adjust(int argc, char **argv, struct jf_opts *o)
+negative(const char *s)
 {
-	struct change k = { 0 };
-	const char *num;
-	struct args a;
-	int rc;
-
-	num = take_number(&argc, argv);
-	if ((rc = parse(argc, argv, o, "be", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (num == NULL && argc - optind == 2) {
-		num = argv[optind + 1];
-		argc--;
-	}
-	if (argc - optind != 1 || num == NULL)
-		return jf_usage_error(_("adjust needs a member (or -) and +N "
-		    "or -N"));
-	if (jf_int_parse(num, POINTS_MAX, &k.delta) == -1 || k.delta == 0)
-		return jf_usage_error(_("not a number of points other than 0: "
-		    "\"%s\""), num);
-	if (a.reason == NULL || a.reason[0] == '\0')
-		return jf_usage_error(_("adjust needs --reason"));
-	k.a = &a;
-	return change(argc, argv, o, argv[optind], &k, JF_ROLE_MANAGER,
-	    _("adjusting points"));
+	return s[0] == '-' && s[1] != '\0' &&
+	    strspn(s + 1, "0123456789") == strlen(s + 1);
 }
 
 static int
-cmd_award(int argc, char **argv, struct jf_opts *o)
+cmd_adjust(struct jf_call *k)
 {
-	struct change k = { 0 };
-	struct args a;
-	int rc;
+	struct args *a = k->a;
+	struct jf_change ch = { .reason = a->reason };
+	int first = negative(k->argv[0]);
+	const char *id = k->argv[first], *num = k->argv[!first];
 
-	if ((rc = parse(argc, argv, o, "cde", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind > 1)
-		return jf_usage_error(_("award takes one member or -"));
-	if (a.kind == NULL || a.kind[0] == '\0')
+	if (jf_int_parse(num, JF_POINTS_MAX, &ch.delta) == -1 || ch.delta == 0)
+		return jf_usage_error(_("not a number of points other than 0: "
+		    "\"%s\""), num);
+	if (a->reason[0] == '\0')
+		return jf_usage_error(_("adjust needs --reason"));
+	return change(k, &ch, id);
+}
+
+static int
+cmd_award(struct jf_call *k)
+{
+	struct args *a = k->a;
+	struct jf_change ch = { .kind = a->kind, .points = a->points };
+
+	if (a->kind[0] == '\0')
 		return jf_usage_error(_("award needs --kind"));
-	k.a = &a;
-	return change(argc, argv, o, optind < argc ? argv[optind] : "-", &k,
-	    a.points > 0 ? JF_ROLE_MANAGER : JF_ROLE_NONE,
-	    _("awarding other than the rules' points"));
+	return change(k, &ch, k->argc > 0 ? k->argv[0] : "-");
+}
+
+/* A figure, or null when it does not apply (-1). */
+static void
+out_opt(struct jf_out *out, int64_t v, int money)
+{
+	if (v < 0)
+		jf_out_str(out, NULL);
+	else if (money)
+		jf_out_money(out, v);
+	else
+		jf_out_int(out, v);
 }
 
 static int
@@ -459,23 +252,11 @@ explain_row(void *arg, const struct jf_explain_row *r)
 	struct jf_out *out = arg;
 
 	jf_out_str(out, r->kind);
-	if (r->line > 0)
-		jf_out_int(out, r->line);
-	else
-		jf_out_str(out, NULL);
+	out_opt(out, r->line > 0 ? r->line : -1, 0);
 	jf_out_str(out, r->sku);
-	if (r->qty >= 0)
-		jf_out_int(out, r->qty);
-	else
-		jf_out_str(out, NULL);
-	if (r->amount >= 0)
-		jf_out_money(out, r->amount);
-	else
-		jf_out_str(out, NULL);
-	if (r->mult >= 0)
-		jf_out_money(out, r->mult);
-	else
-		jf_out_str(out, NULL);
+	out_opt(out, r->qty, 0);
+	out_opt(out, r->amount, 1);
+	out_opt(out, r->mult, 1);
 	jf_out_str(out, r->rule);
 	jf_out_int(out, r->points);
 	jf_out_str(out, r->member);
@@ -484,217 +265,121 @@ explain_row(void *arg, const struct jf_explain_row *r)
 }
 
 static int
-cmd_explain(int argc, char **argv, struct jf_opts *o)
+cmd_explain(struct jf_call *k)
 {
-	static const char *const cols[] = { "kind", "line", "sku", "qty",
-		"amount", "multiplier", "rule", "points", "member", NULL };
-	struct jf_ctx *c = NULL;
+	struct jf_out *out = jf_out_new(k->o->fmt, stdout, explain_cols);
 	struct jf_explain x;
-	struct jf_out *out;
-	struct args a;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
-		return jf_usage_error(_("explain needs one receipt"));
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	out = jf_out_new(o->fmt, stdout, cols);
-	if ((rc = jf_points_explain(c, argv[optind], &x, explain_row,
+	if ((rc = jf_points_explain(k->c, k->argv[0], &x, explain_row,
 	    out)) != 0)
 		jf_fail(rc);
-	rc = out_done(out, rc);
-	if (rc == 0 && x.earned != x.booked)
-		jf_warnx(_("receipt %s: %lld points were booked, the rules give "
-		    "%lld (a product changed since?)"), x.receipt,
+	if ((rc = out_done(out, rc)) == 0 && x.earned != x.booked)
+		jf_warnx(_("receipt %s: %lld points were booked, the rules "
+		    "give %lld (a product changed since?)"), x.receipt,
 		    (long long)x.booked, (long long)x.earned);
-done:
-	jf_close(c);
 	return rc;
 }
 
-/* "1.50" for hundredths, into buf (JF_MONEY_BUF). */
-static const char *
-dec(int64_t h, char *buf)
-{
-	return jf_money_fmt(h, buf);
-}
-
 static void
-kv(struct jf_out *out, const char *k, const char *v)
+setting_row(void *arg, const char *setting, const char *value)
 {
-	jf_out_str(out, k);
-	jf_out_str(out, v);
+	struct jf_out *out = arg;
+
+	jf_out_str(out, setting);
+	jf_out_str(out, value);
 	jf_out_end(out);
 }
 
-/* The rules in force as setting,value rows. */
-static void
-rules_show(struct jf_out *out, const struct jf_rules *r)
+static int
+cmd_rules_show(struct jf_call *k)
 {
-	char k[256], v[1024], b1[JF_MONEY_BUF], b2[JF_MONEY_BUF],
-	    b3[JF_MONEY_BUF];
-	static const char *days[] = { "sun", "mon", "tue", "wed", "thu",
-	    "fri", "sat" };
+	const struct jf_rules *r;
+	struct jf_out *out;
+	int rc;
 
-	snprintf(v, sizeof(v), "%lld", (long long)r->version);
-	kv(out, "version", v);
-	kv(out, "effective", r->effective);
-	snprintf(v, sizeof(v), "%lld per %s", (long long)r->earn_points,
-	    dec(r->earn_per, b1));
-	kv(out, "earn", v);
-	for (int i = 0; i < r->nmults; i++) {
-		const struct jf_mult *m = &r->mults[i];
-		size_t len;
-
-		snprintf(k, sizeof(k), "multiplier %s", m->name);
-		len = (size_t)snprintf(v, sizeof(v), "x%s", dec(m->factor, b1));
-		if (m->skus != NULL)
-			for (char **s = m->skus; *s && len < sizeof(v); s++)
-				len += snprintf(v + len, sizeof(v) - len,
-				    "%s%s", s == m->skus ? " skus " : ",", *s);
-		if (m->categories != NULL && len < sizeof(v))
-			for (char **s = m->categories; *s && len < sizeof(v);
-			    s++)
-				len += snprintf(v + len, sizeof(v) - len,
-				    "%s%s", s == m->categories ?
-				    " categories " : ",", *s);
-		for (int d = 0, f = 1; d < 7 && len < sizeof(v); d++)
-			if (m->days & (1 << ((d + 1) % 7))) {
-				len += snprintf(v + len, sizeof(v) - len,
-				    "%s%s", f ? " days " : ",",
-				    days[(d + 1) % 7]);
-				f = 0;
-			}
-		if ((m->from[0] || m->to[0]) && len < sizeof(v))
-			len += snprintf(v + len, sizeof(v) - len, " %s..%s",
-			    m->from, m->to);
-		if (m->hfrom >= 0 && len < sizeof(v))
-			snprintf(v + len, sizeof(v) - len,
-			    " hours %02d:%02d-%02d:%02d", m->hfrom / 60,
-			    m->hfrom % 60, m->hto / 60, m->hto % 60);
-		kv(out, k, v);
-	}
-	kv(out, "stacking", r->stacking == JF_STACK_MAX ? "max" : "multiply");
-	for (int i = 0; i < r->ntiers; i++) {
-		snprintf(k, sizeof(k), "tier %s", r->tiers[i].name);
-		snprintf(v, sizeof(v), "from %lld points, x%s",
-		    (long long)r->tiers[i].min_points,
-		    dec(r->tiers[i].factor, b1));
-		kv(out, k, v);
-	}
-	snprintf(v, sizeof(v), "signup %lld, profile %lld, birthday %lld, "
-	    "referral %lld", (long long)r->bonus_signup,
-	    (long long)r->bonus_profile, (long long)r->bonus_birthday,
-	    (long long)r->bonus_referral);
-	kv(out, "bonuses", v);
-	for (int i = 0; i < r->nacts; i++) {
-		snprintf(k, sizeof(k), "activity %s", r->acts[i].name);
-		if (r->acts[i].daily_cap > 0)
-			snprintf(v, sizeof(v), "%lld points, at most %lld a day",
-			    (long long)r->acts[i].points,
-			    (long long)r->acts[i].daily_cap);
-		else
-			snprintf(v, sizeof(v), "%lld points",
-			    (long long)r->acts[i].points);
-		kv(out, k, v);
-	}
-	if (r->expiry_months > 0)
-		snprintf(v, sizeof(v), "%d months, reminder %d days before",
-		    r->expiry_months, r->remind_days);
-	else
-		snprintf(v, sizeof(v), "never");
-	kv(out, "expiry", v);
-	snprintf(v, sizeof(v), "%lld points = %s, at least %lld points, "
-	    "order at least %s, at most %s", (long long)r->off_points,
-	    dec(r->off_value, b1), (long long)r->off_min_points,
-	    dec(r->off_min_order, b2), dec(r->off_max_value, b3));
-	kv(out, "offset", v);
+	if ((rc = jf_rules_at(k->c, k->c->now, &r)) != 0)
+		return jf_fail(rc);
+	out = jf_out_new(k->o->fmt, stdout, show_cols);
+	jf_rules_settings(r, setting_row, out);
+	return out_done(out, 0);
 }
 
 static int
-cmd_rules(int argc, char **argv, struct jf_opts *o)
+cmd_rules_export(struct jf_call *k)
 {
-	static const char *const show_cols[] = { "setting", "value", NULL };
-	static const char *const load_cols[] = { "version", "effective",
-		NULL };
-	struct jf_ctx *c = NULL;
-	const struct jf_rules *r;
-	struct jf_out *out;
-	const char *what;
-	struct args a;
 	char *text = NULL;
 	int64_t v;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "e", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	what = optind < argc ? argv[optind] : "show";
-	if (strcmp(what, "load") == 0 ? argc - optind != 2 :
-	    argc - optind > 1)
-		return jf_usage_error(_("rules: show, load FILE or export"));
-	if (strcmp(what, "show") && strcmp(what, "load") &&
-	    strcmp(what, "export"))
-		return jf_usage_error(_("rules: show, load FILE or export, not "
-		    "\"%s\""), what);
-	o->reads = strcmp(what, "load") != 0;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if (strcmp(what, "show") == 0) {
-		if ((rc = jf_rules_at(c, c->now, &r)) != 0) {
-			jf_fail(rc);
-			goto done;
-		}
-		out = jf_out_new(o->fmt, stdout, show_cols);
-		rules_show(out, r);
-		rc = out_done(out, 0);
-	} else if (strcmp(what, "export") == 0) {
-		if ((rc = jf_rules_text(c, &text, &v)) != 0) {
-			jf_fail(rc);
-			goto done;
-		}
-		fputs(text, stdout);
-		if (text[0] && text[strlen(text) - 1] != '\n')
-			putchar('\n');
-		if (fflush(stdout) != 0 || ferror(stdout))
-			rc = JF_ESOFTWARE;
-	} else {
-		/* --at here says when the version takes effect: any time */
-		c->schedules = 1;
-		if ((rc = jf_need_role(c, JF_ROLE_MANAGER,
-		    _("loading rules"))) != 0 ||
-		    (rc = jf_begin(c)) != 0 ||
-		    (rc = jf_rules_load(c, argv[optind + 1], &v)) != 0 ||
-		    (rc = jf_commit(c)) != 0) {
-			fail(c, rc);
-			goto done;
-		}
-		out = jf_out_new(o->fmt, stdout, load_cols);
-		jf_out_single(out);
-		jf_out_int(out, v);
-		jf_out_str(out, c->now);
-		jf_out_end(out);
-		rc = out_done(out, 0);
+	if ((rc = jf_rules_text(k->c, &text, &v)) != 0) {
+		free(text);
+		return jf_fail(rc);
 	}
-done:
+	fputs(text, stdout);
+	if (text[0] && text[strlen(text) - 1] != '\n')
+		putchar('\n');
 	free(text);
-	jf_close(c);
-	return rc;
+	return fflush(stdout) != 0 || ferror(stdout) ? JF_ESOFTWARE : 0;
 }
 
-static const struct jf_cmd cmds[] = {
-	{ "balance", cmd_balance },
-	{ "history", cmd_history },
-	{ "adjust", cmd_adjust },
-	{ "award", cmd_award },
-	{ "explain", cmd_explain },
-	{ "rules", cmd_rules },
-	{ NULL, NULL }
+static int
+cmd_rules_load(struct jf_call *k)
+{
+	struct jf_out *out;
+	int64_t v;
+	int rc;
+
+	if ((rc = jf_points_rules_begin(k->c)) != 0 ||
+	    (rc = jf_rules_load(k->c, k->argv[0], &v)) != 0) {
+		jf_rollback(k->c);
+		return jf_fail(rc);
+	}
+	out = jf_out_new(k->o->fmt, stdout, load_cols);
+	jf_out_single(out);
+	jf_out_int(out, v);
+	jf_out_str(out, k->c->now);
+	jf_out_end(out);
+	if (jf_out_free(out) != 0) {
+		jf_rollback(k->c);	/* jf_run says why */
+		return JF_ESOFTWARE;
+	}
+	if ((rc = jf_commit(k->c)) != 0)
+		return jf_fail(rc);
+	return 0;
+}
+
+static const struct jf_sub rules_subs[] = {
+	{ "", cmd_rules_show, show_opts, "", 0, 0, JF_READS,
+	    N_("shows the rules in force, a setting a row") },
+	{ "show", cmd_rules_show, show_opts, "", 0, 0, JF_READS,
+	    N_("shows the rules in force, a setting a row") },
+	{ "load", cmd_rules_load, load_opts, "FILE", 1, 1, JF_BOOK,
+	    N_("stores a rules document as a new version (a manager's)") },
+	{ "export", cmd_rules_export, show_opts, "", 0, 0, JF_READS,
+	    N_("prints the rules document in force, as it was loaded") },
+	{ NULL }
 };
 
-static const struct jf_tool tool = { "points", usage, cmds, NULL };
+/* adjust and award open the book themselves: see change(). */
+static const struct jf_sub subs[] = {
+	{ "balance", cmd_balance, NULL, "ID", 1, 1, JF_READS,
+	    N_("a member's balance, pending points and points expiring soon") },
+	{ "history", cmd_history, history_opts, "ID", 1, 1, JF_READS,
+	    N_("every entry of a member's points, oldest first") },
+	{ "adjust", cmd_adjust, adjust_opts, "ID|- ±N", 2, 2, JF_SIGNED,
+	    N_("adds or takes away points, with a reason (a manager's)") },
+	{ "award", cmd_award, award_opts, "[ID|-]", 0, 1, 0,
+	    N_("an activity's points, to a member or to a stream of them") },
+	{ "explain", cmd_explain, NULL, "RECEIPT", 1, 1, JF_READS,
+	    N_("which rules gave a receipt's points") },
+	{ "rules", NULL, NULL, NULL, 0, 0, 0,
+	    N_("shows, loads or exports the points rules"), rules_subs },
+	{ NULL }
+};
+
+static const struct jf_tool tool = { "points", .subs = subs,
+	.argsize = sizeof(struct args) };
 
 int
 main(int argc, char **argv)

@@ -10,9 +10,30 @@ JOINED=2024-01-01	# new_member's day
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "usage: points balance ID" ]]
 	[[ "$output" == *"points award [ID|-] --kind K [--points N] [--at TS]"* ]]
-	run points balance -h
+	[[ "$output" == *"points rules load FILE [--at TS]"* ]]
+}
+
+@test "points SUB -h prints that command's help, not every command's" {
+	run --separate-stderr points balance -h
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == "usage: points balance ID" ]]
+	eq "usage: points balance ID" "${lines[0]}"
+	[[ "$output" != *"points history"* ]]
+	run --separate-stderr points award --help
+	[ "$status" -eq 0 ]
+	eq "usage: points award [ID|-] --kind K [--points N] [--at TS]" \
+	    "${lines[0]}"
+	[[ "$output" == *"  --points N "*"a manager's"* ]]
+	# a group's help: its commands, then its own action's
+	run --separate-stderr points rules -h
+	[ "$status" -eq 0 ]
+	eq "usage: points rules [--at TS]" "${lines[0]}"
+	eq "       points rules load FILE [--at TS]" "${lines[2]}"
+	[[ "$output" != *"points balance"* ]]
+	run --separate-stderr points rules load --help
+	[ "$status" -eq 0 ]
+	eq "usage: points rules load FILE [--at TS]" "${lines[0]}"
+	[[ "$output" == *"when the version takes effect"* ]]
+	[ ! -e "$JIFEN_DB" ]
 }
 
 @test "points --version names the tool" {
@@ -29,12 +50,19 @@ JOINED=2024-01-01	# new_member's day
 	[[ "$output" == *'unknown command "transfer"'* ]]
 	run points balance M0000001 --kind share
 	[ "$status" -eq 64 ]
-	eq "points: --kind: option not allowed here" "${lines[0]}"
+	eq "points: --kind: option not allowed here
+try 'points balance --help'" "$output"
 	run points history M0000001 --reason=x
 	[ "$status" -eq 64 ]
-	eq "points: --reason: option not allowed here" "${lines[0]}"
+	eq "points: --reason: option not allowed here
+try 'points history --help'" "$output"
 	run points balance --bogus
 	[ "$status" -eq 64 ]
+	[ "${#lines[@]}" -eq 2 ]
+	run points rules reload x
+	[ "$status" -eq 64 ]
+	eq "points: unknown command \"reload\"
+try 'points rules --help'" "$output"
 }
 
 @test "balance of a new member is 0 with nothing expiring" {
