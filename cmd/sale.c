@@ -1,17 +1,15 @@
 /*
  * sale - the till (销): add, quote, import, return, show and list sales.
  *
- * Each subcommand parses its options, opens the book and does its one
- * job through lib/sale.h: add and return in one transaction, quote in
- * one that is rolled back, import in large batches of whole receipts.
- * An import reads its input twice: once for the receipt numbers alone,
- * refusing a file where the lines of one receipt stand apart (it names
- * both rows), then for good, gathering a receipt's rows until the number
- * changes and recording, skipping (recorded already) or rejecting it
- * whole.  Standard input is spooled to a temporary file for that.
+ * The tables below give each subcommand its options; the work is
+ * lib/sale.h's, and the output lib/salefmt.c's.  add and return are one
+ * transaction each and quote one that is rolled back; they check their
+ * SKU:QTY operands before the book is opened, so they open it
+ * themselves (booked()).  import runs the import engine (lib/import.h)
+ * over sale's lines and receipts (lib/saleimport.c), in large batches
+ * of whole receipts; show and list only read.
  */
-
-#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,59 +17,10 @@
 #include "db.h"
 #include "err.h"
 #include "import.h"
-#include "input.h"
 #include "money.h"
 #include "opts.h"
 #include "output.h"
 #include "sale.h"
-
-static const char usage[] =
-    "usage: sale add [--member ID] [--receipt R] [--at TS] [--use-points N]\n"
-    "                SKU:QTY[@PRICE] ...\n"
-    "       sale quote [--member ID] [--at TS] [--use-points N]\n"
-    "                SKU:QTY[@PRICE] ...\n"
-    "       sale import [FILE|-] [--rejects F] [--strict] [--ignore-unknown]\n"
-    "                [--input csv|jsonl] [--batch N]\n"
-    "       sale return RECEIPT [SKU:QTY ...] [--at TS]\n"
-    "       sale show RECEIPT [--lines]\n"
-    "       sale list [--since D] [--until D] [--member ID] [--lines]\n"
-    "common: [-d PATH] [-o table|csv|json|jsonl] [-n] [-q] [--operator NAME]\n"
-    "        [--store S] [-h] [--version]\n";
-
-static const char *const sale_cols[] = { "receipt", "at", "member", "gross",
-	"offset", "paid", "points_used", "points_earned", "bonus_points",
-	"balance", NULL };
-static const char *const line_cols[] = { "receipt", "line", "sku", "name",
-	"qty", "price", "amount", "multiplier", "points", "returned", NULL };
-static const char *const list_cols[] = { "receipt", "at", "store", "member",
-	"gross", "offset", "paid", "points_used", "points_earned",
-	"bonus_points", "returned", NULL };
-/* the columns sale import reads, so `list --lines` feeds `import` */
-static const char *const import_cols[] = { "receipt", "at", "store",
-	"member", "sku", "qty", "price", "points_used", NULL };
-static const char *const return_cols[] = { "receipt", "returned_gross",
-	"points_reversed", "points_restored", "balance", NULL };
-
-enum {
-	O_MEMBER = JF_OPT_LOCAL, O_RECEIPT, O_AT, O_USE, O_REJECTS, O_STRICT,
-	O_IGNORE, O_INPUT, O_BATCH, O_LINES, O_SINCE, O_UNTIL
-};
-
-static const struct option longopts[] = {
-	{ "member", required_argument, NULL, O_MEMBER },
-	{ "receipt", required_argument, NULL, O_RECEIPT },
-	{ "at", required_argument, NULL, O_AT },
-	{ "use-points", required_argument, NULL, O_USE },
-	{ "rejects", required_argument, NULL, O_REJECTS },
-	{ "strict", no_argument, NULL, O_STRICT },
-	{ "ignore-unknown", no_argument, NULL, O_IGNORE },
-	{ "input", required_argument, NULL, O_INPUT },
-	{ "batch", required_argument, NULL, O_BATCH },
-	{ "lines", no_argument, NULL, O_LINES },
-	{ "since", required_argument, NULL, O_SINCE },
-	{ "until", required_argument, NULL, O_UNTIL },
-	JF_COMMON_LONG
-};
 
 /* Everything any subcommand may be given; each takes what it allows. */
 struct args {
@@ -79,427 +28,308 @@ struct args {
 	char since[JF_DATE_LEN], until[JF_DATE_LEN];
 	int64_t use, batch;
 	int strict, ignore, jsonl, lines;
+	struct jf_sale_item *items;	/* the SKU:QTY operands */
+	int nitems;
 };
 
-/*
- * Parses argv with the subcommand's allowed options (a string of
- * letters, 'a' for O_MEMBER on).  0, or the status to return (-1: -h
- * or --version answered).
- */
-static int
-parse(int argc, char **argv, struct jf_opts *o, const char *allow,
-    struct args *a)
-{
-	int ch, rc;
+#define A(f) offsetof(struct args, f)
 
-	memset(a, 0, sizeof(*a));
-	a->batch = 10000;
-	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
-	    allow)) != -1) {
-		switch (ch) {
-		case O_MEMBER:
-			a->member = optarg;
-			break;
-		case O_RECEIPT:
-			if (*optarg == '\0' || strlen(optarg) > JF_RECEIPT_MAX)
-				return jf_usage_error(_("--receipt: not a "
-				    "receipt number: \"%s\""), optarg);
-			a->receipt = optarg;
-			break;
-		case O_AT:
-			o->at = optarg;
-			break;
-		case O_USE:
-			if (jf_int_parse(optarg, JF_MONEY_MAX, &a->use) == -1 ||
-			    a->use < 0)
-				return jf_usage_error(_("--use-points: not a "
-				    "number of points: \"%s\""), optarg);
-			break;
-		case O_REJECTS:
-			a->rejects = optarg;
-			break;
-		case O_STRICT:
-			a->strict = 1;
-			break;
-		case O_IGNORE:
-			a->ignore = 1;
-			break;
-		case O_INPUT:
-			if (strcmp(optarg, "csv") && strcmp(optarg, "jsonl"))
-				return jf_usage_error(_("--input: csv or "
-				    "jsonl, not \"%s\""), optarg);
-			a->jsonl = strcmp(optarg, "jsonl") == 0;
-			break;
-		case O_BATCH:
-			if (jf_int_parse(optarg, 100000000, &a->batch) == -1 ||
-			    a->batch < 1)
-				return jf_usage_error(_("--batch: not a number "
-				    "of receipts: \"%s\""), optarg);
-			break;
-		case O_LINES:
-			a->lines = 1;
-			break;
-		case O_SINCE:
-		case O_UNTIL:
-			if (jf_date_parse(optarg, ch == O_SINCE ? a->since :
-			    a->until) == -1)
-				return jf_usage_error("%s: %s", ch == O_SINCE ?
-				    "--since" : "--until", jf_errmsg());
-			break;
-		case '?':
-			return JF_EUSAGE;
-		default:
-			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
-				return rc;
-		}
-	}
-	return 0;
-}
+static int receipt_arg(const char *arg, void *field);
+static int points_arg(const char *arg, void *field);
+static int input_arg(const char *arg, void *field);
+static int batch_arg(const char *arg, void *field);
 
-/* "1.50" for 150 hundredths: factors print as the rules write them. */
-static const char *
-factor(int64_t h, char *buf)
-{
-	return jf_money_fmt(h, buf);
-}
+#define MEMBER_OPT { "member", 0, JF_STR, A(member), "ID", \
+	N_("the member, by code or phone; none: an anonymous sale") }
+#define USE_OPT { "use-points", 0, JF_FN, A(use), "N", \
+	N_("points the member pays with, 10 fen each"), 0, 0, points_arg }
 
-static json_t *
-lines_json(const struct jf_sale *s, int returned)
-{
-	json_t *a = json_array();
-	char b1[JF_MONEY_BUF], b2[JF_MONEY_BUF], b3[JF_MONEY_BUF];
+static const struct jf_opt add_opts[] = {
+	MEMBER_OPT,
+	{ "receipt", 0, JF_FN, A(receipt), "R",
+	    N_("the receipt number, if not the store's next of the day"),
+	    0, 0, receipt_arg },
+	JF_AT_OPT,
+	USE_OPT,
+	JF_DRYRUN_OPT,
+	{ NULL }
+};
 
-	for (int i = 0; i < s->nlines; i++) {
-		const struct jf_sale_line *l = &s->lines[i];
-		json_t *o = json_pack("{s:s?, s:I, s:s, s:s, s:s, s:I}",
-		    "sku", l->sku, "qty", (json_int_t)l->qty,
-		    "price", jf_money_fmt(l->price, b1),
-		    "amount", jf_money_fmt(l->amount, b2),
-		    "multiplier", factor(l->mult, b3),
-		    "points", (json_int_t)l->points);
+static const struct jf_opt quote_opts[] = {
+	MEMBER_OPT,
+	JF_AT_OPT,
+	USE_OPT,
+	{ NULL }
+};
 
-		if (o == NULL)
-			continue;
-		if (returned)
-			json_object_set_new(o, "returned",
-			    json_integer(l->returned));
-		json_array_append_new(a, o);
-	}
-	return a;
-}
+static const struct jf_opt import_opts[] = {
+	{ "rejects", 0, JF_STR, A(rejects), "F",
+	    N_("the rejected rows, with an error column, to F (stderr)") },
+	{ "strict", 0, JF_FLAG, A(strict), NULL,
+	    N_("one bad row and nothing is imported") },
+	{ "ignore-unknown", 0, JF_FLAG, A(ignore), NULL,
+	    N_("skip the columns sale does not know") },
+	{ "input", 0, JF_FN, A(jsonl), "csv|jsonl",
+	    N_("the file's format, csv if not said"), 0, 0, input_arg },
+	{ "batch", 0, JF_FN, A(batch), "N",
+	    N_("receipts a transaction, 10000 if not said"), 0, 0,
+	    batch_arg },
+	JF_DRYRUN_OPT,
+	{ NULL }
+};
 
-/* One sale as add, quote and show print it. */
-static int
-print_sale(int fmt, const struct jf_sale *s, int returned)
-{
-	struct jf_out *out = jf_out_new(fmt, stdout, sale_cols);
+static const struct jf_opt return_opts[] = {
+	JF_AT_OPT,
+	JF_DRYRUN_OPT,
+	{ NULL }
+};
 
-	jf_out_single(out);
-	jf_out_str(out, s->receipt);
-	jf_out_str(out, s->at);
-	jf_out_str(out, s->member);
-	jf_out_money(out, s->gross);
-	jf_out_money(out, s->offset);
-	jf_out_money(out, s->paid);
-	jf_out_int(out, s->points_used);
-	jf_out_int(out, s->points_earned);
-	jf_out_int(out, s->bonus_points);
-	if (s->member_id != 0)
-		jf_out_int(out, s->balance);
-	else
-		jf_out_str(out, NULL);
-	if (fmt == JF_FMT_JSON || fmt == JF_FMT_JSONL)
-		jf_out_json(out, "lines", lines_json(s, returned));
-	jf_out_end(out);
-	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
-}
+#define LINES_OPT { "lines", 0, JF_FLAG, A(lines), NULL, \
+	N_("a row per line of each sale") }
 
-/* The lines of a sale, one row each (show --lines). */
-static int
-print_lines(int fmt, const struct jf_sale *s)
-{
-	struct jf_out *out = jf_out_new(fmt, stdout, line_cols);
-	char buf[JF_MONEY_BUF];
+static const struct jf_opt show_opts[] = {
+	LINES_OPT,
+	{ NULL }
+};
 
-	for (int i = 0; i < s->nlines; i++) {
-		const struct jf_sale_line *l = &s->lines[i];
-
-		jf_out_str(out, s->receipt);
-		jf_out_int(out, i + 1);
-		jf_out_str(out, l->sku);
-		jf_out_str(out, l->name);
-		jf_out_int(out, l->qty);
-		jf_out_money(out, l->price);
-		jf_out_money(out, l->amount);
-		jf_out_str(out, factor(l->mult, buf));
-		jf_out_int(out, l->points);
-		jf_out_int(out, l->returned);
-		jf_out_end(out);
-	}
-	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
-}
-
-/*
- * The SKU:QTY[@PRICE] operands, parsed from copies (argv is recorded in
- * the audit log as given).  *copy holds the strings; free both.
- */
-static int
-parse_items(int n, char **argv, int price_ok, struct jf_sale_item **items,
-    char ***copy)
-{
-	*items = calloc(n > 0 ? n : 1, sizeof(**items));
-	*copy = calloc(n > 0 ? n : 1, sizeof(**copy));
-	if (*items == NULL || *copy == NULL)
-		return jf_error(JF_ESOFTWARE, _("out of memory"));
-	for (int i = 0; i < n; i++) {
-		if (((*copy)[i] = strdup(argv[i])) == NULL)
-			return jf_error(JF_ESOFTWARE, _("out of memory"));
-		if (jf_sale_item_parse((*copy)[i], price_ok, &(*items)[i]) != 0)
-			return JF_EUSAGE;
-	}
-	return 0;
-}
+static const struct jf_opt list_opts[] = {
+	{ "since", 0, JF_DATE, A(since), "D", N_("the first day") },
+	{ "until", 0, JF_DATE, A(until), "D", N_("the last day") },
+	{ "member", 0, JF_STR, A(member), "ID",
+	    N_("only the sales of that member, by code or phone") },
+	LINES_OPT,
+	{ NULL }
+};
 
 static void
-free_items(int n, struct jf_sale_item *items, char **copy)
+init(void *arg)
 {
-	for (int i = 0; i < n && copy != NULL; i++)
-		free(copy[i]);
-	free(copy);
-	free(items);
+	struct args *a = arg;
+
+	a->batch = 10000;
+}
+
+/* A value refused: what it is not, and the value; -1 for the frame. */
+static int
+refuse(const char *what, const char *arg)
+{
+	jf_error(JF_EUSAGE, "%s: \"%s\"", what, arg);
+	return -1;
+}
+
+static int
+receipt_arg(const char *arg, void *field)
+{
+	if (*arg == '\0' || strlen(arg) > JF_RECEIPT_MAX)
+		return refuse(_("not a receipt number"), arg);
+	*(const char **)field = arg;
+	return 0;
+}
+
+static int
+points_arg(const char *arg, void *field)
+{
+	int64_t *v = field;
+
+	if (jf_int_parse(arg, JF_MONEY_MAX, v) == -1 || *v < 0)
+		return refuse(_("not a number of points"), arg);
+	return 0;
+}
+
+static int
+input_arg(const char *arg, void *field)
+{
+	if (strcmp(arg, "csv") != 0 && strcmp(arg, "jsonl") != 0) {
+		jf_error(JF_EUSAGE, _("csv or jsonl, not \"%s\""), arg);
+		return -1;
+	}
+	*(int *)field = strcmp(arg, "jsonl") == 0;
+	return 0;
+}
+
+static int
+batch_arg(const char *arg, void *field)
+{
+	int64_t *v = field;
+
+	if (jf_int_parse(arg, 100000000, v) == -1 || *v < 1)
+		return refuse(_("not a number of receipts"), arg);
+	return 0;
+}
+
+/*
+ * The SKU:QTY operands from the first one on, checked before the book
+ * is opened: 0, or JF_EUSAGE reported.
+ */
+static int
+items(struct jf_call *k, int first, int price_ok)
+{
+	struct args *a = k->a;
+	int rc;
+
+	a->nitems = k->argc - first;
+	rc = jf_sale_items_parse(a->nitems, k->argv + first, price_ok,
+	    &a->items);
+	if (rc == JF_EUSAGE)
+		return jf_usage_error("%s", jf_errmsg());
+	return jf_fail(rc);
+}
+
+/*
+ * Opens the book where the frame would have (a usage error has touched
+ * none) and runs work in one transaction, committed when keep is set
+ * and work returns 0, rolled back otherwise.  work prints before the
+ * commit, so that output lost books nothing.
+ */
+static int
+booked(struct jf_call *k, int keep, int (*work)(struct jf_call *))
+{
+	int rc;
+
+	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) == 0) {
+		if ((rc = jf_begin(k->c)) != 0)
+			jf_fail(rc);
+		else if ((rc = work(k)) != 0 || !keep)
+			jf_rollback(k->c);
+		else if ((rc = jf_commit(k->c)) != 0)
+			jf_fail(rc);
+	}
+	jf_close(k->c);
+	k->c = NULL;
+	return rc;
+}
+
+/* A sale as add and quote make it, printed. */
+static int
+till(struct jf_call *k)
+{
+	struct args *a = k->a;
+	struct jf_sale s = { 0 };
+	struct jf_sale_in in = { 0 };
+	int rc;
+
+	in.receipt = a->receipt;
+	in.member = a->member;
+	in.points_used = a->use;
+	in.items = a->items;
+	in.nitems = a->nitems;
+	if ((rc = jf_sale_record(k->c, &in, &s)) != 0)
+		jf_fail(rc);
+	else
+		rc = jf_sale_write(stdout, k->o->fmt, &s, 0);
+	jf_sale_clear(&s);
+	return rc;
 }
 
 /* add and quote: the same sale, kept or rolled back. */
 static int
-till(int argc, char **argv, struct jf_opts *o, int keep)
+sell(struct jf_call *k, int keep)
 {
-	struct jf_ctx *c = NULL;
-	struct jf_sale_item *items = NULL;
-	struct jf_sale s = { 0 };
-	struct jf_sale_in in = { 0 };
-	char **copy = NULL;
-	struct args a;
-	int rc, n;
+	struct args *a = k->a;
+	int rc;
 
-	if ((rc = parse(argc, argv, o, keep ? "abcd" : "acd", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	n = argc - optind;
-	if (n == 0)
+	if (k->argc == 0)
 		return jf_usage_error(_("%s needs at least one SKU:QTY"),
-		    argv[0]);
-	if ((rc = parse_items(n, argv + optind, 1, &items, &copy)) != 0) {
-		jf_usage_error("%s", jf_errmsg());
-		goto out;
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	in.receipt = a.receipt;
-	in.member = a.member;
-	in.points_used = a.use;
-	in.items = items;
-	in.nitems = n;
-	if ((rc = jf_begin(c)) != 0 || (rc = jf_sale_record(c, &in, &s)) != 0) {
-		jf_rollback(c);
-		jf_fail(rc);
-		goto out;
-	}
-	if (keep && (rc = jf_commit(c)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	if (!keep)
-		jf_rollback(c);
-	rc = print_sale(o->fmt, &s, 0);
-out:
-	jf_sale_clear(&s);
-	free_items(n, items, copy);
-	jf_close(c);
+		    k->wargv[0]);
+	if ((rc = items(k, 0, 1)) == 0)
+		rc = booked(k, keep, till);
+	free(a->items);
 	return rc;
 }
 
 static int
-cmd_add(int argc, char **argv, struct jf_opts *o)
+cmd_add(struct jf_call *k)
 {
-	return till(argc, argv, o, 1);
+	return sell(k, 1);
 }
 
 static int
-cmd_quote(int argc, char **argv, struct jf_opts *o)
+cmd_quote(struct jf_call *k)
 {
-	return till(argc, argv, o, 0);
+	return sell(k, 0);
 }
 
 static int
-cmd_return(int argc, char **argv, struct jf_opts *o)
+give_back(struct jf_call *k)
 {
-	struct jf_ctx *c = NULL;
-	struct jf_sale_item *items = NULL;
+	struct args *a = k->a;
 	struct jf_return r = { 0 };
-	struct jf_out *out;
-	char **copy = NULL;
-	struct args a;
-	int rc, n;
-
-	if ((rc = parse(argc, argv, o, "c", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind < 1)
-		return jf_usage_error(_("return needs a RECEIPT"));
-	n = argc - optind - 1;
-	if ((rc = parse_items(n, argv + optind + 1, 0, &items, &copy)) != 0) {
-		jf_usage_error("%s", jf_errmsg());
-		goto out;
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	if ((rc = jf_begin(c)) != 0 ||
-	    (rc = jf_sale_return(c, argv[optind], items, n, &r)) != 0 ||
-	    (rc = jf_commit(c)) != 0) {
-		jf_rollback(c);
-		jf_fail(rc);
-		goto out;
-	}
-	out = jf_out_new(o->fmt, stdout, return_cols);
-	jf_out_single(out);
-	jf_out_str(out, r.receipt);
-	jf_out_money(out, r.gross);
-	jf_out_int(out, r.points_reversed);
-	jf_out_int(out, r.points_restored);
-	if (r.member != NULL)
-		jf_out_int(out, r.balance);
-	else
-		jf_out_str(out, NULL);
-	jf_out_end(out);
-	rc = jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
-out:
-	jf_return_clear(&r);
-	free_items(n, items, copy);
-	jf_close(c);
-	return rc;
-}
-
-static int
-cmd_show(int argc, char **argv, struct jf_opts *o)
-{
-	struct jf_ctx *c = NULL;
-	struct jf_sale s = { 0 };
-	struct args a;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "j", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
-		return jf_usage_error(_("show needs one RECEIPT"));
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	if ((rc = jf_sale_get(c, argv[optind], &s)) != 0) {
-		jf_fail(rc);
-		goto out;
-	}
-	rc = a.lines ? print_lines(o->fmt, &s) : print_sale(o->fmt, &s, 1);
-out:
-	jf_sale_clear(&s);
-	jf_close(c);
-	return rc;
-}
-
-struct listing {
-	struct jf_out *out;
-	int lines;
-};
-
-static int
-list_one(void *arg, const struct jf_sale *s)
-{
-	struct listing *l = arg;
-
-	if (!l->lines) {
-		jf_out_str(l->out, s->receipt);
-		jf_out_str(l->out, s->at);
-		jf_out_str(l->out, s->store);
-		jf_out_str(l->out, s->member);
-		jf_out_money(l->out, s->gross);
-		jf_out_money(l->out, s->offset);
-		jf_out_money(l->out, s->paid);
-		jf_out_int(l->out, s->points_used);
-		jf_out_int(l->out, s->points_earned);
-		jf_out_int(l->out, s->bonus_points);
-		jf_out_money(l->out, s->returned);
-		jf_out_end(l->out);
-		return 0;
-	}
-	for (int i = 0; i < s->nlines; i++) {
-		jf_out_str(l->out, s->receipt);
-		jf_out_str(l->out, s->at);
-		jf_out_str(l->out, s->store);
-		jf_out_str(l->out, s->member);
-		jf_out_str(l->out, s->lines[i].sku);
-		jf_out_int(l->out, s->lines[i].qty);
-		jf_out_money(l->out, s->lines[i].price);
-		jf_out_int(l->out, s->points_used);
-		jf_out_end(l->out);
-	}
-	return 0;
-}
-
-static int
-cmd_list(int argc, char **argv, struct jf_opts *o)
-{
-	struct jf_ctx *c = NULL;
-	struct jf_sale_filter f = { 0 };
-	struct listing l;
-	struct args a;
-	int rc;
-
-	if ((rc = parse(argc, argv, o, "ajkl", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc != optind)
-		return jf_usage_error(_("list takes no operands"));
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	f.since = a.since[0] ? a.since : NULL;
-	f.until = a.until[0] ? a.until : NULL;
-	f.member = a.member;
-	f.store = jf_store_filter(c);
-	l.lines = a.lines;
-	l.out = jf_out_new(o->fmt, stdout, a.lines ? import_cols : list_cols);
-	rc = jf_sale_each(c, &f, a.lines, list_one, &l);
-	if (jf_out_free(l.out) != 0 && rc == 0)
-		rc = JF_ESOFTWARE;
+	rc = jf_sale_return(k->c, k->argv[0], a->items, a->nitems, &r);
 	if (rc != 0)
 		jf_fail(rc);
-out:
-	jf_close(c);
+	else
+		rc = jf_return_write(stdout, k->o->fmt, &r);
+	jf_return_clear(&r);
 	return rc;
+}
+
+static int
+cmd_return(struct jf_call *k)
+{
+	struct args *a = k->a;
+	int rc;
+
+	if ((rc = items(k, 1, 0)) == 0)
+		rc = booked(k, 1, give_back);
+	free(a->items);
+	return rc;
+}
+
+static int
+cmd_show(struct jf_call *k)
+{
+	struct args *a = k->a;
+	struct jf_sale s = { 0 };
+	int rc;
+
+	if ((rc = jf_sale_get(k->c, k->argv[0], &s)) != 0)
+		jf_fail(rc);
+	else if (a->lines)
+		rc = jf_sale_write_lines(stdout, k->o->fmt, &s);
+	else
+		rc = jf_sale_write(stdout, k->o->fmt, &s, 1);
+	jf_sale_clear(&s);
+	return rc;
+}
+
+static int
+cmd_list(struct jf_call *k)
+{
+	struct args *a = k->a;
+	struct jf_sale_filter f = { 0 };
+
+	f.since = a->since[0] ? a->since : NULL;
+	f.until = a->until[0] ? a->until : NULL;
+	f.member = a->member;
+	f.store = jf_store_filter(k->c);
+	return jf_fail(jf_sale_list_write(k->c, stdout, k->o->fmt, &f,
+	    a->lines));
 }
 
 /*
- * sale import: the import engine (lib/import.h) with sale's lines and
- * receipts (lib/saleimport.c).  Memory is one receipt's worth, whatever
- * the file's size.
+ * sale import: the engine opens the book itself.  Memory is one
+ * receipt's worth, whatever the file's size.
  */
 static int
-cmd_import(int argc, char **argv, struct jf_opts *o)
+cmd_import(struct jf_call *k)
 {
+	struct args *a = k->a;
 	struct jf_sale_import *si = NULL;
 	struct jf_import im = { 0 };
-	struct args a;
+	struct jf_opts *o = k->o;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "efghi", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind > 1)
-		return jf_usage_error(_("import takes one FILE or -"));
 	if ((rc = jf_sale_import_new(&im, &si)) != 0)
 		return jf_fail(rc);
-	im.path = optind < argc ? argv[optind] : "-";
-	im.jsonl = a.jsonl;
-	im.ignore = a.ignore;
-	im.rejects = a.rejects;
-	im.strict = a.strict;
-	im.batch = a.batch;
-	rc = jf_import_run(&im, o, argc, argv);
+	im.path = k->argc > 0 ? k->argv[0] : "-";
+	im.jsonl = a->jsonl;
+	im.ignore = a->ignore;
+	im.rejects = a->rejects;
+	im.strict = a->strict;
+	im.batch = a->batch;
+	rc = jf_import_run(&im, o, k->wargc, k->wargv);
 	if (jf_import_booked(&im) && !o->quiet)
 		jf_warnx(_("%s%ld receipts recorded (%ld lines), %ld recorded "
 		    "already, %ld rejected"), o->dry_run ? _("dry run: ") : "",
@@ -510,17 +340,24 @@ cmd_import(int argc, char **argv, struct jf_opts *o)
 	return rc;
 }
 
-static const struct jf_cmd cmds[] = {
-	{ "add", cmd_add },
-	{ "quote", cmd_quote },
-	{ "import", cmd_import },
-	{ "return", cmd_return },
-	{ "show", cmd_show },
-	{ "list", cmd_list },
-	{ NULL, NULL }
+static const struct jf_sub subs[] = {
+	{ "add", cmd_add, add_opts, "SKU:QTY[@PRICE] ...", 0, -1, JF_OPS_LAST,
+	    N_("records a sale, the points it uses and earns, its stock") },
+	{ "quote", cmd_quote, quote_opts, "SKU:QTY[@PRICE] ...", 0, -1,
+	    JF_OPS_LAST, N_("what a sale would come to, recording nothing") },
+	{ "import", cmd_import, import_opts, "[FILE|-]", 0, 1, 0,
+	    N_("records the sales of a file, a receipt's lines together") },
+	{ "return", cmd_return, return_opts, "RECEIPT [SKU:QTY ...]", 1, -1,
+	    0, N_("takes back a receipt, or some of its lines, and its points") },
+	{ "show", cmd_show, show_opts, "RECEIPT", 1, 1, JF_READS,
+	    N_("prints a sale, with its lines in json") },
+	{ "list", cmd_list, list_opts, "", 0, 0, JF_READS,
+	    N_("lists the sales by time, or their lines as import reads them") },
+	{ NULL }
 };
 
-static const struct jf_tool tool = { "sale", usage, cmds, NULL };
+static const struct jf_tool tool = { "sale", .subs = subs,
+	.argsize = sizeof(struct args), .init = init };
 
 int
 main(int argc, char **argv)

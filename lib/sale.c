@@ -93,6 +93,31 @@ jf_sale_item_parse(char *s, int price_ok, struct jf_sale_item *it)
 	return 0;
 }
 
+int
+jf_sale_items_parse(int n, char *const *argv, int price_ok,
+    struct jf_sale_item **items)
+{
+	size_t size = (n > 0 ? n : 1) * sizeof(**items);
+	char *p;
+	int rc;
+
+	for (int i = 0; i < n; i++)
+		size += strlen(argv[i]) + 1;
+	if ((*items = calloc(1, size)) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	p = (char *)(*items + (n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		strcpy(p, argv[i]);
+		if ((rc = jf_sale_item_parse(p, price_ok, &(*items)[i])) != 0) {
+			free(*items);
+			*items = NULL;
+			return rc;
+		}
+		p += strlen(argv[i]) + 1;
+	}
+	return 0;
+}
+
 /*
  * The products of the open transaction, by SKU: an import sells the
  * same few thousand products again and again.  An entry is good while

@@ -17,6 +17,7 @@
 #define JF_SALE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db.h"
 
@@ -45,6 +46,13 @@ struct jf_sale_item {
  * which is modified.
  */
 int jf_sale_item_parse(char *s, int price_ok, struct jf_sale_item *it);
+/*
+ * Parses n operands "SKU:QTY[@PRICE]" into *items (new: free() it; the
+ * SKUs are copies within it, so argv, which the audit log records, is
+ * left as given): 0, JF_EUSAGE with the message set, or JF_ESOFTWARE.
+ */
+int jf_sale_items_parse(int n, char *const *argv, int price_ok,
+    struct jf_sale_item **items);
 
 /* What the till is told. */
 struct jf_sale_in {
@@ -165,5 +173,21 @@ struct jf_import;
 struct jf_sale_import;
 int jf_sale_import_new(struct jf_import *im, struct jf_sale_import **sp);
 void jf_sale_import_free(struct jf_sale_import *si);
+/* The columns sale import reads, and `sale list --lines` writes. */
+extern const char *const jf_sale_line_cols[];
+
+/*
+ * The till's output (salefmt.c), written to fp in format fmt (output.h):
+ * a sale as add, quote and show print it (returned: JSON's lines say
+ * what of each was returned), its lines a row each, a return, and the
+ * sales f selects (jf_sale_each; lines: a row per line, in
+ * jf_sale_line_cols).  0, JF_ESOFTWARE when fp could not be written, or
+ * jf_sale_each's failure.
+ */
+int jf_sale_write(FILE *fp, int fmt, const struct jf_sale *s, int returned);
+int jf_sale_write_lines(FILE *fp, int fmt, const struct jf_sale *s);
+int jf_return_write(FILE *fp, int fmt, const struct jf_return *r);
+int jf_sale_list_write(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_sale_filter *f, int lines);
 
 #endif

@@ -22,7 +22,7 @@
 /* The fields a line keeps, in the engine's keep order. */
 enum { F_RECEIPT, F_AT, F_STORE, F_MEMBER, F_SKU, F_QTY, F_PRICE, F_USED,
 	NF };
-static const char *const fcol[NF + 1] = { "receipt", "at", "store",
+const char *const jf_sale_line_cols[NF + 1] = { "receipt", "at", "store",
 	"member", "sku", "qty", "price", "points_used", NULL };
 /* the F_ fields, then "error": a rejects file, mended, imports */
 static const char *const known[NF + 2] = { "receipt", "at", "store",
@@ -46,7 +46,7 @@ static int
 field_of(const char *col)
 {
 	for (int i = 0; i < NF; i++)
-		if (strcmp(fcol[i], col) == 0)
+		if (strcmp(jf_sale_line_cols[i], col) == 0)
 			return i;
 	return F_RECEIPT;
 }
@@ -69,9 +69,9 @@ own_field(struct jf_import *im, struct receipt *h, int l, int i)
 			return jf_in_error(im->in, "points_used",
 			    _("not a number of points: \"%s\""), v);
 	} else if (strcmp(v, jf_group_get(g, h->head[i] - 1, i)) != 0)
-		return jf_in_error(im->in, fcol[i], _("\"%s\" where an earlier "
-		    "row of receipt \"%s\" has \"%s\""), v,
-		    jf_group_get(g, 0, F_RECEIPT),
+		return jf_in_error(im->in, jf_sale_line_cols[i],
+		    _("\"%s\" where an earlier row of receipt \"%s\" has "
+		    "\"%s\""), v, jf_group_get(g, 0, F_RECEIPT),
 		    jf_group_get(g, h->head[i] - 1, i));
 	return 0;
 }
@@ -187,7 +187,7 @@ jf_sale_import_new(struct jf_import *im, struct jf_sale_import **sp)
 	im->key = "receipt";
 	im->key_max = JF_RECEIPT_MAX;
 	im->together = 1;
-	im->keep = fcol;
+	im->keep = jf_sale_line_cols;
 	im->gstate = &si->r;
 	im->gsize = sizeof(si->r);
 	im->row = sale_line;

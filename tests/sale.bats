@@ -61,9 +61,13 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	[[ "${lines[0]}" == "usage: sale add [--member ID] [--receipt R]"* ]]
 	[[ "$output" == *"sale quote"*"sale import"*"sale return"*"sale show"*"sale list"* ]]
 	[ -z "$stderr" ]
-	run sale add -h
+	# after a command, that command's help alone
+	run --separate-stderr sale add -h
 	[ "$status" -eq 0 ]
-	[[ "$output" == usage:* ]]
+	[[ "${lines[0]}" == "usage: sale add [--member ID]"* ]]
+	[[ "$output" == *"--use-points N"*"common options: see 'sale --help'" ]]
+	[[ "$output" != *"sale quote"* ]]
+	[ -z "$stderr" ]
 	run sale --version
 	[ "$status" -eq 0 ]
 	[[ "$output" == "sale (jifen) "* ]]
