@@ -20,6 +20,8 @@
 static const struct jf_tool *tool;
 static char path[80];		/* the subcommand run: "gift", "operator add" */
 static const struct jf_sub *level;	/* the table it is in */
+static char **cmd_argv;		/* from its first word: "rules load F" */
+static int cmd_argc;
 
 static int run_level(const struct jf_sub *, int, char **, struct jf_opts *);
 
@@ -643,6 +645,9 @@ check_form(const struct jf_sub *s, int nf, int f, const struct jf_call *k)
 		return 0;
 	if (x->max == 0)
 		return jf_usage_error(_("%s takes no operands"), who);
+	if (k->argc > x->max && x->max > 0)
+		return jf_usage_error(_("%s: one operand too many: \"%s\""),
+		    who, k->argv[x->max]);
 	return jf_usage_error(_("%s needs %s"), who, x->operands);
 }
 
@@ -717,7 +722,8 @@ no_html(void)
 static int
 call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 {
-	struct jf_call k = { .o = o, .wargc = argc, .wargv = argv };
+	struct jf_call k = { .o = o, .wargc = cmd_argv ? cmd_argc : argc,
+		.wargv = cmd_argv ? cmd_argv : argv };
 	const struct jf_sub *x;
 	int rc;
 
@@ -753,7 +759,7 @@ call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 	if ((s->flags & JF_OPEN) == JF_READS)
 		o->reads = 1;
 	if ((s->flags & JF_OPEN) != 0 &&
-	    (rc = jf_open_tool(o, argc, argv, &k.c)) != 0)
+	    (rc = jf_open_tool(o, k.wargc, k.wargv, &k.c)) != 0)
 		goto done;
 	if ((s->flags & JF_OPEN) == JF_WRITES &&
 	    (rc = jf_begin(k.c)) != 0) {
@@ -797,6 +803,10 @@ run_level(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 		return 0;
 	}
 	if (argc > 0 && (x = find_sub(s, argv[0])) != NULL) {
+		if (cmd_argv == NULL) {
+			cmd_argv = argv;
+			cmd_argc = argc;
+		}
 		add_path(x->name);
 		if (x->subs != NULL)
 			return run_level(x->subs, argc - 1, argv + 1, o);
