@@ -2,703 +2,392 @@
  * member - the members' register: add, show, list, update, import,
  * export, tiers, forget, and the staff who may use the tools.
  *
- * Each subcommand parses its options, opens the book, does its one job
- * through lib/member.h inside one transaction when it writes, and prints
- * the members it touched in the chosen format.
+ * The subcommands and their options are the tables at the end (see
+ * lib/opts.h).  add, show, update and tiers check their operands and
+ * values before they open the book (in_book), so that a usage error
+ * never makes one.  lib/member.h does the work and says who may do what;
+ * lib/memberio.c writes the rows, before the transaction commits.
  */
-#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "err.h"
 #include "import.h"
-#include "input.h"
 #include "ledger.h"
 #include "member.h"
 #include "money.h"
 #include "opts.h"
-#include "output.h"
-#include "rules.h"
 
-static const char usage[] =
-    "usage: member add --phone P [--code C] [--name N] [--email E]\n"
-    "                  [--birthday YYYY-MM-DD] [--referrer CODE|PHONE] [--joined DATE]\n"
-    "       member show ID\n"
-    "       member list [--tier T] [--birthday-month M] [--joined-since D]\n"
-    "                   [--inactive-days N] [--status S] [--query TEXT] [--unmask]\n"
-    "       member update ID|- [--phone P] [--name N] [--email E]\n"
-    "                   [--birthday D] [--referrer CODE|PHONE]\n"
-    "                   [--status active|frozen|closed]\n"
-    "       member import [FILE|-] [--update] [--rejects F] [--strict]\n"
-    "                   [--ignore-unknown] [--input csv|jsonl]\n"
-    "       member export [--unmask]\n"
-    "       member tiers [--recalc]\n"
-    "       member forget ID\n"
-    "       member operator add NAME --role cashier|manager|admin\n"
-    "       member operator list\n"
-    "       member operator remove NAME\n"
-    "common: [-d PATH] [-o table|csv|json|jsonl] [-n] [-q] [--operator NAME]\n"
-    "        [--store S] [-h] [--version]\n";
-
-static const char *const member_cols[] = { "code", "phone", "name", "email",
-	"birthday", "joined", "referrer", "tier", "status", "balance", NULL };
-static const char *const show_cols[] = { "code", "phone", "name", "email",
-	"birthday", "joined", "referrer", "tier", "status", "balance",
-	"expiring", "expiring_on", NULL };
-
-enum {
-	O_PHONE = JF_OPT_LOCAL, O_CODE, O_NAME, O_EMAIL, O_BIRTHDAY,
-	O_REFERRER, O_JOINED, O_STATUS, O_TIER, O_BMONTH, O_SINCE, O_INACTIVE,
-	O_QUERY, O_UNMASK, O_UPDATE, O_REJECTS, O_STRICT, O_IGNORE, O_INPUT,
-	O_RECALC, O_ROLE
-};
-
-static const struct option longopts[] = {
-	{ "phone", required_argument, NULL, O_PHONE },
-	{ "code", required_argument, NULL, O_CODE },
-	{ "name", required_argument, NULL, O_NAME },
-	{ "email", required_argument, NULL, O_EMAIL },
-	{ "birthday", required_argument, NULL, O_BIRTHDAY },
-	{ "referrer", required_argument, NULL, O_REFERRER },
-	{ "joined", required_argument, NULL, O_JOINED },
-	{ "status", required_argument, NULL, O_STATUS },
-	{ "tier", required_argument, NULL, O_TIER },
-	{ "birthday-month", required_argument, NULL, O_BMONTH },
-	{ "joined-since", required_argument, NULL, O_SINCE },
-	{ "inactive-days", required_argument, NULL, O_INACTIVE },
-	{ "query", required_argument, NULL, O_QUERY },
-	{ "unmask", no_argument, NULL, O_UNMASK },
-	{ "update", no_argument, NULL, O_UPDATE },
-	{ "rejects", required_argument, NULL, O_REJECTS },
-	{ "strict", no_argument, NULL, O_STRICT },
-	{ "ignore-unknown", no_argument, NULL, O_IGNORE },
-	{ "input", required_argument, NULL, O_INPUT },
-	{ "recalc", no_argument, NULL, O_RECALC },
-	{ "role", required_argument, NULL, O_ROLE },
-	JF_COMMON_LONG
-};
-
-/* Everything any subcommand may be given; each takes what it allows. */
+/* Everything a subcommand may be given; each takes what its table says. */
 struct args {
 	struct jf_member_in in;
 	struct jf_member_filter f;
-	const char *rejects, *input, *role;
-	int update, strict, ignore, recalc, unmask;
-	unsigned seen;		/* bit per O_ option given */
+	char since[JF_DATE_LEN];	/* --joined-since, "" when not given */
+	const char *rejects;
+	int jsonl, update, strict, ignore, recalc, role;
+	int64_t changed;		/* members tiers --recalc moved */
 };
 
+static void
+init(void *arg)
+{
+	struct args *a = arg;
+
+	a->f.inactive_days = -1;
+}
+
 /*
- * Parses argv with the subcommand's allowed options (a string of O_
- * offsets).  Returns 0, or the exit status to return (-1: -h answered).
+ * The option values the frame's types would not take in member's words:
+ * -1 and the message for "--opt: message", or 0 and the value stored.
  */
 static int
-parse(int argc, char **argv, struct jf_opts *o, const char *allow,
-    struct args *a)
+bad_value(const char *s, const char *what)
 {
-	int ch, rc;
+	jf_error(JF_EUSAGE, "%s \"%s\"", what, s);
+	return -1;
+}
+
+static int
+int_opt(const char *s, int *field, int lo, int hi, const char *what)
+{
 	int64_t v;
 
-	memset(a, 0, sizeof(*a));
-	a->f.inactive_days = -1;
-	while ((ch = jf_getopt(argc, argv, JF_COMMON_SHORT, longopts,
-	    allow)) != -1) {
-		if (ch >= JF_OPT_LOCAL && ch <= O_ROLE)
-			a->seen |= 1u << (ch - JF_OPT_LOCAL);
-		switch (ch) {
-		case O_PHONE: a->in.phone = optarg; break;
-		case O_CODE: a->in.code = optarg; break;
-		case O_NAME: a->in.name = optarg; break;
-		case O_EMAIL: a->in.email = optarg; break;
-		case O_BIRTHDAY: a->in.birthday = optarg; break;
-		case O_REFERRER: a->in.referrer = optarg; break;
-		case O_JOINED: a->in.joined = optarg; break;
-		case O_STATUS:
-			a->in.status = optarg;
-			a->f.status = optarg;
-			break;
-		case O_TIER: a->f.tier = optarg; break;
-		case O_BMONTH:
-			if (jf_int_parse(optarg, 12, &v) == -1 || v < 1)
-				return jf_usage_error(
-				    _("--birthday-month: not a month: \"%s\""),
-				    optarg);
-			a->f.birthday_month = (int)v;
-			break;
-		case O_SINCE: {
-			static char d[JF_DATE_LEN];
-
-			if (jf_date_parse(optarg, d) == -1)
-				return jf_usage_error("--joined-since: %s",
-				    jf_errmsg());
-			a->f.joined_since = d;
-			break;
-		}
-		case O_INACTIVE:
-			if (jf_int_parse(optarg, 100000, &v) == -1 || v < 0)
-				return jf_usage_error(
-				    _("--inactive-days: not a number of days: \"%s\""),
-				    optarg);
-			a->f.inactive_days = (int)v;
-			break;
-		case O_QUERY: a->f.query = optarg; break;
-		case O_UNMASK: a->unmask = 1; break;
-		case O_UPDATE: a->update = 1; break;
-		case O_REJECTS: a->rejects = optarg; break;
-		case O_STRICT: a->strict = 1; break;
-		case O_IGNORE: a->ignore = 1; break;
-		case O_INPUT:
-			if (strcmp(optarg, "csv") && strcmp(optarg, "jsonl"))
-				return jf_usage_error(
-				    _("--input: csv or jsonl, not \"%s\""), optarg);
-			a->input = optarg;
-			break;
-		case O_RECALC: a->recalc = 1; break;
-		case O_ROLE: a->role = optarg; break;
-		case '?':
-			return JF_EUSAGE;
-		default:
-			if ((rc = jf_opt_common(ch, optarg, o)) != 0)
-				return rc;
-		}
-	}
+	if (jf_int_parse(s, hi, &v) == -1 || v < lo)
+		return bad_value(s, what);
+	*field = (int)v;
 	return 0;
 }
 
-static void
-put_member(struct jf_out *out, const struct jf_member *m, int mask)
+static int
+month_opt(const char *s, void *field)
 {
-	char pb[64], eb[64];
-
-	jf_out_str(out, m->code);
-	jf_out_str(out, mask ? jf_mask_phone(m->phone, pb) : m->phone);
-	jf_out_str(out, m->name);
-	jf_out_str(out, mask ? jf_mask_email(m->email, eb) : m->email);
-	jf_out_str(out, m->birthday);
-	jf_out_str(out, m->joined);
-	jf_out_str(out, m->referrer);
-	jf_out_str(out, m->tier);
-	jf_out_str(out, m->status);
-	jf_out_int(out, m->balance);
+	return int_opt(s, field, 1, 12, _("not a month:"));
 }
 
-/* Prints one member by row id, as add and update do. */
 static int
-print_one(struct jf_ctx *c, int64_t mid)
+days_opt(const char *s, void *field)
 {
-	struct jf_member m = { 0 };
-	struct jf_out *out;
+	return int_opt(s, field, 0, 100000, _("not a number of days:"));
+}
+
+static int
+status_opt(const char *s, void *field)
+{
+	if (!jf_member_status_ok(s))
+		return bad_value(s, _("active, frozen or closed, not"));
+	*(const char **)field = s;
+	return 0;
+}
+
+static int
+input_opt(const char *s, void *field)
+{
+	if (strcmp(s, "csv") != 0 && strcmp(s, "jsonl") != 0)
+		return bad_value(s, _("csv or jsonl, not"));
+	*(int *)field = strcmp(s, "jsonl") == 0;
+	return 0;
+}
+
+static int
+role_opt(const char *s, void *field)
+{
+	if ((*(int *)field = jf_role_parse(s)) == JF_ROLE_NONE)
+		return bad_value(s, _("cashier, manager or admin, not"));
+	return 0;
+}
+
+/* A value that is not a phone, email, code, date or status: exit 64. */
+static int
+check_in(const struct jf_member_in *in)
+{
+	const char *col;
+
+	if (jf_member_check(in, &col) == 0)
+		return 0;
+	jf_warnx("%s", jf_errmsg());
+	return JF_EUSAGE;
+}
+
+/*
+ * The frame's JF_WRITES (JF_READS if k->o->reads) for the subcommands
+ * that check their operands and values before the book is opened.
+ */
+static int
+in_book(struct jf_call *k, int (*fn)(struct jf_call *))
+{
 	int rc;
 
-	if ((rc = jf_member_get(c, mid, &m)) != 0)
+	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) != 0)
 		return rc;
-	out = jf_out_new(c->fmt >= 0 ? c->fmt : jf_fmt_default(), stdout,
-	    member_cols);
-	jf_out_single(out);
-	put_member(out, &m, 0);
-	jf_out_end(out);
-	jf_member_clear(&m);
-	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+	if (k->o->reads)
+		return fn(k);
+	if ((rc = jf_begin(k->c)) != 0)
+		return jf_fail(rc);
+	if ((rc = fn(k)) == 0 && (rc = jf_commit(k->c)) != 0)
+		jf_fail(rc);
+	return rc;		/* jf_close() rolls back the rest */
 }
 
+/* add (no operand) and update ID: the member written as it is left. */
 static int
-cmd_add(int argc, char **argv, struct jf_opts *o)
+add_or_update(struct jf_call *k)
 {
-	struct jf_ctx *c = NULL;
-	struct args a;
+	struct args *a = k->a;
 	int64_t mid;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "abcdefg", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (optind != argc)
-		return jf_usage_error(_("add takes no operands"));
-	if (a.in.phone == NULL)
-		return jf_usage_error(_("add needs --phone"));
-	if ((rc = jf_member_check(&a.in, &(const char *){ NULL })) != 0) {
-		jf_warnx("%s", jf_errmsg());
-		return JF_EUSAGE;
-	}
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	if ((rc = jf_begin(c)) != 0 || (rc = jf_member_add(c, &a.in, &mid)) != 0 ||
-	    (rc = print_one(c, mid)) != 0 || (rc = jf_commit(c)) != 0)
-		jf_fail(rc);
-out:
-	jf_close(c);
-	return rc;
+	if (k->argc == 0)
+		rc = jf_member_add(k->c, &a->in, &mid);
+	else if ((rc = jf_member_id(k->c, k->argv[0], &mid)) == 0)
+		rc = jf_member_update(k->c, mid, &a->in);
+	if (rc != 0)
+		return jf_fail(rc);
+	return jf_fail(jf_member_write(k->c, stdout, k->o->fmt, mid));
 }
 
 static int
-cmd_show(int argc, char **argv, struct jf_opts *o)
+cmd_add(struct jf_call *k)
 {
-	struct jf_ctx *c = NULL;
-	struct jf_member m = { 0 };
-	struct jf_out *out;
-	struct args a;
-	char day[JF_DATE_LEN] = "";
-	int64_t pts = 0;
-	int rc;
+	int rc = check_in(&((struct args *)k->a)->in);
 
-	if ((rc = parse(argc, argv, o, "", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
+	return rc != 0 ? rc : in_book(k, add_or_update);
+}
+
+static int
+show_one(struct jf_call *k)
+{
+	return jf_fail(jf_member_write_show(k->c, stdout, k->o->fmt,
+	    k->argv[0]));
+}
+
+/* show and update say "one member", where the frame would say "ID". */
+static int
+cmd_show(struct jf_call *k)
+{
+	if (k->argc != 1)
 		return jf_usage_error(_("show needs one member"));
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if ((rc = jf_member_find(c, argv[optind], &m)) != 0 ||
-	    (rc = jf_points_expiring(c, m.id, &pts, day)) != 0) {
-		jf_fail(rc);
-		goto done;
-	}
-	out = jf_out_new(o->fmt, stdout, show_cols);
-	jf_out_single(out);
-	put_member(out, &m, 0);
-	jf_out_int(out, pts);
-	jf_out_str(out, *day ? day : NULL);
-	jf_out_end(out);
-	rc = jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
-done:
-	jf_member_clear(&m);
-	jf_close(c);
-	return rc;
-}
-
-struct lister {
-	struct jf_out *out;
-	int mask;
-};
-
-static int
-list_one(void *arg, const struct jf_member *m)
-{
-	struct lister *l = arg;
-
-	put_member(l->out, m, l->mask);
-	jf_out_end(l->out);
-	return 0;
+	k->o->reads = 1;
+	return in_book(k, show_one);
 }
 
 /* list and export: the same rows; export has no filters. */
 static int
-list_or_export(int argc, char **argv, struct jf_opts *o, const char *allow)
+cmd_list(struct jf_call *k)
 {
-	struct jf_ctx *c = NULL;
-	struct lister l;
-	struct args a;
+	struct args *a = k->a;
+
+	if (a->since[0] != '\0')
+		a->f.joined_since = a->since;
+	return jf_fail(jf_member_write_list(k->c, stdout, k->o->fmt, &a->f));
+}
+
+/* update - changes each member of a stream (lib/memberio.c). */
+static int
+cmd_update(struct jf_call *k)
+{
+	struct args *a = k->a;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, allow, &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (optind != argc)
-		return jf_usage_error(_("%s takes no operands"), argv[0]);
-	if (a.in.status != NULL && strcmp(a.in.status, "active") &&
-	    strcmp(a.in.status, "frozen") && strcmp(a.in.status, "closed"))
-		return jf_usage_error(
-		    _("--status: active, frozen or closed, not \"%s\""),
-		    a.in.status);
-	o->reads = 1;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto done;
-	if (a.unmask && (rc = jf_need_role(c, JF_ROLE_MANAGER, "--unmask"))) {
-		jf_fail(rc);
-		goto done;
-	}
-	l.out = jf_out_new(o->fmt, stdout, member_cols);
-	l.mask = !a.unmask;
-	if ((rc = jf_member_each(c, &a.f, list_one, &l)) != 0)
-		jf_fail(rc);
-	if (jf_out_free(l.out) != 0 && rc == 0)
-		rc = JF_ESOFTWARE;
-done:
-	jf_close(c);
-	return rc;
-}
-
-static int
-cmd_list(int argc, char **argv, struct jf_opts *o)
-{
-	return list_or_export(argc, argv, o, "hijklmn");
-}
-
-static int
-cmd_export(int argc, char **argv, struct jf_opts *o)
-{
-	return list_or_export(argc, argv, o, "n");
-}
-
-struct updater {
-	struct jf_out *out;
-	const struct jf_member_in *in;
-};
-
-/* Changing a status is the manager's; the rows print as they go. */
-static int
-update_start(struct jf_import *im)
-{
-	struct updater *u = im->arg;
-	int rc;
-
-	if (u->in->status && (rc = jf_need_role(im->c, JF_ROLE_MANAGER,
-	    _("changing a member's status"))) != 0)
-		return rc;
-	u->out = jf_out_new(im->c->fmt, stdout, member_cols);
-	return 0;
-}
-
-/* Updates one member of a stream and prints it. */
-static int
-update_row(struct jf_import *im)
-{
-	struct updater *u = im->arg;
-	struct jf_member m = { 0 };
-	const char *id, *col;
-	int64_t mid;
-	int rc;
-
-	if ((rc = jf_import_member(im, &id, &col)) != 0)
-		return rc;
-	if ((rc = jf_member_id(im->c, id, &mid)) != 0 ||
-	    (rc = jf_member_update(im->c, mid, u->in)) != 0 ||
-	    (rc = jf_member_get(im->c, mid, &m)) != 0)
-		return jf_import_blame(im, col, rc);
-	put_member(u->out, &m, 0);
-	jf_out_end(u->out);
-	jf_member_clear(&m);
-	return 0;
-}
-
-/* The rows are written before the commit (jf_run says why not). */
-static int
-update_end(struct jf_import *im)
-{
-	struct updater *u = im->arg;
-	int rc = jf_out_free(u->out);
-
-	u->out = NULL;
-	return rc != 0 ? JF_ESOFTWARE : 0;
-}
-
-/*
- * member update - ...: each member of the stream on stdin (a code or
- * phone column, as member list -o csv prints), in one transaction, the
- * rows printed before it commits.  A refused row is reported and the
- * others kept: 65.
- */
-static int
-update_stream(int argc, char **argv, struct jf_opts *o, struct args *a)
-{
-	struct updater u = { NULL, &a->in };
-	struct jf_import im = { 0 };
-	int rc;
-
-	jf_import_members(&im);
-	im.label = _("updating");
-	im.start = update_start;
-	im.row = update_row;
-	im.end = update_end;
-	im.arg = &u;
-	rc = jf_import_run(&im, o, argc, argv);
-	jf_out_free(u.out);
-	return jf_import_close(&im, rc);
-}
-
-static int
-cmd_update(int argc, char **argv, struct jf_opts *o)
-{
-	struct jf_ctx *c = NULL;
-	struct args a;
-	int64_t mid;
-	int rc;
-
-	if ((rc = parse(argc, argv, o, "acdefh", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
+	if (k->argc != 1)
 		return jf_usage_error(_("update needs one member"));
-	if (a.seen == 0)
+	if (k->seen == 0)
 		return jf_usage_error(_("update needs something to change"));
-	if ((rc = jf_member_check(&a.in, &(const char *){ NULL })) != 0) {
-		jf_warnx("%s", jf_errmsg());
-		return JF_EUSAGE;
-	}
-	if (strcmp(argv[optind], "-") == 0)
-		return update_stream(argc, argv, o, &a);
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	if ((a.in.status && (rc = jf_need_role(c, JF_ROLE_MANAGER,
-	    _("changing a member's status")))) ||
-	    (rc = jf_begin(c)) != 0 ||
-	    (rc = jf_member_id(c, argv[optind], &mid)) != 0 ||
-	    (rc = jf_member_update(c, mid, &a.in)) != 0 ||
-	    (rc = print_one(c, mid)) != 0 || (rc = jf_commit(c)) != 0)
-		jf_fail(rc);
-out:
-	jf_close(c);
-	return rc;
+	if ((rc = check_in(&a->in)) != 0)
+		return rc;
+	if (strcmp(k->argv[0], "-") == 0)
+		return jf_member_update_stream(&a->in, stdout, k->o,
+		    k->wargc, k->wargv);
+	return in_book(k, add_or_update);
 }
 
 static int
-cmd_forget(int argc, char **argv, struct jf_opts *o)
+cmd_forget(struct jf_call *k)
 {
-	struct jf_ctx *c = NULL;
-	struct args a;
 	int64_t mid;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind != 1)
-		return jf_usage_error(_("forget needs one member"));
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	if ((rc = jf_need_role(c, JF_ROLE_MANAGER, _("forgetting a member"))) ||
-	    (rc = jf_begin(c)) != 0 ||
-	    (rc = jf_member_id(c, argv[optind], &mid)) != 0 ||
-	    (rc = jf_member_forget(c, mid)) != 0 ||
-	    (rc = print_one(c, mid)) != 0 || (rc = jf_commit(c)) != 0)
-		jf_fail(rc);
-out:
-	jf_close(c);
-	return rc;
+	if ((rc = jf_member_id(k->c, k->argv[0], &mid)) != 0 ||
+	    (rc = jf_member_forget(k->c, mid)) != 0)
+		return jf_fail(rc);
+	return jf_fail(jf_member_write(k->c, stdout, k->o->fmt, mid));
 }
 
-#define IMPORT_BATCH 250000	/* rows a transaction: few, large commits */
-
+/* member import: the import engine with member's rows (lib/memberio.c). */
 static int
-import_header(struct jf_import *im)
+cmd_import(struct jf_call *k)
 {
-	if (!im->jsonl && !jf_in_has(im->in, "phone") &&
-	    !jf_in_has(im->in, "code"))
-		return jf_error(JF_EDATA, _("%s:1: a code or phone column is "
-		    "needed"), jf_in_name(im->in));
-	return 0;
-}
-
-/* A status column is the manager's to import. */
-static int
-import_start(struct jf_import *im)
-{
-	if (jf_in_has(im->in, "status"))
-		return jf_need_role(im->c, JF_ROLE_MANAGER,
-		    _("importing a status column"));
-	return 0;
-}
-
-static int
-import_row(struct jf_import *im)
-{
-	const struct args *a = im->arg;
-	struct jf_member_in m = { 0 };
-	const char *col = NULL;
-	int rc, what;
-
-	m.code = jf_in_get(im->in, "code");
-	m.phone = jf_in_get(im->in, "phone");
-	m.name = jf_in_get(im->in, "name");
-	m.email = jf_in_get(im->in, "email");
-	m.birthday = jf_in_get(im->in, "birthday");
-	m.referrer = jf_in_get(im->in, "referrer");
-	m.joined = jf_in_get(im->in, "joined");
-	m.status = jf_in_get(im->in, "status");
-	rc = jf_member_import(im->c, &m, a->update, &what, &col);
-	if (rc == JF_EDATA)
-		return jf_in_error(im->in, col, "%s", jf_errmsg());
-	if (rc == 0)
-		im->n[what]++;
-	return rc;
-}
-
-static int
-cmd_import(int argc, char **argv, struct jf_opts *o)
-{
-	static const char *const known[] = { "code", "phone", "name", "email",
-		"birthday", "referrer", "joined", "status", NULL };
+	struct args *a = k->a;
 	struct jf_import im = { 0 };
-	struct args a;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "opqrs", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (argc - optind > 1)
+	if (k->argc > 1)
 		return jf_usage_error(_("import takes one FILE or -"));
-	im.path = optind < argc ? argv[optind] : "-";
-	im.jsonl = a.input && strcmp(a.input, "jsonl") == 0;
-	im.known = known;
-	im.ignore = a.ignore;
-	im.rejects = a.rejects;
-	im.strict = a.strict;
-	im.batch = IMPORT_BATCH;
-	im.label = "import";
-	im.verb = _("imported");
-	im.header = import_header;
-	im.start = import_start;
-	im.row = import_row;
-	im.arg = &a;
-	rc = jf_import_run(&im, o, argc, argv);
-	if (jf_import_booked(&im) && !o->quiet)
+	jf_member_importer(&im, &a->update);
+	im.path = k->argc == 1 ? k->argv[0] : "-";
+	im.jsonl = a->jsonl;
+	im.ignore = a->ignore;
+	im.rejects = a->rejects;
+	im.strict = a->strict;
+	rc = jf_import_run(&im, k->o, k->wargc, k->wargv);
+	if (jf_import_booked(&im) && !k->o->quiet)
 		jf_warnx(_("%s%ld added, %ld updated, %ld unchanged, %ld "
-		    "rejected"), o->dry_run ? _("dry run: ") : "",
+		    "rejected"), k->o->dry_run ? _("dry run: ") : "",
 		    im.n[JF_IMPORT_ADDED], im.n[JF_IMPORT_UPDATED],
 		    im.n[JF_IMPORT_SAME], im.bad);
 	return jf_import_close(&im, rc);
 }
 
-struct tierrow {
-	const char *name;
-	int64_t n;
-};
-
-static void
-count_tier(void *arg, const char *tier, int64_t n)
-{
-	struct tierrow *t = arg;
-
-	for (; t->name != NULL; t++)
-		if (strcmp(t->name, tier) == 0)
-			t->n = n;
-}
-
 static int
-cmd_tiers(int argc, char **argv, struct jf_opts *o)
+tiers_one(struct jf_call *k)
 {
-	static const char *const cols[] = { "tier", "min_points", "factor",
-		"members", NULL };
-	struct jf_ctx *c = NULL;
-	const struct jf_rules *r;
-	struct tierrow *t = NULL;
-	struct jf_out *out;
-	struct args a;
-	int64_t changed = 0;
-	char buf[JF_MONEY_BUF];
+	struct args *a = k->a;
 	int rc;
 
-	if ((rc = parse(argc, argv, o, "t", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	if (optind != argc)
-		return jf_usage_error(_("tiers takes no operands"));
-	o->reads = !a.recalc;
-	if ((rc = jf_open_tool(o, argc, argv, &c)) != 0)
-		goto out;
-	if (a.recalc && ((rc = jf_begin(c)) != 0 ||
-	    (rc = jf_tier_recalc(c, &changed)) != 0))
-		goto fail;
-	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
-		goto fail;
-	t = calloc(r->ntiers + 1, sizeof(*t));
-	for (int i = 0; i < r->ntiers; i++)
-		t[i].name = r->tiers[i].name;
-	if ((rc = jf_member_tier_counts(c, count_tier, t)) != 0)
-		goto fail;
-	out = jf_out_new(o->fmt, stdout, cols);
-	for (int i = 0; i < r->ntiers; i++) {
-		jf_out_str(out, r->tiers[i].name);
-		jf_out_int(out, r->tiers[i].min_points);
-		jf_out_str(out, jf_money_fmt(r->tiers[i].factor, buf));
-		jf_out_int(out, t[i].n);
-		jf_out_end(out);
-	}
-	jf_out_free(out);
-	if (a.recalc && (rc = jf_commit(c)) != 0)
-		goto fail;
-	if (a.recalc && !o->quiet)
-		jf_warnx(_("%smembers whose tier changed: %lld"),
-		    o->dry_run ? _("dry run: ") : "", (long long)changed);
-	goto out;
-fail:
-	jf_fail(rc);
-out:
-	free(t);
-	jf_close(c);
-	return rc;
+	if (a->recalc && (rc = jf_tier_recalc(k->c, &a->changed)) != 0)
+		return jf_fail(rc);
+	return jf_fail(jf_member_write_tiers(k->c, stdout, k->o->fmt));
 }
 
-struct oplist {
-	struct jf_out *out;
-};
-
-static void
-op_one(void *arg, const char *name, const char *role, const char *added)
+/* Only --recalc writes: without it the book is opened to read. */
+static int
+cmd_tiers(struct jf_call *k)
 {
-	struct jf_out *out = arg;
+	struct args *a = k->a;
+	int rc;
 
-	jf_out_str(out, name);
-	jf_out_str(out, role);
-	jf_out_str(out, added);
-	jf_out_end(out);
+	k->o->reads = !a->recalc;
+	if ((rc = in_book(k, tiers_one)) == 0 && a->recalc && !k->o->quiet)
+		jf_warnx(_("%smembers whose tier changed: %lld"),
+		    k->o->dry_run ? _("dry run: ") : "",
+		    (long long)a->changed);
+	return rc;
 }
 
 static int
-cmd_operator(int argc, char **argv, struct jf_opts *o)
+cmd_operator_list(struct jf_call *k)
 {
-	static const char *const cols[] = { "name", "role", "added", NULL };
-	struct jf_ctx *c = NULL;
-	struct jf_out *out;
-	struct args a;
-	char **all = argv;
-	int nall = argc;
-	const char *sub;
-	int rc, role = JF_ROLE_NONE;
-
-	if ((rc = parse(argc, argv, o, "u", &a)) != 0)
-		return rc < 0 ? 0 : rc;
-	argc -= optind;
-	argv += optind;
-	if (argc < 1)
-		return jf_usage_error(_("operator needs add, list or remove"));
-	sub = argv[0];
-	if (strcmp(sub, "list") == 0) {
-		if (argc != 1)
-			return jf_usage_error(_("operator list takes no operands"));
-	} else if (strcmp(sub, "add") == 0) {
-		if (argc != 2 || a.role == NULL)
-			return jf_usage_error(
-			    _("operator add needs NAME and --role"));
-		if ((role = jf_role_parse(a.role)) == JF_ROLE_NONE)
-			return jf_usage_error(
-			    _("--role: cashier, manager or admin, not \"%s\""),
-			    a.role);
-	} else if (strcmp(sub, "remove") == 0) {
-		if (argc != 2)
-			return jf_usage_error(_("operator remove needs NAME"));
-	} else
-		return jf_usage_error(_("unknown operator command \"%s\""), sub);
-	o->reads = strcmp(sub, "list") == 0;
-	if ((rc = jf_open_tool(o, nall, all, &c)) != 0)
-		goto out;
-	if (strcmp(sub, "list") == 0) {
-		out = jf_out_new(o->fmt, stdout, cols);
-		rc = jf_operator_each(c, op_one, out);
-		jf_out_free(out);
-	} else if ((rc = jf_need_role(c, JF_ROLE_ADMIN,
-	    _("managing operators"))) == 0 && (rc = jf_begin(c)) == 0) {
-		rc = role ? jf_operator_add(c, argv[1], role) :
-		    jf_operator_remove(c, argv[1]);
-		if (rc == 0)
-			rc = jf_commit(c);
-	}
-	if (rc != 0)
-		jf_fail(rc);
-out:
-	jf_close(c);
-	return rc;
+	return jf_fail(jf_operator_write(k->c, stdout, k->o->fmt));
 }
 
-static const struct jf_cmd cmds[] = {
-	{ "add", cmd_add },
-	{ "show", cmd_show },
-	{ "list", cmd_list },
-	{ "update", cmd_update },
-	{ "import", cmd_import },
-	{ "export", cmd_export },
-	{ "tiers", cmd_tiers },
-	{ "forget", cmd_forget },
-	{ "operator", cmd_operator },
-	{ NULL, NULL }
+static int
+cmd_operator_add(struct jf_call *k)
+{
+	return jf_fail(jf_operator_add(k->c, k->argv[0],
+	    ((struct args *)k->a)->role));
+}
+
+static int
+cmd_operator_remove(struct jf_call *k)
+{
+	return jf_fail(jf_operator_remove(k->c, k->argv[0]));
+}
+
+#define A(f) offsetof(struct args, f)
+
+static const struct jf_opt add_opts[] = {
+	{ "phone", 0, JF_STR | JF_REQUIRED, A(in.phone), "P", N_("a phone") },
+	{ "code", 0, JF_STR, A(in.code), "C", N_("the code, if not M...") },
+	{ "name", 0, JF_STR, A(in.name), "N", N_("the member's name") },
+	{ "email", 0, JF_STR, A(in.email), "E", N_("the email address") },
+	{ "birthday", 0, JF_STR, A(in.birthday), "YYYY-MM-DD", N_("born on") },
+	{ "referrer", 0, JF_STR, A(in.referrer), "CODE|PHONE",
+	    N_("the member who brought this one") },
+	{ "joined", 0, JF_STR, A(in.joined), "DATE", N_("joined on (today)") },
+	{ NULL }
 };
 
-static const struct jf_tool tool = { "member", usage, cmds, NULL };
+static const struct jf_opt list_opts[] = {
+	{ "tier", 0, JF_STR, A(f.tier), "T", N_("members in tier T") },
+	{ "birthday-month", 0, JF_FN, A(f.birthday_month), "M",
+	    N_("members born in month M (1 to 12)"), 0, 0, month_opt },
+	{ "joined-since", 0, JF_DATE, A(since), "D",
+	    N_("members who joined on day D or later") },
+	{ "inactive-days", 0, JF_FN, A(f.inactive_days), "N",
+	    N_("members with no purchase in N days"), 0, 0, days_opt },
+	{ "status", 0, JF_FN, A(f.status), "S",
+	    N_("members whose status is S"), 0, 0, status_opt },
+	{ "query", 0, JF_STR, A(f.query), "TEXT",
+	    N_("members whose code, name, email or phone holds TEXT") },
+	{ "unmask", 0, JF_FLAG, A(f.unmask), NULL, N_("phones, emails whole") },
+	{ NULL }
+};
+
+static const struct jf_opt update_opts[] = {
+	{ "phone", 0, JF_STR, A(in.phone), "P", N_("a new phone number") },
+	{ "name", 0, JF_STR, A(in.name), "N", N_("the name ('' clears)") },
+	{ "email", 0, JF_STR, A(in.email), "E", N_("email ('' clears)") },
+	{ "birthday", 0, JF_STR, A(in.birthday), "D", N_("born ('' clears)") },
+	{ "referrer", 0, JF_STR, A(in.referrer), "CODE|PHONE",
+	    N_("the member who brought this one") },
+	{ "status", 0, JF_STR, A(in.status), "active|frozen|closed",
+	    N_("the member's status (a manager's)") },
+	{ NULL }
+};
+
+static const struct jf_opt import_opts[] = {
+	{ "update", 0, JF_FLAG, A(update), NULL,
+	    N_("give members that exist the row's non-empty fields") },
+	{ "rejects", 0, JF_STR, A(rejects), "F", N_("bad rows to file F") },
+	{ "strict", 0, JF_FLAG, A(strict), NULL, N_("all rows or none") },
+	{ "ignore-unknown", 0, JF_FLAG, A(ignore), NULL,
+	    N_("skip columns not known (a rejects file's error)") },
+	{ "input", 0, JF_FN, A(jsonl), "csv|jsonl",
+	    N_("the input's format (csv)"), 0, 0, input_opt },
+	{ NULL }
+};
+
+static const struct jf_opt export_opts[] = {
+	{ "unmask", 0, JF_FLAG, A(f.unmask), NULL, N_("phones, emails whole") },
+	{ NULL }
+};
+
+static const struct jf_opt tiers_opts[] = {
+	{ "recalc", 0, JF_FLAG, A(recalc), NULL,
+	    N_("first put every member in the tier its points reach") },
+	{ NULL }
+};
+
+static const struct jf_opt operator_add_opts[] = {
+	{ "role", 0, JF_FN | JF_REQUIRED, A(role), "cashier|manager|admin",
+	    N_("what the operator may do"), 0, 0, role_opt },
+	{ NULL }
+};
+
+static const struct jf_sub operator_subs[] = {
+	{ "add", cmd_operator_add, operator_add_opts, "NAME", 1, 1, JF_WRITES,
+	    N_("adds a member of staff, or changes its role (an admin's)") },
+	{ "list", cmd_operator_list, NULL, "", 0, 0, JF_READS,
+	    N_("the registered staff: name, role and when added") },
+	{ "remove", cmd_operator_remove, NULL, "NAME", 1, 1, JF_WRITES,
+	    N_("removes a member of staff (an admin's)") },
+	{ NULL }
+};
+
+static const struct jf_sub subs[] = {
+	{ "add", cmd_add, add_opts, "", 0, 0, 0,
+	    N_("adds a member and prints the record") },
+	{ "show", cmd_show, NULL, "ID", 0, -1, 0,
+	    N_("a member's record, with the points about to expire") },
+	{ "list", cmd_list, list_opts, "", 0, 0, JF_READS,
+	    N_("the members the filters match, phones and emails masked") },
+	{ "update", cmd_update, update_opts, "ID|-", 0, -1, 0,
+	    N_("changes the fields given, of a member or of each on stdin") },
+	{ "import", cmd_import, import_opts, "[FILE|-]", 0, -1, 0,
+	    N_("adds members from a file, or updates them (--update)") },
+	{ "export", cmd_list, export_opts, "", 0, 0, JF_READS,
+	    N_("every member, in the form import reads") },
+	{ "tiers", cmd_tiers, tiers_opts, "", 0, 0, 0,
+	    N_("the tiers in force, with how many members each has") },
+	{ "forget", cmd_forget, NULL, "ID", 1, 1, JF_WRITES,
+	    N_("erases a member's personal data; the books stay") },
+	{ "operator", NULL, NULL, NULL, 0, 0, 0, NULL, operator_subs },
+	{ NULL }
+};
+
+static const struct jf_tool tool = { "member", .subs = subs,
+	.argsize = sizeof(struct args), .init = init };
 
 int
 main(int argc, char **argv)

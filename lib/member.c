@@ -5,6 +5,9 @@
  * code not given is generated as "M" and seven digits from a counter
  * past the highest such code.  Import decides per row whether it adds,
  * leaves or updates a member, so the same file twice changes nothing.
+ * Who may do what is checked here, by the operation: a status is a
+ * manager's to change, and so are forgetting and whole phones and
+ * emails in a listing; the staff is an admin's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,7 @@
 #include "jtime.h"
 #include "ledger.h"
 #include "member.h"
+#include "rules.h"
 
 #define MEMBER_COLS "m.id, m.code, m.phone, m.name, m.email, m.birthday, " \
 	"r.code, m.joined, m.tier, m.status, m.balance - (SELECT " \
@@ -146,6 +150,13 @@ given(const char *s)
 }
 
 int
+jf_member_status_ok(const char *s)
+{
+	return strcmp(s, "active") == 0 || strcmp(s, "frozen") == 0 ||
+	    strcmp(s, "closed") == 0;
+}
+
+int
 jf_member_check(const struct jf_member_in *in, const char **col)
 {
 	char d[JF_DATE_LEN];
@@ -174,8 +185,7 @@ jf_member_check(const struct jf_member_in *in, const char **col)
 		*col = "joined";
 		return JF_EDATA;
 	}
-	if (given(in->status) && strcmp(in->status, "active") &&
-	    strcmp(in->status, "frozen") && strcmp(in->status, "closed")) {
+	if (given(in->status) && !jf_member_status_ok(in->status)) {
 		*col = "status";
 		return jf_error(JF_EDATA,
 		    _("not a status (active, frozen, closed): \"%s\""),
@@ -332,6 +342,9 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 
 	if ((rc = jf_member_check(in, &col)) != 0)
 		return rc;
+	if (given(in->status) && (rc = jf_need_role(c, JF_ROLE_MANAGER,
+	    _("changing a member's status"))) != 0)
+		return rc;
 	if ((rc = owner(c, by_phone, in->phone, &other)) != 0)
 		return rc;
 	if (other != 0 && other != mid)
@@ -418,8 +431,25 @@ jf_member_forget(struct jf_ctx *c, int64_t mid)
 	static const char sql[] = "UPDATE member SET phone = NULL, "
 	    "name = NULL, email = NULL, birthday = NULL, forgotten = ? "
 	    "WHERE id = ?";
+	int rc;
 
+	if ((rc = jf_need_role(c, JF_ROLE_MANAGER,
+	    _("forgetting a member"))) != 0)
+		return rc;
 	return jf_q_exec(c, sql, "ti", c->now, mid);
+}
+
+/* A field replaced by its mask; left empty, never whole, without memory. */
+static void
+mask(char **f, const char *masked)
+{
+	char *s;
+
+	if (*f == NULL)
+		return;
+	s = masked != NULL ? strdup(masked) : NULL;
+	free(*f);
+	*f = s;
 }
 
 int
@@ -442,9 +472,13 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	    "ORDER BY m.code";
 	struct jf_member m = { 0 };
 	char since[JF_DATE_LEN];
+	char buf[64];
 	struct jf_rows r;
 	int rc = 0;
 
+	if (f->unmask && (rc = jf_need_role(c, JF_ROLE_MANAGER,
+	    "--unmask")) != 0)
+		return rc;
 	if (f->inactive_days >= 0)
 		jf_date_add_days(c->today, -f->inactive_days, since);
 	/* a month of 0 or less binds NULL: any month */
@@ -454,6 +488,10 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	    f->inactive_days >= 0 ? since : NULL);
 	while (jf_q_next(&r)) {
 		from_row(&r, &m);
+		if (!f->unmask) {
+			mask(&m.phone, jf_mask_phone(m.phone, buf));
+			mask(&m.email, jf_mask_email(m.email, buf));
+		}
 		if ((rc = fn(arg, &m)) != 0)
 			break;
 	}
@@ -478,17 +516,33 @@ jf_mask_email(const char *e, char *buf)
 }
 
 int
-jf_member_tier_counts(struct jf_ctx *c, jf_tier_count_fn *fn, void *arg)
+jf_member_tiers(struct jf_ctx *c, jf_tier_fn *fn, void *arg)
 {
 	static const char sql[] =
 	    "SELECT tier, count(*) FROM member GROUP BY tier";
-	struct jf_rows r;
+	const struct jf_rules *r;
+	struct jf_rows q;
+	int64_t *n;
+	int rc;
 
-	jf_q_open(c, &r, sql, "");
-	while (jf_q_next(&r))
-		fn(arg, jf_r_text(&r, 0), jf_r_int(&r, 1));
-	return jf_q_close(&r);
+	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+		return rc;
+	if ((n = calloc(r->ntiers + 1, sizeof(*n))) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	/* one pass over the register; a tier the rules dropped is not shown */
+	jf_q_open(c, &q, sql, "");
+	while (jf_q_next(&q))
+		for (int i = 0; i < r->ntiers; i++)
+			if (strcmp(r->tiers[i].name, jf_r_text(&q, 0)) == 0)
+				n[i] = jf_r_int(&q, 1);
+	rc = jf_q_close(&q);
+	for (int i = 0; rc == 0 && i < r->ntiers; i++)
+		rc = fn(arg, &r->tiers[i], n[i]);
+	free(n);
+	return rc;
 }
+
+static const char managing[] = N_("managing operators");
 
 int
 jf_operator_add(struct jf_ctx *c, const char *name, int role)
@@ -501,6 +555,8 @@ jf_operator_add(struct jf_ctx *c, const char *name, int role)
 	int64_t others;
 	int rc;
 
+	if ((rc = jf_need_role(c, JF_ROLE_ADMIN, _(managing))) != 0)
+		return rc;
 	if (*name == '\0' || strlen(name) > 64 ||
 	    name[strcspn(name, " \t\r\n,\"")] != '\0')
 		return jf_error(JF_EUSAGE, _("not an operator name (up to 64 "
@@ -531,6 +587,8 @@ jf_operator_remove(struct jf_ctx *c, const char *name)
 	int64_t one, left;
 	int rc;
 
+	if ((rc = jf_need_role(c, JF_ROLE_ADMIN, _(managing))) != 0)
+		return rc;
 	if ((rc = jf_q_int(c, del, &one, "t", name)) == JF_ENOROW)
 		return jf_error(JF_EREFUSED, _("no operator \"%s\""), name);
 	if (rc != 0)

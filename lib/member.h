@@ -3,12 +3,16 @@
  *
  * A member is named on the command line by code ("M0000123") or phone;
  * jf_member_find() takes either.  The functions that write run inside the
- * caller's jf_begin() ... jf_commit().
+ * caller's jf_begin() ... jf_commit(), and check that the operator's role
+ * allows what they do (JF_ENOPERM): a status is a manager's to change,
+ * forgetting a member and whole phones and emails are a manager's, the
+ * staff is an admin's.
  */
 #ifndef JF_MEMBER_H
 #define JF_MEMBER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db.h"
 
@@ -40,11 +44,13 @@ int jf_member_get(struct jf_ctx *c, int64_t mid, struct jf_member *m);
  * and *col set to the field's column name ("phone", "birthday", ...).
  */
 int jf_member_check(const struct jf_member_in *in, const char **col);
+/* Whether s is a status: active, frozen or closed. */
+int jf_member_status_ok(const char *s);
 /* Inserts a new member (generating a code if none): 0, or JF_EREFUSED for
  * a duplicate code or phone. */
 int jf_member_add(struct jf_ctx *c, const struct jf_member_in *in,
     int64_t *mid);
-/* Sets the fields given; status too. */
+/* Sets the fields given; status too (a manager's). */
 int jf_member_update(struct jf_ctx *c, int64_t mid,
     const struct jf_member_in *in);
 
@@ -58,7 +64,10 @@ enum { JF_IMPORT_ADDED, JF_IMPORT_UPDATED, JF_IMPORT_SAME };
 int jf_member_import(struct jf_ctx *c, const struct jf_member_in *in,
     int update, int *what, const char **col);
 
-/* Erases name, phone, email and birthday; keeps the code and the books. */
+/*
+ * Erases name, phone, email and birthday; keeps the code and the books.
+ * A manager's.
+ */
 int jf_member_forget(struct jf_ctx *c, int64_t mid);
 
 struct jf_member_filter {
@@ -66,20 +75,66 @@ struct jf_member_filter {
 	const char *joined_since;	/* date */
 	int birthday_month;		/* 0: any */
 	int inactive_days;		/* -1: any */
+	int unmask;			/* phones and emails whole: a manager's */
 };
 typedef int jf_member_fn(void *arg, const struct jf_member *m);
-/* Calls fn for each member matching f, in code order; stops on non-zero. */
+/*
+ * Calls fn for each member matching f, in code order, with its phone and
+ * email masked unless f->unmask; stops on non-zero.
+ */
 int jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
     jf_member_fn *fn, void *arg);
 
 /* "z***@example.com" into buf (at least 64 bytes); phones: jf_mask_phone. */
 const char *jf_mask_email(const char *e, char *buf);
 
-/* Tiers: the count of members in each tier name (fn per tier). */
-typedef void jf_tier_count_fn(void *arg, const char *tier, int64_t n);
-int jf_member_tier_counts(struct jf_ctx *c, jf_tier_count_fn *fn, void *arg);
+/*
+ * The tiers of the rules in force, lowest first, each with how many
+ * members are in it; stops on fn's non-zero.
+ */
+struct jf_tier;
+typedef int jf_tier_fn(void *arg, const struct jf_tier *t, int64_t members);
+int jf_member_tiers(struct jf_ctx *c, jf_tier_fn *fn, void *arg);
 
-/* Operators. */
+/*
+ * memberio.c: the member tool's rows in and out.
+ *
+ * The writers write a table to fp in an output.h format, begun only at
+ * its first row, so that a run refused before it writes nothing: 0, a
+ * status with the message set, or JF_ESOFTWARE with an empty message
+ * when a write failed (for stdout, the frame says why).  jf_member_write
+ * writes the member of row id mid as add, update and forget print it;
+ * _show the member id names, with the points about to expire; _list
+ * those f matches (list, export); _tiers jf_member_tiers().
+ */
+int jf_member_write(struct jf_ctx *c, FILE *fp, int fmt, int64_t mid);
+int jf_member_write_show(struct jf_ctx *c, FILE *fp, int fmt, const char *id);
+int jf_member_write_list(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_member_filter *f);
+int jf_member_write_tiers(struct jf_ctx *c, FILE *fp, int fmt);
+int jf_operator_write(struct jf_ctx *c, FILE *fp, int fmt);
+
+/*
+ * member import through the import engine (import.h): sets im's columns,
+ * the header's check (a code or phone column), the start's (a status
+ * column is a manager's) and the row function, which books each row with
+ * jf_member_import(), counting in im->n[JF_IMPORT_ADDED], [_UPDATED] and
+ * [_SAME].  *update (--update) is borrowed for the run.
+ */
+struct jf_import;
+void jf_member_importer(struct jf_import *im, int *update);
+/*
+ * member update -: each member of the stream on stdin (a code or phone
+ * column, as member list -o csv prints) updated with in and written to
+ * fp as it is left, in one transaction, the rows written before it
+ * commits; a refused row is reported and the others kept (65).  Runs
+ * the import engine (jf_import_run(), which opens the book with o, argc
+ * and argv) and, as it does, reports what fails.
+ */
+int jf_member_update_stream(const struct jf_member_in *in, FILE *fp,
+    struct jf_opts *o, int argc, char **argv);
+
+/* Operators: adding (or changing the role of) and removing are an admin's. */
 int jf_operator_add(struct jf_ctx *c, const char *name, int role);
 int jf_operator_remove(struct jf_ctx *c, const char *name);
 typedef void jf_operator_fn(void *arg, const char *name, const char *role,

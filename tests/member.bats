@@ -25,7 +25,7 @@ audits() {
 
 # --- help, usage, version ---------------------------------------------
 
-@test "member -h and --help print the usage to stdout and exit 0" {
+@test "member -h and --help print the usage, member SUB -h its own help, to stdout" {
 	run --separate-stderr member -h
 	[ "$status" -eq 0 ]
 	eq "usage: member add --phone P [--code C] [--name N] [--email E]" \
@@ -35,9 +35,17 @@ audits() {
 	run --separate-stderr member --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == "usage: member add"* ]]
+	# a subcommand's -h: its synopsis, what it does, a line per option
 	run --separate-stderr member import -h
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"member import [FILE|-] [--update]"* ]]
+	[ -z "$stderr" ]
+	[[ "${lines[0]}" == "usage: member import [FILE|-] [--update]"* ]]
+	[[ "$output" == *$'\n      --strict '* ]]
+	[[ "$output" != *"member add"* ]]
+	run --separate-stderr member operator add --help
+	[ "$status" -eq 0 ]
+	eq "usage: member operator add NAME --role cashier|manager|admin" \
+	    "${lines[0]}"
 	[ ! -e "$JIFEN_DB" ]
 }
 
@@ -54,11 +62,13 @@ audits() {
 	run --separate-stderr member
 	[ "$status" -eq 64 ]
 	[ -z "$output" ]
-	[[ "$stderr" == "member: a command is needed"* ]]
-	[[ "$stderr" == *"usage: member add"* ]]
+	# one line, then where to read more: never the whole usage
+	eq "member: a command is needed
+try 'member --help'" "$stderr"
 	run --separate-stderr member frob
 	[ "$status" -eq 64 ]
-	eq 'member: unknown command "frob"' "${stderr%%$'\n'*}"
+	eq "member: unknown command \"frob\"
+try 'member --help'" "$stderr"
 	[ ! -e "$JIFEN_DB" ]
 }
 
@@ -1366,13 +1376,19 @@ EOF
 @test "member operator: usage errors exit 64" {
 	run --separate-stderr member operator
 	[ "$status" -eq 64 ]
-	eq "member: operator needs add, list or remove" "${stderr%%$'\n'*}"
+	eq "member: a command is needed
+try 'member operator --help'" "$stderr"
 	run --separate-stderr member operator frob
 	[ "$status" -eq 64 ]
-	eq 'member: unknown operator command "frob"' "${stderr%%$'\n'*}"
+	eq "member: unknown command \"frob\"
+try 'member operator --help'" "$stderr"
 	run --separate-stderr member operator add boss
 	[ "$status" -eq 64 ]
-	eq "member: operator add needs NAME and --role" "${stderr%%$'\n'*}"
+	eq "member: operator add needs --role
+try 'member operator add --help'" "$stderr"
+	run --separate-stderr member operator add --role admin
+	[ "$status" -eq 64 ]
+	eq "member: operator add needs NAME" "${stderr%%$'\n'*}"
 	run --separate-stderr member operator add boss --role owner
 	[ "$status" -eq 64 ]
 	eq 'member: --role: cashier, manager or admin, not "owner"' \
