@@ -536,6 +536,102 @@ jf_stock_count(struct jf_ctx *c, const char *store, int64_t product_id,
 }
 
 int
+jf_stock_book(struct jf_ctx *c, const char *sku, struct jf_move *m)
+{
+	struct jf_product p;
+	int rc;
+
+	if (strcmp(m->kind, "adjust") == 0 &&
+	    (rc = jf_need_role(c, JF_ROLE_MANAGER, _("stock adjust"))) != 0)
+		return rc;
+	if ((rc = jf_product_find(c, sku, &p)) != 0)
+		return rc;
+	m->product_id = p.id;
+	jf_product_clear(&p);
+	return jf_stock_move(c, m);
+}
+
+/*
+ * The products a stocktake has counted so far, so that a SKU counted on
+ * two shelves (two rows) is booked as the sum of its rows: an
+ * open-addressed set of product ids (never 0).
+ */
+struct jf_stocktake {
+	struct jf_ctx *c;
+	int64_t *v;
+	size_t n, cap;
+};
+
+/* Adds id: 1 if it was there already, 0, or -1 when memory ran out. */
+static int
+counted_before(struct jf_stocktake *t, int64_t id)
+{
+	size_t i;
+
+	if (2 * (t->n + 1) > t->cap) {
+		struct jf_stocktake u = { t->c, NULL, 0,
+			t->cap ? 2 * t->cap : 1024 };
+
+		if ((u.v = calloc(u.cap, sizeof(*u.v))) == NULL)
+			return -1;
+		for (i = 0; i < t->cap; i++)
+			if (t->v[i] != 0)
+				counted_before(&u, t->v[i]);
+		free(t->v);
+		*t = u;
+	}
+	for (i = (size_t)id * 2654435761u % t->cap; t->v[i] != 0;
+	    i = (i + 1) % t->cap)
+		if (t->v[i] == id)
+			return 1;
+	t->v[i] = id;
+	t->n++;
+	return 0;
+}
+
+int
+jf_stocktake_new(struct jf_ctx *c, struct jf_stocktake **tp)
+{
+	int rc;
+
+	*tp = NULL;
+	if ((rc = jf_need_role(c, JF_ROLE_MANAGER, _("stock count"))) != 0)
+		return rc;
+	if ((*tp = calloc(1, sizeof(**tp))) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	(*tp)->c = c;
+	return 0;
+}
+
+int
+jf_stocktake_count(struct jf_stocktake *t, int64_t product_id,
+    int64_t *counted, int64_t *on_hand, int64_t *diff)
+{
+	int again, rc;
+
+	if ((again = counted_before(t, product_id)) == -1)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	if (again) {
+		/* on a second shelf: what is on hand now is the first's */
+		if ((rc = jf_stock_on_hand(t->c, NULL, product_id,
+		    on_hand)) != 0)
+			return rc;
+		*counted += *on_hand;
+	}
+	return jf_stock_count(t->c, NULL, product_id, *counted, on_hand,
+	    diff);
+}
+
+void
+jf_stocktake_free(struct jf_stocktake *t)
+{
+	if (t == NULL)
+		return;
+	free(t->v);
+	free(t);
+}
+
+int
 jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
     jf_stock_fn *fn, void *arg)
 {

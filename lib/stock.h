@@ -11,6 +11,7 @@
 #define JF_STOCK_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db.h"
 
@@ -49,6 +50,11 @@ int jf_stock_move(struct jf_ctx *c, const struct jf_move *m);
  * twice.
  */
 int jf_stock_receipts_begin(struct jf_ctx *c);
+/*
+ * stock receive --sku and stock adjust: one move of the product sku,
+ * whose id it sets in m.  An adjustment is a manager's (JF_ENOPERM).
+ */
+int jf_stock_book(struct jf_ctx *c, const char *sku, struct jf_move *m);
 /* On hand of a product in a store (0 if never moved). */
 int jf_stock_on_hand(struct jf_ctx *c, const char *store, int64_t product_id,
     int64_t *qty);
@@ -99,6 +105,37 @@ int jf_stock_get(struct jf_ctx *c, const char *store, int64_t product_id,
 int jf_stock_count(struct jf_ctx *c, const char *store, int64_t product_id,
     int64_t counted, int64_t *on_hand, int64_t *diff);
 
+/*
+ * A stocktake (stock count) of the context's store: each SKU counted is
+ * booked by jf_stock_count().  A SKU counted on two shelves (two rows)
+ * is booked as the sum of its rows: *counted comes back as the running
+ * total.  A stocktake is a manager's: jf_stocktake_new() refuses anyone
+ * else (JF_ENOPERM).  *tp is new: jf_stocktake_free() it.
+ */
+struct jf_stocktake;
+int jf_stocktake_new(struct jf_ctx *c, struct jf_stocktake **tp);
+int jf_stocktake_count(struct jf_stocktake *t, int64_t product_id,
+    int64_t *counted, int64_t *on_hand, int64_t *diff);
+void jf_stocktake_free(struct jf_stocktake *t);
+
+/*
+ * stock import, receive FILE and count through the import engine
+ * (import.h, lib/stockimport.c): sets im's columns, row function and
+ * hooks for what; the counts are in im->n (JF_PRODUCT_ADDED..., the
+ * JF_RECEIPT_ and JF_COUNT_ below).  A stocktake writes a row a line
+ * to fp, in the book's format, as it books it.  *bp is new:
+ * jf_stock_batch_free() it after the run, which ends the stocktake's
+ * table: 0, or -1 when a write to fp failed.
+ */
+enum { JF_BATCH_PRODUCTS, JF_BATCH_RECEIPTS, JF_BATCH_COUNT };
+enum { JF_RECEIPT_BOOKED, JF_RECEIPT_DUP };
+enum { JF_COUNT_SAME, JF_COUNT_DIFF };
+struct jf_import;
+struct jf_stock_batch;
+int jf_stock_batch_new(struct jf_import *im, int what, FILE *fp,
+    struct jf_stock_batch **bp);
+int jf_stock_batch_free(struct jf_stock_batch *b);
+
 /* A row of the stock list; strings borrowed for the callback's time. */
 struct jf_stock_row {
 	const char *store, *sku, *name, *category;
@@ -134,5 +171,20 @@ int jf_move_each(struct jf_ctx *c, const struct jf_move_filter *f,
     jf_move_fn *fn, void *arg);
 /* 1 for a kind of the stock book, else 0. */
 int jf_move_kind_valid(const char *kind);
+
+/*
+ * stock's tables written to fp in the book's format (lib/stockfmt.c):
+ * the product as it is now; a move just booked by jf_stock_book(), with
+ * the stock it left; the stock list; the stock book, of a product that
+ * exists.  0, a status with its message, or JF_ESOFTWARE with no message
+ * when a write to fp failed (for stdout, jf_run() reports that).
+ */
+int jf_stock_write_product(struct jf_ctx *c, FILE *fp, const char *sku);
+int jf_stock_write_move(struct jf_ctx *c, FILE *fp, const struct jf_move *m,
+    const char *sku);
+int jf_stock_write_list(struct jf_ctx *c, FILE *fp,
+    const struct jf_stock_filter *f);
+int jf_stock_write_moves(struct jf_ctx *c, FILE *fp,
+    const struct jf_move_filter *f);
 
 #endif
