@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "chain.h"
 #include "db.h"
 #include "err.h"
 #include "opts.h"
@@ -203,8 +204,28 @@ breach_line(void *arg, const struct jf_breach *b)
 }
 
 static int
+head_arg(const char *arg, void *field)
+{
+	if (jf_audit_head_parse(arg) == -1)
+		return -1;
+	*(const char **)field = arg;
+	return 0;
+}
+
+static const struct jf_opt audit_opts[] = {
+	{ "audit-head", 0, JF_FN, A(audit_head), "ID:HASH",
+	    N_("the audit_head a daily report printed: still there?"),
+	    .fn = head_arg },
+	{ "ledger-head", 0, JF_FN, A(ledger_head), "ID:HASH",
+	    N_("the ledger_head a daily report printed: still there?"),
+	    .fn = head_arg },
+	{ NULL }
+};
+
+static int
 cmd_audit(struct jf_call *k)
 {
+	const struct jf_report_args *a = k->a;
 	struct jf_out *out = NULL;
 	int64_t n = 0;
 	int rc, plain = !k->fmt_given;
@@ -212,6 +233,12 @@ cmd_audit(struct jf_call *k)
 	if (!plain)
 		out = jf_out_new(k->o->fmt, stdout, audit_cols);
 	rc = jf_audit_run(k->c, breach_line, out, &n);
+	if (rc == 0 && a->audit_head != NULL)
+		rc = jf_audit_head(k->c, JF_CHAIN_AUDIT, a->audit_head,
+		    breach_line, out, &n);
+	if (rc == 0 && a->ledger_head != NULL)
+		rc = jf_audit_head(k->c, JF_CHAIN_LEDGER, a->ledger_head,
+		    breach_line, out, &n);
 	if (out != NULL && jf_out_free(out) != 0 && rc == 0)
 		rc = JF_ESOFTWARE;
 	if (rc != 0)
@@ -239,7 +266,7 @@ static const struct jf_sub subs[] = {
 	{ "leaderboard", cmd_leaderboard, leader_opts, "", 0, 0, JF_READS,
 	    N_("the members ranked by the points they gained in a month or "
 	    "year") },
-	{ "audit", cmd_audit, NULL, "", 0, 0, JF_READS,
+	{ "audit", cmd_audit, audit_opts, "", 0, 0, JF_READS,
 	    N_("checks every invariant of the book; exit 1 naming each "
 	    "breach") },
 	{ NULL }

@@ -25,6 +25,10 @@
  *				      paid amounts exactly
  *  11 spent_lapsed, spent_pending    no spending took points past their
  *				      last valid day or still pending
+ *  12 audit_chain, ledger_chain,     each row's hash follows from the one
+ *     trigger, earn_sale	      before and its fields; the append-only
+ *				      triggers are there; each earn entry is
+ *				      its sale's points_earned
  *
  * A lot counts as past its day only when an expire run for a later day
  * was recorded after the lot last received points (its own entry, or a
@@ -37,6 +41,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "chain.h"
 #include "err.h"
 #include "money.h"
 #include "rules.h"
@@ -529,6 +534,95 @@ row_fkey(struct audit *a, const struct jf_rows *r)
 	breach(a, "foreign_key", s, e, "none");
 }
 
+/* 12. Each earn entry is its sale's points_earned, and back. */
+static const char q_earn[] =
+    "SELECT coalesce(m.code, '#' || l.member_id), l.ref, l.id, l.delta, "
+    "s.points_earned FROM ledger l "
+    "LEFT JOIN member m ON m.id = l.member_id "
+    "LEFT JOIN sale s ON s.receipt = l.ref AND s.member_id = l.member_id "
+    "WHERE l.kind = 'earn' AND (s.id IS NULL OR s.points_earned <> l.delta) "
+    "UNION ALL "
+    "SELECT coalesce(m.code, '#' || s.member_id), s.receipt, NULL, NULL, "
+    "s.points_earned FROM sale s "
+    "LEFT JOIN member m ON m.id = s.member_id "
+    "WHERE s.points_earned > 0 AND NOT EXISTS (SELECT 1 FROM ledger l "
+    "WHERE l.kind = 'earn' AND l.ref = s.receipt "
+    "AND l.member_id = s.member_id) ORDER BY 2";
+
+static void
+row_earn(struct audit *a, const struct jf_rows *r)
+{
+	char s[200], e[64], f[64];
+
+	snprintf(s, sizeof(s), "%s %s", jf_r_text(r, 0), jf_r_text(r, 1));
+	if (jf_r_opt(r, 4) == NULL)
+		snprintf(e, sizeof(e), "%s", "a sale");
+	else
+		snprintf(e, sizeof(e), "%lld", (long long)jf_r_int(r, 4));
+	if (jf_r_opt(r, 2) == NULL)
+		snprintf(f, sizeof(f), "%s", "no earn entry");
+	else
+		snprintf(f, sizeof(f), "entry %lld of %lld",
+		    (long long)jf_r_int(r, 2), (long long)jf_r_int(r, 3));
+	breach(a, "earn_sale", s, e, f);
+}
+
+/* 12. The triggers that keep the audit log and the ledger append-only. */
+static const char *const triggers[] = { "audit_append_only_u",
+	"audit_append_only_d", "ledger_append_only_u", "ledger_append_only_d",
+	NULL };
+
+static const char q_trigger[] =
+    "SELECT sql LIKE '%RAISE(ABORT%' FROM sqlite_master "
+    "WHERE type = 'trigger' AND name = ?";
+
+static int
+check_triggers(struct audit *a)
+{
+	for (int i = 0; triggers[i] != NULL; i++) {
+		int64_t ok;
+		int rc = jf_q_int(a->c, q_trigger, &ok, "t", triggers[i]);
+
+		if (rc != 0 && rc != JF_ENOROW)
+			return rc;
+		if (rc == JF_ENOROW || !ok)
+			breach(a, "trigger", triggers[i], "present",
+			    rc == JF_ENOROW ? "missing" : "altered");
+	}
+	return 0;
+}
+
+/* 12. Each row's hash follows from the hash before it and its fields. */
+struct link {
+	struct audit *a;
+	const char *check, *what;
+};
+
+static int
+link_row(void *arg, int64_t id, const char *want, const char *stored)
+{
+	struct link *l = arg;
+	char s[64];
+
+	if (stored != NULL && strcmp(want, stored) == 0)
+		return 0;
+	snprintf(s, sizeof(s), "%s %lld", l->what, (long long)id);
+	breach(l->a, l->check, s, want, stored ? stored : "none");
+	return 0;
+}
+
+static int
+check_chains(struct audit *a)
+{
+	struct link au = { a, "audit_chain", "audit row" };
+	struct link le = { a, "ledger_chain", "ledger entry" };
+	int rc;
+
+	if ((rc = jf_chain_walk(a->c, JF_CHAIN_AUDIT, 0, link_row, &au)) != 0)
+		return rc;
+	return jf_chain_walk(a->c, JF_CHAIN_LEDGER, 0, link_row, &le);
+}
+
 static const char q_begin[] = "BEGIN";
 static const char q_end[] = "COMMIT";
 
@@ -555,11 +649,61 @@ jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
 	    (rc = each(&a, q_return, row_return)) != 0 ||
 	    (rc = each(&a, q_line_offset, row_line_offset)) != 0 ||
 	    (rc = each(&a, q_spent, row_spent)) != 0 ||
-	    (rc = each(&a, q_audit_rows, row_audit)) != 0) {
+	    (rc = each(&a, q_audit_rows, row_audit)) != 0 ||
+	    (rc = each(&a, q_earn, row_earn)) != 0 ||
+	    (rc = check_triggers(&a)) != 0 ||
+	    (rc = check_chains(&a)) != 0) {
 		jf_rollback(c);
 		*n = a.n;
 		return rc;
 	}
 	*n = a.n;
 	return jf_q_exec(c, q_end, "");
+}
+
+int
+jf_audit_head_parse(const char *s)
+{
+	const char *h = strchr(s, ':');
+	size_t n;
+
+	if (h == NULL || h == s || strspn(s, "0123456789") != (size_t)(h - s) ||
+	    (n = strspn(h + 1, "0123456789abcdef")) != JF_HASH_LEN - 1 ||
+	    h[1 + n] != '\0')
+		return jf_error(JF_EUSAGE, _("not a head ID:HASH as report "
+		    "daily prints it: \"%s\""), s), -1;
+	return 0;
+}
+
+int
+jf_audit_head(struct jf_ctx *c, int chain, const char *head,
+    jf_breach_fn *fn, void *arg, int64_t *n)
+{
+	static const char *const sql[] = {
+		"SELECT hash FROM audit WHERE id = ?",
+		"SELECT hash FROM ledger WHERE id = ?",
+	};
+	struct audit a = { c, fn, arg, 0 };
+	const char *want = strchr(head, ':') + 1;
+	char subject[64];
+	struct jf_rows r;
+	int found = 0, rc;
+
+	snprintf(subject, sizeof(subject), "%s %.*s", chain == JF_CHAIN_AUDIT ?
+	    "audit row" : "ledger entry", (int)(want - 1 - head), head);
+	jf_q_open(c, &r, sql[chain], "i", (int64_t)strtoll(head, NULL, 10));
+	if (jf_q_next(&r)) {
+		found = 1;
+		if (jf_r_opt(&r, 0) == NULL || strcmp(jf_r_text(&r, 0), want))
+			breach(&a, chain == JF_CHAIN_AUDIT ? "audit_head" :
+			    "ledger_head", subject, want, jf_r_opt(&r, 0) ?
+			    jf_r_text(&r, 0) : "none");
+	}
+	if ((rc = jf_q_close(&r)) != 0)
+		return rc;
+	if (!found)
+		breach(&a, chain == JF_CHAIN_AUDIT ? "audit_head" :
+		    "ledger_head", subject, want, "no such row");
+	*n += a.n;
+	return 0;
 }

@@ -29,5 +29,14 @@ typedef void jf_breach_fn(void *arg, const struct jf_breach *b);
  * database error that kept a check from running.
  */
 int jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n);
+/*
+ * A chain's head kept from a daily report, "ID:HASH" (chain.h's
+ * JF_CHAIN_AUDIT or JF_CHAIN_LEDGER): a breach, counted in *n, unless
+ * row ID of the chain still has that hash.  0 or a database status.
+ */
+int jf_audit_head(struct jf_ctx *c, int chain, const char *head,
+    jf_breach_fn *fn, void *arg, int64_t *n);
+/* Whether s is a head as report daily prints it: 0, or -1 (message set). */
+int jf_audit_head_parse(const char *s);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "chain.h"
 #include "db.h"
 #include "err.h"
 
@@ -42,7 +44,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 static const char *roles[] = { "none", "cashier", "manager", "admin" };
 
@@ -459,6 +461,50 @@ static const char migration_2[] =
     "WHERE l.sale_id = sale_line.sale_id);"
     "UPDATE sale_line SET paid = amount - offset_amount;";
 
+/*
+ * Version 3: the audit log and the ledger become hash chains (chain.h);
+ * the rows a book has already are given their hashes in order, and the
+ * ledger is append-only as the audit log is.
+ */
+static const char migration_3[] =
+    "ALTER TABLE audit ADD COLUMN hash TEXT;"
+    "ALTER TABLE ledger ADD COLUMN hash TEXT;"
+    "DROP TRIGGER audit_append_only_u;";
+
+static const char migration_3_end[] =
+    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER ledger_append_only_u BEFORE UPDATE ON ledger "
+    "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;"
+    "CREATE TRIGGER ledger_append_only_d BEFORE DELETE ON ledger "
+    "BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;";
+
+static int
+fill_audit(void *arg, int64_t id, const char *want, const char *stored)
+{
+	return jf_q_exec(arg, "UPDATE audit SET hash = ? WHERE id = ?", "ti",
+	    want, id);
+}
+
+static int
+fill_ledger(void *arg, int64_t id, const char *want, const char *stored)
+{
+	return jf_q_exec(arg, "UPDATE ledger SET hash = ? WHERE id = ?", "ti",
+	    want, id);
+}
+
+static int
+migrate_3(struct jf_ctx *c)
+{
+	int rc;
+
+	if ((rc = run(c, migration_3)) != 0 ||
+	    (rc = jf_chain_walk(c, JF_CHAIN_AUDIT, 1, fill_audit, c)) != 0 ||
+	    (rc = jf_chain_walk(c, JF_CHAIN_LEDGER, 1, fill_ledger, c)) != 0)
+		return rc;
+	return run(c, migration_3_end);
+}
+
 static int
 migrate(struct jf_ctx *c)
 {
@@ -515,7 +561,9 @@ migrate(struct jf_ctx *c)
 	}
 	if (v < 2 && (rc = run(c, migration_2)) != 0)
 		goto fail;
-	if ((rc = run(c, "PRAGMA user_version = 2")) != 0)
+	if (v < 3 && (rc = migrate_3(c)) != 0)
+		goto fail;
+	if ((rc = run(c, "PRAGMA user_version = 3")) != 0)
 		goto fail;
 	return run(c, "COMMIT");
 fail:
@@ -889,10 +937,35 @@ check_at(struct jf_ctx *c)
 	return 0;
 }
 
+/* The transaction's audit row, the next link of the audit chain. */
+static int
+insert_audit(struct jf_ctx *c)
+{
+	char prev[JF_HASH_LEN], hash[JF_HASH_LEN], id[24];
+	const char *f[5];
+	int64_t last;
+	int rc;
+
+	if ((rc = jf_chain_tip(c, JF_CHAIN_AUDIT, &last, prev)) != 0)
+		return rc;
+	snprintf(id, sizeof(id), "%" PRId64, last + 1);
+	f[0] = id;
+	f[1] = c->clock;
+	f[2] = c->operator;
+	f[3] = c->tool;
+	f[4] = c->args;
+	jf_chain_hash(prev, f, 5, hash);
+	if ((rc = jf_q_exec(c, "INSERT INTO audit (id, at, operator, tool, "
+	    "args, hash) VALUES (?, ?, ?, ?, ?, ?)", "ittttt", last + 1,
+	    c->clock, c->operator, c->tool, c->args, hash)) != 0)
+		return rc;
+	c->audit_id = last + 1;
+	return 0;
+}
+
 int
 jf_begin(struct jf_ctx *c)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	if (c->readonly)
@@ -904,19 +977,8 @@ jf_begin(struct jf_ctx *c)
 	/* the staff may have changed since we opened */
 	if ((rc = check_operator(c)) != 0 || (rc = check_at(c)) != 0)
 		goto fail;
-	st = jf_stmt(c, "INSERT INTO audit (at, operator, tool, args) "
-	    "VALUES (?, ?, ?, ?)");
-	if (st == NULL) {
-		rc = JF_ESOFTWARE;
+	if ((rc = insert_audit(c)) != 0)
 		goto fail;
-	}
-	sqlite3_bind_text(st, 1, c->clock, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, c->operator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->tool, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, c->args, -1, SQLITE_STATIC);
-	if ((rc = jf_exec(c, st)) != 0)
-		goto fail;
-	c->audit_id = sqlite3_last_insert_rowid(c->db);
 	return 0;
 fail:
 	jf_rollback(c);

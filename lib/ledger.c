@@ -16,10 +16,12 @@
  * Nothing here begins or commits: the caller holds the transaction, and
  * on an error rolls all of it back.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "err.h"
 #include "jtime.h"
 #include "ledger.h"
@@ -71,20 +73,50 @@ check_ikey(struct jf_ctx *c, const char *ikey)
 	return jf_error(JF_EDUP, _("already booked: %s"), ikey);
 }
 
+/* NULL for an empty text, as the 'T' of a query binds it. */
+static const char *
+opt(const char *s)
+{
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
+/* The entry, the next link of the ledger chain (chain.h). */
 static int
 insert_entry(struct jf_ctx *c, const struct jf_entry *e, const char *kind,
     int64_t delta, const char *ref, int64_t *id)
 {
-	static const char sql[] = "INSERT INTO ledger (member_id, at, kind, "
-	    "delta, ref, rule, reason, operator, ikey, audit_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	static const char sql[] = "INSERT INTO ledger (id, member_id, at, "
+	    "kind, delta, ref, rule, reason, operator, ikey, audit_id, hash) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	char prev[JF_HASH_LEN], hash[JF_HASH_LEN];
+	char sid[24], smid[24], sdelta[24], saudit[24];
+	const char *f[11];
+	int64_t last;
 	int rc;
 
-	if ((rc = jf_q_exec(c, sql, "ittiTTTtTi", e->member_id,
-	    e->at ? e->at : c->now, kind, delta, ref, e->rule, e->reason,
-	    c->operator, e->ikey, (int64_t)c->audit_id)) != 0)
+	if ((rc = jf_chain_tip(c, JF_CHAIN_LEDGER, &last, prev)) != 0)
 		return rc;
-	*id = jf_last_id(c);
+	snprintf(sid, sizeof(sid), "%" PRId64, last + 1);
+	snprintf(smid, sizeof(smid), "%" PRId64, e->member_id);
+	snprintf(sdelta, sizeof(sdelta), "%" PRId64, delta);
+	snprintf(saudit, sizeof(saudit), "%" PRId64, (int64_t)c->audit_id);
+	f[0] = sid;
+	f[1] = smid;
+	f[2] = e->at ? e->at : c->now;
+	f[3] = kind;
+	f[4] = sdelta;
+	f[5] = opt(ref);
+	f[6] = opt(e->rule);
+	f[7] = opt(e->reason);
+	f[8] = c->operator;
+	f[9] = opt(e->ikey);
+	f[10] = saudit;
+	jf_chain_hash(prev, f, 11, hash);
+	if ((rc = jf_q_exec(c, sql, "iittiTTTtTit", last + 1, e->member_id,
+	    f[2], kind, delta, ref, e->rule, e->reason, c->operator, e->ikey,
+	    (int64_t)c->audit_id, hash)) != 0)
+		return rc;
+	*id = last + 1;
 	return 0;
 }
 

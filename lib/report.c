@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "err.h"
 #include "jtime.h"
 #include "report.h"
@@ -150,6 +151,23 @@ day_counts(struct jf_ctx *c, const struct range *r, const char *store,
 	return jf_q_close(&q);
 }
 
+/*
+ * A chain's head as the report prints it, "ID:HASH": kept with the daily
+ * reports, it holds the book to the history it had (chain.h).
+ */
+static int
+chain_head(struct jf_ctx *c, int chain, char *out)
+{
+	char hash[JF_HASH_LEN];
+	int64_t id;
+	int rc;
+
+	if ((rc = jf_chain_tip(c, chain, &id, hash)) != 0)
+		return rc;
+	snprintf(out, 96, "%lld:%s", (long long)id, hash);
+	return 0;
+}
+
 int
 jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
     struct jf_daily *d)
@@ -161,7 +179,9 @@ jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
 	snprintf(d->day, sizeof(d->day), "%s", day);
 	range(day, day, &r);
 	if ((rc = day_sales(c, &r, store, d)) != 0 ||
-	    (rc = day_points(c, &r, d)) != 0)
+	    (rc = day_points(c, &r, d)) != 0 ||
+	    (rc = chain_head(c, JF_CHAIN_AUDIT, d->audit_head)) != 0 ||
+	    (rc = chain_head(c, JF_CHAIN_LEDGER, d->ledger_head)) != 0)
 		return rc;
 	return day_counts(c, &r, store, d);
 }

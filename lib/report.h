@@ -35,6 +35,7 @@ struct jf_daily {
 	int64_t points_awarded, points_reversed;
 	int64_t points_adjusted, points_restored;	/* net; given back */
 	int64_t hour_receipts[24], hour_paid[24];	/* by the sale's hour */
+	char audit_head[96], ledger_head[96];	/* the chains: "ID:HASH" */
 };
 int jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
     struct jf_daily *d);
@@ -138,6 +139,7 @@ struct jf_report_args {
 	int64_t days;		/* stock: slow after so many days */
 	int by;			/* JF_BY_*; -1: by day (sales), all (points) */
 	int year;		/* leaderboard: the calendar year, not month */
+	const char *audit_head, *ledger_head;	/* audit: kept heads */
 };
 typedef int jf_report_write_fn(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a);

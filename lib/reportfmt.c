@@ -153,6 +153,12 @@ put_summary(FILE *fp, int fmt, const struct jf_daily *d)
 			jf_out_int(out, metric(d, m));
 		jf_out_end(out);
 	}
+	jf_out_str(out, "audit_head");
+	jf_out_str(out, d->audit_head);
+	jf_out_end(out);
+	jf_out_str(out, "ledger_head");
+	jf_out_str(out, d->ledger_head);
+	jf_out_end(out);
 	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
 }
 
@@ -164,6 +170,8 @@ day_json(FILE *fp, int fmt, const struct day *y)
 	for (const struct metric *m = metrics; m->name; m++)
 		json_object_set_new(sum, m->name, m->money ?
 		    jmoney(metric(&y->d, m)) : json_integer(metric(&y->d, m)));
+	json_object_set_new(sum, "audit_head", json_string(y->d.audit_head));
+	json_object_set_new(sum, "ledger_head", json_string(y->d.ledger_head));
 	return put_json(fp, json_pack("{s:s, s:s?, s:o, s:O, s:O}", "date",
 	    y->d.day, "store", y->store, "summary", sum, "top_products",
 	    y->top, "low_stock", y->low), fmt);

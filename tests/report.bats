@@ -164,7 +164,9 @@ returned,120.00
 points_awarded,0
 points_reversed,120
 points_adjusted,0
-points_restored,0" "$output"
+points_restored,0
+audit_head,$(sql "SELECT id || ':' || hash FROM audit ORDER BY id DESC LIMIT 1")
+ledger_head,$(sql "SELECT id || ':' || hash FROM ledger ORDER BY id DESC LIMIT 1")" "$output"
 }
 
 @test "report daily: the day's points reconcile with the change of the balances" {
@@ -492,12 +494,18 @@ on_hand,TEA01@main,9,7" "$output"
 @test "report audit names a ledger delta changed behind the tools' back" {
 	shop_day
 	SKIP_AUDIT=1
-	sql "UPDATE ledger SET delta = 250 WHERE ref = 'R3' AND kind = 'earn'"
+	# the ledger is append-only: a forger drops the trigger first
+	sql "DROP TRIGGER ledger_append_only_u;
+	    UPDATE ledger SET delta = 250 WHERE ref = 'R3' AND kind = 'earn'"
+	id=$(sql "SELECT id FROM ledger WHERE ref = 'R3' AND kind = 'earn'")
 	run report audit -o csv
 	[ "$status" -eq 1 ]
 	eq "check,subject,expected,found
 balance_ledger,M0000002,210,200
-ledger_total,all members,230,220" "$output"
+ledger_total,all members,230,220
+earn_sale,M0000002 R3,240,entry $id of 250
+trigger,ledger_append_only_u,present,missing" "${output%$'\n'ledger_chain*}"
+	[[ "$output" == *$'\n'"ledger_chain,ledger entry $id,"* ]]
 }
 
 @test "report audit names a wrong sign, a lot out of range and a missed expiry" {
@@ -505,6 +513,7 @@ ledger_total,all members,230,220" "$output"
 	SKIP_AUDIT=1
 	id=$(sql "SELECT id FROM ledger WHERE ref = 'R4' AND kind = 'offset'")
 	sqlite3 "$JIFEN_DB" "PRAGMA ignore_check_constraints = 1;
+	  DROP TRIGGER ledger_append_only_u;
 	  UPDATE ledger SET delta = 200 WHERE id = $id;
 	  UPDATE lot SET remaining = amount + 1 WHERE id =
 	    (SELECT max(id) FROM lot WHERE member_id = 2)"

@@ -27,3 +27,5 @@ complete -c report -n "__fish_seen_subcommand_from sales points" -l since -x -d 
 complete -c report -n "__fish_seen_subcommand_from sales points" -l until -x -d 'last day (YYYY-MM-DD)'
 complete -c report -n "__fish_seen_subcommand_from stock" -l days -x -d 'slow after N days without a sale'
 complete -c report -n "__fish_seen_subcommand_from leaderboard" -l period -x -a 'month year' -d 'the calendar period'
+complete -c report -n "__fish_seen_subcommand_from audit" -l audit-head -x -d 'the audit_head of a daily report (ID:HASH)'
+complete -c report -n "__fish_seen_subcommand_from audit" -l ledger-head -x -d 'the ledger_head of a daily report (ID:HASH)'

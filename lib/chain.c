@@ -1,0 +1,91 @@
+/*
+ * chain.c - the SHA-256 chains of the audit log and the ledger
+ * (libsodium's crypto_hash_sha256).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "chain.h"
+#include "err.h"
+
+void
+jf_chain_hash(const char *prev, const char *const *fields, int n, char *out)
+{
+	crypto_hash_sha256_state st;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char len[32];
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)prev,
+	    strlen(prev));
+	for (int i = 0; i < n; i++) {
+		const char *f = fields[i];
+		int k;
+
+		k = f ? snprintf(len, sizeof(len), "\n%zu:", strlen(f)) :
+		    snprintf(len, sizeof(len), "\n-");
+		crypto_hash_sha256_update(&st, (const unsigned char *)len, k);
+		if (f != NULL)
+			crypto_hash_sha256_update(&st,
+			    (const unsigned char *)f, strlen(f));
+	}
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(out, JF_HASH_LEN, h, sizeof(h));
+}
+
+int
+jf_chain_tip(struct jf_ctx *c, int chain, int64_t *id, char *hash)
+{
+	static const char *const sql[] = {
+		"SELECT id, coalesce(hash, '') FROM audit ORDER BY id DESC "
+		    "LIMIT 1",
+		"SELECT id, coalesce(hash, '') FROM ledger ORDER BY id DESC "
+		    "LIMIT 1",
+	};
+	struct jf_rows r;
+
+	*id = 0;
+	hash[0] = '\0';
+	jf_q_open(c, &r, sql[chain], "");
+	if (jf_q_next(&r)) {
+		*id = jf_r_int(&r, 0);
+		snprintf(hash, JF_HASH_LEN, "%s", jf_r_text(&r, 1));
+	}
+	return jf_q_close(&r);
+}
+
+int
+jf_chain_walk(struct jf_ctx *c, int chain, int fill, jf_chain_fn *fn,
+    void *arg)
+{
+	static const char *const sql[] = {
+		"SELECT id, at, operator, tool, args, hash FROM audit "
+		    "ORDER BY id",
+		"SELECT id, member_id, at, kind, delta, ref, rule, reason, "
+		    "operator, ikey, audit_id, hash FROM ledger ORDER BY id",
+	};
+	static const int nf[] = { 5, 11 };
+	char prev[JF_HASH_LEN] = "", want[JF_HASH_LEN];
+	const char *f[11], *stored;
+	struct jf_rows r;
+	int rc = 0;
+
+	jf_q_open(c, &r, sql[chain], "");
+	while (rc == 0 && jf_q_next(&r)) {
+		for (int i = 0; i < nf[chain]; i++)
+			f[i] = jf_r_opt(&r, i);
+		stored = jf_r_opt(&r, nf[chain]);
+		jf_chain_hash(prev, f, nf[chain], want);
+		rc = fn(arg, jf_r_int(&r, 0), want, stored);
+		snprintf(prev, sizeof(prev), "%s", fill || stored == NULL ?
+		    want : stored);
+	}
+	if (rc != 0) {
+		jf_q_close(&r);
+		return rc;
+	}
+	return jf_q_close(&r);
+}

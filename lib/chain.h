@@ -1,0 +1,45 @@
+/*
+ * chain.h - the audit log and the ledger as hash chains.
+ *
+ * Each audit row and each ledger entry carries the SHA-256 of the hash
+ * before it and of its own fields, so a row changed, removed or slipped
+ * in behind the tools' back breaks the chain from there on: report
+ * audit recomputes it, and report daily prints its head, which an owner
+ * who keeps the daily reports can hold the book to later.
+ */
+#ifndef JF_CHAIN_H
+#define JF_CHAIN_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+#define JF_HASH_LEN 65		/* 64 hex digits and the NUL */
+
+/* The chains: which table, and the fields its rows are hashed over. */
+enum { JF_CHAIN_AUDIT, JF_CHAIN_LEDGER };
+
+/*
+ * The hash of a row: SHA-256 over prev and the fields, each written as
+ * its length and its bytes (NULL as "-"), in hex into out.
+ */
+void jf_chain_hash(const char *prev, const char *const *fields, int n,
+    char *out);
+/*
+ * The chain's last row: its id (0 for none) and hash ("" for none), to
+ * give the next row id + 1 and prev = hash.  0 or a status.
+ */
+int jf_chain_tip(struct jf_ctx *c, int chain, int64_t *id, char *hash);
+
+/*
+ * Walks a chain in order, giving fn each row's id, the hash its fields
+ * make over the hash before it, and the hash it has (NULL: none): the
+ * row before's as stored, or with fill, as fn was just given it (to
+ * give rows without one theirs).  0, or fn's or the query's status.
+ */
+typedef int jf_chain_fn(void *arg, int64_t id, const char *want,
+    const char *stored);
+int jf_chain_walk(struct jf_ctx *c, int chain, int fill, jf_chain_fn *fn,
+    void *arg);
+
+#endif

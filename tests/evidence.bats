@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# evidence: the audit log and the ledger are hash chains (lib/chain.h),
+# so a book rewritten behind the tools' back does not pass report audit,
+# and the heads report daily prints hold it to its history (issue 11).
+
+load helper
+load fixtures
+bats_require_minimum_version 1.5.0
+
+# A member with a sale's points, an adjustment and a redemption.
+day() {
+	stock add --sku TEA --name Tea --price 120 >/dev/null
+	stock add --sku GIFT --name Gift --price 10 --gift-points 100 >/dev/null
+	stock receive --sku GIFT --qty 5 --cost 1 >/dev/null
+	member add --phone 13800000001 --name Ann >/dev/null
+	sale add --member M0000001 --receipt R1 TEA:1 >/dev/null
+	points adjust M0000001 +50 --reason welcome >/dev/null
+	redeem gift M0000001 GIFT >/dev/null
+}
+
+# sha256 of the text on stdin, in hex.
+sha() {
+	sha256sum | cut -d' ' -f1
+}
+
+# link PREV FIELD...: a row's hash as lib/chain.c makes it: PREV, then
+# each field as "\n" LENGTH ":" BYTES ("\n-" for NULL, written "-").
+link() {
+	local prev=$1 f
+	shift
+	{
+		printf '%s' "$prev"
+		for f in "$@"; do
+			if [ "$f" = - ]; then printf '\n-'
+			else printf '\n%d:%s' "${#f}" "$f"; fi
+		done
+	} | sha
+}
+
+@test "every audit row and ledger entry is a link of its chain; a sound book passes" {
+	day
+	eq 0 "$(sql "SELECT count(*) FROM audit WHERE hash IS NULL")"
+	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"
+	# the first audit row, recomputed by hand from its fields
+	IFS='|' read -r id at op tool args <<<"$(sql "SELECT id, at, operator,
+	    tool, args FROM audit WHERE id = 1")"
+	eq "$(link "" "$id" "$at" "$op" "$tool" "$args")" \
+	    "$(sql "SELECT hash FROM audit WHERE id = 1")"
+	run report audit
+	[ "$status" -eq 0 ]
+}
+
+@test "the ledger and the audit log refuse updates and deletes" {
+	day
+	run sql "UPDATE ledger SET delta = 5000 WHERE id = 1"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"append-only"* ]]
+	run sql "DELETE FROM ledger"
+	[ "$status" -ne 0 ]
+	run sql "UPDATE audit SET operator = 'boss'"
+	[ "$status" -ne 0 ]
+}
+
+@test "a forger who drops the triggers, rewrites and deletes, and puts them back, is named" {
+	day
+	SKIP_AUDIT=1
+	sql "DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;
+	    UPDATE audit SET operator = 'boss' WHERE id = 2;
+	    DELETE FROM audit WHERE id = (SELECT max(id) FROM audit);
+	    CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+	    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+	    CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit
+	    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	run report audit -o csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *$'\n'"audit_chain,audit row 2,"* ]]
+	# the deleted row's rows name an audit row that is gone
+	[[ "$output" == *$'\n'"audit_row,"* ]]
+	[[ "$output" != *"trigger,"* ]]
+}
+
+@test "triggers put back that no longer refuse are named" {
+	day
+	SKIP_AUDIT=1
+	sql "DROP TRIGGER ledger_append_only_d;
+	    CREATE TRIGGER ledger_append_only_d BEFORE DELETE ON ledger
+	    BEGIN SELECT 1; END;"
+	run report audit -o csv
+	[ "$status" -eq 1 ]
+	eq "check,subject,expected,found
+trigger,ledger_append_only_d,present,altered" "$output"
+}
+
+@test "100,000 points slipped in with their lot and balance, even well chained, are named" {
+	day
+	SKIP_AUDIT=1
+	IFS='|' read -r last prev <<<"$(sql "SELECT id, hash FROM ledger
+	    ORDER BY id DESC LIMIT 1")"
+	aid=$(sql "SELECT max(id) FROM audit")
+	id=$((last + 1))
+	at="2026-11-18 10:30:00"
+	h=$(link "$prev" "$id" 1 "$at" earn 100000 R1 - - tester - "$aid")
+	sql "INSERT INTO ledger (id, member_id, at, kind, delta, ref, operator,
+	    audit_id, hash) VALUES ($id, 1, '$at', 'earn', 100000, 'R1',
+	    'tester', $aid, '$h');
+	    INSERT INTO lot (member_id, entry_id, amount, remaining, gained,
+	    expires_on) VALUES (1, $id, 100000, 100000, '2026-11-18',
+	    '2028-11-18');
+	    UPDATE member SET balance = balance + 100000 WHERE id = 1"
+	run report audit -o csv
+	[ "$status" -eq 1 ]
+	# the chain holds (the forger knew how), the sale does not
+	[[ "$output" != *"ledger_chain"* ]]
+	[[ "$output" == *$'\n'"earn_sale,M0000001 R1,120,entry $id of 100000"* ]]
+}
+
+@test "report daily prints the heads; audit --audit-head holds the book to them" {
+	day
+	run report daily -o json
+	head=$(jq -r .summary.audit_head <<<"$output")
+	lhead=$(jq -r .summary.ledger_head <<<"$output")
+	[[ "$head" =~ ^[0-9]+:[0-9a-f]{64}$ ]]
+	[[ "$lhead" =~ ^[0-9]+:[0-9a-f]{64}$ ]]
+	run report audit --audit-head "$head" --ledger-head "$lhead"
+	[ "$status" -eq 0 ]
+	member add --phone 13800000002 >/dev/null	# history goes on
+	run report audit --audit-head "$head" --ledger-head "$lhead"
+	[ "$status" -eq 0 ]
+	# a forger rewrites row 2 and every hash after it: the chain holds,
+	# the head kept from the report does not
+	SKIP_AUDIT=1
+	n=${head%%:*}
+	sql "DROP TRIGGER audit_append_only_u; UPDATE audit SET operator = 'boss'
+	    WHERE id = 2"
+	prev=$(sql "SELECT hash FROM audit WHERE id = 1")
+	for i in $(seq 2 "$(sql "SELECT max(id) FROM audit")"); do
+		IFS='|' read -r id at op tool args <<<"$(sql "SELECT id, at,
+		    operator, tool, args FROM audit WHERE id = $i")"
+		prev=$(link "$prev" "$id" "$at" "$op" "$tool" "$args")
+		sql "UPDATE audit SET hash = '$prev' WHERE id = $i"
+	done
+	sql "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+	    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	run report audit -o csv
+	[ "$status" -eq 0 ]
+	run report audit -o csv --audit-head "$head"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *$'\n'"audit_head,audit row $n,${head#*:},"* ]]
+	run --separate-stderr report audit --audit-head 12:nothex
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == "report: --audit-head: not a head ID:HASH"* ]]
+}
+
+@test "a book of schema 2 is given its chains when it is opened" {
+	day
+	# back to schema 2, as an older jifen left it
+	sql "DROP TRIGGER ledger_append_only_u; DROP TRIGGER ledger_append_only_d;
+	    DROP TRIGGER audit_append_only_u;
+	    ALTER TABLE audit DROP COLUMN hash; ALTER TABLE ledger DROP COLUMN hash;
+	    CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
+	    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+	    PRAGMA user_version = 2"
+	# the first command to open it updates it, a reader too if it may
+	run report audit
+	[ "$status" -eq 0 ]
+	eq 3 "$(sql "PRAGMA user_version")"
+	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"
+	eq 0 "$(sql "SELECT count(*) FROM audit WHERE hash IS NULL")"
+	points adjust M0000001 +5 --reason later >/dev/null
+	run report audit
+	[ "$status" -eq 0 ]
+}
