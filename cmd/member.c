@@ -25,8 +25,8 @@ struct args {
 	struct jf_member_in in;
 	struct jf_member_filter f;
 	char since[JF_DATE_LEN];	/* --joined-since, "" when not given */
-	const char *rejects;
-	int jsonl, update, strict, ignore, recalc, role;
+	struct jf_import im;		/* import's options */
+	int update, recalc, role;
 	int64_t changed;		/* members tiers --recalc moved */
 };
 
@@ -78,15 +78,6 @@ status_opt(const char *s, void *field)
 	if (!jf_member_status_ok(s))
 		return bad_value(s, _("active, frozen or closed, not"));
 	*(const char **)field = s;
-	return 0;
-}
-
-static int
-input_opt(const char *s, void *field)
-{
-	if (strcmp(s, "csv") != 0 && strcmp(s, "jsonl") != 0)
-		return bad_value(s, _("csv or jsonl, not"));
-	*(int *)field = strcmp(s, "jsonl") == 0;
 	return 0;
 }
 
@@ -219,17 +210,13 @@ static int
 cmd_import(struct jf_call *k)
 {
 	struct args *a = k->a;
-	struct jf_import im = { 0 };
+	struct jf_import im = a->im;
 	int rc;
 
 	if (k->argc > 1)
 		return jf_usage_error(_("import takes one FILE or -"));
 	jf_member_importer(&im, &a->update);
 	im.path = k->argc == 1 ? k->argv[0] : "-";
-	im.jsonl = a->jsonl;
-	im.ignore = a->ignore;
-	im.rejects = a->rejects;
-	im.strict = a->strict;
 	rc = jf_import_run(&im, k->o, k->wargc, k->wargv);
 	if (jf_import_booked(&im) && !k->o->quiet)
 		jf_warnx(_("%s%ld added, %ld updated, %ld unchanged, %ld "
@@ -329,12 +316,7 @@ static const struct jf_opt update_opts[] = {
 static const struct jf_opt import_opts[] = {
 	{ "update", 0, JF_FLAG, A(update), NULL,
 	    N_("give members that exist the row's non-empty fields") },
-	{ "rejects", 0, JF_STR, A(rejects), "F", N_("bad rows to file F") },
-	{ "strict", 0, JF_FLAG, A(strict), NULL, N_("all rows or none") },
-	{ "ignore-unknown", 0, JF_FLAG, A(ignore), NULL,
-	    N_("skip columns not known (a rejects file's error)") },
-	{ "input", 0, JF_FN, A(jsonl), "csv|jsonl",
-	    N_("the input's format (csv)"), 0, 0, input_opt },
+	JF_IMPORT_OPTS(A(im)),
 	{ NULL }
 };
 

@@ -24,10 +24,11 @@
 
 /* Everything any subcommand may be given; each takes what it allows. */
 struct args {
-	const char *member, *receipt, *rejects;
+	const char *member, *receipt;
 	char since[JF_DATE_LEN], until[JF_DATE_LEN];
 	int64_t use, batch;
-	int strict, ignore, jsonl, lines;
+	int lines;
+	struct jf_import im;		/* import's options */
 	struct jf_sale_item *items;	/* the SKU:QTY operands */
 	int nitems;
 };
@@ -36,7 +37,6 @@ struct args {
 
 static int receipt_arg(const char *arg, void *field);
 static int points_arg(const char *arg, void *field);
-static int input_arg(const char *arg, void *field);
 static int batch_arg(const char *arg, void *field);
 
 #define MEMBER_OPT { "member", 0, JF_STR, A(member), "ID", \
@@ -63,14 +63,7 @@ static const struct jf_opt quote_opts[] = {
 };
 
 static const struct jf_opt import_opts[] = {
-	{ "rejects", 0, JF_STR, A(rejects), "F",
-	    N_("the rejected rows, with an error column, to F (stderr)") },
-	{ "strict", 0, JF_FLAG, A(strict), NULL,
-	    N_("one bad row and nothing is imported") },
-	{ "ignore-unknown", 0, JF_FLAG, A(ignore), NULL,
-	    N_("skip the columns sale does not know") },
-	{ "input", 0, JF_FN, A(jsonl), "csv|jsonl",
-	    N_("the file's format, csv if not said"), 0, 0, input_arg },
+	JF_IMPORT_OPTS(A(im)),
 	{ "batch", 0, JF_FN, A(batch), "N",
 	    N_("receipts a transaction, 10000 if not said"), 0, 0,
 	    batch_arg },
@@ -133,17 +126,6 @@ points_arg(const char *arg, void *field)
 
 	if (jf_int_parse(arg, JF_MONEY_MAX, v) == -1 || *v < 0)
 		return refuse(_("not a number of points"), arg);
-	return 0;
-}
-
-static int
-input_arg(const char *arg, void *field)
-{
-	if (strcmp(arg, "csv") != 0 && strcmp(arg, "jsonl") != 0) {
-		jf_error(JF_EUSAGE, _("csv or jsonl, not \"%s\""), arg);
-		return -1;
-	}
-	*(int *)field = strcmp(arg, "jsonl") == 0;
 	return 0;
 }
 
@@ -317,17 +299,13 @@ cmd_import(struct jf_call *k)
 {
 	struct args *a = k->a;
 	struct jf_sale_import *si = NULL;
-	struct jf_import im = { 0 };
+	struct jf_import im = a->im;
 	struct jf_opts *o = k->o;
 	int rc;
 
 	if ((rc = jf_sale_import_new(&im, &si)) != 0)
 		return jf_fail(rc);
 	im.path = k->argc > 0 ? k->argv[0] : "-";
-	im.jsonl = a->jsonl;
-	im.ignore = a->ignore;
-	im.rejects = a->rejects;
-	im.strict = a->strict;
 	im.batch = a->batch;
 	rc = jf_import_run(&im, o, k->wargc, k->wargv);
 	if (jf_import_booked(&im) && !o->quiet)

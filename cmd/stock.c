@@ -106,16 +106,6 @@ until_arg(const char *arg, void *field)
 }
 
 static int
-input_arg(const char *arg, void *field)
-{
-	if (strcmp(arg, "csv") != 0 && strcmp(arg, "jsonl") != 0)
-		return jf_error(JF_EUSAGE, _("csv or jsonl, not \"%s\""), arg),
-		    -1;
-	*(int *)field = strcmp(arg, "jsonl") == 0;
-	return 0;
-}
-
-static int
 kind_arg(const char *arg, void *field)
 {
 	*(const char **)field = arg;
@@ -142,14 +132,7 @@ kind_arg(const char *arg, void *field)
 	N_("it earns no points") }
 #define GIFT(t) { "gift-points", 0, JF_INT | (t), A(in.gift_points), "N", \
 	N_("in the gift catalog at N points"), 1, JF_MONEY_MAX }
-#define FILE_OPTS \
-	{ "rejects", 0, JF_STR, A(im.rejects), "F", \
-	    N_("the rejected lines to F, not to stderr") }, \
-	{ "strict", 0, JF_FLAG, A(im.strict), NULL, N_("all lines or none") }, \
-	{ "ignore-unknown", 0, JF_FLAG, A(im.ignore), NULL, \
-	    N_("ignores the columns it does not know") }, \
-	{ "input", 0, JF_FN, A(im.jsonl), "csv|jsonl", \
-	    N_("the input's format, csv if not said"), 0, 0, input_arg }
+#define FILE_OPTS JF_IMPORT_OPTS(A(im))
 
 static const struct jf_opt add_opts[] = {
 	SKU(JF_REQUIRED, N_("the new product's SKU")),

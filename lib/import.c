@@ -588,3 +588,13 @@ jf_import_blame(struct jf_import *im, const char *col, int rc)
 	snprintf(msg, sizeof(msg), "%s", jf_errmsg());
 	return jf_in_error(im->in, col, "%s", msg);
 }
+
+int
+jf_import_format(const char *arg, void *field)
+{
+	if (strcmp(arg, "csv") != 0 && strcmp(arg, "jsonl") != 0)
+		return jf_error(JF_EUSAGE, _("csv or jsonl, not \"%s\""),
+		    arg), -1;
+	*(int *)field = strcmp(arg, "jsonl") == 0;
+	return 0;
+}

@@ -28,6 +28,7 @@
 
 #include "db.h"
 #include "input.h"
+#include "opts.h"
 
 struct jf_import;
 struct jf_group;
@@ -140,5 +141,23 @@ int jf_row_bool(struct jf_in *in, const char *col, int *v);
 void jf_import_members(struct jf_import *im);
 int jf_import_member(struct jf_import *im, const char **id, const char **col);
 int jf_import_blame(struct jf_import *im, const char *col, int rc);
+
+/*
+ * The options of every import, for a subcommand's table: they fill the
+ * struct jf_import at offset off of the tool's arguments.
+ */
+#define JF_IMPORT_OPTS(off) \
+	{ "rejects", 0, JF_STR, (off) + offsetof(struct jf_import, rejects), \
+	    "F", N_("the rejected rows to F, with an error column") }, \
+	{ "strict", 0, JF_FLAG, (off) + offsetof(struct jf_import, strict), \
+	    NULL, N_("all rows or none") }, \
+	{ "ignore-unknown", 0, JF_FLAG, (off) + \
+	    offsetof(struct jf_import, ignore), NULL, \
+	    N_("skips the columns it does not know") }, \
+	{ "input", 0, JF_FN, (off) + offsetof(struct jf_import, jsonl), \
+	    "csv|jsonl", N_("the input's format, csv if not said"), 0, 0, \
+	    jf_import_format }
+/* --input's value: csv or jsonl into an int (1: jsonl); 0 or -1. */
+int jf_import_format(const char *arg, void *field);
 
 #endif

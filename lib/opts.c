@@ -45,40 +45,14 @@ jf_usage_error(const char *fmt, ...)
 		va_end(ap);
 		fputc('\n', stderr);
 	}
-	if (tool != NULL && tool->subs != NULL)
+	if (tool != NULL)
 		fprintf(stderr, _("try '%s%s%s --help'\n"), tool->name,
 		    *path ? " " : "", path);
-	else if (tool != NULL)
-		fputs(tool->usage, stderr);
 	return JF_EUSAGE;
 }
 
-int
-jf_getopt(int argc, char **argv, const char *shortopts,
-    const struct option *longopts, const char *allow)
-{
-	const struct option *l;
-	int ch;
-
-	opterr = 0;
-	ch = getopt_long(argc, argv, shortopts, longopts, NULL);
-	if (ch == '?' || ch == ':') {
-		jf_usage_error(_("%s: unknown option, or its value is missing"),
-		    argv[optind - 1]);
-		return '?';
-	}
-	if (ch >= JF_OPT_LOCAL && ch < JF_OPT_LOCAL + 26 &&
-	    strchr(allow, 'a' + ch - JF_OPT_LOCAL) == NULL) {
-		for (l = longopts; l->name != NULL && l->val != ch; l++)
-			;
-		jf_usage_error(_("--%s: option not allowed here"),
-		    l->name ? l->name : "?");
-		return '?';
-	}
-	return ch;
-}
-
-int
+/* A common option: 0, -1 when --version was answered, or JF_EUSAGE. */
+static int
 jf_opt_common(int ch, const char *arg, struct jf_opts *o)
 {
 	switch (ch) {
@@ -103,20 +77,11 @@ jf_opt_common(int ch, const char *arg, struct jf_opts *o)
 	case JF_OPT_STORE:
 		o->store = arg;
 		return 0;
-	case 'h':
-		fputs(tool->usage, stdout);
-		return -1;
 	case JF_OPT_VERSION:
 		printf("%s (jifen) %s\n", tool->name, JIFEN_VERSION);
 		return -1;
 	}
 	return jf_usage_error(NULL);
-}
-
-int
-jf_out_format(const struct jf_opts *o)
-{
-	return o->fmt >= 0 ? o->fmt : jf_fmt_default();
 }
 
 int
@@ -164,50 +129,6 @@ finish(int rc)
 			rc = r;
 	}
 	return rc;
-}
-
-static int
-run_tool(const struct jf_tool *t, int argc, char **argv)
-{
-	static const struct option longopts[] = { JF_COMMON_LONG };
-	struct jf_opts o = { .fmt = -1 };
-	int ch, rc;
-
-	tool = t;
-	jf_setprogname(t->name);
-	if (t->cmds == NULL)
-		return t->main(argc, argv, &o);
-	/* a tool with a default action: "expire --date D" vs "expire remind" */
-	if (t->main != NULL) {
-		const struct jf_cmd *c = t->cmds;
-
-		while (c->name != NULL && (argc < 2 || strcmp(c->name, argv[1])))
-			c++;
-		if (c->name == NULL)
-			return t->main(argc, argv, &o);
-	}
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+" JF_COMMON_SHORT, longopts,
-	    NULL)) != -1) {
-		if (ch == '?' || ch == ':') {
-			opterr = 1;
-			return jf_usage_error(_("bad option: %s"),
-			    argv[optind - 1]);
-		}
-		if ((rc = jf_opt_common(ch, optarg, &o)) != 0)
-			return rc == -1 ? 0 : rc;
-	}
-	opterr = 1;
-	argc -= optind;
-	argv += optind;
-	if (argc == 0)
-		return jf_usage_error(_("a command is needed"));
-	for (const struct jf_cmd *c = t->cmds; c->name != NULL; c++)
-		if (strcmp(c->name, argv[0]) == 0) {
-			optind = 0;	/* glibc: reinitialise getopt */
-			return c->fn(argc, argv, &o);
-		}
-	return jf_usage_error(_("unknown command \"%s\""), argv[0]);
 }
 
 /*
@@ -358,11 +279,28 @@ named(const struct jf_sub *s, int nf, const char *name, int *i)
 	return NULL;
 }
 
+/* The width of the option column of TOOL SUB --help. */
+static int
+help_width(const struct jf_sub *s, int nf)
+{
+	int w = 16;
+
+	for (int f = 0; f < nf; f++)
+		for (const struct jf_opt *p = s[f].opts; p && p->name; p++) {
+			int n = 6 + (int)strlen(p->name) +
+			    (p->arg ? 1 + (int)strlen(p->arg) : 0);
+
+			if (n > w)
+				w = n < 30 ? n : 30;
+		}
+	return w;
+}
+
 /* TOOL SUB --help: its synopses, what it does, a line per option. */
 static void
 sub_help(const struct jf_sub *s)
 {
-	int nf = forms(s), i;
+	int nf = forms(s), i, w = help_width(s, nf);
 
 	if (*s->name == '\0') {	/* a tool's or group's own action */
 		int first = 1;
@@ -392,7 +330,7 @@ sub_help(const struct jf_sub *s)
 				snprintf(name, sizeof(name), "    --%s%s%s",
 				    p->name, p->arg ? " " : "",
 				    p->arg ? p->arg : "");
-			printf("  %-20s %s\n", name,
+			printf("  %-*s  %s\n", w, name,
 			    p->help ? _(p->help) : "");
 		}
 	printf(_("\ncommon options: see '%s --help'\n"), tool->name);
@@ -755,6 +693,8 @@ call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 		rc = no_html();
 		goto done;
 	}
+	if (s->check != NULL && (rc = s->check(&k)) != 0)
+		goto done;
 	k.fmt_given = o->fmt >= 0;
 	if ((s->flags & JF_OPEN) == JF_READS)
 		o->reads = 1;
@@ -856,8 +796,7 @@ jf_run(const struct jf_tool *t, int argc, char **argv)
 {
 	tool = t;
 	jf_setprogname(t->name);
-	return finish(t->subs != NULL ? run_subs(t, argc, argv) :
-	    run_tool(t, argc, argv));
+	return finish(run_subs(t, argc, argv));
 }
 
 void

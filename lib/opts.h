@@ -1,13 +1,13 @@
 /*
- * opts.h - the options every tool shares, and subcommand dispatch.
+ * opts.h - the tools' frame: their subcommands and options as tables,
+ * and the options every tool shares.
  *
- * A tool's subcommand parses with getopt_long over its own options
- * followed by JF_COMMON_LONG, with JF_COMMON_SHORT in its short string,
- * and hands every option it does not know to jf_opt_common():
- *
- *	default:
- *		if ((rc = jf_opt_common(ch, optarg, &o)) != 0)
- *			return rc;
+ * A tool is a table of subcommands (struct jf_sub), each with a table of
+ * its options (struct jf_opt) and a function.  jf_run() parses the
+ * command line by them, answers TOOL -h, TOOL SUB --help and --version,
+ * reports a usage error in one line and "try 'TOOL SUB --help'", opens
+ * the book as the subcommand's flags say (for a write, in one
+ * transaction committed when the function returns 0), and calls it.
  */
 #ifndef JF_OPTS_H
 #define JF_OPTS_H
@@ -21,11 +21,7 @@
 enum {
 	JF_OPT_VERSION = 1000,
 	JF_OPT_OPERATOR,
-	JF_OPT_STORE,
-	JF_OPT_AT,
-	JF_OPT_UNMASK,
-	JF_OPT_HELP_FALLBACK,
-	JF_OPT_LOCAL = 1100	/* a tool's own long-only options start here */
+	JF_OPT_STORE
 };
 
 #define JF_COMMON_SHORT "d:o:nqh"
@@ -120,15 +116,9 @@ struct jf_sub {
 	int flags;
 	const char *help;	/* what it does, one line */
 	const struct jf_sub *subs;	/* a group's own: "member operator add" */
-};
-
-/*
- * The old way, going: a tool's usage text and subcommands that parse
- * their own options.  A subcommand's argv[0] is its own name.
- */
-struct jf_cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv, struct jf_opts *o);
+	/* checks the operands and values before any book is opened: 0 or
+	 * a usage error's status (jf_usage_error()) */
+	int (*check)(struct jf_call *k);
 };
 
 /*
@@ -137,42 +127,18 @@ struct jf_cmd {
  */
 struct jf_tool {
 	const char *name;
-	const char *usage;
-	const struct jf_cmd *cmds;	/* NULL name ends; NULL table: no subcommands */
-	int (*main)(int argc, char **argv, struct jf_opts *o);
 	const struct jf_sub *subs;	/* ended by a NULL name */
 	size_t argsize;
 	void (*init)(void *a);
 };
 
-/*
- * Parses the common options before the subcommand, finds it and runs
- * it; returns the exit status.  --help and --version are answered here.
- */
+/* Runs the tool's subcommand argv names; returns the exit status. */
 int jf_run(const struct jf_tool *t, int argc, char **argv);
 /*
- * getopt_long for a subcommand.  The tool's own options are numbered
- * from JF_OPT_LOCAL, and allow has a letter for each one this subcommand
- * takes ('a' for JF_OPT_LOCAL, 'b' for the next, ...).  Returns the next
- * option, -1 at the end, or '?' after reporting (with the usage) an
- * unknown option, a missing value, or an option the subcommand does not
- * take; the caller then returns JF_EUSAGE.
- */
-int jf_getopt(int argc, char **argv, const char *shortopts,
-    const struct option *longopts, const char *allow);
-/*
- * Handles a common option: 0 done; JF_EUSAGE (message set, or usage
- * printed) for an unknown one; -1 when it was -h or --version and the
- * caller should return 0.
- */
-int jf_opt_common(int ch, const char *arg, struct jf_opts *o);
-/*
- * Prints "tool: message" and then, for a tool made of subs, "try 'tool
- * sub --help'" (else the whole usage) to stderr; returns JF_EUSAGE.
+ * Prints "tool: message" and "try 'tool sub --help'" to stderr; returns
+ * JF_EUSAGE.
  */
 int jf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The output format chosen, or the default for stdout. */
-int jf_out_format(const struct jf_opts *o);
 /*
  * Opens the book for the running tool (jf_run's), choosing the default
  * output format; reports a failure.  argv is the subcommand's: the audit

@@ -9,10 +9,6 @@ bats_require_minimum_version 1.5.0
 
 TOOLS="member stock sale points redeem expire report"
 
-# The tools whose subcommands are tables; the others still print their
-# whole usage on an error.
-TABLED="redeem expire report"
-
 # subs TOOL: each subcommand's path, as TOOL -h names it ("operator add");
 # the tool's own action is the empty line.
 subs() {
@@ -43,7 +39,7 @@ subs() {
 }
 
 @test "TOOL SUB --help: its synopsis, what it does, a line per option; no book" {
-	for t in $TABLED; do
+	for t in $TOOLS; do
 		while IFS= read -r s; do
 			run --separate-stderr $t $s --help
 			[ "$status" -eq 0 ] || { echo "$t $s: $status"; return 1; }
@@ -67,7 +63,7 @@ subs() {
 }
 
 @test "a usage error is one line, then where to read more; exit 64" {
-	for t in $TABLED; do
+	for t in $TOOLS; do
 		while IFS= read -r s; do
 			run --separate-stderr $t $s --bogus
 			[ "$status" -eq 64 ]
