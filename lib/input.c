@@ -105,6 +105,26 @@ jf_utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
+const char *
+jf_text_control(const char *str, size_t n, unsigned *code)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r') || s[i] == 0x7f) {
+			*code = s[i];
+			return str + i;
+		}
+		if (s[i] == 0xc2 && i + 1 < n && s[i + 1] >= 0x80 &&
+		    s[i + 1] <= 0x9f) {
+			*code = s[i + 1];
+			return str + i;
+		}
+	}
+	return NULL;
+}
+
 static void
 rec_reset(struct rec *r)
 {
@@ -136,6 +156,8 @@ rec_fault(struct rec *r, int col, const char *msg)
 static void
 rec_add(struct rec *r, const char *s, size_t n)
 {
+	unsigned code;
+
 	if (r->nf == r->fcap) {
 		r->fcap = r->fcap ? r->fcap * 2 : 16;
 		r->off = realloc(r->off, r->fcap * sizeof(*r->off));
@@ -148,6 +170,14 @@ rec_add(struct rec *r, const char *s, size_t n)
 		n = 0;
 	} else if (!jf_utf8_valid(s, n)) {
 		rec_fault(r, r->nf, _("invalid UTF-8"));
+		n = 0;
+	} else if (jf_text_control(s, n, &code) != NULL) {
+		char m[64];
+
+		snprintf(m, sizeof(m), code < 0x80 ?
+		    _("a control character (\\x%02x) in the field") :
+		    _("a control character (\\u%04x) in the field"), code);
+		rec_fault(r, r->nf, m);
 		n = 0;
 	}
 	if (r->len + n + 1 > r->cap) {

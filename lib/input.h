@@ -77,5 +77,12 @@ int jf_rejects_close(FILE *fp);
 
 /* UTF-8 validation, shared with the rules loader: 1 if valid. */
 int jf_utf8_valid(const char *s, size_t n);
+/*
+ * The first control character in s that could move a terminal's cursor,
+ * clear it or retitle it (C0 but tab, CR and LF, which a quoted CSV
+ * field may hold; DEL; C1 in UTF-8), or NULL; its code in *code.
+ * Names, SKUs and reasons refuse them (DESIGN.md section 6).
+ */
+const char *jf_text_control(const char *s, size_t n, unsigned *code);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "input.h"
 #include "jtime.h"
 #include "money.h"
 #include "opts.h"
@@ -358,6 +359,28 @@ collect(const struct jf_sub *s, struct option *l, const struct jf_opt **by,
 	}
 }
 
+/*
+ * Refuses a value or operand with a control character in it (names,
+ * SKUs, reasons: DESIGN.md section 6), before anything echoes it to a
+ * terminal: 0, or JF_EUSAGE reported.
+ */
+static int
+control(const char *s, const char *opt)
+{
+	unsigned code;
+	char what[80];
+
+	if (jf_text_control(s, strlen(s), &code) == NULL)
+		return 0;
+	if (opt != NULL)
+		snprintf(what, sizeof(what), "--%s", opt);
+	else
+		snprintf(what, sizeof(what), "%s", _("an operand"));
+	return jf_usage_error(code < 0x80 ? _("%s: a control character "
+	    "(\\x%02x) is not allowed") : _("%s: a control character "
+	    "(\\u%04x) is not allowed"), what, code);
+}
+
 /* Stores an option's value: 0, or JF_EUSAGE reported. */
 static int
 store(const struct jf_opt *p, const char *arg, struct jf_call *k)
@@ -366,6 +389,8 @@ store(const struct jf_opt *p, const char *arg, struct jf_call *k)
 	    p->off;
 	int64_t v;
 
+	if (arg != NULL && control(arg, p->name) != 0)
+		return JF_EUSAGE;
 	switch (p->type & JF_TYPE) {
 	case JF_FLAG:
 		*(int *)f = 1;
@@ -693,6 +718,9 @@ call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 		rc = no_html();
 		goto done;
 	}
+	for (int i = 0; i < k.argc; i++)
+		if ((rc = control(k.argv[i], NULL)) != 0)
+			goto done;
 	if (s->check != NULL && (rc = s->check(&k)) != 0)
 		goto done;
 	k.fmt_given = o->fmt >= 0;
