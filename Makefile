@@ -27,7 +27,7 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP \
 	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"'
 LDLIBS = -lsqlite3 -lcsv -ljansson -lsodium
 
-TOOLS = member stock sale points redeem expire report
+TOOLS = member stock sale points redeem expire report jifen
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:%.c=$(O)/%.o) $(O)/embed.o
 LIB = $(O)/libjifen.a

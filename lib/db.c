@@ -1089,3 +1089,119 @@ jf_seen_free(struct jf_seen *s)
 	sqlite3_close(s->db);
 	free(s);
 }
+
+/*
+ * Backups.  SQLite's online backup API copies the book page by page in
+ * one read snapshot (tills may go on writing meanwhile); a restore copies
+ * a backup over the book under its write lock, in one step.
+ */
+
+/* The schema version of the book at path, or -1 (message set) if none. */
+static int
+book_version(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int v = -1, ok = 0;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ok && sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM "
+	    "sqlite_master WHERE name IN ('audit', 'ledger', 'member')), "
+	    "(SELECT user_version FROM pragma_user_version)", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_int(st, 0) == 3)
+		v = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	if (v < 1)
+		jf_error(JF_EDATA, _("%s: not a jifen book"), path);
+	else if (v > SCHEMA_VERSION) {
+		jf_error(JF_EDATA, _("%s: made by a newer jifen (schema %d)"),
+		    path, v);
+		v = -1;
+	}
+	return v;
+}
+
+/* Copies all of from's main database into to's; 0 or a status. */
+static int
+copy_book(struct jf_ctx *c, sqlite3 *to, sqlite3 *from)
+{
+	sqlite3_backup *b;
+	int rc;
+
+	if ((b = sqlite3_backup_init(to, "main", from, "main")) == NULL)
+		return jf_error(JF_ESOFTWARE, "%s", sqlite3_errmsg(to));
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE)
+		return jf_dberr(c, rc);
+	return 0;
+}
+
+int
+jf_backup(struct jf_ctx *c, const char *path)
+{
+	sqlite3 *to = NULL;
+	int fd, rc;
+
+	/* 0600 from the start: a backup holds the customers' data */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
+		return jf_error(JF_ECANTCREAT, "%s: %s", path,
+		    strerror(errno));
+	close(fd);
+	if (sqlite3_open_v2(path, &to, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		rc = jf_error(JF_ECANTCREAT, "%s: %s", path,
+		    sqlite3_errmsg(to));
+		sqlite3_close(to);
+		return rc;
+	}
+	rc = copy_book(c, to, c->db);
+	if (rc == 0 && sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL,
+	    NULL, NULL) != SQLITE_OK)
+		rc = jf_error(JF_ECANTCREAT, "%s: %s", path,
+		    sqlite3_errmsg(to));
+	if (sqlite3_close(to) != SQLITE_OK && rc == 0)
+		rc = jf_error(JF_ECANTCREAT, "%s: cannot close", path);
+	return rc;
+}
+
+int
+jf_restore(struct jf_ctx *c, const char *path)
+{
+	sqlite3 *from = NULL;
+	int rc;
+
+	if (book_version(path) == -1)
+		return JF_EDATA;
+	if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		rc = jf_error(JF_ENOINPUT, "%s: %s", path,
+		    sqlite3_errmsg(from));
+		sqlite3_close(from);
+		return rc;
+	}
+	rc = copy_book(c, c->db, from);
+	sqlite3_close(from);
+	if (rc != 0 || (rc = migrate(c)) != 0)
+		return rc;
+	/*
+	 * The restored book's audit log gets the restore as its last row,
+	 * whoever its staff are: it happened.
+	 */
+	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	if ((rc = insert_audit(c)) != 0) {
+		run(c, "ROLLBACK");
+		return rc;
+	}
+	return run(c, "COMMIT");
+}

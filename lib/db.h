@@ -152,6 +152,15 @@ const char *jf_mask_phone(const char *p, char *buf);
 const char *jf_store_filter(const struct jf_ctx *c);
 
 /* 0, or JF_ENOPERM naming the role needed for what. */
+/*
+ * jf_backup() copies the book, one consistent snapshot while others may
+ * write, into a new file at path (0600); jf_restore() copies the backup
+ * at path over the book, in one step under its write lock, migrates it
+ * and appends the restore to its audit log.  0 or a status: a path that
+ * is not a book, or one from a newer jifen, is JF_EDATA.
+ */
+int jf_backup(struct jf_ctx *c, const char *path);
+int jf_restore(struct jf_ctx *c, const char *path);
 int jf_need_role(struct jf_ctx *c, int role, const char *what);
 const char *jf_role_name(int role);
 int jf_role_parse(const char *s);

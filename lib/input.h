@@ -69,6 +69,11 @@ struct jf_opts;
 int jf_rejects_open(const char *path, const struct jf_opts *o,
     const char *input, FILE **fp);
 /*
+ * What path would overwrite ("the book", "a file of the book": its -wal,
+ * -shm or -journal), or NULL: for any output a command line names.
+ */
+const char *jf_book_file(const char *path, const struct jf_opts *o);
+/*
  * Flushes and closes what jf_rejects_open() opened (stderr is flushed,
  * not closed; NULL is fine): 0, or JF_ESOFTWARE with "PATH: rejects not
  * written: why" when any reject could not be written (a full disk).

@@ -308,3 +308,33 @@ jf_rejects_close(FILE *fp)
 	/* rej_close sets the message */
 	return fclose(fp) == 0 ? 0 : JF_ESOFTWARE;
 }
+
+const char *
+jf_book_file(const char *path, const struct jf_opts *o)
+{
+	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+	struct rej r = { 0 };
+	const struct forbid *f;
+	const char *what = NULL;
+	struct stat st;
+	char *db, *p, *name;
+	int lst;
+
+	if ((db = jf_db_path(o)) == NULL)
+		return NULL;
+	for (int i = 0; i < 4; i++)
+		if (asprintf(&p, "%s%s", db, ext[i]) != -1) {
+			forbid_set(&r.f[i], p, i == 0 ? _("the book") :
+			    _("a file of the book"));
+			free(p);
+		}
+	free(db);
+	lst = stat(path, &st);
+	name = full_name(path);
+	if ((f = forbidden(&r, lst == 0 ? &st : NULL, name)) != NULL)
+		what = f->what;
+	free(name);
+	for (int i = 0; i < 4; i++)
+		free(r.f[i].name);
+	return what;
+}

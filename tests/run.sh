@@ -28,7 +28,7 @@ if command -v mandoc >/dev/null 2>&1; then
 	done
 fi
 # every tool's completions parse in each shell that is installed
-for t in member stock sale points redeem expire report; do
+for t in member stock sale points redeem expire report jifen; do
 	for sh in bash zsh fish; do
 		case $sh in
 		bash) f=completions/bash/$t ;;

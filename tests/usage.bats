@@ -7,7 +7,7 @@
 load helper
 bats_require_minimum_version 1.5.0
 
-TOOLS="member stock sale points redeem expire report"
+TOOLS="member stock sale points redeem expire report jifen"
 
 # subs TOOL: each subcommand's path, as TOOL -h names it ("operator add");
 # the tool's own action is the empty line.

@@ -1,0 +1,167 @@
+/*
+ * jifen - the book as a whole: a backup of it, and a backup put back.
+ *
+ * backup copies the book with SQLite's online backup API, one snapshot
+ * while the tills go on, to a file or to stdout, so that
+ * "jifen backup - | age -r KEY > book.age" or gpg keeps it encrypted;
+ * restore puts such a copy back over the book, an admin's.  Both are
+ * recorded in the audit log: a backup holds every customer's data.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "err.h"
+#include "input.h"
+#include "opts.h"
+#include "output.h"
+
+/* A file in $TMPDIR for a copy on its way in or out; NULL: message set. */
+static char *
+spool_path(void)
+{
+	const char *d = getenv("TMPDIR");
+	char *p;
+	int fd;
+
+	if (asprintf(&p, "%s/jifen.XXXXXX", d && *d ? d : "/tmp") == -1)
+		return jf_error(JF_ESOFTWARE, _("out of memory")), NULL;
+	if ((fd = mkstemp(p)) == -1) {
+		jf_error(JF_ECANTCREAT, "%s: %s", p, strerror(errno));
+		free(p);
+		return NULL;
+	}
+	close(fd);
+	return p;
+}
+
+/* Copies the file at path to out (or in to path): 0 or a status. */
+static int
+copy(FILE *in, FILE *out, const char *inname, const char *outname)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			return jf_error(JF_ESOFTWARE, "%s: %s", outname,
+			    strerror(errno));
+	if (ferror(in))
+		return jf_error(JF_ENOINPUT, "%s: %s", inname, strerror(errno));
+	return 0;
+}
+
+/*
+ * A backup of a book that is not there is no backup (66); one over the
+ * book itself would empty it (64).
+ */
+static int
+check_backup(struct jf_call *k)
+{
+	char *path = jf_db_path(k->o);
+	const char *what;
+	int rc = 0;
+
+	if (k->argc > 0 && strcmp(k->argv[0], "-") != 0 &&
+	    (what = jf_book_file(k->argv[0], k->o)) != NULL)
+		rc = jf_usage_error(_("%s: is %s; name another file"),
+		    k->argv[0], what);
+	else if (path != NULL && access(path, F_OK) == -1) {
+		jf_warnx(_("%s: no book here"), path);
+		rc = JF_ENOINPUT;
+	}
+	free(path);
+	return rc;
+}
+
+static int
+cmd_backup(struct jf_call *k)
+{
+	const char *to = k->argc > 0 ? k->argv[0] : "-";
+	char *tmp = NULL;
+	FILE *fp;
+	int rc;
+
+	if (isatty(STDOUT_FILENO) && strcmp(to, "-") == 0)
+		return jf_usage_error(_("backup - to a terminal: name a FILE, "
+		    "or pipe it"));
+	if (k->c->dry_run)
+		return 0;
+	/* a backup is a read of every customer's data: on the record */
+	if ((rc = jf_begin(k->c)) != 0 || (rc = jf_commit(k->c)) != 0)
+		return jf_fail(rc);
+	if (strcmp(to, "-") != 0)
+		return jf_fail(jf_backup(k->c, to));
+	if ((tmp = spool_path()) == NULL)
+		return jf_fail(jf_error(JF_ECANTCREAT, "%s", jf_errmsg()));
+	if ((rc = jf_backup(k->c, tmp)) == 0) {
+		if ((fp = fopen(tmp, "r")) == NULL)
+			rc = jf_error(JF_ESOFTWARE, "%s: %s", tmp,
+			    strerror(errno));
+		else {
+			rc = copy(fp, stdout, tmp, "stdout");
+			fclose(fp);
+		}
+	}
+	unlink(tmp);
+	free(tmp);
+	return jf_fail(rc);
+}
+
+static int
+cmd_restore(struct jf_call *k)
+{
+	const char *from = k->argv[0];
+	char *tmp = NULL;
+	FILE *fp;
+	int rc;
+
+	if ((rc = jf_need_role(k->c, JF_ROLE_ADMIN, _("restoring a book"))))
+		return jf_fail(rc);
+	if (k->c->dry_run)
+		return 0;
+	if (strcmp(from, "-") == 0) {
+		if ((tmp = spool_path()) == NULL)
+			return jf_fail(JF_ECANTCREAT);
+		if ((fp = fopen(tmp, "w")) == NULL)
+			rc = jf_error(JF_ECANTCREAT, "%s: %s", tmp,
+			    strerror(errno));
+		else {
+			rc = copy(stdin, fp, "stdin", tmp);
+			if (fclose(fp) != 0 && rc == 0)
+				rc = jf_error(JF_ECANTCREAT, "%s: %s", tmp,
+				    strerror(errno));
+		}
+		from = tmp;
+	} else if (access(from, R_OK) == -1)
+		rc = jf_error(JF_ENOINPUT, "%s: %s", from, strerror(errno));
+	if (rc == 0)
+		rc = jf_restore(k->c, from);
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	if (rc == JF_EDATA && strcmp(k->argv[0], "-") == 0)
+		jf_error(JF_EDATA, _("stdin: not a jifen book"));
+	return jf_fail(rc);
+}
+
+static const struct jf_sub subs[] = {
+	{ "backup", cmd_backup, NULL, "[FILE|-]", 0, 1, JF_BOOK,
+	    N_("copies the book, one snapshot while the tills go on"), NULL,
+	    check_backup },
+	{ "restore", cmd_restore, NULL, "FILE|-", 1, 1, JF_BOOK,
+	    N_("puts a backup back over the book (an admin's)") },
+	{ NULL }
+};
+
+static const struct jf_tool tool = { "jifen", .subs = subs };
+
+int
+main(int argc, char **argv)
+{
+	return jf_run(&tool, argc, argv);
+}
