@@ -685,13 +685,14 @@ jf_audit_head(struct jf_ctx *c, int chain, const char *head,
 	};
 	struct audit a = { c, fn, arg, 0 };
 	const char *want = strchr(head, ':') + 1;
+	int64_t id = strtoll(head, NULL, 10);
 	char subject[64];
 	struct jf_rows r;
 	int found = 0, rc;
 
-	snprintf(subject, sizeof(subject), "%s %.*s", chain == JF_CHAIN_AUDIT ?
-	    "audit row" : "ledger entry", (int)(want - 1 - head), head);
-	jf_q_open(c, &r, sql[chain], "i", (int64_t)strtoll(head, NULL, 10));
+	snprintf(subject, sizeof(subject), "%s %lld", chain == JF_CHAIN_AUDIT ?
+	    "audit row" : "ledger entry", (long long)id);
+	jf_q_open(c, &r, sql[chain], "i", id);
 	if (jf_q_next(&r)) {
 		found = 1;
 		if (jf_r_opt(&r, 0) == NULL || strcmp(jf_r_text(&r, 0), want))

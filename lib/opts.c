@@ -92,9 +92,11 @@ jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
 
 	if (o->fmt < 0)
 		o->fmt = jf_fmt_default();
-	if ((rc = jf_open(tool->name, o, argc, argv, c)) != 0)
+	if ((rc = jf_open(tool->name, o, argc, argv, c)) != 0) {
 		jf_fail(rc);
-	else if ((*c)->initialised)
+		jf_close(*c);	/* a caller has nothing to close */
+		*c = NULL;
+	} else if ((*c)->initialised)
 		jf_warnx(_("initialising empty book %s"), (*c)->path);
 	return rc;
 }
