@@ -1180,6 +1180,10 @@ jf_restore(struct jf_ctx *c, const char *path)
 	sqlite3 *from = NULL;
 	int rc;
 
+	if ((rc = jf_need_role(c, JF_ROLE_ADMIN, _("restoring a book"))) != 0)
+		return rc;
+	if (c->dry_run)
+		return 0;
 	if (book_version(path) == -1)
 		return JF_EDATA;
 	if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) !=

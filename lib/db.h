@@ -156,8 +156,9 @@ const char *jf_store_filter(const struct jf_ctx *c);
  * jf_backup() copies the book, one consistent snapshot while others may
  * write, into a new file at path (0600); jf_restore() copies the backup
  * at path over the book, in one step under its write lock, migrates it
- * and appends the restore to its audit log.  0 or a status: a path that
- * is not a book, or one from a newer jifen, is JF_EDATA.
+ * and appends the restore to its audit log: an admin's, and with a dry
+ * run only that is checked.  0 or a status: a path that is not a book,
+ * or one from a newer jifen, is JF_EDATA.
  */
 int jf_backup(struct jf_ctx *c, const char *path);
 int jf_restore(struct jf_ctx *c, const char *path);
