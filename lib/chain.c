@@ -37,6 +37,16 @@ jf_chain_hash(const char *prev, const char *const *fields, int n, char *out)
 }
 
 int
+jf_chain_audit_n(const char *const *f)
+{
+	int n = JF_AUDIT_FIELDS;
+
+	while (n > JF_AUDIT_FIELDS_3 && f[n - 1] == NULL)
+		n--;
+	return n;
+}
+
+int
 jf_chain_tip(struct jf_ctx *c, int chain, int64_t *id, char *hash)
 {
 	static const char *const sql[] = {
@@ -62,12 +72,12 @@ jf_chain_walk(struct jf_ctx *c, int chain, int fill, jf_chain_fn *fn,
     void *arg)
 {
 	static const char *const sql[] = {
-		"SELECT id, at, operator, tool, args, hash FROM audit "
-		    "ORDER BY id",
+		"SELECT id, at, operator, tool, args, approver, refused, "
+		    "hash FROM audit ORDER BY id",
 		"SELECT id, member_id, at, kind, delta, ref, rule, reason, "
 		    "operator, ikey, audit_id, hash FROM ledger ORDER BY id",
 	};
-	static const int nf[] = { 5, 11 };
+	static const int nf[] = { JF_AUDIT_FIELDS, 11 };
 	char prev[JF_HASH_LEN] = "", want[JF_HASH_LEN];
 	const char *f[11], *stored;
 	struct jf_rows r;
@@ -78,7 +88,8 @@ jf_chain_walk(struct jf_ctx *c, int chain, int fill, jf_chain_fn *fn,
 		for (int i = 0; i < nf[chain]; i++)
 			f[i] = jf_r_opt(&r, i);
 		stored = jf_r_opt(&r, nf[chain]);
-		jf_chain_hash(prev, f, nf[chain], want);
+		jf_chain_hash(prev, f, chain == JF_CHAIN_AUDIT ?
+		    jf_chain_audit_n(f) : nf[chain], want);
 		rc = fn(arg, jf_r_int(&r, 0), want, stored);
 		snprintf(prev, sizeof(prev), "%s", fill || stored == NULL ?
 		    want : stored);

@@ -26,6 +26,16 @@ enum { JF_CHAIN_AUDIT, JF_CHAIN_LEDGER };
 void jf_chain_hash(const char *prev, const char *const *fields, int n,
     char *out);
 /*
+ * An audit row's fields: id, at, operator, tool, args (schema 3), then
+ * approver and refused (schema 4).  The later ones are hashed only up
+ * to the last that is not NULL, so that rows written before they
+ * existed keep their hashes; jf_chain_audit_n(f) says how many.
+ */
+#define JF_AUDIT_FIELDS_3 5
+#define JF_AUDIT_FIELDS 7
+int jf_chain_audit_n(const char *const *f);
+
+/*
  * The chain's last row: its id (0 for none) and hash ("" for none), to
  * give the next row id + 1 and prev = hash.  0 or a status.
  */

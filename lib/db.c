@@ -44,7 +44,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 static const char *roles[] = { "none", "cashier", "manager", "admin" };
 
@@ -505,6 +505,22 @@ migrate_3(struct jf_ctx *c)
 	return run(c, migration_3_end);
 }
 
+/*
+ * Version 4: operators prove who they are (pin.h).  An operator's PIN
+ * (a yescrypt hash), the wrong PINs given in a row and until when the
+ * operator is locked (Unix seconds: the real clock, not $JIFEN_NOW);
+ * the audit row's approver (--approve) and, on a row that records a
+ * refused sign-in, why it was refused.  Rows before keep NULL in both,
+ * and their hashes stand (chain.h: trailing NULL fields are not hashed).
+ */
+static const char migration_4[] =
+    "ALTER TABLE operator ADD COLUMN pin TEXT;"
+    "ALTER TABLE operator ADD COLUMN pin_failures INTEGER NOT NULL "
+    "DEFAULT 0;"
+    "ALTER TABLE operator ADD COLUMN locked_until INTEGER;"
+    "ALTER TABLE audit ADD COLUMN approver TEXT;"
+    "ALTER TABLE audit ADD COLUMN refused TEXT;";
+
 static int
 migrate(struct jf_ctx *c)
 {
@@ -561,9 +577,12 @@ migrate(struct jf_ctx *c)
 	}
 	if (v < 2 && (rc = run(c, migration_2)) != 0)
 		goto fail;
+	/* 4's columns first: 3's walk of the audit chain reads them */
+	if (v < 4 && (rc = run(c, migration_4)) != 0)
+		goto fail;
 	if (v < 3 && (rc = migrate_3(c)) != 0)
 		goto fail;
-	if ((rc = run(c, "PRAGMA user_version = 3")) != 0)
+	if ((rc = run(c, "PRAGMA user_version = 4")) != 0)
 		goto fail;
 	return run(c, "COMMIT");
 fail:
@@ -937,30 +956,43 @@ check_at(struct jf_ctx *c)
 	return 0;
 }
 
-/* The transaction's audit row, the next link of the audit chain. */
+/*
+ * An audit row, the next link of the audit chain: the transaction's
+ * (refused NULL), or one that records a refused sign-in (refused says
+ * why), with the approver when one was named.
+ */
 static int
-insert_audit(struct jf_ctx *c)
+audit_row(struct jf_ctx *c, const char *refused, int64_t *id)
 {
-	char prev[JF_HASH_LEN], hash[JF_HASH_LEN], id[24];
-	const char *f[5];
+	char prev[JF_HASH_LEN], hash[JF_HASH_LEN], ids[24];
+	const char *f[JF_AUDIT_FIELDS];
 	int64_t last;
 	int rc;
 
 	if ((rc = jf_chain_tip(c, JF_CHAIN_AUDIT, &last, prev)) != 0)
 		return rc;
-	snprintf(id, sizeof(id), "%" PRId64, last + 1);
-	f[0] = id;
+	snprintf(ids, sizeof(ids), "%" PRId64, last + 1);
+	f[0] = ids;
 	f[1] = c->clock;
 	f[2] = c->operator;
 	f[3] = c->tool;
 	f[4] = c->args;
-	jf_chain_hash(prev, f, 5, hash);
+	f[5] = NULL;		/* --approve's: not yet */
+	f[6] = refused;
+	jf_chain_hash(prev, f, jf_chain_audit_n(f), hash);
 	if ((rc = jf_q_exec(c, "INSERT INTO audit (id, at, operator, tool, "
-	    "args, hash) VALUES (?, ?, ?, ?, ?, ?)", "ittttt", last + 1,
-	    c->clock, c->operator, c->tool, c->args, hash)) != 0)
+	    "args, approver, refused, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ittttttt", last + 1, c->clock, c->operator, c->tool, c->args,
+	    (const char *)NULL, refused, hash)) != 0)
 		return rc;
-	c->audit_id = last + 1;
+	*id = last + 1;
 	return 0;
+}
+
+static int
+insert_audit(struct jf_ctx *c)
+{
+	return audit_row(c, NULL, &c->audit_id);
 }
 
 int

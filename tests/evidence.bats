@@ -157,13 +157,17 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	sql "DROP TRIGGER ledger_append_only_u; DROP TRIGGER ledger_append_only_d;
 	    DROP TRIGGER audit_append_only_u;
 	    ALTER TABLE audit DROP COLUMN hash; ALTER TABLE ledger DROP COLUMN hash;
+	    ALTER TABLE audit DROP COLUMN approver; ALTER TABLE audit DROP COLUMN refused;
+	    ALTER TABLE operator DROP COLUMN pin;
+	    ALTER TABLE operator DROP COLUMN pin_failures;
+	    ALTER TABLE operator DROP COLUMN locked_until;
 	    CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit
 	    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 	    PRAGMA user_version = 2"
 	# the first command to open it updates it, a reader too if it may
 	run report audit
 	[ "$status" -eq 0 ]
-	eq 3 "$(sql "PRAGMA user_version")"
+	eq 4 "$(sql "PRAGMA user_version")"
 	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"
 	eq 0 "$(sql "SELECT count(*) FROM audit WHERE hash IS NULL")"
 	points adjust M0000001 +5 --reason later >/dev/null

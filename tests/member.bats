@@ -122,7 +122,7 @@ try 'member --help'" "$stderr"
 	run member add --phone 13800000001
 	[ "$status" -eq 0 ]
 	eq 600 "$(stat -c %a "$JIFEN_DB")"
-	eq 3 "$(sql 'PRAGMA user_version')"
+	eq 4 "$(sql 'PRAGMA user_version')"
 	eq wal "$(sql 'PRAGMA journal_mode')"
 	eq M0000001 "$(sql 'SELECT code FROM member')"
 }
@@ -1277,7 +1277,7 @@ EOF
 	[ "$status" -eq 1 ]
 	run member operator add tester --role admin
 	[ "$status" -eq 0 ]
-	eq "tester|admin|2026-11-18 10:00:00" "$(sql 'SELECT * FROM operator')"
+	eq "tester|admin|2026-11-18 10:00:00" "$(sql 'SELECT name, role, added FROM operator')"
 }
 
 @test "member operator list prints name, role and when added" {
