@@ -104,6 +104,8 @@ jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
 int
 jf_fail(int rc)
 {
+	if (rc == JF_EUSAGE && *jf_errmsg() != '\0')
+		return jf_usage_error("%s", jf_errmsg());
 	if (rc != 0 && *jf_errmsg() != '\0')
 		jf_warnx("%s", jf_errmsg());
 	return rc;

@@ -145,7 +145,10 @@ int jf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * log keeps it, personal data masked.
  */
 int jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c);
-/* Reports rc's message (if any) as "tool: msg" and returns rc. */
+/*
+ * Reports rc's message (if any) as "tool: msg", and for a usage error
+ * where to read more, and returns rc.
+ */
 int jf_fail(int rc);
 
 /* The frame is the one part of lib/ that prints on its own. */

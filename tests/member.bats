@@ -1536,7 +1536,8 @@ try 'member operator add --help'" "$stderr"
 	for r in "$JIFEN_DB" "$JIFEN_DB-wal" "$JIFEN_DB-shm" m.csv ./m.csv; do
 		run --separate-stderr member import m.csv --rejects "$r"
 		[ "$status" -eq 64 ]
-		eq "member: --rejects: $r: is $( [ "$r" = "$JIFEN_DB" ] && echo 'the book' || { case $r in *m.csv) echo 'the input' ;; *) echo 'a file of the book' ;; esac; }); name another file" "$stderr"
+		eq "member: --rejects: $r: is $( [ "$r" = "$JIFEN_DB" ] && echo 'the book' || { case $r in *m.csv) echo 'the input' ;; *) echo 'a file of the book' ;; esac; }); name another file
+try 'member import --help'" "$stderr"
 	done
 	# stdin that is a file is the input too
 	run --separate-stderr member import - --rejects m.csv <m.csv

@@ -952,7 +952,8 @@ B|PO1|1|200" "$(sql "SELECT p.sku, m.ref, m.qty, m.cost FROM move m
 	printf 'sku,name,price\nA,Apple,1\nB,,1\n' >p.csv
 	run --separate-stderr stock import p.csv --rejects "$JIFEN_DB"
 	[ "$status" -eq 64 ]
-	eq "stock: --rejects: $JIFEN_DB: is the book; name another file" "$stderr"
+	eq "stock: --rejects: $JIFEN_DB: is the book; name another file
+try 'stock import --help'" "$stderr"
 	printf 'ref,supplier,sku,qty,cost\nPO1,S,A,5,1.00\n' >r.csv
 	run --separate-stderr stock receive r.csv --rejects r.csv
 	[ "$status" -eq 64 ]
