@@ -1545,7 +1545,8 @@ try 'member import --help'" "$stderr"
 	ln -s elsewhere.csv link.csv
 	run --separate-stderr member import m.csv --rejects link.csv
 	[ "$status" -eq 64 ]
-	eq "member: --rejects: link.csv: a symbolic link; name the file itself" "$stderr"
+	eq "member: --rejects: link.csv: a symbolic link; name the file itself
+try 'member import --help'" "$stderr"
 	[ ! -e elsewhere.csv ]
 	eq "$before" "$(sha1sum m.csv)"
 	eq 1 "$(sql 'SELECT count(*) FROM member')"

@@ -957,7 +957,8 @@ try 'stock import --help'" "$stderr"
 	printf 'ref,supplier,sku,qty,cost\nPO1,S,A,5,1.00\n' >r.csv
 	run --separate-stderr stock receive r.csv --rejects r.csv
 	[ "$status" -eq 64 ]
-	eq "stock: --rejects: r.csv: is the input; name another file" "$stderr"
+	eq "stock: --rejects: r.csv: is the input; name another file
+try 'stock receive --help'" "$stderr"
 	eq 0 "$(sql 'SELECT count(*) FROM product')"
 	run --separate-stderr stock import p.csv --rejects /dev/full
 	[ "$status" -eq 70 ]
