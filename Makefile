@@ -25,7 +25,7 @@ WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wstrict-prototypes -Wformat=2
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP \
 	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"'
-LDLIBS = -lsqlite3 -lcsv -ljansson -lsodium
+LDLIBS = -lsqlite3 -lcsv -ljansson -lsodium -lcrypt
 
 TOOLS = member stock sale points redeem expire report jifen
 LIBSRC = $(wildcard lib/*.c)

@@ -26,7 +26,7 @@ struct args {
 	struct jf_member_filter f;
 	char since[JF_DATE_LEN];	/* --joined-since, "" when not given */
 	struct jf_import im;		/* import's options */
-	int update, recalc, role;
+	int update, recalc, role, pin;
 	int64_t changed;		/* members tiers --recalc moved */
 };
 
@@ -261,8 +261,15 @@ cmd_operator_list(struct jf_call *k)
 static int
 cmd_operator_add(struct jf_call *k)
 {
-	return jf_fail(jf_operator_add(k->c, k->argv[0],
-	    ((struct args *)k->a)->role));
+	struct args *a = k->a;
+
+	return jf_fail(jf_operator_add(k->c, k->argv[0], a->role, a->pin));
+}
+
+static int
+cmd_operator_pin(struct jf_call *k)
+{
+	return jf_fail(jf_operator_pin(k->c, k->argv[0]));
 }
 
 static int
@@ -334,14 +341,18 @@ static const struct jf_opt tiers_opts[] = {
 static const struct jf_opt operator_add_opts[] = {
 	{ "role", 0, JF_FN | JF_REQUIRED, A(role), "cashier|manager|admin",
 	    N_("what the operator may do"), 0, 0, role_opt },
+	{ "pin", 0, JF_FLAG, A(pin), NULL,
+	    N_("set its PIN too (asked twice, or read from --pin-fd)") },
 	{ NULL }
 };
 
 static const struct jf_sub operator_subs[] = {
-	{ "add", cmd_operator_add, operator_add_opts, "NAME", 1, 1, JF_WRITES,
+	{ "add", cmd_operator_add, operator_add_opts, "NAME", 1, 1, JF_BOOK,
 	    N_("adds a member of staff, or changes its role (an admin's)") },
 	{ "list", cmd_operator_list, NULL, "", 0, 0, JF_READS,
 	    N_("the registered staff: name, role and when added") },
+	{ "pin", cmd_operator_pin, NULL, "NAME", 1, 1, JF_BOOK,
+	    N_("sets a PIN: one's own, or anyone's by an admin") },
 	{ "remove", cmd_operator_remove, NULL, "NAME", 1, 1, JF_WRITES,
 	    N_("removes a member of staff (an admin's)") },
 	{ NULL }

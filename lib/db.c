@@ -23,6 +23,7 @@
 #include "chain.h"
 #include "db.h"
 #include "err.h"
+#include "pin.h"
 
 /*
  * The statement layer under the query interface: SQLite's types stay in
@@ -590,30 +591,50 @@ fail:
 	return rc ? rc : jf_dberr(c, sqlite3_errcode(c->db));
 }
 
-static int
-check_operator(struct jf_ctx *c)
+int
+jf_operator_role(struct jf_ctx *c, const char *name, int *role)
 {
-	sqlite3_stmt *st;
+	struct jf_rows r;
+
+	*role = JF_ROLE_NONE;
+	jf_q_open(c, &r, "SELECT role FROM operator WHERE name = ?", "t",
+	    name);
+	if (jf_q_next(&r))
+		*role = jf_role_parse(jf_r_text(&r, 0));
+	return jf_q_close(&r);
+}
+
+/*
+ * The staff as the book has it now: how many, and the roles of the
+ * operator and the approver, who must be registered once anyone is.
+ * Who they are was proven when the book was opened (jf_prove()).
+ */
+int
+jf_check_staff(struct jf_ctx *c)
+{
+	int64_t n;
 	int rc;
 
-	st = jf_stmt(c, "SELECT count(*), (SELECT role FROM operator "
-	    "WHERE name = ?) FROM operator");
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	sqlite3_bind_text(st, 1, c->operator, -1, SQLITE_STATIC);
-	if ((rc = jf_step(c, st)) != SQLITE_ROW)
-		return rc < 0 ? -rc : JF_ESOFTWARE;
-	c->nops = sqlite3_column_int(st, 0);
-	if (c->nops == 0)
+	if ((rc = jf_q_int(c, "SELECT count(*) FROM operator", &n, "")) != 0)
+		return rc == JF_ENOROW ? JF_ESOFTWARE : rc;
+	c->nops = (int)n;
+	c->approver_role = JF_ROLE_NONE;
+	if (c->nops == 0) {
 		c->role = JF_ROLE_ADMIN;
-	else if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
-		sqlite3_reset(st);
-		return jf_error(JF_ENOPERM,
-		    _("operator \"%s\" is not registered (see member operator)"),
-		    c->operator);
-	} else
-		c->role = jf_role_parse(jf_col(st, 1));
-	sqlite3_reset(st);
+		return 0;
+	}
+	if ((rc = jf_operator_role(c, c->operator, &c->role)) != 0)
+		return rc;
+	if (c->role == JF_ROLE_NONE)
+		return jf_error(JF_ENOPERM, _("operator \"%s\" is not "
+		    "registered (see member operator)"), c->operator);
+	if (*c->approver == '\0')
+		return 0;
+	if ((rc = jf_operator_role(c, c->approver, &c->approver_role)) != 0)
+		return rc;
+	if (c->approver_role == JF_ROLE_NONE)
+		return jf_error(JF_ENOPERM, _("approver \"%s\" is not "
+		    "registered (see member operator)"), c->approver);
 	return 0;
 }
 
@@ -779,6 +800,7 @@ sql_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int
 who_when_where(struct jf_ctx *c, const struct jf_opts *o)
 {
+	struct passwd *pw;
 	const char *e;
 
 	if (jf_now(c->clock) == -1)
@@ -789,17 +811,24 @@ who_when_where(struct jf_ctx *c, const struct jf_opts *o)
 		    o->at);
 	memcpy(c->today, c->now, 10);
 	c->today[10] = '\0';
+	/* who runs this: the real user, never $USER or $LOGNAME; anyone
+	 * else named must be proven (jf_prove()) */
+	pw = getpwuid(getuid());
+	snprintf(c->login, sizeof(c->login), "%s", pw ? pw->pw_name :
+	    "unknown");
 	e = o->operator;
 	if (e == NULL || *e == '\0')
 		e = getenv("JIFEN_OPERATOR");
 	if (e == NULL || *e == '\0')
-		e = getlogin();
-	if (e == NULL || *e == '\0') {
-		struct passwd *pw = getpwuid(getuid());
-
-		e = pw ? pw->pw_name : "unknown";
-	}
+		e = c->login;
+	if (strlen(e) >= sizeof(c->operator))
+		return jf_error(JF_EUSAGE, _("--operator: name too long"));
 	snprintf(c->operator, sizeof(c->operator), "%s", e);
+	e = o->approve != NULL ? o->approve : "";
+	if (strlen(e) >= sizeof(c->approver))
+		return jf_error(JF_EUSAGE, _("--approve: name too long"));
+	snprintf(c->approver, sizeof(c->approver), "%s", e);
+	c->pin_fd = o->pin_fd_given ? o->pin_fd : -1;
 	e = o->store;
 	if (e == NULL || *e == '\0')
 		e = getenv("JIFEN_STORE");
@@ -896,9 +925,10 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	    (rc = run(c, "PRAGMA cache_size = -65536")) != 0 ||
 	    (rc = run(c, "PRAGMA secure_delete = ON")) != 0 ||
 	    (rc = migrate(c)) != 0 ||
+	    (rc = jf_prove(c)) != 0 ||
 	    (o->reads && (rc = run(c, "PRAGMA query_only = 1")) != 0))
 		return rc;
-	return check_operator(c);
+	return 0;
 }
 
 void
@@ -977,13 +1007,13 @@ audit_row(struct jf_ctx *c, const char *refused, int64_t *id)
 	f[2] = c->operator;
 	f[3] = c->tool;
 	f[4] = c->args;
-	f[5] = NULL;		/* --approve's: not yet */
+	f[5] = *c->approver ? c->approver : NULL;
 	f[6] = refused;
 	jf_chain_hash(prev, f, jf_chain_audit_n(f), hash);
 	if ((rc = jf_q_exec(c, "INSERT INTO audit (id, at, operator, tool, "
 	    "args, approver, refused, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	    "ittttttt", last + 1, c->clock, c->operator, c->tool, c->args,
-	    (const char *)NULL, refused, hash)) != 0)
+	    f[5], refused, hash)) != 0)
 		return rc;
 	*id = last + 1;
 	return 0;
@@ -1007,7 +1037,7 @@ jf_begin(struct jf_ctx *c)
 		return rc;
 	c->in_tx = 1;
 	/* the staff may have changed since we opened */
-	if ((rc = check_operator(c)) != 0 || (rc = check_at(c)) != 0)
+	if ((rc = jf_check_staff(c)) != 0 || (rc = check_at(c)) != 0)
 		goto fail;
 	if ((rc = insert_audit(c)) != 0)
 		goto fail;
@@ -1015,6 +1045,36 @@ jf_begin(struct jf_ctx *c)
 fail:
 	jf_rollback(c);
 	return rc;
+}
+
+int
+jf_tx_begin(struct jf_ctx *c)
+{
+	int rc;
+
+	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
+		return rc;
+	c->in_tx = 1;
+	return 0;
+}
+
+int
+jf_tx_commit(struct jf_ctx *c)
+{
+	int rc = run(c, "COMMIT");
+
+	if (rc != 0)
+		jf_rollback(c);
+	c->in_tx = 0;
+	return rc;
+}
+
+int
+jf_audit_refused(struct jf_ctx *c, const char *why)
+{
+	int64_t id;
+
+	return audit_row(c, why, &id);
 }
 
 int
@@ -1052,12 +1112,21 @@ jf_store_filter(const struct jf_ctx *c)
 int
 jf_need_role(struct jf_ctx *c, int role, const char *what)
 {
-	if (c->role >= role)
+	const char *a = role == JF_ROLE_ADMIN ? "an" : "a";
+
+	if (c->role >= role || c->approver_role >= role)
 		return 0;
+	if (*c->approver != '\0')
+		return jf_error(JF_ENOPERM, _("%s needs %s %s; operator \"%s\" "
+		    "is %s %s and approver \"%s\" %s %s"), what, a,
+		    jf_role_name(role), c->operator,
+		    c->role == JF_ROLE_ADMIN ? "an" : "a",
+		    jf_role_name(c->role), c->approver,
+		    c->approver_role == JF_ROLE_ADMIN ? "an" : "a",
+		    jf_role_name(c->approver_role));
 	return jf_error(JF_ENOPERM, _("%s needs %s %s; operator \"%s\" is %s %s"),
-	    what, role == JF_ROLE_ADMIN ? "an" : "a", jf_role_name(role),
-	    c->operator, c->role == JF_ROLE_ADMIN ? "an" : "a",
-	    jf_role_name(c->role));
+	    what, a, jf_role_name(role), c->operator,
+	    c->role == JF_ROLE_ADMIN ? "an" : "a", jf_role_name(c->role));
 }
 
 /*

@@ -27,6 +27,9 @@ enum { JF_ROLE_NONE, JF_ROLE_CASHIER, JF_ROLE_MANAGER, JF_ROLE_ADMIN };
 struct jf_opts {
 	const char *db;
 	const char *operator;
+	const char *approve;	/* --approve NAME */
+	int pin_fd;		/* --pin-fd N, when pin_fd_given */
+	int pin_fd_given;
 	const char *store;
 	const char *at;
 	int fmt;		/* JF_FMT_*, or -1 for the default */
@@ -43,8 +46,12 @@ struct jf_ctx {
 	struct sqlite3 *db;
 	char *path;
 	const char *tool;
-	char operator[128];
+	char operator[128];	/* proven: see pin.h */
+	char login[128];	/* the real user's login name */
+	char approver[128];	/* --approve's, proven; "" for none */
 	int role;		/* the operator's; ADMIN while none registered */
+	int approver_role;	/* the approver's, or JF_ROLE_NONE */
+	int pin_fd;		/* --pin-fd, or -1: the terminal */
 	int nops;		/* operators registered */
 	char store[64];
 	int store_chosen;	/* by --store or $JIFEN_STORE, not "main" */
@@ -151,7 +158,27 @@ const char *jf_mask_phone(const char *p, char *buf);
  */
 const char *jf_store_filter(const struct jf_ctx *c);
 
-/* 0, or JF_ENOPERM naming the role needed for what. */
+/*
+ * The sign-in's own writes (pin.c): a transaction with no audit row and
+ * no checks, committed even on a dry run; an audit row that records a
+ * refusal, why saying what was refused ("wrong PIN").
+ */
+int jf_tx_begin(struct jf_ctx *c);
+int jf_tx_commit(struct jf_ctx *c);
+int jf_audit_refused(struct jf_ctx *c, const char *why);
+/* The operator's registered role, JF_ROLE_NONE when not registered. */
+int jf_operator_role(struct jf_ctx *c, const char *name, int *role);
+/*
+ * Counts the staff (c->nops) and sets c->role and c->approver_role:
+ * 0, or JF_ENOPERM when the operator or the approver is not registered
+ * while anyone is.
+ */
+int jf_check_staff(struct jf_ctx *c);
+
+/*
+ * 0, or JF_ENOPERM naming the role needed for what: the operator's role
+ * or the approver's (--approve) must be at least role.
+ */
 /*
  * jf_backup() copies the book, one consistent snapshot while others may
  * write, into a new file at path (0600); jf_restore() copies the backup

@@ -17,6 +17,7 @@
 #include "jtime.h"
 #include "ledger.h"
 #include "member.h"
+#include "pin.h"
 #include "rules.h"
 
 #define MEMBER_COLS "m.id, m.code, m.phone, m.name, m.email, m.birthday, " \
@@ -544,8 +545,8 @@ jf_member_tiers(struct jf_ctx *c, jf_tier_fn *fn, void *arg)
 
 static const char managing[] = N_("managing operators");
 
-int
-jf_operator_add(struct jf_ctx *c, const char *name, int role)
+static int
+operator_add(struct jf_ctx *c, const char *name, int role)
 {
 	static const char sql[] = "INSERT INTO operator (name, role, added) "
 	    "VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = "
@@ -574,6 +575,66 @@ jf_operator_add(struct jf_ctx *c, const char *name, int role)
 			    name);
 	}
 	return jf_q_exec(c, sql, "ttt", name, jf_role_name(role), c->now);
+}
+
+/* What name's PIN is set to: 0, or a status with the message set. */
+static int
+set_pin(struct jf_ctx *c, const char *name, const char *hash)
+{
+	static const char sql[] = "UPDATE operator SET pin = ?, "
+	    "pin_failures = 0, locked_until = NULL WHERE name = ? RETURNING 1";
+	int64_t one;
+	int rc;
+
+	if ((rc = jf_q_int(c, sql, &one, "tt", hash, name)) == JF_ENOROW)
+		return jf_error(JF_EREFUSED, _("no operator \"%s\""), name);
+	return rc;
+}
+
+/*
+ * The PIN is asked before the book is locked for writing, so that a
+ * till waits on nobody's typing; the role is checked before it is
+ * asked, and again in the transaction.
+ */
+int
+jf_operator_add(struct jf_ctx *c, const char *name, int role, int pin)
+{
+	char hash[JF_PIN_HASH_MAX];
+	int rc;
+
+	if ((rc = jf_need_role(c, JF_ROLE_ADMIN, _(managing))) != 0 ||
+	    (pin && (rc = jf_pin_new(c, name, hash)) != 0) ||
+	    (rc = jf_begin(c)) != 0)
+		return rc;
+	if ((rc = operator_add(c, name, role)) != 0 ||
+	    (pin && (rc = set_pin(c, name, hash)) != 0)) {
+		jf_rollback(c);
+		return rc;
+	}
+	return jf_commit(c);
+}
+
+int
+jf_operator_pin(struct jf_ctx *c, const char *name)
+{
+	char hash[JF_PIN_HASH_MAX];
+	int role, rc;
+
+	if (strcmp(name, c->operator) != 0 &&
+	    (rc = jf_need_role(c, JF_ROLE_ADMIN, _("setting another "
+	    "operator's PIN"))) != 0)
+		return rc;
+	if ((rc = jf_operator_role(c, name, &role)) != 0)
+		return rc;
+	if (role == JF_ROLE_NONE)
+		return jf_error(JF_EREFUSED, _("no operator \"%s\""), name);
+	if ((rc = jf_pin_new(c, name, hash)) != 0 || (rc = jf_begin(c)) != 0)
+		return rc;
+	if ((rc = set_pin(c, name, hash)) != 0) {
+		jf_rollback(c);
+		return rc;
+	}
+	return jf_commit(c);
 }
 
 int

@@ -134,8 +134,15 @@ void jf_member_importer(struct jf_import *im, int *update);
 int jf_member_update_stream(const struct jf_member_in *in, FILE *fp,
     struct jf_opts *o, int argc, char **argv);
 
-/* Operators: adding (or changing the role of) and removing are an admin's. */
-int jf_operator_add(struct jf_ctx *c, const char *name, int role);
+/*
+ * Operators: adding (or changing the role of) and removing are an
+ * admin's.  jf_operator_add() and jf_operator_pin() run in transactions
+ * of their own (not the caller's): add, with pin, sets the new
+ * operator's PIN too; pin sets name's, one's own anyone's, another's an
+ * admin's.  The PIN is read as pin.h's jf_pin_new() reads it.
+ */
+int jf_operator_add(struct jf_ctx *c, const char *name, int role, int pin);
+int jf_operator_pin(struct jf_ctx *c, const char *name);
 int jf_operator_remove(struct jf_ctx *c, const char *name);
 typedef void jf_operator_fn(void *arg, const char *name, const char *role,
     const char *added);

@@ -2,6 +2,7 @@
  * opts.c - common options, usage and subcommand dispatch for every tool.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,21 @@ jf_usage_error(const char *fmt, ...)
 	return JF_EUSAGE;
 }
 
+/* --pin-fd N: an open file descriptor the PINs are read from. */
+static int
+pin_fd(const char *arg, struct jf_opts *o)
+{
+	int64_t v;
+
+	if (jf_int_parse(arg, 1 << 20, &v) == -1 || v < 0 ||
+	    fcntl((int)v, F_GETFD) == -1)
+		return jf_usage_error(_("--pin-fd: not an open file "
+		    "descriptor: \"%s\""), arg);
+	o->pin_fd = (int)v;
+	o->pin_fd_given = 1;
+	return 0;
+}
+
 /* A common option: 0, -1 when --version was answered, or JF_EUSAGE. */
 static int
 jf_opt_common(int ch, const char *arg, struct jf_opts *o)
@@ -77,6 +93,11 @@ jf_opt_common(int ch, const char *arg, struct jf_opts *o)
 		return 0;
 	case JF_OPT_STORE:
 		o->store = arg;
+		return 0;
+	case JF_OPT_PIN_FD:
+		return pin_fd(arg, o);
+	case JF_OPT_APPROVE:
+		o->approve = arg;
 		return 0;
 	case JF_OPT_VERSION:
 		printf("%s (jifen) %s\n", tool->name, JIFEN_VERSION);
@@ -238,6 +259,8 @@ common_line(FILE *fp)
 		word(&w, "[-n]");
 	word(&w, "[-q]");
 	word(&w, "[--operator NAME]");
+	word(&w, "[--pin-fd N]");
+	word(&w, "[--approve NAME]");
 	word(&w, "[--store S]");
 	word(&w, "[-h]");
 	word(&w, "[--version]");

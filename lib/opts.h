@@ -21,7 +21,9 @@
 enum {
 	JF_OPT_VERSION = 1000,
 	JF_OPT_OPERATOR,
-	JF_OPT_STORE
+	JF_OPT_STORE,
+	JF_OPT_PIN_FD,
+	JF_OPT_APPROVE
 };
 
 #define JF_COMMON_SHORT "d:o:nqh"
@@ -34,6 +36,8 @@ enum {
 	{ "version", no_argument, NULL, JF_OPT_VERSION }, \
 	{ "operator", required_argument, NULL, JF_OPT_OPERATOR }, \
 	{ "store", required_argument, NULL, JF_OPT_STORE }, \
+	{ "pin-fd", required_argument, NULL, JF_OPT_PIN_FD }, \
+	{ "approve", required_argument, NULL, JF_OPT_APPROVE }, \
 	{ NULL, 0, NULL, 0 }
 
 #define JIFEN_VERSION "0.1.0"

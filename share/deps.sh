@@ -2,8 +2,8 @@
 # Installs the Debian packages jifen builds and tests with, when run as
 # root; otherwise prints the apt-get line and fails.  `deps.sh fuzz`: the
 # optional list make fuzz needs instead (clang and its libFuzzer).
-pkgs="gcc make libsqlite3-dev sqlite3 libcsv-dev libjansson-dev libsodium-dev bats jq mandoc time python3"
-[ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-dev libsqlite3-dev libcsv-dev libjansson-dev libsodium-dev"
+pkgs="gcc make libsqlite3-dev sqlite3 libcsv-dev libjansson-dev libsodium-dev libcrypt-dev bats jq mandoc time python3"
+[ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-dev libsqlite3-dev libcsv-dev libjansson-dev libsodium-dev libcrypt-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

@@ -98,7 +98,8 @@ day() {
 	jifen backup monday.db
 	staff
 	before=$(snapshot)
-	run jifen --operator tester restore monday.db
+	run as tester jifen restore monday.db
+	[[ "$output" == *"needs an admin"* ]]
 	[ "$status" -eq 77 ]
 	eq "$before" "$(snapshot)"
 }

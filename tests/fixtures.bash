@@ -16,11 +16,12 @@ give() {
 }
 
 # staff: boss (admin), mgr (manager) and tester (a cashier: the suites
-# run as tester, JIFEN_OPERATOR in helper.bash).
+# run as tester, JIFEN_OPERATOR in helper.bash), each with a PIN (pin_of).
+# Once they exist, acting as one of them takes its PIN: see as.
 staff() {
-	member --operator boss operator add boss --role admin >/dev/null
-	member --operator boss operator add mgr --role manager >/dev/null
-	member --operator boss operator add tester --role cashier >/dev/null
+	hire boss admin boss
+	hire mgr manager boss
+	hire tester cashier boss
 }
 
 # snapshot: every table of the book but the audit log (a suite that

@@ -19,12 +19,61 @@ setup() {
 
 teardown() {
 	if [ -x "$BIN/report" ] && [ -f "$JIFEN_DB" ] && [ -z "${SKIP_AUDIT:-}" ]; then
-		run report audit
+		run as "$JIFEN_OPERATOR" report audit
 		if [ "$status" -ne 0 ]; then
 			echo "report audit failed after the test:" >&2
 			echo "$output" >&2
 			return 1
 		fi
+	fi
+}
+
+# pin_of NAME: the PIN the fixtures give NAME (staff in fixtures.bash).
+pin_of() {
+	case $1 in
+	boss) echo 1001 ;;
+	mgr) echo 2002 ;;
+	tester) echo 3003 ;;
+	cash) echo 4004 ;;
+	*) echo 9999 ;;
+	esac
+}
+
+# as NAME TOOL ARGS...: TOOL run by operator NAME, signed in by its PIN
+# on file descriptor 3 (no PIN is read while none is needed: no staff,
+# or NAME the login name).
+as() {
+	local who=$1 tool=$2
+
+	shift 2
+	"$tool" --operator "$who" --pin-fd 3 "$@" 3<<<"$(pin_of "$who")"
+}
+
+# as2 NAME APPROVER TOOL ARGS...: as as, with APPROVER's --approve and
+# PIN after NAME's.
+as2() {
+	local who=$1 ok=$2 tool=$3
+
+	shift 3
+	"$tool" --operator "$who" --approve "$ok" --pin-fd 3 "$@" \
+	    3< <(pin_of "$who"; pin_of "$ok")
+}
+
+# hire NAME ROLE [BY]: NAME registered with ROLE and its PIN (pin_of) by
+# operator BY ($JIFEN_OPERATOR), who signs in by PIN once anyone is
+# registered (the first needs none).
+hire() {
+	local by=${3:-$JIFEN_OPERATOR} n=0
+
+	if [ -s "$JIFEN_DB" ]; then
+		n=$(sql "SELECT count(*) FROM operator" 2>/dev/null) || n=0
+	fi
+	if [ "${n:-0}" -eq 0 ]; then
+		member --operator "$by" --pin-fd 3 operator add "$1" --role "$2" \
+		    --pin 3<<<"$(pin_of "$1")" >/dev/null
+	else
+		member --operator "$by" --pin-fd 3 operator add "$1" --role "$2" \
+		    --pin 3< <(pin_of "$by"; pin_of "$1") >/dev/null
 	fi
 }
 

@@ -44,7 +44,7 @@ audits() {
 	[[ "$output" != *"member add"* ]]
 	run --separate-stderr member operator add --help
 	[ "$status" -eq 0 ]
-	eq "usage: member operator add NAME --role cashier|manager|admin" \
+	eq "usage: member operator add NAME --role cashier|manager|admin [--pin]" \
 	    "${lines[0]}"
 	[ ! -e "$JIFEN_DB" ]
 }
@@ -415,15 +415,15 @@ release_lock() {
 
 @test "member list --unmask needs a manager once operators exist" {
 	staff
-	member --operator mgr add --phone 13812345678 >/dev/null
-	run --separate-stderr member --operator tester list --unmask
+	as mgr member add --phone 13812345678 >/dev/null
+	run --separate-stderr as tester member list --unmask
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == "member: --unmask needs a manager"* ]]
 	[ -z "$output" ]
-	run member --operator tester list
+	run as tester member list
 	[ "$status" -eq 0 ]
 	[[ "${lines[1]}" == M0000001,138****5678,* ]]
-	run member --operator mgr list --unmask
+	run as mgr member list --unmask
 	[ "$status" -eq 0 ]
 	[[ "${lines[1]}" == M0000001,13812345678,* ]]
 }
@@ -659,13 +659,13 @@ EOF
 
 @test "member export --unmask prints phones and emails whole (manager)" {
 	staff
-	member --operator mgr add --phone 13812345678 --email z@example.com \
+	as mgr member add --phone 13812345678 --email z@example.com \
 	    >/dev/null
-	run --separate-stderr member --operator tester export --unmask
+	run --separate-stderr as tester member export --unmask
 	[ "$status" -eq 77 ]
 	[ -z "$output" ]
 	[[ "$stderr" == "member: --unmask needs a manager"* ]]
-	run member --operator mgr export --unmask -o json
+	run as mgr member export --unmask -o json
 	[ "$status" -eq 0 ]
 	eq "13812345678 z@example.com" \
 	    "$(jq -r '.[0] | "\(.phone) \(.email)"' <<<"$output")"
@@ -735,16 +735,16 @@ EOF
 @test "member update --status needs a manager once operators exist" {
 	member add --phone 13800000001 >/dev/null
 	staff
-	run --separate-stderr member --operator tester update M0000001 \
+	run --separate-stderr as tester member update M0000001 \
 	    --status frozen
 	[ "$status" -eq 77 ]
 	[ -z "$output" ]
 	[[ "$stderr" == "member: changing a member's status needs a manager"* ]]
 	eq active "$(sql 'SELECT status FROM member')"
 	# other fields are a cashier's to change
-	run member --operator tester update M0000001 --name 张三
+	run as tester member update M0000001 --name 张三
 	[ "$status" -eq 0 ]
-	run member --operator mgr update M0000001 --status frozen
+	run as mgr member update M0000001 --status frozen
 	[ "$status" -eq 0 ]
 	eq "frozen|张三" "$(sql 'SELECT status, name FROM member')"
 }
@@ -985,12 +985,12 @@ EOF
 
 @test "member import --update: a status column needs a manager once operators exist" {
 	staff
-	member --operator mgr add --phone 13700000001 >/dev/null
+	as mgr member add --phone 13700000001 >/dev/null
 	printf 'phone,status\n13700000001,closed\n' >m.csv
-	run --separate-stderr member --operator tester import --update m.csv
+	run --separate-stderr as tester member import --update m.csv
 	[ "$status" -eq 77 ]
 	eq active "$(sql 'SELECT status FROM member')"
-	run member --operator mgr import --update m.csv
+	run as mgr member import --update m.csv
 	[ "$status" -eq 0 ]
 	eq closed "$(sql 'SELECT status FROM member')"
 }
@@ -1243,12 +1243,12 @@ EOF
 
 @test "member forget needs a manager once operators exist" {
 	staff
-	member --operator mgr add --phone 13812345678 --name 张三 >/dev/null
-	run --separate-stderr member --operator tester forget M0000001
+	as mgr member add --phone 13812345678 --name 张三 >/dev/null
+	run --separate-stderr as tester member forget M0000001
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == "member: forgetting a member needs a manager"* ]]
 	eq "13812345678|张三" "$(sql 'SELECT phone, name FROM member')"
-	run member --operator mgr forget M0000001
+	run as mgr member forget M0000001
 	[ "$status" -eq 0 ]
 	eq "|" "$(sql 'SELECT phone, name FROM member')"
 }
@@ -1275,14 +1275,15 @@ EOF
 	eq 0 "$(sql 'SELECT count(*) FROM operator')"
 	run member operator add tester --role manager
 	[ "$status" -eq 1 ]
-	run member operator add tester --role admin
+	run member operator add tester --role admin --pin --pin-fd 3 \
+	    3<<<"$(pin_of tester)"
 	[ "$status" -eq 0 ]
 	eq "tester|admin|2026-11-18 10:00:00" "$(sql 'SELECT name, role, added FROM operator')"
 }
 
 @test "member operator list prints name, role and when added" {
 	staff
-	run member --operator tester operator list
+	run as tester member operator list
 	[ "$status" -eq 0 ]
 	expected=$(cat <<'EOF'
 name,role,added
@@ -1292,7 +1293,7 @@ tester,cashier,2026-11-18 10:00:00
 EOF
 )
 	eq "$expected" "$output"
-	run member --operator boss operator list -o json
+	run as boss member operator list -o json
 	eq "boss admin" "$(jq -r '.[0] | "\(.name) \(.role)"' <<<"$output")"
 	run member operator list extra --operator boss
 	[ "$status" -eq 64 ]
@@ -1321,53 +1322,53 @@ EOF
 	[ "$status" -eq 77 ]
 	run member --operator nobody list
 	[ "$status" -eq 77 ]
-	run member add --phone 13800000002
+	run as tester member add --phone 13800000002
 	[ "$status" -eq 0 ]
 	eq 2 "$(sql 'SELECT count(*) FROM member')"
 }
 
 @test "member operator add and remove need an admin" {
 	staff
-	run --separate-stderr member --operator mgr operator add x --role cashier
+	run --separate-stderr as mgr member operator add x --role cashier
 	[ "$status" -eq 77 ]
 	[[ "$stderr" == "member: managing operators needs a"*"admin"* ]]
-	run member --operator tester operator remove mgr
+	run as tester member operator remove mgr
 	[ "$status" -eq 77 ]
 	eq 3 "$(sql 'SELECT count(*) FROM operator')"
 }
 
 @test "member operator add of a known name changes the role" {
 	staff
-	member --operator mgr add --phone 13800000001 >/dev/null
-	run member --operator boss operator add tester --role manager
+	as mgr member add --phone 13800000001 >/dev/null
+	run as boss member operator add tester --role manager
 	[ "$status" -eq 0 ]
 	eq manager "$(sql "SELECT role FROM operator WHERE name = 'tester'")"
-	run member --operator tester update M0000001 --status frozen
+	run as tester member update M0000001 --status frozen
 	[ "$status" -eq 0 ]
 	eq frozen "$(sql 'SELECT status FROM member')"
 }
 
 @test "member operator remove; the last admin cannot be removed while others remain" {
 	staff
-	run --separate-stderr member --operator boss operator remove boss
+	run --separate-stderr as boss member operator remove boss
 	[ "$status" -eq 1 ]
 	eq 'member: "boss" is the last admin: add another first' "$stderr"
 	eq admin "$(sql "SELECT role FROM operator WHERE name = 'boss'")"
-	member --operator boss operator add boss2 --role admin >/dev/null
-	run member --operator boss operator remove boss
+	hire boss2 admin boss
+	run as boss member operator remove boss
 	[ "$status" -eq 0 ]
-	run member --operator boss2 operator remove mgr
+	run as boss2 member operator remove mgr
 	[ "$status" -eq 0 ]
 	eq "boss2 tester" "$(sql 'SELECT group_concat(name, " ") FROM
 	    (SELECT name FROM operator ORDER BY name)')"
-	run --separate-stderr member --operator boss2 operator remove nobody
+	run --separate-stderr as boss2 member operator remove nobody
 	[ "$status" -eq 1 ]
 	eq 'member: no operator "nobody"' "$stderr"
 }
 
 @test "member operator add: the last admin cannot be demoted either" {
 	staff
-	run --separate-stderr member --operator boss operator add boss \
+	run --separate-stderr as boss member operator add boss \
 	    --role cashier
 	[ "$status" -eq 1 ]
 	eq admin "$(sql "SELECT role FROM operator WHERE name = 'boss'")"
@@ -1415,9 +1416,9 @@ try 'member operator add --help'" "$stderr"
 @test "member: every write has one audit row: at, operator, tool, arguments" {
 	member add --phone 13800000001 >/dev/null
 	member update M0000001 --name 张三 >/dev/null
-	member operator add tester --role admin >/dev/null
-	member operator add boss --role manager >/dev/null
-	JIFEN_NOW="2026-11-19 08:30:00" member --operator boss forget M0000001 \
+	hire tester admin
+	hire boss manager
+	JIFEN_NOW="2026-11-19 08:30:00" as boss member forget M0000001 \
 	    >/dev/null
 	eq 5 "$(audits)"
 	eq "2026-11-18 10:00:00|tester|member

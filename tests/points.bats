@@ -206,10 +206,10 @@ try 'points rules --help'" "$output"
 @test "adjust is for managers once staff are registered" {
 	new_member 13800000001
 	staff
-	run points --operator tester adjust M0000001 +5 --reason x
+	run as tester points adjust M0000001 +5 --reason x
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"adjusting points needs a manager"* ]]
-	run points adjust M0000001 +5 --reason x --operator mgr
+	run as mgr points adjust M0000001 +5 --reason x
 	[ "$status" -eq 0 ]
 	eq "mgr" "$(sql "SELECT operator FROM ledger")"
 	run points adjust M0000001 +5 --reason x --operator nobody
@@ -285,13 +285,14 @@ try 'points rules --help'" "$output"
 @test "award --points overrides the amount, for a manager" {
 	new_member 13800000001
 	staff
-	run points award M0000001 --kind share --points 80 --operator tester
+	run as tester points award M0000001 --kind share --points 80
 	[ "$status" -eq 77 ]
-	run points award M0000001 --kind share --operator tester
+	[[ "$output" == *"needs a manager"* ]]
+	run as tester points award M0000001 --kind share
 	[ "$status" -eq 0 ]
 	eq "M0000001,award,50,share,,50" "${lines[1]}"
-	JIFEN_NOW="2026-11-19 10:00:00" run points award M0000001 --kind share \
-	    --points 80 --operator mgr
+	JIFEN_NOW="2026-11-19 10:00:00" run as mgr points award M0000001 \
+	    --kind share --points 80
 	[ "$status" -eq 0 ]
 	eq "M0000001,award,80,share,,130" "${lines[1]}"
 }
@@ -516,11 +517,12 @@ tea_sale() {
 	[ "$status" -eq 64 ]
 	staff
 	echo '{}' > r.json
-	run points rules load r.json --operator tester
+	run as tester points rules load r.json
 	[ "$status" -eq 77 ]
-	run points rules show --operator tester
+	[[ "$output" == *"needs a manager"* ]]
+	run as tester points rules show
 	[ "$status" -eq 0 ]
-	run points rules load r.json --operator mgr
+	run as mgr points rules load r.json
 	[ "$status" -eq 0 ]
 	eq "3" "$(sql "SELECT max(version) FROM rules")"
 }

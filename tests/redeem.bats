@@ -421,16 +421,16 @@ R0000001,M0000001,G1,1,1000,2300" "$output"
 	JIFEN_NOW="2026-10-01 12:00:00" redeem gift M0000001 G1 >/dev/null
 	JIFEN_NOW="2026-11-01 12:00:00" redeem gift M0000001 G1 >/dev/null
 	# tester, the suite's operator, is the admin
-	member operator add tester --role admin >/dev/null
-	member operator add cash --role cashier >/dev/null
-	member operator add mgr --role manager >/dev/null
-	run redeem --operator cash cancel R0000001
+	hire tester admin
+	hire cash cashier
+	hire mgr manager
+	run as cash redeem cancel R0000001
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"needs a manager"* ]]
 	eq "" "$(sql "SELECT cancelled FROM redemption WHERE code = 'R0000001'")"
-	run redeem --operator cash cancel R0000002
+	run as cash redeem cancel R0000002
 	[ "$status" -eq 0 ]
-	run redeem --operator mgr cancel R0000001
+	run as mgr redeem cancel R0000001
 	[ "$status" -eq 0 ]
 	run redeem --operator nobody cancel R0000001
 	[ "$status" -eq 77 ]

@@ -575,12 +575,13 @@ trigger,ledger_append_only_u,present,missing" "${output%$'\n'ledger_chain*}"
 
 @test "report audit: a registered operator is needed once the staff is registered" {
 	shop_day
-	member operator add boss --role admin >/dev/null
+	hire boss admin
 	run report audit
 	[ "$status" -eq 77 ]
-	run report --operator boss audit
+	[[ "$output" == *'operator "tester" is not registered'* ]]
+	run as boss report audit
 	[ "$status" -eq 0 ]
-	member --operator boss operator add tester --role cashier >/dev/null
+	hire tester cashier boss
 }
 
 # --- html -------------------------------------------------------------

@@ -603,15 +603,13 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	shop
 	sale add --receipt OLD --at 2026-10-01 TEA:1 >/dev/null
 	sale add --receipt NEW --at 2026-10-20 TEA:1 >/dev/null
-	member operator add boss --role admin >/dev/null
-	member --operator boss operator add mgr --role manager >/dev/null
-	member --operator boss operator add tester --role cashier >/dev/null
-	run sale return OLD
+	staff
+	run as tester sale return OLD
 	[ "$status" -eq 77 ]
 	[[ "$output" == *"needs a manager"* ]]
-	run sale return NEW		# 29 days: the cashier may
+	run as tester sale return NEW	# 29 days: the cashier may
 	[ "$status" -eq 0 ]
-	run sale return --operator mgr OLD
+	run as mgr sale return OLD
 	[ "$status" -eq 0 ]
 	run sale return --operator nobody NEW
 	[ "$status" -eq 77 ]

@@ -665,21 +665,21 @@ try 'stock adjust --help'" "$output"
 	tea
 	staff
 	printf 'sku,counted\nTEA,3\n' >count.csv
-	run stock adjust --sku TEA --qty 1 --reason found
+	run as tester stock adjust --sku TEA --qty 1 --reason found
 	[ "$status" -eq 77 ]
 	[ "$output" = 'stock: stock adjust needs a manager; operator "tester" is a cashier' ]
-	run stock count count.csv
+	run as tester stock count count.csv
 	[ "$status" -eq 77 ]
 	[ "$output" = 'stock: stock count needs a manager; operator "tester" is a cashier' ]
 	eq 0 "$(sql 'SELECT count(*) FROM move')"
 	run stock --operator nobody list
 	[ "$status" -eq 77 ]
 	# a cashier receives goods; a manager adjusts and counts
-	run stock receive --sku TEA --qty 1 --cost 5
+	run as tester stock receive --sku TEA --qty 1 --cost 5
 	[ "$status" -eq 0 ]
-	run stock adjust --operator mgr --sku TEA --qty 1 --reason found
+	run as mgr stock adjust --sku TEA --qty 1 --reason found
 	[ "$status" -eq 0 ]
-	run stock count --operator boss -q count.csv
+	run as boss stock count -q count.csv
 	[ "$status" -eq 0 ]
 	eq "tester mgr boss" "$(sql 'SELECT operator FROM move ORDER BY id' | xargs)"
 	eq 3 "$(on_hand TEA)"

@@ -165,14 +165,15 @@ pts() {	# ID FIELD: a field of points balance
 
 @test "--at into an earlier day needs a manager once staff are registered" {
 	shop
-	member operator add tester --role admin >/dev/null
-	member operator add boss --role manager >/dev/null
-	member operator add cash --role cashier >/dev/null
-	JIFEN_OPERATOR=cash run sale add --at "2026-11-17 18:00" CUP:1
+	hire tester admin
+	hire boss manager
+	hire cash cashier
+	run as cash sale add --at "2026-11-17 18:00" CUP:1
 	[ "$status" -eq 77 ]
-	JIFEN_OPERATOR=cash run sale add --at "2026-11-18 08:00" CUP:1
+	[[ "$output" == *"needs a manager"* ]]
+	run as cash sale add --at "2026-11-18 08:00" CUP:1
 	[ "$status" -eq 0 ]
-	JIFEN_OPERATOR=boss run sale add --at "2026-11-17 18:00" CUP:1
+	run as boss sale add --at "2026-11-17 18:00" CUP:1
 	[ "$status" -eq 0 ]
 	# the audit log keeps the time the book recorded it
 	eq "2026-11-18 10:00:00" "$(sql "SELECT at FROM audit ORDER BY id DESC LIMIT 1")"

@@ -11,6 +11,8 @@ complete -c expire -s q -l quiet -d 'no progress'
 complete -c expire -s h -l help -d 'print the usage'
 complete -c expire -l version -d 'print the version'
 complete -c expire -l operator -x -d 'the operator'
+complete -c expire -l pin-fd -x -d 'read PINs from this file descriptor'
+complete -c expire -l approve -x -d 'a manager who approves, by PIN'
 complete -c expire -l store -x -d 'the store'
 
 complete -c expire -n "__fish_seen_subcommand_from remind" -l days -x -d 'the reminder window in days'

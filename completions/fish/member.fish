@@ -13,7 +13,7 @@ function __member_using
             continue
         end
         switch $t
-            case -d --db -o --format --operator --store
+            case -d --db -o --format --operator --pin-fd --approve --store
                 set skip 1
             case '-*'
             case '*'
@@ -50,6 +50,8 @@ complete -c member -s q -l quiet -d 'no progress or summary'
 complete -c member -s h -l help -d 'print the usage'
 complete -c member -l version -d 'print the version'
 complete -c member -l operator -x -d 'the operator'
+complete -c member -l pin-fd -x -d 'read PINs from this file descriptor'
+complete -c member -l approve -x -d 'a manager who approves, by PIN'
 complete -c member -l store -x -d 'the store'
 
 complete -c member -n "__member_using add update" -l phone -x -d 'phone number'
@@ -74,6 +76,7 @@ complete -c member -n "__member_using import" -l ignore-unknown -d 'skip unknown
 complete -c member -n "__member_using import" -l input -x -a 'csv jsonl' -d 'the input form'
 complete -c member -n "__member_using import" -F -d 'members file'
 complete -c member -n "__member_using tiers" -l recalc -d "re-evaluate every member's tier"
-complete -c member -n "__member_using operator; and not __fish_seen_subcommand_from add list remove" -a 'add list remove'
+complete -c member -n "__member_using operator; and not __fish_seen_subcommand_from add list pin remove" -a 'add list pin remove'
 complete -c member -n "__member_using operator; and __fish_seen_subcommand_from add" -l role -x -a 'cashier manager admin' -d 'the role'
-complete -c member -n "__member_using operator; and __fish_seen_subcommand_from remove" -a '(__member_operators)' -d 'operator'
+complete -c member -n "__member_using operator; and __fish_seen_subcommand_from remove pin" -a '(__member_operators)' -d 'operator'
+complete -c member -n "__member_using operator; and __fish_seen_subcommand_from add" -l pin -d 'set its PIN too'

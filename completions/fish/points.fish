@@ -21,6 +21,8 @@ complete -c points -s q -l quiet -d 'no progress'
 complete -c points -s h -l help -d 'print the usage'
 complete -c points -l version -d 'print the version'
 complete -c points -l operator -x -d 'the operator'
+complete -c points -l pin-fd -x -d 'read PINs from this file descriptor'
+complete -c points -l approve -x -d 'a manager who approves, by PIN'
 complete -c points -l store -x -d 'the store'
 
 complete -c points -n "__fish_seen_subcommand_from history" -l since -x -d 'from day D'

@@ -19,6 +19,8 @@ complete -c redeem -s q -l quiet -d 'no progress'
 complete -c redeem -s h -l help -d 'print the usage'
 complete -c redeem -l version -d 'print the version'
 complete -c redeem -l operator -x -d 'the operator'
+complete -c redeem -l pin-fd -x -d 'read PINs from this file descriptor'
+complete -c redeem -l approve -x -d 'a manager who approves, by PIN'
 complete -c redeem -l store -x -d 'the store'
 
 complete -c redeem -n "__fish_seen_subcommand_from gift" -l qty -x -d 'how many'

@@ -17,6 +17,8 @@ complete -c report -s q -l quiet -d 'no progress'
 complete -c report -s h -l help -d 'print the usage'
 complete -c report -l version -d 'print the version'
 complete -c report -l operator -x -d 'the operator'
+complete -c report -l pin-fd -x -d 'read PINs from this file descriptor'
+complete -c report -l approve -x -d 'a manager who approves, by PIN'
 complete -c report -l store -x -d 'narrow to one store'
 
 complete -c report -n "__fish_seen_subcommand_from daily leaderboard" -l date -x -d 'the day (YYYY-MM-DD)'

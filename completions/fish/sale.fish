@@ -29,6 +29,8 @@ complete -c sale -s q -l quiet -d 'no progress or summary'
 complete -c sale -s h -l help -d 'print the usage'
 complete -c sale -l version -d 'print the version'
 complete -c sale -l operator -x -d 'the operator'
+complete -c sale -l pin-fd -x -d 'read PINs from this file descriptor'
+complete -c sale -l approve -x -d 'a manager who approves, by PIN'
 complete -c sale -l store -x -d 'the store'
 
 # add, quote

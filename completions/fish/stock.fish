@@ -27,6 +27,8 @@ complete -c stock -s q -l quiet -d 'no progress or summary'
 complete -c stock -s h -l help -d 'print the usage'
 complete -c stock -l version -d 'print the version'
 complete -c stock -l operator -x -d 'the operator'
+complete -c stock -l pin-fd -x -d 'read PINs from this file descriptor'
+complete -c stock -l approve -x -d 'a manager who approves, by PIN'
 complete -c stock -l store -x -d 'the store'
 
 # products
