@@ -47,7 +47,7 @@ jf_pin_hash(const char *pin, char *hash)
 		rc = jf_error(JF_ESOFTWARE, _("cannot hash the PIN: %s"),
 		    strerror(errno));
 	else
-		snprintf(hash, JF_PIN_HASH_MAX, "%s", d->output);
+		memcpy(hash, d->output, strlen(d->output) + 1);
 	explicit_bzero(d, sizeof(*d));
 	free(d);
 	return rc;
@@ -139,7 +139,7 @@ tty_line(const char *prompt, char *buf, size_t size)
 	rc = caught ? -1 : 0;
 	if (rc == 0) {
 		size_t n = 0;
-		ssize_t r;
+		ssize_t r = 0;
 		char ch;
 
 		while (!caught && (r = read(fd, &ch, 1)) == 1 && ch != '\n')
