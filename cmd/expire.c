@@ -224,6 +224,8 @@ cmd_remind(struct jf_call *k)
 			w.days = rules->remind_days;
 		rc = spooled(k->c, remind_cols, remind_work, &w);
 	}
+	if (rc == 0 && (rc = jf_audit_dry_read(k->c)) != 0)
+		jf_fail(rc);
 	jf_tpl_free(tpl);
 	return rc;
 }

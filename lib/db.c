@@ -1070,6 +1070,23 @@ jf_tx_commit(struct jf_ctx *c)
 }
 
 int
+jf_audit_dry_read(struct jf_ctx *c)
+{
+	int64_t id;
+	int rc;
+
+	if (!c->dry_run)
+		return 0;
+	if ((rc = jf_tx_begin(c)) != 0)
+		return rc;
+	if ((rc = audit_row(c, NULL, &id)) != 0) {
+		jf_rollback(c);
+		return rc;
+	}
+	return jf_tx_commit(c);
+}
+
+int
 jf_audit_refused(struct jf_ctx *c, const char *why)
 {
 	int64_t id;

@@ -166,6 +166,11 @@ const char *jf_store_filter(const struct jf_ctx *c);
 int jf_tx_begin(struct jf_ctx *c);
 int jf_tx_commit(struct jf_ctx *c);
 int jf_audit_refused(struct jf_ctx *c, const char *why);
+/*
+ * A dry run that printed personal data whole (expire remind -n) still
+ * leaves its audit row, in a transaction of its own; 0 otherwise.
+ */
+int jf_audit_dry_read(struct jf_ctx *c);
 /* The operator's registered role, JF_ROLE_NONE when not registered. */
 int jf_operator_role(struct jf_ctx *c, const char *name, int *role);
 /*

@@ -61,13 +61,26 @@ table_end(struct table *t, int rc)
 	return rc;
 }
 
+static void put_masked(struct jf_out *, const struct jf_member *, int);
+
 static void
 put_member(struct jf_out *out, const struct jf_member *m)
 {
+	put_masked(out, m, 0);
+}
+
+/* A member's columns, the phone and email masked when mask. */
+static void
+put_masked(struct jf_out *out, const struct jf_member *m, int mask)
+{
+	char pb[64], eb[64];
+
 	jf_out_str(out, m->code);
-	jf_out_str(out, m->phone);
+	jf_out_str(out, mask && m->phone ? jf_mask_phone(m->phone, pb) :
+	    m->phone);
 	jf_out_str(out, m->name);
-	jf_out_str(out, m->email);
+	jf_out_str(out, mask && m->email ? jf_mask_email(m->email, eb) :
+	    m->email);
 	jf_out_str(out, m->birthday);
 	jf_out_str(out, m->joined);
 	jf_out_str(out, m->referrer);
@@ -102,7 +115,9 @@ write_one(struct jf_ctx *c, FILE *fp, int fmt, int64_t mid, int show)
 		return rc;
 	}
 	jf_out_single(out_of(&t));
-	put_member(t.out, &m);
+	/* show: whole phones and emails are a manager's once staff exist */
+	put_masked(t.out, &m, show && c->role < JF_ROLE_MANAGER &&
+	    c->approver_role < JF_ROLE_MANAGER);
 	if (show) {
 		jf_out_int(t.out, pts);
 		jf_out_str(t.out, *day ? day : NULL);

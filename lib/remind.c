@@ -270,10 +270,14 @@ jf_remind_each(struct jf_ctx *c, int days, int again, jf_remind_fn *fn,
 {
 	char until[JF_DATE_LEN];
 	struct jf_rows q;
-	int stop = 0;
+	int stop = 0, rc;
 
 	if (days < 0)
 		return jf_error(JF_EUSAGE, _("days must not be negative"));
+	/* whole phones and emails, for the mailer: a manager's (cron's) */
+	if ((rc = jf_need_role(c, JF_ROLE_MANAGER,
+	    _("reminders (whole phones and emails)"))) != 0)
+		return rc;
 	jf_date_add_days(c->today, days, until);
 	jf_q_open(c, &q, sql_walk, "tti", c->today, until,
 	    (int64_t)(again != 0));

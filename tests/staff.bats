@@ -246,3 +246,31 @@ detached() {
 	[ "$status" -eq 64 ]
 	[[ "$output" == *"the PINs differ"* ]]
 }
+
+@test "member show masks the phone and email to a cashier, not to a manager" {
+	member update M0000001 --email ann@example.com >/dev/null
+	staff
+	run as tester member show M0000001 -o json
+	[ "$status" -eq 0 ]
+	eq "138****0001|a***@example.com" "$(jq -r '"\(.phone)|\(.email)"' <<<"$output")"
+	run as mgr member show M0000001 -o json
+	eq "13800000001|ann@example.com" "$(jq -r '"\(.phone)|\(.email)"' <<<"$output")"
+	run as2 tester mgr member show M0000001 -o json
+	eq "13800000001" "$(jq -r .phone <<<"$output")"
+}
+
+@test "expire remind is a manager's, and a dry run of it is on the record too" {
+	JIFEN_NOW="2024-11-20 09:00:00" points adjust M0000001 +50 --reason x >/dev/null
+	staff
+	run as tester expire remind -o csv
+	[ "$status" -eq 77 ]
+	[[ "$output" != *13800000001* ]]
+	n=$(sql "SELECT count(*) FROM audit")
+	run as mgr expire remind -n -o csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *13800000001* ]]
+	eq $((n + 1)) "$(sql "SELECT count(*) FROM audit")"
+	eq '["expire","remind","-n","-o","csv"]' \
+	    "$(sql "SELECT args FROM audit ORDER BY id DESC LIMIT 1")"
+	eq 0 "$(sql "SELECT count(*) FROM lot WHERE reminded IS NOT NULL")"
+}
