@@ -658,8 +658,8 @@ jf_mask_phone(const char *p, char *buf)
 }
 
 /* Whether s is a phone number as a member ID operand may give it. */
-static int
-phonelike(const char *s)
+int
+jf_phone_check(const char *s)
 {
 	size_t n = 0;
 
@@ -667,8 +667,8 @@ phonelike(const char *s)
 		s++;
 	for (; *s; s++, n++)
 		if (*s < '0' || *s > '9')
-			return 0;
-	return n >= 8 && n <= 15;
+			return -1;
+	return n >= 6 && n <= 15 ? 0 : -1;
 }
 
 /*
@@ -705,8 +705,8 @@ args_json(const char *tool, int argc, char **argv)
 			    v[n] == '='))
 				opt = 1;
 		}
-		if (mask || phonelike(v))
-			x = json_string(phonelike(v) ?
+		if (mask || jf_phone_check(v) == 0)
+			x = json_string(jf_phone_check(v) == 0 ?
 			    jf_mask_phone(v, buf) : "***");
 		else if (opt && eq != NULL) {
 			snprintf(buf, sizeof(buf), "%.*s=***", (int)(eq - v),

@@ -151,6 +151,12 @@ int64_t jf_last_id(struct jf_ctx *c);
  * the audit log shows of a phone.
  */
 const char *jf_mask_phone(const char *p, char *buf);
+/*
+ * Whether p is a phone number, the one definition the register and the
+ * audit log's masking share: an optional "+", then 6 to 15 digits.  0 or
+ * -1.
+ */
+int jf_phone_check(const char *p);
 
 /*
  * The store a listing or report narrows to: the one --store or

@@ -107,19 +107,6 @@ jf_member_find(struct jf_ctx *c, const char *id, struct jf_member *m)
 }
 
 static int
-check_phone(const char *p)
-{
-	size_t n = 0;
-
-	if (*p == '+')
-		p++;
-	for (; *p; p++, n++)
-		if (*p < '0' || *p > '9')
-			return -1;
-	return n >= 6 && n <= 15 ? 0 : -1;
-}
-
-static int
 check_email(const char *e)
 {
 	const char *at = strchr(e, '@');
@@ -168,7 +155,7 @@ jf_member_check(const struct jf_member_in *in, const char **col)
 		    _("not a member code (letters, digits, - and _, up to 32): \"%s\""),
 		    in->code);
 	}
-	if (given(in->phone) && check_phone(in->phone) == -1) {
+	if (given(in->phone) && jf_phone_check(in->phone) == -1) {
 		*col = "phone";
 		return jf_error(JF_EDATA, _("not a phone number: \"%s\""),
 		    in->phone);

@@ -1241,6 +1241,24 @@ EOF
 	[[ "$dump" != *1990-11-02* ]]
 }
 
+@test "member forget: a phone of 6 to 15 digits, named on the command line, is nowhere in the file" {
+	n=0
+	for p in 123456 1234567 12345678 138123456789 +861381234567890; do
+		n=$((n + 1))
+		member add --phone "$p" --name "N$n" >/dev/null
+		points adjust "$p" +10 --reason x >/dev/null
+		member show "$p" >/dev/null
+		member forget "$p" >/dev/null
+	done
+	# the file and its -wal as bytes, after a checkpoint; secure_delete
+	sqlite3 "$JIFEN_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+	for p in 123456 1234567 12345678 138123456789 861381234567890; do
+		run sh -c "cat '$JIFEN_DB' '$JIFEN_DB-wal' 2>/dev/null |
+		    strings -a -n 6 | grep -c -- '$p'"
+		eq 0 "$output"
+	done
+}
+
 @test "member forget needs a manager once operators exist" {
 	staff
 	as mgr member add --phone 13812345678 --name 张三 >/dev/null
