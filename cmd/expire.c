@@ -74,18 +74,11 @@ init(void *arg)
 static int
 unspool(FILE *tmp)
 {
-	char buf[8192];
-	size_t n;
+	int rc;
 
 	rewind(tmp);
-	while ((n = fread(buf, 1, sizeof(buf), tmp)) > 0)
-		if (fwrite(buf, 1, n, stdout) != n) {
-			jf_stdout_failed(errno);
-			break;
-		}
-	if (ferror(tmp))
-		return jf_error(JF_ESOFTWARE, _("spool file: %s"),
-		    strerror(errno));
+	if ((rc = jf_stdout_copy(tmp, _("spool file"))) != 0)
+		return rc;
 	return jf_stdout_close();
 }
 

@@ -38,20 +38,26 @@ spool_path(void)
 	return p;
 }
 
-/* Copies the file at path to out (or in to path): 0 or a status. */
+/* Copies stdin into the file at path: 0 or a status. */
 static int
-copy(FILE *in, FILE *out, const char *inname, const char *outname)
+from_stdin(const char *path)
 {
 	char buf[65536];
+	FILE *fp;
 	size_t n;
+	int rc = 0;
 
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			return jf_error(JF_ESOFTWARE, "%s: %s", outname,
+	if ((fp = fopen(path, "w")) == NULL)
+		return jf_error(JF_ECANTCREAT, "%s: %s", path, strerror(errno));
+	while (rc == 0 && (n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, fp) != n)
+			rc = jf_error(JF_ECANTCREAT, "%s: %s", path,
 			    strerror(errno));
-	if (ferror(in))
-		return jf_error(JF_ENOINPUT, "%s: %s", inname, strerror(errno));
-	return 0;
+	if (rc == 0 && ferror(stdin))
+		rc = jf_error(JF_ENOINPUT, "stdin: %s", strerror(errno));
+	if (fclose(fp) != 0 && rc == 0)
+		rc = jf_error(JF_ECANTCREAT, "%s: %s", path, strerror(errno));
+	return rc;
 }
 
 /*
@@ -65,7 +71,11 @@ check_backup(struct jf_call *k)
 	const char *what;
 	int rc = 0;
 
-	if (k->argc > 0 && strcmp(k->argv[0], "-") != 0 &&
+	if ((k->argc == 0 || strcmp(k->argv[0], "-") == 0) &&
+	    isatty(STDOUT_FILENO))
+		rc = jf_usage_error(_("backup - to a terminal: name a FILE, "
+		    "or pipe it"));
+	else if (k->argc > 0 && strcmp(k->argv[0], "-") != 0 &&
 	    (what = jf_book_file(k->argv[0], k->o)) != NULL)
 		rc = jf_usage_error(_("%s: is %s; name another file"),
 		    k->argv[0], what);
@@ -85,9 +95,6 @@ cmd_backup(struct jf_call *k)
 	FILE *fp;
 	int rc;
 
-	if (isatty(STDOUT_FILENO) && strcmp(to, "-") == 0)
-		return jf_usage_error(_("backup - to a terminal: name a FILE, "
-		    "or pipe it"));
 	if (k->c->dry_run)
 		return 0;
 	/* a backup is a read of every customer's data: on the record */
@@ -96,13 +103,13 @@ cmd_backup(struct jf_call *k)
 	if (strcmp(to, "-") != 0)
 		return jf_fail(jf_backup(k->c, to));
 	if ((tmp = spool_path()) == NULL)
-		return jf_fail(jf_error(JF_ECANTCREAT, "%s", jf_errmsg()));
+		return jf_fail(JF_ECANTCREAT);
 	if ((rc = jf_backup(k->c, tmp)) == 0) {
 		if ((fp = fopen(tmp, "r")) == NULL)
 			rc = jf_error(JF_ESOFTWARE, "%s: %s", tmp,
 			    strerror(errno));
 		else {
-			rc = copy(fp, stdout, tmp, "stdout");
+			rc = jf_stdout_copy(fp, tmp);	/* jf_run: stdout's */
 			fclose(fp);
 		}
 	}
@@ -116,21 +123,12 @@ cmd_restore(struct jf_call *k)
 {
 	const char *from = k->argv[0];
 	char *tmp = NULL;
-	FILE *fp;
 	int rc = 0;
 
 	if (strcmp(from, "-") == 0) {
 		if ((tmp = spool_path()) == NULL)
 			return jf_fail(JF_ECANTCREAT);
-		if ((fp = fopen(tmp, "w")) == NULL)
-			rc = jf_error(JF_ECANTCREAT, "%s: %s", tmp,
-			    strerror(errno));
-		else {
-			rc = copy(stdin, fp, "stdin", tmp);
-			if (fclose(fp) != 0 && rc == 0)
-				rc = jf_error(JF_ECANTCREAT, "%s: %s", tmp,
-				    strerror(errno));
-		}
+		rc = from_stdin(tmp);
 		from = tmp;
 	} else if (access(from, R_OK) == -1)
 		rc = jf_error(JF_ENOINPUT, "%s: %s", from, strerror(errno));

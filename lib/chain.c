@@ -68,6 +68,21 @@ jf_chain_tip(struct jf_ctx *c, int chain, int64_t *id, char *hash)
 }
 
 int
+jf_chain_next(struct jf_ctx *c, int chain, const char **f, int n,
+    char *idbuf, int64_t *id, char *hash)
+{
+	char prev[JF_HASH_LEN];
+	int rc;
+
+	if ((rc = jf_chain_tip(c, chain, id, prev)) != 0)
+		return rc;
+	snprintf(idbuf, 24, "%" PRId64, ++*id);
+	f[0] = idbuf;
+	jf_chain_hash(prev, f, n, hash);
+	return 0;
+}
+
+int
 jf_chain_walk(struct jf_ctx *c, int chain, int fill, jf_chain_fn *fn,
     void *arg)
 {

@@ -40,6 +40,13 @@ int jf_chain_audit_n(const char *const *f);
  * give the next row id + 1 and prev = hash.  0 or a status.
  */
 int jf_chain_tip(struct jf_ctx *c, int chain, int64_t *id, char *hash);
+/*
+ * The chain's next link: *id is the tip's + 1, written into idbuf (24
+ * bytes) as f[0], and hash is made over the n fields f after the tip's
+ * hash.  0 or a status.
+ */
+int jf_chain_next(struct jf_ctx *c, int chain, const char **f, int n,
+    char *idbuf, int64_t *id, char *hash);
 
 /*
  * Walks a chain in order, giving fn each row's id, the hash its fields

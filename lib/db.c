@@ -994,29 +994,24 @@ check_at(struct jf_ctx *c)
 static int
 audit_row(struct jf_ctx *c, const char *refused, int64_t *id)
 {
-	char prev[JF_HASH_LEN], hash[JF_HASH_LEN], ids[24];
+	char hash[JF_HASH_LEN], ids[24];
 	const char *f[JF_AUDIT_FIELDS];
-	int64_t last;
 	int rc;
 
-	if ((rc = jf_chain_tip(c, JF_CHAIN_AUDIT, &last, prev)) != 0)
-		return rc;
-	snprintf(ids, sizeof(ids), "%" PRId64, last + 1);
-	f[0] = ids;
+	f[0] = "";		/* the id, jf_chain_next()'s */
 	f[1] = c->clock;
 	f[2] = c->operator;
 	f[3] = c->tool;
 	f[4] = c->args;
 	f[5] = *c->approver ? c->approver : NULL;
 	f[6] = refused;
-	jf_chain_hash(prev, f, jf_chain_audit_n(f), hash);
-	if ((rc = jf_q_exec(c, "INSERT INTO audit (id, at, operator, tool, "
-	    "args, approver, refused, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	    "ittttttt", last + 1, c->clock, c->operator, c->tool, c->args,
-	    f[5], refused, hash)) != 0)
+	if ((rc = jf_chain_next(c, JF_CHAIN_AUDIT, f, jf_chain_audit_n(f),
+	    ids, id, hash)) != 0)
 		return rc;
-	*id = last + 1;
-	return 0;
+	return jf_q_exec(c, "INSERT INTO audit (id, at, operator, tool, args, "
+	    "approver, refused, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    "ittttttt", *id, c->clock, c->operator, c->tool, c->args, f[5],
+	    refused, hash);
 }
 
 static int

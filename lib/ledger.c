@@ -88,19 +88,13 @@ insert_entry(struct jf_ctx *c, const struct jf_entry *e, const char *kind,
 	static const char sql[] = "INSERT INTO ledger (id, member_id, at, "
 	    "kind, delta, ref, rule, reason, operator, ikey, audit_id, hash) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	char prev[JF_HASH_LEN], hash[JF_HASH_LEN];
-	char sid[24], smid[24], sdelta[24], saudit[24];
+	char hash[JF_HASH_LEN], sid[24], smid[24], sdelta[24], saudit[24];
 	const char *f[11];
-	int64_t last;
 	int rc;
 
-	if ((rc = jf_chain_tip(c, JF_CHAIN_LEDGER, &last, prev)) != 0)
-		return rc;
-	snprintf(sid, sizeof(sid), "%" PRId64, last + 1);
 	snprintf(smid, sizeof(smid), "%" PRId64, e->member_id);
 	snprintf(sdelta, sizeof(sdelta), "%" PRId64, delta);
 	snprintf(saudit, sizeof(saudit), "%" PRId64, (int64_t)c->audit_id);
-	f[0] = sid;
 	f[1] = smid;
 	f[2] = e->at ? e->at : c->now;
 	f[3] = kind;
@@ -111,12 +105,12 @@ insert_entry(struct jf_ctx *c, const struct jf_entry *e, const char *kind,
 	f[8] = c->operator;
 	f[9] = opt(e->ikey);
 	f[10] = saudit;
-	jf_chain_hash(prev, f, 11, hash);
-	if ((rc = jf_q_exec(c, sql, "iittiTTTtTit", last + 1, e->member_id,
+	if ((rc = jf_chain_next(c, JF_CHAIN_LEDGER, f, 11, sid, id,
+	    hash)) != 0 ||
+	    (rc = jf_q_exec(c, sql, "iittiTTTtTit", *id, e->member_id,
 	    f[2], kind, delta, ref, e->rule, e->reason, c->operator, e->ikey,
 	    (int64_t)c->audit_id, hash)) != 0)
 		return rc;
-	*id = last + 1;
 	return 0;
 }
 

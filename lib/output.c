@@ -45,6 +45,22 @@ jf_stdout_failed(int err)
 }
 
 int
+jf_stdout_copy(FILE *in, const char *name)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n) {
+			jf_stdout_failed(errno);
+			break;
+		}
+	if (ferror(in))
+		return jf_error(JF_ESOFTWARE, "%s: %s", name, strerror(errno));
+	return 0;
+}
+
+int
 jf_stdout_close(void)
 {
 	static int done, rc;

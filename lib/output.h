@@ -55,6 +55,12 @@ int jf_out_free(struct jf_out *o);
  */
 int jf_stdout_close(void);
 void jf_stdout_failed(int err);
+/*
+ * Copies what is left of in (called name in a message) to stdout, a
+ * failed write noted as jf_stdout_failed() notes it: 0, or JF_ESOFTWARE
+ * with "name: why" when in cannot be read.
+ */
+int jf_stdout_copy(FILE *in, const char *name);
 
 /*
  * Writes s as one CSV field, quoted only where it must be, and guarded
