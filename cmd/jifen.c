@@ -67,7 +67,7 @@ from_stdin(const char *path)
 static int
 check_backup(struct jf_call *k)
 {
-	char *path = jf_db_path(k->o);
+	char *path = jf_db_path(&k->o->w);
 	const char *what;
 	int rc = 0;
 
@@ -76,7 +76,7 @@ check_backup(struct jf_call *k)
 		rc = jf_usage_error(_("backup - to a terminal: name a FILE, "
 		    "or pipe it"));
 	else if (k->argc > 0 && strcmp(k->argv[0], "-") != 0 &&
-	    (what = jf_book_file(k->argv[0], k->o)) != NULL)
+	    (what = jf_book_file(k->argv[0], &k->o->w)) != NULL)
 		rc = jf_usage_error(_("%s: is %s; name another file"),
 		    k->argv[0], what);
 	else if (path != NULL && access(path, F_OK) == -1) {

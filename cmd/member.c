@@ -102,7 +102,7 @@ check_in(const struct jf_member_in *in)
 }
 
 /*
- * The frame's JF_WRITES (JF_READS if k->o->reads) for the subcommands
+ * The frame's JF_WRITES (JF_READS if k->o->w.reads) for the subcommands
  * that check their operands and values before the book is opened.
  */
 static int
@@ -112,7 +112,7 @@ in_book(struct jf_call *k, int (*fn)(struct jf_call *))
 
 	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) != 0)
 		return rc;
-	if (k->o->reads)
+	if (k->o->w.reads)
 		return fn(k);
 	if ((rc = jf_begin(k->c)) != 0)
 		return jf_fail(rc);
@@ -159,7 +159,7 @@ cmd_show(struct jf_call *k)
 {
 	if (k->argc != 1)
 		return jf_usage_error(_("show needs one member"));
-	k->o->reads = 1;
+	k->o->w.reads = 1;
 	return in_book(k, show_one);
 }
 
@@ -218,9 +218,9 @@ cmd_import(struct jf_call *k)
 	jf_member_importer(&im, &a->update);
 	im.path = k->argc == 1 ? k->argv[0] : "-";
 	rc = jf_import_run(&im, k->o, k->wargc, k->wargv);
-	if (jf_import_booked(&im) && !k->o->quiet)
+	if (jf_import_booked(&im) && !k->o->w.quiet)
 		jf_warnx(_("%s%ld added, %ld updated, %ld unchanged, %ld "
-		    "rejected"), k->o->dry_run ? _("dry run: ") : "",
+		    "rejected"), k->o->w.dry_run ? _("dry run: ") : "",
 		    im.n[JF_IMPORT_ADDED], im.n[JF_IMPORT_UPDATED],
 		    im.n[JF_IMPORT_SAME], im.bad);
 	return jf_import_close(&im, rc);
@@ -244,10 +244,10 @@ cmd_tiers(struct jf_call *k)
 	struct args *a = k->a;
 	int rc;
 
-	k->o->reads = !a->recalc;
-	if ((rc = in_book(k, tiers_one)) == 0 && a->recalc && !k->o->quiet)
+	k->o->w.reads = !a->recalc;
+	if ((rc = in_book(k, tiers_one)) == 0 && a->recalc && !k->o->w.quiet)
 		jf_warnx(_("%smembers whose tier changed: %lld"),
-		    k->o->dry_run ? _("dry run: ") : "",
+		    k->o->w.dry_run ? _("dry run: ") : "",
 		    (long long)a->changed);
 	return rc;
 }

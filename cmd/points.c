@@ -72,13 +72,13 @@ static const struct jf_opt award_opts[] = {
 };
 
 static const struct jf_opt show_opts[] = {
-	{ "at", 0, JF_STR | JF_COMMON, offsetof(struct jf_opts, at), "TS",
+	{ "at", 0, JF_STR | JF_COMMON, offsetof(struct jf_opts, w.at), "TS",
 	    N_("the rules in force then, not now") },
 	{ NULL }
 };
 
 static const struct jf_opt load_opts[] = {
-	{ "at", 0, JF_STR | JF_COMMON, offsetof(struct jf_opts, at), "TS",
+	{ "at", 0, JF_STR | JF_COMMON, offsetof(struct jf_opts, w.at), "TS",
 	    N_("when the version takes effect, if not now (any time)") },
 	{ NULL }
 };

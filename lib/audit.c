@@ -8,8 +8,9 @@
  *
  *   1 balance_ledger, balance_lots   a member's balance against its
  *				      entries and against its lots less debt
- *   2 entry_sign, ledger_total	      each kind's sign; all entries against
- *				      all balances
+ *   2 ledger_kind, entry_sign,       the book's kinds are kind.h's; each
+ *     ledger_total		      entry keeps its kind's sign; all
+ *				      entries against all balances
  *   3 lot_range, lot_expired	      remainders within [0, amount]; none
  *				      past its day once expire ran for it
  *   4 on_hand			      stock per store and product against
@@ -43,6 +44,7 @@
 #include "audit.h"
 #include "chain.h"
 #include "err.h"
+#include "kind.h"
 #include "money.h"
 #include "rules.h"
 
@@ -114,37 +116,86 @@ row_balance(struct audit *a, const struct jf_rows *r)
 		    num(bal, f));
 }
 
-/* 2. Each kind keeps its sign. */
+/*
+ * 2. Each entry is of a kind and keeps its sign (kind.h), and the book's
+ * ledger_kind is kind.h's list: a kind added, dropped or changed there
+ * would let an entry through.
+ */
 static const char q_sign[] =
     "SELECT l.id, coalesce(m.code, '#' || l.member_id), l.kind, l.delta "
     "FROM ledger l LEFT JOIN member m ON m.id = l.member_id "
-    "WHERE NOT ((l.kind IN ('earn', 'bonus', 'award', 'restore') "
-    "AND l.delta > 0) "
-    "OR (l.kind IN ('redeem', 'offset', 'expire', 'reverse') "
-    "AND l.delta < 0) "
-    "OR (l.kind = 'adjust' AND l.delta <> 0)) "
+    "LEFT JOIN ledger_kind k ON k.kind = l.kind "
+    "WHERE k.kind IS NULL OR NOT (l.delta * k.sign > 0 "
+    "OR (k.sign = 0 AND l.delta <> 0)) "
     "ORDER BY l.id";
 
 static void
 row_sign(struct audit *a, const struct jf_rows *r)
 {
-	const char *k = jf_r_text(r, 2), *want;
+	const struct jf_kind *k = jf_kind(jf_r_text(r, 2));
+	const char *want = "a known kind";
 	char s[160], e[64], f[JF_MONEY_BUF];
 
-	if (strcmp(k, "adjust") == 0)
-		want = "<> 0";
-	else if (strcmp(k, "earn") == 0 || strcmp(k, "bonus") == 0 ||
-	    strcmp(k, "award") == 0 || strcmp(k, "restore") == 0)
-		want = "> 0";
-	else if (strcmp(k, "redeem") == 0 || strcmp(k, "offset") == 0 ||
-	    strcmp(k, "expire") == 0 || strcmp(k, "reverse") == 0)
-		want = "< 0";
-	else
-		want = "a known kind";
+	if (k != NULL)
+		want = k->sign > 0 ? "> 0" : k->sign < 0 ? "< 0" : "<> 0";
 	snprintf(s, sizeof(s), "%s entry %lld", jf_r_text(r, 1),
 	    (long long)jf_r_int(r, 0));
-	snprintf(e, sizeof(e), "%s %s", k, want);
+	snprintf(e, sizeof(e), "%s %s", jf_r_text(r, 2), want);
 	breach(a, "entry_sign", s, e, num(jf_r_int(r, 3), f));
+}
+
+/* When ledger_kind is not kind.h's: every entry, held to kind.h here. */
+static const char q_sign_all[] =
+    "SELECT l.id, coalesce(m.code, '#' || l.member_id), l.kind, l.delta "
+    "FROM ledger l LEFT JOIN member m ON m.id = l.member_id ORDER BY l.id";
+
+static void
+row_sign_all(struct audit *a, const struct jf_rows *r)
+{
+	const struct jf_kind *k = jf_kind(jf_r_text(r, 2));
+	int64_t d = jf_r_int(r, 3);
+
+	if (k == NULL || (k->sign == 0 ? d == 0 : k->sign > 0 ? d <= 0 :
+	    d >= 0))
+		row_sign(a, r);
+}
+
+static const char q_kinds[] =
+    "SELECT kind, sign, earned FROM ledger_kind ORDER BY kind";
+
+static int
+check_kinds(struct audit *a)
+{
+	const struct jf_kind *k;
+	struct jf_rows r;
+	char e[32], f[32];
+	int64_t seen = 0, n = a->n;
+
+	jf_q_open(a->c, &r, q_kinds, "");
+	while (jf_q_next(&r)) {
+		k = jf_kind(jf_r_text(&r, 0));
+		snprintf(f, sizeof(f), "sign %lld, earned %lld",
+		    (long long)jf_r_int(&r, 1), (long long)jf_r_int(&r, 2));
+		if (k == NULL) {
+			breach(a, "ledger_kind", jf_r_text(&r, 0), "no such kind",
+			    f);
+			continue;
+		}
+		seen++;
+		snprintf(e, sizeof(e), "sign %d, earned %d", k->sign,
+		    !!(k->flags & JF_KIND_EARNED));
+		if (strcmp(e, f) != 0)
+			breach(a, "ledger_kind", k->name, e, f);
+	}
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	if (seen != jf_nkinds)
+		breach(a, "ledger_kind", "ledger_kind", "every kind of entry",
+		    "some missing");
+	/* the table is kind.h's: the engine holds each entry to it */
+	if (a->n == n)
+		return each(a, q_sign, row_sign);
+	return each(a, q_sign_all, row_sign_all);
 }
 
 /* 2. The sum of all entries is the sum of all balances. */
@@ -567,10 +618,14 @@ row_earn(struct audit *a, const struct jf_rows *r)
 	breach(a, "earn_sale", s, e, f);
 }
 
-/* 12. The triggers that keep the audit log and the ledger append-only. */
+/*
+ * 12. The triggers that keep the audit log and the ledger append-only,
+ * each entry of its kind's sign, and the kinds fixed.
+ */
 static const char *const triggers[] = { "audit_append_only_u",
 	"audit_append_only_d", "ledger_append_only_u", "ledger_append_only_d",
-	NULL };
+	"ledger_kind_sign", "ledger_kind_fixed_i", "ledger_kind_fixed_u",
+	"ledger_kind_fixed_d", NULL };
 
 static const char q_trigger[] =
     "SELECT sql LIKE '%RAISE(ABORT%' FROM sqlite_master "
@@ -638,7 +693,7 @@ jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
 	if ((rc = each(&a, q_integrity, row_integrity)) != 0 ||
 	    (rc = each(&a, q_fkey, row_fkey)) != 0 ||
 	    (rc = each(&a, q_balance, row_balance)) != 0 ||
-	    (rc = each(&a, q_sign, row_sign)) != 0 ||
+	    (rc = check_kinds(&a)) != 0 ||
 	    (rc = each(&a, q_total, row_total)) != 0 ||
 	    (rc = each(&a, q_lot_range, row_lot_range)) != 0 ||
 	    (rc = each(&a, q_lot_expired, row_lot_expired)) != 0 ||

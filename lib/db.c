@@ -23,6 +23,7 @@
 #include "chain.h"
 #include "db.h"
 #include "err.h"
+#include "kind.h"
 #include "pin.h"
 
 /*
@@ -45,7 +46,9 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
+#define STR(x) STR_(x)
+#define STR_(x) #x
 
 static const char *roles[] = { "none", "cashier", "manager", "admin" };
 
@@ -499,8 +502,7 @@ migrate_3(struct jf_ctx *c)
 {
 	int rc;
 
-	if ((rc = run(c, migration_3)) != 0 ||
-	    (rc = jf_chain_walk(c, JF_CHAIN_AUDIT, 1, fill_audit, c)) != 0 ||
+	if ((rc = jf_chain_walk(c, JF_CHAIN_AUDIT, 1, fill_audit, c)) != 0 ||
 	    (rc = jf_chain_walk(c, JF_CHAIN_LEDGER, 1, fill_ledger, c)) != 0)
 		return rc;
 	return run(c, migration_3_end);
@@ -522,23 +524,122 @@ static const char migration_4[] =
     "ALTER TABLE audit ADD COLUMN approver TEXT;"
     "ALTER TABLE audit ADD COLUMN refused TEXT;";
 
+/*
+ * Version 5: the kinds of points entry and their signs, from kind.h, in
+ * table ledger_kind; a trigger refuses an entry of another kind or the
+ * wrong sign (books made before keep their CHECK too), and the table
+ * cannot be changed.
+ */
+static const char migration_5[] =
+    "CREATE TABLE ledger_kind ("
+    "kind TEXT PRIMARY KEY, "
+    "sign INTEGER NOT NULL CHECK (sign IN (-1, 0, 1)), "
+    "earned INTEGER NOT NULL CHECK (earned IN (0, 1))) WITHOUT ROWID;";
+
+static const char migration_5_end[] =
+    "CREATE TRIGGER ledger_kind_sign BEFORE INSERT ON ledger "
+    "WHEN NOT EXISTS (SELECT 1 FROM ledger_kind k WHERE k.kind = NEW.kind "
+    "AND (NEW.delta * k.sign > 0 OR (k.sign = 0 AND NEW.delta <> 0))) "
+    "BEGIN SELECT RAISE(ABORT, 'not a kind of entry, or not its sign'); "
+    "END;"
+    "CREATE TRIGGER ledger_kind_fixed_i BEFORE INSERT ON ledger_kind "
+    "BEGIN SELECT RAISE(ABORT, 'the kinds of entry are fixed'); END;"
+    "CREATE TRIGGER ledger_kind_fixed_u BEFORE UPDATE ON ledger_kind "
+    "BEGIN SELECT RAISE(ABORT, 'the kinds of entry are fixed'); END;"
+    "CREATE TRIGGER ledger_kind_fixed_d BEFORE DELETE ON ledger_kind "
+    "BEGIN SELECT RAISE(ABORT, 'the kinds of entry are fixed'); END;";
+
 static int
-migrate(struct jf_ctx *c)
+migrate_5(struct jf_ctx *c)
+{
+	int i, rc;
+
+	for (i = 0; i < jf_nkinds; i++)
+		if ((rc = jf_q_exec(c, "INSERT INTO ledger_kind (kind, sign, "
+		    "earned) VALUES (?, ?, ?)", "tii", jf_kinds[i].name,
+		    (int64_t)jf_kinds[i].sign,
+		    (int64_t)!!(jf_kinds[i].flags & JF_KIND_EARNED))) != 0)
+			return rc;
+	return run(c, migration_5_end);
+}
+
+/* Version 1: the schema, and the default rules as version 1. */
+static int
+create(struct jf_ctx *c)
 {
 	sqlite3_stmt *st;
-	int v = 0, rc;
+	int rc;
 
-	/* up to date: no write lock, so readers never wait on a writer */
+	if ((rc = run(c, jf_schema_sql)) != 0)
+		return rc;
+	if ((rc = sqlite3_prepare_v2(c->db, "INSERT INTO rules (version, "
+	    "effective, doc) VALUES (1, '0001-01-01 00:00:00', ?)", -1,
+	    &st, NULL)) != SQLITE_OK)
+		return jf_dberr(c, rc);
+	sqlite3_bind_text(st, 1, jf_rules_json, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : jf_dberr(c, rc);
+}
+
+/*
+ * The steps from an older book to this one, in the order they run: a
+ * book below a step's version takes it, its SQL and then its function
+ * (4's columns come before 3's walk of the audit chain, which reads
+ * them).
+ */
+static const struct {
+	int version;
+	const char *sql;
+	int (*fn)(struct jf_ctx *);
+} steps[] = {
+	{ 1, NULL, create },
+	{ 2, migration_2, NULL },
+	{ 4, migration_4, NULL },
+	{ 3, migration_3, migrate_3 },
+	{ 5, migration_5, migrate_5 },
+};
+
+/* The book's schema version into *v. */
+static int
+user_version(struct jf_ctx *c, int *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = 0;
 	if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
 	    NULL)) != SQLITE_OK)
 		return jf_dberr(c, rc);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	else if (rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return jf_dberr(c, rc);
-	}
+		*v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : jf_dberr(c, rc);
+}
+
+/* Takes the book from version v to this one, in the open transaction. */
+static int
+upgrade(struct jf_ctx *c, int v)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (v < steps[i].version && ((steps[i].sql != NULL &&
+		    (rc = run(c, steps[i].sql)) != 0) || (steps[i].fn != NULL &&
+		    (rc = steps[i].fn(c)) != 0)))
+			return rc;
+	return run(c, "PRAGMA user_version = " STR(SCHEMA_VERSION));
+}
+
+static int
+migrate(struct jf_ctx *c)
+{
+	int v, rc;
+
+	/* up to date: no write lock, so readers never wait on a writer */
+	if ((rc = user_version(c, &v)) != 0)
+		return rc;
 	if (v == SCHEMA_VERSION)
 		return 0;
 	/* a reader never makes a book; it updates one if it may write */
@@ -552,43 +653,13 @@ migrate(struct jf_ctx *c)
 		    "updates it"), c->path, v);
 	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (v > SCHEMA_VERSION) {
-		run(c, "ROLLBACK");
-		return jf_error(JF_ECANTCREAT,
+	if ((rc = user_version(c, &v)) == 0 && v > SCHEMA_VERSION)
+		rc = jf_error(JF_ECANTCREAT,
 		    _("%s: made by a newer jifen (schema %d)"), c->path, v);
-	}
-	if (v < 1) {
-		if ((rc = run(c, jf_schema_sql)) != 0)
-			goto fail;
-		if (sqlite3_prepare_v2(c->db, "INSERT INTO rules (version, "
-		    "effective, doc) VALUES (1, '0001-01-01 00:00:00', ?)", -1,
-		    &st, NULL) != SQLITE_OK)
-			goto fail;
-		sqlite3_bind_text(st, 1, jf_rules_json, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			rc = jf_dberr(c, rc);
-			goto fail;
-		}
-	}
-	if (v < 2 && (rc = run(c, migration_2)) != 0)
-		goto fail;
-	/* 4's columns first: 3's walk of the audit chain reads them */
-	if (v < 4 && (rc = run(c, migration_4)) != 0)
-		goto fail;
-	if (v < 3 && (rc = migrate_3(c)) != 0)
-		goto fail;
-	if ((rc = run(c, "PRAGMA user_version = 4")) != 0)
-		goto fail;
-	return run(c, "COMMIT");
-fail:
+	if (rc == 0 && (rc = upgrade(c, v)) == 0)
+		return run(c, "COMMIT");
 	run(c, "ROLLBACK");
-	return rc ? rc : jf_dberr(c, sqlite3_errcode(c->db));
+	return rc;
 }
 
 int
@@ -723,9 +794,9 @@ args_json(const char *tool, int argc, char **argv)
 }
 
 char *
-jf_db_path(const struct jf_opts *o)
+jf_db_path(const struct jf_who *w)
 {
-	return db_path(o->db);
+	return db_path(w->db);
 }
 
 /*
@@ -798,7 +869,7 @@ sql_today(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* When, who and where: the clock and --at, the operator, the store. */
 static int
-who_when_where(struct jf_ctx *c, const struct jf_opts *o)
+who_when_where(struct jf_ctx *c, const struct jf_who *w)
 {
 	struct passwd *pw;
 	const char *e;
@@ -806,9 +877,9 @@ who_when_where(struct jf_ctx *c, const struct jf_opts *o)
 	if (jf_now(c->clock) == -1)
 		return JF_EUSAGE;
 	memcpy(c->now, c->clock, sizeof(c->now));
-	if (o->at != NULL && jf_ts_parse(o->at, c->now) == -1)
+	if (w->at != NULL && jf_ts_parse(w->at, c->now) == -1)
 		return jf_error(JF_EUSAGE, _("--at: not a time: \"%s\""),
-		    o->at);
+		    w->at);
 	memcpy(c->today, c->now, 10);
 	c->today[10] = '\0';
 	/* who runs this: the real user, never $USER or $LOGNAME; anyone
@@ -816,7 +887,7 @@ who_when_where(struct jf_ctx *c, const struct jf_opts *o)
 	pw = getpwuid(getuid());
 	snprintf(c->login, sizeof(c->login), "%s", pw ? pw->pw_name :
 	    "unknown");
-	e = o->operator;
+	e = w->operator;
 	if (e == NULL || *e == '\0')
 		e = getenv("JIFEN_OPERATOR");
 	if (e == NULL || *e == '\0')
@@ -824,12 +895,12 @@ who_when_where(struct jf_ctx *c, const struct jf_opts *o)
 	if (strlen(e) >= sizeof(c->operator))
 		return jf_error(JF_EUSAGE, _("--operator: name too long"));
 	snprintf(c->operator, sizeof(c->operator), "%s", e);
-	e = o->approve != NULL ? o->approve : "";
+	e = w->approve != NULL ? w->approve : "";
 	if (strlen(e) >= sizeof(c->approver))
 		return jf_error(JF_EUSAGE, _("--approve: name too long"));
 	snprintf(c->approver, sizeof(c->approver), "%s", e);
-	c->pin_fd = o->pin_fd_given ? o->pin_fd : -1;
-	e = o->store;
+	c->pin_fd = w->pin_fd_given ? w->pin_fd : -1;
+	e = w->store;
 	if (e == NULL || *e == '\0')
 		e = getenv("JIFEN_STORE");
 	c->store_chosen = e != NULL && *e != '\0';
@@ -847,19 +918,19 @@ who_when_where(struct jf_ctx *c, const struct jf_opts *o)
  * empty one is initialised only by a writer.
  */
 static int
-book_file(struct jf_ctx *c, const struct jf_opts *o)
+book_file(struct jf_ctx *c, const struct jf_who *w)
 {
 	struct stat st;
 	int fd;
 
-	if ((c->path = db_path(o->db)) == NULL)
+	if ((c->path = db_path(w->db)) == NULL)
 		return jf_error(JF_ECANTCREAT, _("cannot name the database"));
-	c->readonly = o->reads;
+	c->readonly = w->reads;
 	if (stat(c->path, &st) == -1) {
 		if (errno != ENOENT)
-			return jf_error(o->reads ? JF_ENOINPUT : JF_ECANTCREAT,
+			return jf_error(w->reads ? JF_ENOINPUT : JF_ECANTCREAT,
 			    "%s: %s", c->path, strerror(errno));
-		if (o->reads)
+		if (w->reads)
 			return jf_error(JF_ENOINPUT, _("%s: no book here (the "
 			    "first command that writes creates it)"), c->path);
 		/* created 0600 by us, not by SQLite under the umask */
@@ -872,7 +943,7 @@ book_file(struct jf_ctx *c, const struct jf_opts *o)
 			close(fd);
 	} else if (S_ISREG(st.st_mode) && st.st_size == 0) {
 		/* a typo'd or truncated book must not pass for a new one */
-		if (o->reads)
+		if (w->reads)
 			return jf_error(JF_ENOINPUT, _("%s: an empty file, not "
 			    "a book (a command that writes initialises it)"),
 			    c->path);
@@ -882,7 +953,7 @@ book_file(struct jf_ctx *c, const struct jf_opts *o)
 }
 
 int
-jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
+jf_open(const char *tool, const struct jf_who *w, int argc, char **argv,
     struct jf_ctx **cp)
 {
 	struct jf_ctx *c = calloc(1, sizeof(*c));
@@ -891,26 +962,25 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 
 	*cp = c;
 	c->tool = tool;
-	c->dry_run = o->dry_run;
-	c->quiet = o->quiet;
-	c->fmt = o->fmt;
+	c->dry_run = w->dry_run;
+	c->quiet = w->quiet;
 	c->args = args_json(tool, argc, argv);
-	if ((rc = who_when_where(c, o)) != 0 ||
-	    (rc = book_file(c, o)) != 0)
+	if ((rc = who_when_where(c, w)) != 0 ||
+	    (rc = book_file(c, w)) != 0)
 		return rc;
 	/* before SQLite opens a file it cannot write read-only, making a
 	 * -shm file with its mode that locks writers out after a chmod */
-	if (!o->reads && not_writable(c) != 0)
+	if (!w->reads && not_writable(c) != 0)
 		return JF_ECANTCREAT;
-	if (o->reads)
+	if (w->reads)
 		rc = open_readonly(c);
 	else
 		rc = sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE,
 		    NULL);
 	if (rc != SQLITE_OK) {
-		if (!o->reads && not_writable(c) != 0)
+		if (!w->reads && not_writable(c) != 0)
 			return JF_ECANTCREAT;
-		return jf_error(o->reads ? JF_ENOINPUT : JF_ECANTCREAT,
+		return jf_error(w->reads ? JF_ENOINPUT : JF_ECANTCREAT,
 		    "%s: %s", c->path, c->db ? sqlite3_errmsg(c->db) :
 		    "cannot open");
 	}
@@ -918,7 +988,7 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	sqlite3_busy_timeout(c->db, e && *e ? atoi(e) : 5000);
 	sqlite3_create_function(c->db, "jf_today", 0, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC, c, sql_today, NULL, NULL);
-	if ((!o->reads &&
+	if ((!w->reads &&
 	    (rc = run(c, "PRAGMA journal_mode = WAL")) != 0) ||
 	    (rc = run(c, "PRAGMA synchronous = NORMAL")) != 0 ||
 	    (rc = run(c, "PRAGMA foreign_keys = ON")) != 0 ||
@@ -926,7 +996,7 @@ jf_open(const char *tool, const struct jf_opts *o, int argc, char **argv,
 	    (rc = run(c, "PRAGMA secure_delete = ON")) != 0 ||
 	    (rc = migrate(c)) != 0 ||
 	    (rc = jf_prove(c)) != 0 ||
-	    (o->reads && (rc = run(c, "PRAGMA query_only = 1")) != 0))
+	    (w->reads && (rc = run(c, "PRAGMA query_only = 1")) != 0))
 		return rc;
 	return 0;
 }

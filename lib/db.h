@@ -23,19 +23,20 @@
 
 enum { JF_ROLE_NONE, JF_ROLE_CASHIER, JF_ROLE_MANAGER, JF_ROLE_ADMIN };
 
-/* The options every tool shares (lib/opts.h parses them). */
-struct jf_opts {
-	const char *db;
+/*
+ * What opening the book needs to know: which book, who (and who
+ * approves), and when and where the work is done.
+ */
+struct jf_who {
+	const char *db;		/* a path, or NULL: $JIFEN_DB, the default */
 	const char *operator;
 	const char *approve;	/* --approve NAME */
-	int pin_fd;		/* --pin-fd N, when pin_fd_given */
+	int pin_fd;		/* where PINs are read, when pin_fd_given */
 	int pin_fd_given;
 	const char *store;
 	const char *at;
-	int fmt;		/* JF_FMT_*, or -1 for the default */
 	int dry_run;
 	int quiet;
-	int unmask;
 	int reads;		/* the command only reads: see jf_open() */
 };
 
@@ -62,7 +63,7 @@ struct jf_ctx {
 	char today[JF_DATE_LEN];
 	int dry_run;
 	int quiet;
-	int fmt;
+	int fmt;		/* the output's: set by the tools' frame */
 	char *args;		/* argv as JSON, for the audit log */
 	int64_t audit_id;	/* of the open transaction */
 	int in_tx;
@@ -75,11 +76,11 @@ struct jf_ctx {
 };
 
 /*
- * Opens (creating 0600, migrating) the database named by o->db,
+ * Opens (creating 0600, migrating) the database named by w->db,
  * $JIFEN_DB or $XDG_DATA_HOME/jifen/jifen.db and checks the operator.
  * argv is recorded in the audit rows of this run's writes.
  *
- * When o->reads is set the command only reads: a missing or empty
+ * When w->reads is set the command only reads: a missing or empty
  * (0-byte) file is JF_ENOINPUT naming the path, never a new book, and
  * the book is opened so that it leaves nothing behind that a later
  * writer could not use: read-write with PRAGMA query_only where the
@@ -90,11 +91,11 @@ struct jf_ctx {
  * say so.  A book that cannot be written is JF_ECANTCREAT naming what
  * to fix: the file, its directory or a -shm file.
  */
-int jf_open(const char *tool, const struct jf_opts *o, int argc,
+int jf_open(const char *tool, const struct jf_who *w, int argc,
     char **argv, struct jf_ctx **cp);
 void jf_close(struct jf_ctx *c);
-/* The path of the book o names (new: free()), NULL when out of memory. */
-char *jf_db_path(const struct jf_opts *o);
+/* The path of the book w names (new: free()), NULL when out of memory. */
+char *jf_db_path(const struct jf_who *w);
 
 int jf_begin(struct jf_ctx *c);		/* BEGIN IMMEDIATE; 75 when busy */
 

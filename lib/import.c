@@ -441,10 +441,10 @@ jf_import_run(struct jf_import *im, struct jf_opts *o, int argc,
 
 	if (im->path == NULL)
 		im->path = "-";
-	if (im->strict || o->dry_run)
+	if (im->strict || o->w.dry_run)
 		im->batch = 0;
 	/* before spool(), which would hide a file redirected to stdin */
-	if ((!im->warn && (rc = jf_rejects_open(im->rejects, o, im->path,
+	if ((!im->warn && (rc = jf_rejects_open(im->rejects, &o->w, im->path,
 	    &im->rej)) != 0) || (rc = open_input(im)) != 0)
 		return jf_fail(rc);
 	if ((rc = jf_open_tool(o, argc, argv, &im->c)) != 0)

@@ -52,11 +52,11 @@ off_t jf_in_size(struct jf_in *in);
  */
 void jf_in_reject(struct jf_in *in, FILE *fp, const char *error);
 
-struct jf_opts;
+struct jf_who;
 /*
  * Opens the rejects output of a batch import: path, or stderr when path
  * is NULL.  Refuses with JF_EUSAGE and "--rejects: PATH: is ..." a path
- * that is the book o names (or its -wal, -shm or -journal file), the
+ * that is the book w names (or its -wal, -shm or -journal file), the
  * input (its name; NULL or "-" for stdin, compared when it is a file),
  * or a symbolic link: by device and inode where the files exist, by
  * their full names where they do not yet.  Nothing is created or
@@ -66,13 +66,13 @@ struct jf_opts;
  * run's rejects (and is not made at all when there are none).  *fp is
  * new: give it to jf_in_reject() and close it with jf_rejects_close().
  */
-int jf_rejects_open(const char *path, const struct jf_opts *o,
+int jf_rejects_open(const char *path, const struct jf_who *w,
     const char *input, FILE **fp);
 /*
  * What path would overwrite ("the book", "a file of the book": its -wal,
  * -shm or -journal), or NULL: for any output a command line names.
  */
-const char *jf_book_file(const char *path, const struct jf_opts *o);
+const char *jf_book_file(const char *path, const struct jf_who *w);
 /*
  * Flushes and closes what jf_rejects_open() opened (stderr is flushed,
  * not closed; NULL is fine): 0, or JF_ESOFTWARE with "PATH: rejects not

@@ -177,35 +177,29 @@ insert_lot(struct jf_ctx *c, int64_t entry, int64_t mid, int64_t amount,
 	    exp, spendable);
 }
 
-static int
-is_kind(const char *k, const char **kinds)
-{
-	for (; *kinds != NULL; kinds++)
-		if (strcmp(k, *kinds) == 0)
-			return 1;
-	return 0;
-}
-
 /*
- * What a gain and a spending check first: the kind is one of kinds, the
- * points are positive, and the member is active (an adjustment reaches a
- * frozen or closed member too); *s is the member's standing.
+ * What a gain and a spending check first: the kind is one booked by the
+ * caller (JF_KIND_GAIN or _SPEND), the points are positive, and the
+ * member is active (an adjustment reaches a frozen or closed member
+ * too); *s is the member's standing.
  */
 static int
-admit(struct jf_ctx *c, const struct jf_entry *e, const char **kinds,
+admit(struct jf_ctx *c, const struct jf_entry *e, int as,
     struct standing *s)
 {
-	int gain = strcmp(kinds[0], "earn") == 0;
+	const struct jf_kind *k = jf_kind(e->kind);
+	int gain = as == JF_KIND_GAIN;
 	int rc;
 
-	if (e->kind == NULL || !is_kind(e->kind, kinds))
+	if (k == NULL || (k->flags & as) == 0)
 		return jf_error(JF_ESOFTWARE, "ledger: not a %s: %s",
 		    gain ? "gain" : "spending", e->kind ? e->kind : "(null)");
 	if (e->points <= 0)
 		return jf_error(JF_EREFUSED, _("points must be more than 0"));
 	if ((rc = standing(c, e->member_id, s)) != 0)
 		return rc;
-	if (strcmp(s->status, "active") != 0 && strcmp(e->kind, "adjust") != 0)
+	/* an adjustment, of either sign, reaches any member */
+	if (strcmp(s->status, "active") != 0 && k->sign != 0)
 		return jf_error(JF_EREFUSED, gain ?
 		    _("member %s is %s: no points are earned") :
 		    _("member %s is %s: no points are redeemed"),
@@ -216,14 +210,12 @@ admit(struct jf_ctx *c, const struct jf_entry *e, const char **kinds,
 int
 jf_ledger_gain(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 {
-	static const char *kinds[] = { "earn", "bonus", "award", "adjust",
-	    NULL };
 	const char *at = e->at ? e->at : c->now;
 	struct standing s;
 	int64_t id, pay;
 	int rc;
 
-	if ((rc = admit(c, e, kinds, &s)) != 0)
+	if ((rc = admit(c, e, JF_KIND_GAIN, &s)) != 0)
 		return rc;
 	if ((rc = check_ikey(c, e->ikey)) != 0)
 		return rc;
@@ -311,7 +303,6 @@ static const char spend_sql[] = "SELECT id, remaining FROM lot "
 int
 jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 {
-	static const char *kinds[] = { "redeem", "offset", "adjust", NULL };
 	struct jf_points_now p;
 	char day[JF_DATE_LEN];
 	struct standing s;
@@ -319,7 +310,7 @@ jf_ledger_spend(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	int64_t id, need, gone;
 	int rc;
 
-	if ((rc = admit(c, e, kinds, &s)) != 0)
+	if ((rc = admit(c, e, JF_KIND_SPEND, &s)) != 0)
 		return rc;
 	if (s.debt > 0)
 		return jf_error(JF_EREFUSED, _("member %s owes %lld points "

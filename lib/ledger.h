@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "kind.h"
 
 struct jf_entry {
 	int64_t member_id;

@@ -131,6 +131,7 @@ void jf_member_importer(struct jf_import *im, int *update);
  * the import engine (jf_import_run(), which opens the book with o, argc
  * and argv) and, as it does, reports what fails.
  */
+struct jf_opts;
 int jf_member_update_stream(const struct jf_member_in *in, FILE *fp,
     struct jf_opts *o, int argc, char **argv);
 

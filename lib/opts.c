@@ -63,8 +63,8 @@ pin_fd(const char *arg, struct jf_opts *o)
 	    fcntl((int)v, F_GETFD) == -1)
 		return jf_usage_error(_("--pin-fd: not an open file "
 		    "descriptor: \"%s\""), arg);
-	o->pin_fd = (int)v;
-	o->pin_fd_given = 1;
+	o->w.pin_fd = (int)v;
+	o->w.pin_fd_given = 1;
 	return 0;
 }
 
@@ -74,7 +74,7 @@ jf_opt_common(int ch, const char *arg, struct jf_opts *o)
 {
 	switch (ch) {
 	case 'd':
-		o->db = arg;
+		o->w.db = arg;
 		return 0;
 	case 'o':
 		if (jf_fmt_parse(arg, &o->fmt) == -1 || o->fmt == JF_FMT_HTML)
@@ -83,21 +83,21 @@ jf_opt_common(int ch, const char *arg, struct jf_opts *o)
 			    arg);
 		return 0;
 	case 'n':
-		o->dry_run = 1;
+		o->w.dry_run = 1;
 		return 0;
 	case 'q':
-		o->quiet = 1;
+		o->w.quiet = 1;
 		return 0;
 	case JF_OPT_OPERATOR:
-		o->operator = arg;
+		o->w.operator = arg;
 		return 0;
 	case JF_OPT_STORE:
-		o->store = arg;
+		o->w.store = arg;
 		return 0;
 	case JF_OPT_PIN_FD:
 		return pin_fd(arg, o);
 	case JF_OPT_APPROVE:
-		o->approve = arg;
+		o->w.approve = arg;
 		return 0;
 	case JF_OPT_VERSION:
 		printf("%s (jifen) %s\n", tool->name, JIFEN_VERSION);
@@ -113,13 +113,16 @@ jf_open_tool(struct jf_opts *o, int argc, char **argv, struct jf_ctx **c)
 
 	if (o->fmt < 0)
 		o->fmt = jf_fmt_default();
-	if ((rc = jf_open(tool->name, o, argc, argv, c)) != 0) {
+	if ((rc = jf_open(tool->name, &o->w, argc, argv, c)) != 0) {
 		jf_fail(rc);
 		jf_close(*c);	/* a caller has nothing to close */
 		*c = NULL;
-	} else if ((*c)->initialised)
+		return rc;
+	}
+	(*c)->fmt = o->fmt;
+	if ((*c)->initialised)
 		jf_warnx(_("initialising empty book %s"), (*c)->path);
-	return rc;
+	return 0;
 }
 
 int
@@ -752,7 +755,7 @@ call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 		goto done;
 	k.fmt_given = o->fmt >= 0;
 	if ((s->flags & JF_OPEN) == JF_READS)
-		o->reads = 1;
+		o->w.reads = 1;
 	if ((s->flags & JF_OPEN) != 0 &&
 	    (rc = jf_open_tool(o, k.wargc, k.wargv, &k.c)) != 0)
 		goto done;

@@ -72,12 +72,19 @@ struct jf_opt {
 	int (*fn)(const char *arg, void *field);
 };
 
+/* The options every tool shares. */
+struct jf_opts {
+	struct jf_who w;	/* what opening the book needs */
+	int fmt;		/* JF_FMT_*, or -1 for the default */
+	int unmask;
+};
+
 /* Common options a subcommand's synopsis shows as its own. */
 #define JF_AT_OPT { "at", 0, JF_STR | JF_COMMON, \
-	offsetof(struct jf_opts, at), "TS", \
+	offsetof(struct jf_opts, w.at), "TS", \
 	N_("when it happened, if not now (an earlier day is a manager's)") }
 #define JF_DRYRUN_OPT { "dry-run", 'n', JF_FLAG | JF_COMMON, \
-	offsetof(struct jf_opts, dry_run), NULL, \
+	offsetof(struct jf_opts, w.dry_run), NULL, \
 	N_("do it all, print it all, and book nothing") }
 
 /* What a subcommand's function is given. */

@@ -158,24 +158,26 @@ jf_out_str(struct jf_out *o, const char *s)
 	v->s = s ? strdup(s) : NULL;
 }
 
-void
-jf_out_int(struct jf_out *o, int64_t i)
+static void
+number(struct jf_out *o, int type, int64_t i)
 {
 	struct val *v = slot(o);
 
-	v->type = V_INT;
+	v->type = type;
 	v->i = i;
 	v->s = NULL;
 }
 
 void
+jf_out_int(struct jf_out *o, int64_t i)
+{
+	number(o, V_INT, i);
+}
+
+void
 jf_out_money(struct jf_out *o, int64_t fen)
 {
-	struct val *v = slot(o);
-
-	v->type = V_MONEY;
-	v->i = fen;
-	v->s = NULL;
+	number(o, V_MONEY, fen);
 }
 
 void

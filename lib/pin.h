@@ -31,7 +31,7 @@
 #define JF_PIN_HASH_MAX 128	/* a hash's size, its NUL included */
 
 /*
- * Proves c->operator and c->approver, as jf_open() has set them from o
+ * Proves c->operator and c->approver, as jf_open() has set them from w
  * and the login name: 0, or JF_ENOPERM (the refusal recorded) or
  * another status, the message set.  Sets c->nops, c->role and
  * c->approver_role.

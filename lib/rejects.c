@@ -221,7 +221,7 @@ rej_close(void *cookie)
 }
 
 int
-jf_rejects_open(const char *path, const struct jf_opts *o,
+jf_rejects_open(const char *path, const struct jf_who *w,
     const char *input, FILE **fp)
 {
 	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
@@ -242,7 +242,7 @@ jf_rejects_open(const char *path, const struct jf_opts *o,
 		return jf_error(JF_EUSAGE, _("--rejects: an empty file name"));
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->path = strdup(path)) == NULL ||
-	    (db = jf_db_path(o)) == NULL) {
+	    (db = jf_db_path(w)) == NULL) {
 		if (r != NULL)
 			rej_free(r);
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
@@ -310,7 +310,7 @@ jf_rejects_close(FILE *fp)
 }
 
 const char *
-jf_book_file(const char *path, const struct jf_opts *o)
+jf_book_file(const char *path, const struct jf_who *w)
 {
 	static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
 	struct rej r = { 0 };
@@ -320,7 +320,7 @@ jf_book_file(const char *path, const struct jf_opts *o)
 	char *db, *p, *name;
 	int lst;
 
-	if ((db = jf_db_path(o)) == NULL)
+	if ((db = jf_db_path(w)) == NULL)
 		return NULL;
 	for (int i = 0; i < 4; i++)
 		if (asprintf(&p, "%s%s", db, ext[i]) != -1) {

@@ -8,6 +8,7 @@
  * finds them without reading the rest of the history.  reportfmt.c
  * writes what they return.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,59 +347,87 @@ jf_report_outstanding(struct jf_ctx *c, int64_t *points, int64_t *liability)
 	return 0;
 }
 
+/*
+ * Each period's sum of each kind, as a positive size (the sign is the
+ * kind's: kind.h), and the column of report points it adds to.
+ */
 static const char q_points[] =
-    "SELECT CASE WHEN ?3 > 0 THEN substr(at, 1, ?3) ELSE 'all' END, "
-    "sum(CASE kind WHEN 'earn' THEN delta ELSE 0 END), "
-    "sum(CASE kind WHEN 'bonus' THEN delta ELSE 0 END), "
-    "sum(CASE kind WHEN 'award' THEN delta ELSE 0 END), "
-    "sum(CASE kind WHEN 'adjust' THEN delta ELSE 0 END), "
-    "-sum(CASE WHEN kind IN ('redeem', 'offset') THEN delta ELSE 0 END), "
-    "-sum(CASE kind WHEN 'expire' THEN delta ELSE 0 END), "
-    "-sum(CASE kind WHEN 'reverse' THEN delta ELSE 0 END), "
-    "sum(CASE kind WHEN 'restore' THEN delta ELSE 0 END) "
-    "FROM ledger WHERE at >= ?1 AND at < ?2 GROUP BY 1 ORDER BY 1";
+    "SELECT CASE WHEN ?3 > 0 THEN substr(l.at, 1, ?3) ELSE 'all' END, "
+    "l.kind, sum(CASE WHEN k.sign < 0 THEN -l.delta ELSE l.delta END) "
+    "FROM ledger l JOIN ledger_kind k ON k.kind = l.kind "
+    "WHERE l.at >= ?1 AND l.at < ?2 GROUP BY 1, 2 ORDER BY 1, 2";
+
+static const struct {
+	const char *kind;
+	size_t off;
+} points_col[] = {
+	{ "earn", offsetof(struct jf_points_row, earned) },
+	{ "bonus", offsetof(struct jf_points_row, bonus) },
+	{ "award", offsetof(struct jf_points_row, awarded) },
+	{ "adjust", offsetof(struct jf_points_row, adjusted) },
+	{ "redeem", offsetof(struct jf_points_row, redeemed) },
+	{ "offset", offsetof(struct jf_points_row, redeemed) },
+	{ "expire", offsetof(struct jf_points_row, expired) },
+	{ "reverse", offsetof(struct jf_points_row, reversed) },
+	{ "restore", offsetof(struct jf_points_row, restored) },
+};
+
+/* Adds the sum n of kind to row p's column. */
+static void
+points_add(struct jf_points_row *p, const char *kind, int64_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(points_col) / sizeof(points_col[0]); i++)
+		if (strcmp(kind, points_col[i].kind) == 0)
+			*(int64_t *)((char *)p + points_col[i].off) += n;
+}
+
+static int
+period_len(int by)
+{
+	switch (by) {
+	case JF_BY_DAY:
+		return 10;
+	case JF_BY_MONTH:
+		return 7;
+	case JF_BY_YEAR:
+		return 4;
+	case JF_BY_ALL:
+		return 0;
+	}
+	return -1;
+}
 
 int
 jf_report_points(struct jf_ctx *c, int by, const char *since,
     const char *until, jf_points_fn *fn, void *arg)
 {
-	struct jf_points_row p;
+	struct jf_points_row p = { 0 };
+	char period[16] = "";
 	struct range r;
 	struct jf_rows q;
 	int rc = 0, len;
 
-	switch (by) {
-	case JF_BY_DAY:
-		len = 10;
-		break;
-	case JF_BY_MONTH:
-		len = 7;
-		break;
-	case JF_BY_YEAR:
-		len = 4;
-		break;
-	case JF_BY_ALL:
-		len = 0;
-		break;
-	default:
+	if ((len = period_len(by)) < 0)
 		return jf_error(JF_EUSAGE, _("--by: not a period"));
-	}
 	range(since, until, &r);
 	jf_q_open(c, &q, q_points, "tti", r.lo, r.hi, (int64_t)len);
 	while (rc == 0 && jf_q_next(&q)) {
-		p.period = jf_r_text(&q, 0);
-		p.earned = jf_r_int(&q, 1);
-		p.bonus = jf_r_int(&q, 2);
-		p.awarded = jf_r_int(&q, 3);
-		p.adjusted = jf_r_int(&q, 4);
-		p.redeemed = jf_r_int(&q, 5);
-		p.expired = jf_r_int(&q, 6);
-		p.reversed = jf_r_int(&q, 7);
-		p.restored = jf_r_int(&q, 8);
-		rc = fn(arg, &p);
+		if (*period != '\0' && strcmp(period, jf_r_text(&q, 0)) != 0) {
+			p.period = period;
+			rc = fn(arg, &p);
+			memset(&p, 0, sizeof(p));
+		}
+		snprintf(period, sizeof(period), "%s", jf_r_text(&q, 0));
+		points_add(&p, jf_r_text(&q, 1), jf_r_int(&q, 2));
 	}
 	if (jf_q_close(&q) != 0)
 		return q.rc;
+	if (rc == 0 && *period != '\0') {
+		p.period = period;
+		rc = fn(arg, &p);
+	}
 	return rc;
 }
 
@@ -665,7 +694,7 @@ static const char q_leaders[] =
     "SELECT m.code, m.name, sum(l.delta) AS pts FROM ledger l "
     "JOIN member m ON m.id = l.member_id "
     "WHERE l.at >= ?1 AND l.at < ?2 "
-    "AND l.kind IN ('earn', 'bonus', 'award', 'reverse') "
+    "AND l.kind IN (SELECT kind FROM ledger_kind WHERE earned) "
     "GROUP BY l.member_id HAVING pts > 0 ORDER BY pts DESC, m.code LIMIT ?3";
 
 int

@@ -58,19 +58,14 @@ CREATE TABLE ledger (
 	id	INTEGER PRIMARY KEY,
 	member_id INTEGER NOT NULL REFERENCES member(id),
 	at	TEXT NOT NULL,
-	kind	TEXT NOT NULL,	-- earn bonus award adjust redeem offset
-				-- expire reverse restore: the CHECK below
+	kind	TEXT NOT NULL,	-- one of ledger_kind's, with its sign
 	delta	INTEGER NOT NULL,
 	ref	TEXT,				-- receipt, redemption, ...
 	rule	TEXT,				-- the rule that gave it
 	reason	TEXT,
 	operator TEXT NOT NULL,
 	ikey	TEXT UNIQUE,			-- one source event books once
-	audit_id INTEGER NOT NULL REFERENCES audit(id),
-	CHECK (((kind = 'earn' OR kind = 'bonus' OR kind = 'award' OR
-	    kind = 'restore') AND delta > 0) OR ((kind = 'redeem' OR
-	    kind = 'offset' OR kind = 'expire' OR kind = 'reverse') AND
-	    delta < 0) OR (kind = 'adjust' AND delta <> 0))
+	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
 CREATE INDEX ledger_member ON ledger(member_id, at);
 CREATE INDEX ledger_at ON ledger(at);

@@ -155,7 +155,9 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	day
 	# back to schema 2, as an older jifen left it
 	sql "DROP TRIGGER ledger_append_only_u; DROP TRIGGER ledger_append_only_d;
-	    DROP TRIGGER audit_append_only_u;
+	    DROP TRIGGER audit_append_only_u; DROP TRIGGER ledger_kind_sign;
+	    DROP TRIGGER ledger_kind_fixed_i; DROP TRIGGER ledger_kind_fixed_u;
+	    DROP TRIGGER ledger_kind_fixed_d; DROP TABLE ledger_kind;
 	    ALTER TABLE audit DROP COLUMN hash; ALTER TABLE ledger DROP COLUMN hash;
 	    ALTER TABLE audit DROP COLUMN approver; ALTER TABLE audit DROP COLUMN refused;
 	    ALTER TABLE operator DROP COLUMN pin;
@@ -167,10 +169,46 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	# the first command to open it updates it, a reader too if it may
 	run report audit
 	[ "$status" -eq 0 ]
-	eq 4 "$(sql "PRAGMA user_version")"
+	eq 5 "$(sql "PRAGMA user_version")"
+	eq 9 "$(sql "SELECT count(*) FROM ledger_kind")"
 	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"
 	eq 0 "$(sql "SELECT count(*) FROM audit WHERE hash IS NULL")"
 	points adjust M0000001 +5 --reason later >/dev/null
 	run report audit
 	[ "$status" -eq 0 ]
+}
+
+@test "the kinds of entry and their signs are the book's: a wrong one is refused" {
+	day
+	id=$(sql "SELECT max(id) FROM audit")
+	run sqlite3 "$JIFEN_DB" "INSERT INTO ledger (member_id, at, kind, delta,
+	    operator, audit_id) VALUES (1, '2026-11-20 10:00:00', 'earn', -5,
+	    'x', $id)"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not a kind of entry, or not its sign"* ]]
+	run sqlite3 "$JIFEN_DB" "INSERT INTO ledger (member_id, at, kind, delta,
+	    operator, audit_id) VALUES (1, '2026-11-20 10:00:00', 'gift', 5,
+	    'x', $id)"
+	[ "$status" -ne 0 ]
+	run sqlite3 "$JIFEN_DB" "UPDATE ledger_kind SET sign = 1 WHERE kind = 'expire'"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the kinds of entry are fixed"* ]]
+	run report audit
+	[ "$status" -eq 0 ]
+}
+
+@test "report audit: a kind changed behind the tools' back, and an entry it let in" {
+	day
+	SKIP_AUDIT=1
+	id=$(sql "SELECT max(id) FROM audit")
+	sql "DROP TRIGGER ledger_kind_fixed_u; DROP TRIGGER ledger_kind_sign;
+	    UPDATE ledger_kind SET sign = 1 WHERE kind = 'expire';
+	    INSERT INTO ledger (member_id, at, kind, delta, operator, audit_id)
+	    VALUES (1, '2026-11-20 10:00:00', 'expire', 50, 'x', $id)"
+	run report audit -o csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ledger_kind,expire,\"sign -1, earned 0\",\"sign 1, earned 0\""* ]]
+	[[ "$output" == *"trigger,ledger_kind_sign,present,missing"* ]]
+	[[ "$output" == *"trigger,ledger_kind_fixed_u,present,missing"* ]]
+	[[ "$output" == *"entry_sign,M0000001 entry "*",expire < 0,50"* ]]
 }

@@ -35,8 +35,7 @@ scratch(void)
 static struct jf_ctx *
 ctx(const char *at)
 {
-	struct jf_opts o = { .db = dbpath, .fmt = -1, .at = at,
-		.operator = "tester" };
+	struct jf_who o = { .db = dbpath, .at = at, .operator = "tester" };
 	struct jf_ctx *c;
 
 	if (jf_open("unit", &o, 0, NULL, &c) != 0) {
