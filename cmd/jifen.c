@@ -1,5 +1,6 @@
 /*
- * jifen - the book as a whole: a backup of it, and a backup put back.
+ * jifen - the book as a whole: a backup of it, a backup put back, and
+ * its members' personal data sealed under a key kept outside it.
  *
  * backup copies the book with SQLite's online backup API, one snapshot
  * while the tills go on, to a file or to stdout, so that
@@ -18,6 +19,7 @@
 #include "input.h"
 #include "opts.h"
 #include "output.h"
+#include "seal.h"
 
 /* A file in $TMPDIR for a copy on its way in or out; NULL: message set. */
 static char *
@@ -143,12 +145,54 @@ cmd_restore(struct jf_call *k)
 	return jf_fail(rc);
 }
 
+/* The key file of seal and unseal: $JIFEN_KEY_FILE, which must be set. */
+static int
+check_key(struct jf_call *k)
+{
+	const char *key = getenv("JIFEN_KEY_FILE");
+
+	if (key == NULL || *key == '\0')
+		return jf_usage_error(_("set JIFEN_KEY_FILE to the key file "
+		    "(seal makes it when it is not there)"));
+	if (k->o->w.dry_run && access(key, F_OK) == -1)
+		return jf_usage_error(_("%s: no key file, and a dry run "
+		    "makes none"), key);
+	return 0;
+}
+
+static int
+cmd_seal(struct jf_call *k)
+{
+	const char *key = getenv("JIFEN_KEY_FILE");
+	int made, rc;
+
+	if ((rc = jf_seal_book(k->c, key, &made)) != 0)
+		return jf_fail(rc);
+	if (made && !k->c->quiet)
+		jf_warnx(_("made key file %s: keep a copy apart from the "
+		    "book and its backups; without it the members' phones, "
+		    "names and emails cannot be read"), key);
+	return 0;
+}
+
+static int
+cmd_unseal(struct jf_call *k)
+{
+	return jf_fail(jf_unseal_book(k->c));
+}
+
 static const struct jf_sub subs[] = {
 	{ "backup", cmd_backup, NULL, "[FILE|-]", 0, 1, JF_BOOK,
 	    N_("copies the book, one snapshot while the tills go on"), NULL,
 	    check_backup },
 	{ "restore", cmd_restore, NULL, "FILE|-", 1, 1, JF_BOOK,
 	    N_("puts a backup back over the book (an admin's)") },
+	{ "seal", cmd_seal, NULL, NULL, 0, 0, JF_WRITES,
+	    N_("encrypts the members' phones, names, emails and birthdays "
+	    "under the key in $JIFEN_KEY_FILE (an admin's)"), NULL,
+	    check_key },
+	{ "unseal", cmd_unseal, NULL, NULL, 0, 0, JF_WRITES,
+	    N_("decrypts them for good (an admin's)"), NULL, check_key },
 	{ NULL }
 };
 

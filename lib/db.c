@@ -25,6 +25,7 @@
 #include "err.h"
 #include "kind.h"
 #include "pin.h"
+#include "seal.h"
 
 /*
  * The statement layer under the query interface: SQLite's types stay in
@@ -46,7 +47,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 #define STR(x) STR_(x)
 #define STR_(x) #x
 
@@ -563,6 +564,19 @@ migrate_5(struct jf_ctx *c)
 	return run(c, migration_5_end);
 }
 
+/*
+ * Version 6: members' personal data may be sealed (seal.h).  A phone is
+ * found by its lookup key, phone_ix: the phone itself until the book is
+ * sealed, its blind index after; table seal holds a sealed book's key
+ * check.
+ */
+static const char migration_6[] =
+    "ALTER TABLE member ADD COLUMN phone_ix TEXT;"
+    "UPDATE member SET phone_ix = phone;"
+    "CREATE UNIQUE INDEX member_phone_ix ON member(phone_ix);"
+    "CREATE TABLE seal (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    "check_value TEXT NOT NULL);";
+
 /* Version 1: the schema, and the default rules as version 1. */
 static int
 create(struct jf_ctx *c)
@@ -598,6 +612,7 @@ static const struct {
 	{ 4, migration_4, NULL },
 	{ 3, migration_3, migrate_3 },
 	{ 5, migration_5, migrate_5 },
+	{ 6, migration_6, NULL },
 };
 
 /* The book's schema version into *v. */
@@ -995,6 +1010,7 @@ jf_open(const char *tool, const struct jf_who *w, int argc, char **argv,
 	    (rc = run(c, "PRAGMA cache_size = -65536")) != 0 ||
 	    (rc = run(c, "PRAGMA secure_delete = ON")) != 0 ||
 	    (rc = migrate(c)) != 0 ||
+	    (rc = jf_seal_load(c)) != 0 ||
 	    (rc = jf_prove(c)) != 0 ||
 	    (w->reads && (rc = run(c, "PRAGMA query_only = 1")) != 0))
 		return rc;
@@ -1012,6 +1028,7 @@ jf_close(struct jf_ctx *c)
 		sqlite3_finalize(c->cache[i].st);
 	free(c->cache);
 	sqlite3_close(c->db);
+	jf_seal_free(c);
 	if (c->rules_cache_free != NULL)
 		c->rules_cache_free(c->rules_cache);
 	free(c->path);

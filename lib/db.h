@@ -71,6 +71,7 @@ struct jf_ctx {
 	int initialised;	/* a 0-byte file was made a book by this run */
 	struct jf_stmt_slot *cache;	/* open addressing, grows at 3/4 */
 	size_t ncache, nused;
+	void *seal;		/* a sealed book's keys (seal.h), or NULL */
 	void *rules_cache;	/* lib/rules.c's parsed versions, */
 	void (*rules_cache_free)(void *);	/* and how to free them */
 };

@@ -19,6 +19,7 @@
 #include "member.h"
 #include "pin.h"
 #include "rules.h"
+#include "seal.h"
 
 #define MEMBER_COLS "m.id, m.code, m.phone, m.name, m.email, m.birthday, " \
 	"r.code, m.joined, m.tier, m.status, m.balance - (SELECT " \
@@ -47,32 +48,39 @@ jf_member_clear(struct jf_member *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static void
-from_row(const struct jf_rows *r, struct jf_member *m)
+/* A row of MEMBER_COLS into m, its personal fields opened (seal.h). */
+static int
+from_row(struct jf_ctx *c, const struct jf_rows *r, struct jf_member *m)
 {
+	int rc;
+
 	jf_member_clear(m);
 	m->id = jf_r_int(r, 0);
 	m->code = dup_opt(jf_r_opt(r, 1));
-	m->phone = dup_opt(jf_r_opt(r, 2));
-	m->name = dup_opt(jf_r_opt(r, 3));
-	m->email = dup_opt(jf_r_opt(r, 4));
-	m->birthday = dup_opt(jf_r_opt(r, 5));
+	if ((rc = jf_unseal(c, "phone", jf_r_opt(r, 2), &m->phone)) != 0 ||
+	    (rc = jf_unseal(c, "name", jf_r_opt(r, 3), &m->name)) != 0 ||
+	    (rc = jf_unseal(c, "email", jf_r_opt(r, 4), &m->email)) != 0 ||
+	    (rc = jf_unseal(c, "birthday", jf_r_opt(r, 5), &m->birthday)) != 0)
+		return rc;
 	m->referrer = dup_opt(jf_r_opt(r, 6));
 	m->joined = dup_opt(jf_r_opt(r, 7));
 	m->tier = dup_opt(jf_r_opt(r, 8));
 	m->status = dup_opt(jf_r_opt(r, 9));
 	m->balance = jf_r_int(r, 10);
 	m->debt = jf_r_int(r, 11);
+	return 0;
 }
 
 int
 jf_member_id(struct jf_ctx *c, const char *id, int64_t *mid)
 {
 	static const char sql[] = "SELECT id FROM member WHERE code = ?1 "
-	    "UNION ALL SELECT id FROM member WHERE phone = ?1 LIMIT 1";
+	    "UNION ALL SELECT id FROM member WHERE phone_ix = ?2 LIMIT 1";
+	char ix[JF_PHONE_IX_BUF];
 	int rc;
 
-	if ((rc = jf_q_int(c, sql, mid, "t", id)) == JF_ENOROW)
+	if ((rc = jf_q_int(c, sql, mid, "tt", id,
+	    jf_phone_ix(c, id, ix))) == JF_ENOROW)
 		return jf_error(JF_EREFUSED, _("no member \"%s\""), id);
 	return rc;
 }
@@ -82,13 +90,15 @@ jf_member_get(struct jf_ctx *c, int64_t mid, struct jf_member *m)
 {
 	static const char sql[] = "SELECT " MEMBER_COLS "WHERE m.id = ?";
 	struct jf_rows r;
-	int found;
+	int found, rc = 0;
 
 	jf_q_open(c, &r, sql, "i", mid);
 	if ((found = jf_q_next(&r)))
-		from_row(&r, m);
+		rc = from_row(c, &r, m);
 	if (jf_q_close(&r) != 0)
 		return r.rc;
+	if (rc != 0)
+		return rc;
 	if (!found)
 		return jf_error(JF_EREFUSED, _("no member #%lld"),
 		    (long long)mid);
@@ -187,7 +197,7 @@ jf_member_check(const struct jf_member_in *in, const char **col)
 }
 
 static const char by_code[] = "SELECT id FROM member WHERE code = ?";
-static const char by_phone[] = "SELECT id FROM member WHERE phone = ?";
+static const char by_phone[] = "SELECT id FROM member WHERE phone_ix = ?";
 static int owner(struct jf_ctx *, const char *, const char *, int64_t *);
 
 /*
@@ -237,15 +247,46 @@ resolve_referrer(struct jf_ctx *c, const char *ref, int64_t *rid)
 static int
 owner(struct jf_ctx *c, const char *sql, const char *v, int64_t *id)
 {
+	char ix[JF_PHONE_IX_BUF];
 	int rc;
 
 	*id = 0;
 	if (!given(v))
 		return 0;
+	if (sql == by_phone)
+		v = jf_phone_ix(c, v, ix);
 	if ((rc = jf_q_int(c, sql, id, "t", v)) == JF_ENOROW) {
 		*id = 0;
 		return 0;
 	}
+	return rc;
+}
+
+/* A member's personal fields as the book stores them (seal.h). */
+struct sealed {
+	const char *v[4];	/* phone, name, email, birthday */
+	char *own[4];
+};
+
+static void
+sealed_free(struct sealed *f)
+{
+	for (int i = 0; i < 4; i++)
+		free(f->own[i]);
+}
+
+static int
+seal_in(struct jf_ctx *c, const struct jf_member_in *in, struct sealed *f)
+{
+	const char *plain[4] = { in->phone, in->name, in->email, in->birthday };
+	static const char *const field[4] = { "phone", "name", "email",
+		"birthday" };
+	int rc = 0;
+
+	for (int i = 0; i < 4; i++)
+		if ((f->v[i] = jf_seal(c, field[i], plain[i], &f->own[i])) ==
+		    NULL && plain[i] != NULL)
+			rc = JF_ESOFTWARE;
 	return rc;
 }
 
@@ -260,16 +301,21 @@ insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
     int64_t rid, int64_t *mid)
 {
 	static const char sql[] = "INSERT INTO member (code, phone, name, "
-	    "email, birthday, referrer_id, joined, status, audit_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
-	    "RETURNING id";
+	    "email, birthday, referrer_id, joined, status, audit_id, "
+	    "phone_ix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "ON CONFLICT DO NOTHING RETURNING id";
+	struct sealed f;
+	char ix[JF_PHONE_IX_BUF];
 	int rc;
 
 	*mid = 0;
-	rc = jf_q_int(c, sql, mid, "ttTTTntti", code, in->phone, in->name,
-	    in->email, in->birthday, rid,
-	    given(in->joined) ? in->joined : c->today,
-	    given(in->status) ? in->status : "active", (int64_t)c->audit_id);
+	if ((rc = seal_in(c, in, &f)) == 0)
+		rc = jf_q_int(c, sql, mid, "ttTTTnttit", code, f.v[0], f.v[1],
+		    f.v[2], f.v[3], rid,
+		    given(in->joined) ? in->joined : c->today,
+		    given(in->status) ? in->status : "active",
+		    (int64_t)c->audit_id, jf_phone_ix(c, in->phone, ix));
+	sealed_free(&f);
 	if (rc != 0)
 		return rc == JF_ENOROW ? 0 : rc;
 	return jf_bonus_profile(c, *mid);
@@ -312,6 +358,7 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	 */
 	static const char sql[] = "UPDATE member SET "
 	    "phone = coalesce(nullif(?2, ''), phone), "
+	    "phone_ix = coalesce(nullif(?9, ''), phone_ix), "
 	    "name = CASE WHEN ?3 IS NULL THEN name ELSE nullif(?3, '') END, "
 	    "email = CASE WHEN ?4 IS NULL THEN email ELSE nullif(?4, '') END, "
 	    "birthday = CASE WHEN ?5 IS NULL THEN birthday "
@@ -324,6 +371,8 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	static const char cycle[] = "WITH RECURSIVE up(id) AS (SELECT ?1 "
 	    "UNION SELECT m.referrer_id FROM member m JOIN up ON m.id = up.id "
 	    "WHERE m.referrer_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
+	char ix[JF_PHONE_IX_BUF];
+	struct sealed f;
 	const char *col;
 	int64_t rid, other, one;
 	int rc;
@@ -351,8 +400,12 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 			return rc;
 	}
 	/* name, email, birthday: NULL keeps, "" (given empty) clears */
-	if ((rc = jf_q_exec(c, sql, "iTtttnTT", mid, in->phone, in->name,
-	    in->email, in->birthday, rid, in->status, in->joined)) != 0)
+	if ((rc = seal_in(c, in, &f)) == 0)
+		rc = jf_q_exec(c, sql, "iTtttnTTT", mid, f.v[0], f.v[1],
+		    f.v[2], f.v[3], rid, in->status, in->joined,
+		    jf_phone_ix(c, in->phone, ix));
+	sealed_free(&f);
+	if (rc != 0)
 		return rc;
 	return jf_bonus_profile(c, mid);
 }
@@ -417,7 +470,8 @@ int
 jf_member_forget(struct jf_ctx *c, int64_t mid)
 {
 	static const char sql[] = "UPDATE member SET phone = NULL, "
-	    "name = NULL, email = NULL, birthday = NULL, forgotten = ? "
+	    "phone_ix = NULL, name = NULL, email = NULL, birthday = NULL, "
+	    "forgotten = ? "
 	    "WHERE id = ?";
 	int rc;
 
@@ -440,6 +494,28 @@ mask(char **f, const char *masked)
 	*f = s;
 }
 
+/*
+ * The filters on personal fields, which a sealed book holds encrypted:
+ * the query in the code, name, phone or email (letters in any case), the
+ * month of the birthday.
+ */
+static int
+matches(const struct jf_member_filter *f, const struct jf_member *m)
+{
+	const char *q = f->query;
+
+	if (q != NULL && *q != '\0' && strcasestr(m->code, q) == NULL &&
+	    (m->name == NULL || strcasestr(m->name, q) == NULL) &&
+	    (m->phone == NULL || strstr(m->phone, q) == NULL) &&
+	    (m->email == NULL || strcasestr(m->email, q) == NULL))
+		return 0;
+	if (f->birthday_month > 0 && (m->birthday == NULL ||
+	    strlen(m->birthday) < 7 || atoi(m->birthday + 5) !=
+	    f->birthday_month))
+		return 0;
+	return 1;
+}
+
 int
 jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
     jf_member_fn *fn, void *arg)
@@ -448,15 +524,9 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	static const char sql[] = "SELECT " MEMBER_COLS
 	    "WHERE (?1 IS NULL OR m.tier = ?1) "
 	    "AND (?2 IS NULL OR m.status = ?2) "
-	    "AND (?3 IS NULL OR instr(lower(m.code), lower(?3)) "
-	    "  OR instr(lower(coalesce(m.name, '')), lower(?3)) "
-	    "  OR instr(coalesce(m.phone, ''), ?3) "
-	    "  OR instr(lower(coalesce(m.email, '')), lower(?3))) "
-	    "AND (?4 IS NULL OR m.joined >= ?4) "
-	    "AND (?5 IS NULL "
-	    "  OR CAST(substr(m.birthday, 6, 2) AS INTEGER) = ?5) "
-	    "AND (?6 IS NULL OR (m.joined < ?6 AND NOT EXISTS (SELECT 1 "
-	    "  FROM sale s WHERE s.member_id = m.id AND s.at >= ?6))) "
+	    "AND (?3 IS NULL OR m.joined >= ?3) "
+	    "AND (?4 IS NULL OR (m.joined < ?4 AND NOT EXISTS (SELECT 1 "
+	    "  FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) "
 	    "ORDER BY m.code";
 	struct jf_member m = { 0 };
 	char since[JF_DATE_LEN];
@@ -470,12 +540,13 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	if (f->inactive_days >= 0)
 		jf_date_add_days(c->today, -f->inactive_days, since);
 	/* a month of 0 or less binds NULL: any month */
-	jf_q_open(c, &r, sql, "TTTTnt", f->tier, f->status, f->query,
-	    f->joined_since,
-	    (int64_t)(f->birthday_month > 0 ? f->birthday_month : 0),
+	jf_q_open(c, &r, sql, "TTTt", f->tier, f->status, f->joined_since,
 	    f->inactive_days >= 0 ? since : NULL);
 	while (jf_q_next(&r)) {
-		from_row(&r, &m);
+		if ((rc = from_row(c, &r, &m)) != 0)
+			break;
+		if (!matches(f, &m))
+			continue;
 		if (!f->unmask) {
 			mask(&m.phone, jf_mask_phone(m.phone, buf));
 			mask(&m.email, jf_mask_email(m.email, buf));

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "input.h"
 #include "remind.h"
+#include "seal.h"
 
 struct jf_tpl {
 	char *msg;
@@ -264,6 +265,28 @@ static const char sql_mark[] =
     "AND member_id IN (SELECT id FROM member "
     "WHERE status = 'active' AND forgotten IS NULL)";
 
+/* Calls fn with r and the member's name, phone and email opened. */
+static int
+personal(struct jf_ctx *c, const struct jf_rows *q, struct jf_remind *r,
+    jf_remind_fn *fn, void *arg)
+{
+	static const char *const field[3] = { "name", "phone", "email" };
+	char *v[3] = { NULL };
+	int i, rc = 0;
+
+	for (i = 0; i < 3 && rc == 0; i++)
+		rc = jf_unseal(c, field[i], jf_r_opt(q, 1 + i), &v[i]);
+	if (rc == 0) {
+		r->name = v[0] ? v[0] : "";
+		r->phone = v[1] ? v[1] : "";
+		r->email = v[2] ? v[2] : "";
+		rc = fn(arg, r);
+	}
+	for (i = 0; i < 3; i++)
+		free(v[i]);
+	return rc;
+}
+
 int
 jf_remind_each(struct jf_ctx *c, int days, int again, jf_remind_fn *fn,
     void *arg)
@@ -284,14 +307,11 @@ jf_remind_each(struct jf_ctx *c, int days, int again, jf_remind_fn *fn,
 	while (stop == 0 && jf_q_next(&q)) {
 		struct jf_remind r = {
 			.code = jf_r_text(&q, 0),
-			.name = jf_r_text(&q, 1),
-			.phone = jf_r_text(&q, 2),
-			.email = jf_r_text(&q, 3),
 			.points = jf_r_int(&q, 4),
 			.expires_on = jf_r_text(&q, 5),
 		};
 
-		stop = fn(arg, &r);
+		stop = personal(c, &q, &r, fn, arg);
 	}
 	if (jf_q_close(&q) != 0)
 		return q.rc;

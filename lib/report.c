@@ -18,6 +18,7 @@
 #include "jtime.h"
 #include "report.h"
 #include "rules.h"
+#include "seal.h"
 #include "stock.h"
 
 static const char q_begin[] = "BEGIN";
@@ -705,13 +706,17 @@ jf_report_leaderboard(struct jf_ctx *c, const char *since, const char *until,
 	struct range r;
 	struct jf_rows q;
 	int64_t n = 0, last = -1;
+	char *name = NULL;
 	int rc = 0;
 
 	range(since, until, &r);
 	jf_q_open(c, &q, q_leaders, "tti", r.lo, r.hi, (int64_t)top);
 	while (rc == 0 && jf_q_next(&q)) {
+		free(name);
+		if ((rc = jf_unseal(c, "name", jf_r_opt(&q, 1), &name)) != 0)
+			break;
 		b.code = jf_r_text(&q, 0);
-		b.name = jf_r_opt(&q, 1);
+		b.name = name;
 		b.points = jf_r_int(&q, 2);
 		n++;
 		/* ties share a rank: 1, 2, 2, 4 */
@@ -720,6 +725,7 @@ jf_report_leaderboard(struct jf_ctx *c, const char *since, const char *until,
 		last = b.points;
 		rc = fn(arg, &b);
 	}
+	free(name);
 	if (jf_q_close(&q) != 0)
 		return q.rc;
 	return rc;

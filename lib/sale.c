@@ -26,6 +26,7 @@
 #include "money.h"
 #include "rules.h"
 #include "sale.h"
+#include "seal.h"
 #include "stock.h"
 
 
@@ -261,20 +262,24 @@ who_load(struct jf_ctx *c, const char *id, struct who *w)
 	"(SELECT status FROM member r WHERE r.id = m.referrer_id), " \
 	"balance, debt FROM member m "
 	static const char sql[] = WHO_COLS "WHERE code = ?1 UNION ALL "
-	    WHO_COLS "WHERE phone = ?1 LIMIT 1";
+	    WHO_COLS "WHERE phone_ix = ?2 LIMIT 1";
 #undef WHO_COLS
+	char ix[JF_PHONE_IX_BUF], *birthday = NULL;
 	struct jf_rows r;
-	int found;
+	int found, rc = 0;
 
 	memset(w, 0, sizeof(*w));
-	jf_q_open(c, &r, sql, "t", id);
+	jf_q_open(c, &r, sql, "tt", id, jf_phone_ix(c, id, ix));
 	if ((found = jf_q_next(&r))) {
 		w->id = jf_r_int(&r, 0);
 		snprintf(w->code, sizeof(w->code), "%s", jf_r_text(&r, 1));
 		w->active = strcmp(jf_r_text(&r, 2), "active") == 0;
 		snprintf(w->tier, sizeof(w->tier), "%s", jf_r_text(&r, 3));
-		snprintf(w->birthday, sizeof(w->birthday), "%s",
-		    jf_r_text(&r, 4));
+		if ((rc = jf_unseal(c, "birthday", jf_r_opt(&r, 4),
+		    &birthday)) == 0 && birthday != NULL)
+			snprintf(w->birthday, sizeof(w->birthday), "%s",
+			    birthday);
+		free(birthday);
 		w->referrer = jf_r_int(&r, 5);
 		w->referrer_active = strcmp(jf_r_text(&r, 6), "active") == 0;
 		w->balance = jf_r_int(&r, 7);
@@ -282,6 +287,8 @@ who_load(struct jf_ctx *c, const char *id, struct who *w)
 	}
 	if (jf_q_close(&r) != 0)
 		return r.rc;
+	if (rc != 0)
+		return rc;
 	return found ? 0 : jf_error(JF_EREFUSED, _("no member \"%s\""), id);
 }
 

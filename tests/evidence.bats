@@ -158,6 +158,8 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	    DROP TRIGGER audit_append_only_u; DROP TRIGGER ledger_kind_sign;
 	    DROP TRIGGER ledger_kind_fixed_i; DROP TRIGGER ledger_kind_fixed_u;
 	    DROP TRIGGER ledger_kind_fixed_d; DROP TABLE ledger_kind;
+	    DROP INDEX member_phone_ix; ALTER TABLE member DROP COLUMN phone_ix;
+	    DROP TABLE seal;
 	    ALTER TABLE audit DROP COLUMN hash; ALTER TABLE ledger DROP COLUMN hash;
 	    ALTER TABLE audit DROP COLUMN approver; ALTER TABLE audit DROP COLUMN refused;
 	    ALTER TABLE operator DROP COLUMN pin;
@@ -169,8 +171,9 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	# the first command to open it updates it, a reader too if it may
 	run report audit
 	[ "$status" -eq 0 ]
-	eq 5 "$(sql "PRAGMA user_version")"
+	eq 6 "$(sql "PRAGMA user_version")"
 	eq 9 "$(sql "SELECT count(*) FROM ledger_kind")"
+	eq 13800000001 "$(sql "SELECT phone_ix FROM member")"
 	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"
 	eq 0 "$(sql "SELECT count(*) FROM audit WHERE hash IS NULL")"
 	points adjust M0000001 +5 --reason later >/dev/null

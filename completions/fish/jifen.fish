@@ -1,9 +1,12 @@
 # fish completion for jifen(1)
 
-set -l cmds backup restore
+set -l cmds backup restore seal unseal
 
 complete -c jifen -n "not __fish_seen_subcommand_from $cmds" -f -a backup -d 'copy the book, one snapshot'
 complete -c jifen -n "not __fish_seen_subcommand_from $cmds" -f -a restore -d 'put a backup back over the book'
+complete -c jifen -n "not __fish_seen_subcommand_from $cmds" -f -a seal -d 'encrypt members\' data under $JIFEN_KEY_FILE'
+complete -c jifen -n "not __fish_seen_subcommand_from $cmds" -f -a unseal -d 'decrypt members\' data for good'
+complete -c jifen -n "__fish_seen_subcommand_from seal unseal" -f
 
 complete -c jifen -s d -l db -r -F -d 'the database'
 complete -c jifen -s o -l format -x -a 'table csv json jsonl' -d 'output format'
