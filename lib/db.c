@@ -39,6 +39,7 @@ struct jf_stmt_slot {
 static sqlite3_stmt *jf_stmt(struct jf_ctx *, const char *);
 static int jf_step(struct jf_ctx *, sqlite3_stmt *);
 static int jf_exec(struct jf_ctx *, sqlite3_stmt *);
+static void jf_audit_role_refusal(struct jf_ctx *);
 static int jf_dberr(struct jf_ctx *, int);
 static void jf_bind_opt(sqlite3_stmt *, int, const char *);
 static const char *jf_col(sqlite3_stmt *, int);
@@ -1024,6 +1025,7 @@ jf_close(struct jf_ctx *c)
 		return;
 	if (c->in_tx)
 		jf_rollback(c);
+	jf_audit_role_refusal(c);
 	for (size_t i = 0; i < c->ncache; i++)
 		sqlite3_finalize(c->cache[i].st);
 	free(c->cache);
@@ -1151,21 +1153,32 @@ jf_tx_commit(struct jf_ctx *c)
 	return rc;
 }
 
-int
-jf_audit_dry_read(struct jf_ctx *c)
+/* An audit row in a transaction of its own, committed on a dry run too. */
+static int
+audit_alone(struct jf_ctx *c, const char *refused)
 {
 	int64_t id;
 	int rc;
 
-	if (!c->dry_run)
-		return 0;
 	if ((rc = jf_tx_begin(c)) != 0)
 		return rc;
-	if ((rc = audit_row(c, NULL, &id)) != 0) {
+	if ((rc = audit_row(c, refused, &id)) != 0) {
 		jf_rollback(c);
 		return rc;
 	}
 	return jf_tx_commit(c);
+}
+
+int
+jf_audit_read(struct jf_ctx *c)
+{
+	return audit_alone(c, NULL);
+}
+
+int
+jf_audit_dry_read(struct jf_ctx *c)
+{
+	return c->dry_run ? audit_alone(c, NULL) : 0;
 }
 
 int
@@ -1174,6 +1187,18 @@ jf_audit_refused(struct jf_ctx *c, const char *why)
 	int64_t id;
 
 	return audit_row(c, why, &id);
+}
+
+static void
+jf_audit_role_refusal(struct jf_ctx *c)
+{
+	if (*c->refusal == '\0')
+		return;
+	/* a reader's book is query_only: this one row is its only write */
+	if (c->readonly)
+		run(c, "PRAGMA query_only = 0");
+	audit_alone(c, c->refusal);
+	*c->refusal = '\0';
 }
 
 int
@@ -1215,6 +1240,9 @@ jf_need_role(struct jf_ctx *c, int role, const char *what)
 
 	if (c->role >= role || c->approver_role >= role)
 		return 0;
+	/* what the audit log keeps of it: jf_audit_role_refusal() */
+	snprintf(c->refusal, sizeof(c->refusal), "%s needs %s %s", what, a,
+	    jf_role_name(role));
 	if (*c->approver != '\0')
 		return jf_error(JF_ENOPERM, _("%s needs %s %s; operator \"%s\" "
 		    "is %s %s and approver \"%s\" %s %s"), what, a,

@@ -72,6 +72,7 @@ struct jf_ctx {
 	struct jf_stmt_slot *cache;	/* open addressing, grows at 3/4 */
 	size_t ncache, nused;
 	void *seal;		/* a sealed book's keys (seal.h), or NULL */
+	char refusal[256];	/* what jf_need_role() refused, for the log */
 	void *rules_cache;	/* lib/rules.c's parsed versions, */
 	void (*rules_cache_free)(void *);	/* and how to free them */
 };
@@ -175,10 +176,14 @@ int jf_tx_begin(struct jf_ctx *c);
 int jf_tx_commit(struct jf_ctx *c);
 int jf_audit_refused(struct jf_ctx *c, const char *why);
 /*
- * A dry run that printed personal data whole (expire remind -n) still
- * leaves its audit row, in a transaction of its own; 0 otherwise.
+ * A read of personal data whole (member list --unmask) leaves its audit
+ * row, in a transaction of its own, on a dry run too; jf_audit_dry_read
+ * does so only on a dry run, for a command whose real run writes anyway
+ * (expire remind).
  */
+int jf_audit_read(struct jf_ctx *c);
 int jf_audit_dry_read(struct jf_ctx *c);
+
 /* The operator's registered role, JF_ROLE_NONE when not registered. */
 int jf_operator_role(struct jf_ctx *c, const char *name, int *role);
 /*
@@ -189,10 +194,6 @@ int jf_operator_role(struct jf_ctx *c, const char *name, int *role);
 int jf_check_staff(struct jf_ctx *c);
 
 /*
- * 0, or JF_ENOPERM naming the role needed for what: the operator's role
- * or the approver's (--approve) must be at least role.
- */
-/*
  * jf_backup() copies the book, one consistent snapshot while others may
  * write, into a new file at path (0600); jf_restore() copies the backup
  * at path over the book, in one step under its write lock, migrates it
@@ -202,6 +203,12 @@ int jf_check_staff(struct jf_ctx *c);
  */
 int jf_backup(struct jf_ctx *c, const char *path);
 int jf_restore(struct jf_ctx *c, const char *path);
+/*
+ * 0, or JF_ENOPERM naming the role needed for what: the operator's role
+ * or the approver's (--approve) must be at least role.  A refusal is
+ * recorded when the book is closed, the command's transaction rolled
+ * back: an audit row of its own whose refused says what was needed.
+ */
 int jf_need_role(struct jf_ctx *c, int role, const char *what);
 const char *jf_role_name(int role);
 int jf_role_parse(const char *s);

@@ -274,3 +274,36 @@ detached() {
 	    "$(sql "SELECT args FROM audit ORDER BY id DESC LIMIT 1")"
 	eq 0 "$(sql "SELECT count(*) FROM lot WHERE reminded IS NOT NULL")"
 }
+
+@test "what a role refuses is on the record, as a refusal row of its own" {
+	staff
+	run --separate-stderr as tester points adjust M0000001 +5000 --reason x
+	[ "$status" -eq 77 ]
+	[[ "$stderr" == *"needs a manager; operator \"tester\" is a cashier"* ]]
+	eq 1 "$(sql "SELECT count(*) FROM audit WHERE operator = 'tester'
+	    AND refused LIKE '% needs a manager'")"
+	eq 0 "$(sql 'SELECT count(*) FROM ledger WHERE delta = 5000')"
+	# a reader's refusal too, and a dry run's
+	run as tester member list --unmask
+	[ "$status" -eq 77 ]
+	run as tester member export --unmask -n
+	[ "$status" -eq 77 ]
+	eq 2 "$(refusals tester '--unmask needs a manager')"
+	[[ "$(sql "SELECT args FROM audit ORDER BY id DESC LIMIT 1")" == '["member","export","--unmask","-n"]' ]]
+}
+
+@test "member list and export --unmask are reads on the record, dry run or not" {
+	staff
+	n=$(sql "SELECT count(*) FROM audit")
+	run as mgr member list -o csv
+	[ "$status" -eq 0 ]
+	[[ "$output" != *13800000001* ]]
+	eq "$n" "$(sql "SELECT count(*) FROM audit")"
+	run as mgr member list --unmask -o csv
+	[[ "$output" == *13800000001* ]]
+	run as mgr member export --unmask -n
+	[[ "$output" == *13800000001* ]]
+	eq $((n + 2)) "$(sql "SELECT count(*) FROM audit")"
+	eq '["member","list","--unmask","-o","csv"]|mgr|' \
+	    "$(sql "SELECT args, operator, refused FROM audit WHERE id = $((n + 1))")"
+}
