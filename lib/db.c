@@ -126,6 +126,8 @@ jf_dberr(struct jf_ctx *c, int rc)
 		    _("database is busy: try again later"));
 	if (x == SQLITE_CONSTRAINT)
 		return jf_error(JF_EREFUSED, "%s", sqlite3_errmsg(c->db));
+	if (x == SQLITE_NOTADB)
+		return jf_error(JF_EDATA, _("%s: not a jifen book"), c->path);
 	if (x == SQLITE_CANTOPEN || x == SQLITE_READONLY || x == SQLITE_PERM) {
 		if (!c->readonly && not_writable(c) != 0)
 			return JF_ECANTCREAT;
@@ -928,16 +930,46 @@ who_when_where(struct jf_ctx *c, const struct jf_who *w)
 	return 0;
 }
 
+/* Whether -d or $JIFEN_DB named the book, rather than the default. */
+static int
+chosen(const struct jf_who *w)
+{
+	const char *e = getenv("JIFEN_DB");
+
+	return (w->db != NULL && *w->db != '\0') || (e != NULL && *e != '\0');
+}
+
+/* 0, or JF_ECANTCREAT when the directory path is in is not there. */
+static int
+parent_exists(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	char *d;
+	int rc = 0;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	if ((d = strndup(path, (size_t)(slash - path))) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	if (stat(d, &st) == -1 || !S_ISDIR(st.st_mode))
+		rc = jf_error(JF_ECANTCREAT, _("%s: no directory %s to make "
+		    "the book in (a typo?)"), path, d);
+	free(d);
+	return rc;
+}
+
 /*
  * The book's file: a missing one is made 0600 for a command that writes
- * (its directory too, 0700), refused (66) for one that only reads; an
- * empty one is initialised only by a writer.
+ * (the default's directory too, 0700; one -d or $JIFEN_DB names must be
+ * there), refused (66) for one that only reads; an empty one is
+ * initialised only by a writer.
  */
 static int
 book_file(struct jf_ctx *c, const struct jf_who *w)
 {
 	struct stat st;
-	int fd;
+	int fd, rc;
 
 	if ((c->path = db_path(w->db)) == NULL)
 		return jf_error(JF_ECANTCREAT, _("cannot name the database"));
@@ -949,6 +981,12 @@ book_file(struct jf_ctx *c, const struct jf_who *w)
 		if (w->reads)
 			return jf_error(JF_ENOINPUT, _("%s: no book here (the "
 			    "first command that writes creates it)"), c->path);
+		/*
+		 * a book named by -d or $JIFEN_DB is made only where its
+		 * directory is, so a typo makes no tree of its own
+		 */
+		if (chosen(w) && (rc = parent_exists(c->path)) != 0)
+			return rc;
 		/* created 0600 by us, not by SQLite under the umask */
 		if (mkparent(c->path) == -1 ||
 		    (fd = open(c->path, O_RDWR | O_CREAT | O_EXCL, 0600)) == -1) {
@@ -1172,6 +1210,9 @@ audit_alone(struct jf_ctx *c, const char *refused)
 int
 jf_audit_read(struct jf_ctx *c)
 {
+	/* a reader's book is query_only: this one row is its only write */
+	if (c->readonly)
+		run(c, "PRAGMA query_only = 0");
 	return audit_alone(c, NULL);
 }
 

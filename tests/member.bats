@@ -139,6 +139,27 @@ try 'member --help'" "$stderr"
 	[ ! -e "$JIFEN_DB" ]
 }
 
+@test "member: a mistyped -d or \$JIFEN_DB makes no book, and a file that is not one is named" {
+	run --separate-stderr member -d "$BATS_TEST_TMPDIR/shpo/jifen.db" add --phone 13800000001
+	[ "$status" -eq 73 ]
+	eq "member: $BATS_TEST_TMPDIR/shpo/jifen.db: no directory $BATS_TEST_TMPDIR/shpo to make the book in (a typo?)" "$stderr"
+	[ ! -e "$BATS_TEST_TMPDIR/shpo" ]
+	JIFEN_DB=$BATS_TEST_TMPDIR/nodir/x.db run member add --phone 13800000001
+	[ "$status" -eq 73 ]
+	[ ! -e "$BATS_TEST_TMPDIR/nodir" ]
+	run --separate-stderr report -d "$BATS_TEST_TMPDIR/jifne.db" daily
+	[ "$status" -eq 66 ]
+	[[ "$stderr" == *"jifne.db: no book here"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/jifne.db" ]
+	printf 'code,phone\nM1,13800000001\n' > members.csv
+	for cmd in "list" "add --phone 13800000002"; do
+		run --separate-stderr member -d members.csv $cmd
+		[ "$status" -eq 65 ]
+		eq "member: members.csv: not a jifen book" "$stderr"
+	done
+	eq "$(printf 'code,phone\nM1,13800000001')" "$(cat members.csv)"
+}
+
 @test "member: without \$XDG_DATA_HOME the book is ~/.local/share/jifen/jifen.db" {
 	run env -u JIFEN_DB -u XDG_DATA_HOME HOME="$BATS_TEST_TMPDIR/home" \
 	    member add --phone 13800000001

@@ -253,10 +253,17 @@ detached() {
 	run as tester member show M0000001 -o json
 	[ "$status" -eq 0 ]
 	eq "138****0001|a***@example.com" "$(jq -r '"\(.phone)|\(.email)"' <<<"$output")"
+	n=$(sql "SELECT count(*) FROM audit")
 	run as mgr member show M0000001 -o json
 	eq "13800000001|ann@example.com" "$(jq -r '"\(.phone)|\(.email)"' <<<"$output")"
 	run as2 tester mgr member show M0000001 -o json
 	eq "13800000001" "$(jq -r .phone <<<"$output")"
+	# shown whole, the reads are on the record; masked, not
+	eq $((n + 2)) "$(sql "SELECT count(*) FROM audit")"
+	eq '["member","show","-o","json","M0000001"]|tester|mgr' \
+	    "$(sql "SELECT args, operator, approver FROM audit ORDER BY id DESC LIMIT 1")"
+	run as tester member show M0000001
+	eq $((n + 2)) "$(sql "SELECT count(*) FROM audit")"
 }
 
 @test "expire remind is a manager's, and a dry run of it is on the record too" {
