@@ -21,6 +21,10 @@
 #include "output.h"
 #include "seal.h"
 
+#ifndef LIBEXECDIR
+#define LIBEXECDIR "/usr/local/libexec/jifen"
+#endif
+
 /* A file in $TMPDIR for a copy on its way in or out; NULL: message set. */
 static char *
 spool_path(void)
@@ -196,10 +200,90 @@ static const struct jf_sub subs[] = {
 	{ NULL }
 };
 
-static const struct jf_tool tool = { "jifen", .subs = subs };
+static const struct jf_tool tool = { "jifen", .subs = subs,
+	.more = "TOOL [ARG ...]" };
+
+/* The tools jifen runs, git-style: "jifen report daily" is report's. */
+static const char *const tools[] = { "member", "stock", "sale", "points",
+	"redeem", "expire", "report", NULL };
+
+/*
+ * Where argv names a tool, after jifen's common options (-d PATH and
+ * the like, passed on to it): its index, or 0.
+ */
+static int
+tool_at(int argc, char **argv)
+{
+	static const char *const valued[] = { "-d", "--db", "-o", "--format",
+		"--operator", "--pin-fd", "--approve", "--store", NULL };
+	int i, j;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return 0;
+		for (j = 0; valued[j] != NULL; j++)
+			if (strcmp(argv[i], valued[j]) == 0)
+				i++;
+	}
+	for (j = 0; i < argc && tools[j] != NULL; j++)
+		if (strcmp(argv[i], tools[j]) == 0)
+			return i;
+	return 0;
+}
+
+/* The program name in this program's own directory, if it is there: 0. */
+static int
+beside_self(const char *name, char *path, size_t size)
+{
+	char self[4096], *slash;
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0)
+		return -1;
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	snprintf(path, size, "%s/%s", self, name);
+	return access(path, X_OK);
+}
+
+/*
+ * Runs the tool argv[at] names with the rest of argv: from
+ * $JIFEN_EXEC_PATH when set, else from beside this program (a build, or
+ * bin/ links), else from LIBEXECDIR, where make install puts the tools.
+ */
+static int
+exec_tool(int argc, char **argv, int at)
+{
+	const char *env = getenv("JIFEN_EXEC_PATH"), *name = argv[at];
+	char path[4096 + 64];
+	char **args;
+	int i, k = 0;
+
+	if ((args = calloc((size_t)argc, sizeof(*args))) == NULL)
+		return jf_warnx("%s", strerror(ENOMEM)), JF_ESOFTWARE;
+	args[k++] = argv[at];
+	for (i = 1; i < argc; i++)
+		if (i != at)
+			args[k++] = argv[i];
+	args[k] = NULL;
+	if (env != NULL && *env != '\0')
+		snprintf(path, sizeof(path), "%s/%s", env, name);
+	else if (beside_self(name, path, sizeof(path)) != 0)
+		snprintf(path, sizeof(path), "%s/%s", LIBEXECDIR, name);
+	execv(path, args);
+	jf_warnx("%s: %s", path, strerror(errno));
+	free(args);
+	return errno == ENOENT ? 127 : 126;
+}
 
 int
 main(int argc, char **argv)
 {
+	int at = tool_at(argc, argv);
+
+	if (at > 0)
+		return exec_tool(argc, argv, at);
 	return jf_run(&tool, argc, argv);
 }

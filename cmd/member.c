@@ -228,11 +228,13 @@ cmd_import(struct jf_call *k)
 	jf_member_importer(&im, &a->update);
 	im.path = k->argc == 1 ? k->argv[0] : "-";
 	rc = jf_import_run(&im, k->o, k->wargc, k->wargv);
-	if (jf_import_booked(&im) && !k->o->w.quiet)
+	if (jf_import_booked(&im) && !k->o->w.quiet) {
 		jf_warnx(_("%s%ld added, %ld updated, %ld unchanged, %ld "
 		    "rejected"), k->o->w.dry_run ? _("dry run: ") : "",
 		    im.n[JF_IMPORT_ADDED], im.n[JF_IMPORT_UPDATED],
 		    im.n[JF_IMPORT_SAME], im.bad);
+		k->said_dry = 1;
+	}
 	return jf_import_close(&im, rc);
 }
 
@@ -244,6 +246,9 @@ tiers_one(struct jf_call *k)
 
 	if (a->recalc && (rc = jf_tier_recalc(k->c, &a->changed)) != 0)
 		return jf_fail(rc);
+	/* cron's --recalc -q: nothing to mail */
+	if (a->recalc && k->o->w.quiet)
+		return 0;
 	return jf_fail(jf_member_write_tiers(k->c, stdout, k->o->fmt));
 }
 
@@ -255,10 +260,12 @@ cmd_tiers(struct jf_call *k)
 	int rc;
 
 	k->o->w.reads = !a->recalc;
-	if ((rc = in_book(k, tiers_one)) == 0 && a->recalc && !k->o->w.quiet)
+	if ((rc = in_book(k, tiers_one)) == 0 && a->recalc && !k->o->w.quiet) {
 		jf_warnx(_("%smembers whose tier changed: %lld"),
 		    k->o->w.dry_run ? _("dry run: ") : "",
 		    (long long)a->changed);
+		k->said_dry = 1;
+	}
 	return rc;
 }
 

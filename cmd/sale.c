@@ -308,11 +308,13 @@ cmd_import(struct jf_call *k)
 	im.path = k->argc > 0 ? k->argv[0] : "-";
 	im.batch = a->batch;
 	rc = jf_import_run(&im, o, k->wargc, k->wargv);
-	if (jf_import_booked(&im) && !o->w.quiet)
+	if (jf_import_booked(&im) && !o->w.quiet) {
 		jf_warnx(_("%s%ld receipts recorded (%ld lines), %ld recorded "
 		    "already, %ld rejected"), o->w.dry_run ? _("dry run: ") : "",
 		    im.n[JF_SALE_RECORDED], im.n[JF_SALE_LINES],
 		    im.n[JF_SALE_SKIPPED], im.bad);
+		k->said_dry = 1;
+	}
 	rc = jf_import_close(&im, rc);
 	jf_sale_import_free(si);
 	return rc;

@@ -277,8 +277,10 @@ batch(struct jf_call *k, int what)
 	rc = jf_import_run(im, k->o, k->wargc, k->wargv);
 	if (jf_stock_batch_free(b) != 0 && rc == 0)
 		rc = JF_ESOFTWARE;	/* jf_run says why */
-	if (jf_import_booked(im) && rc != JF_ESOFTWARE && !k->o->w.quiet)
+	if (jf_import_booked(im) && rc != JF_ESOFTWARE && !k->o->w.quiet) {
 		summary(im, what, k->o->w.dry_run);
+		k->said_dry = 1;
+	}
 	return jf_import_close(im, rc);
 }
 

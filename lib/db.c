@@ -1242,6 +1242,14 @@ jf_audit_role_refusal(struct jf_ctx *c)
 	*c->refusal = '\0';
 }
 
+static int dry_rolled;
+
+int
+jf_dry_rolled(void)
+{
+	return dry_rolled;
+}
+
 int
 jf_commit(struct jf_ctx *c)
 {
@@ -1249,6 +1257,7 @@ jf_commit(struct jf_ctx *c)
 
 	if (c->dry_run) {
 		jf_rollback(c);
+		dry_rolled = 1;
 		return 0;
 	}
 	rc = run(c, "COMMIT");

@@ -106,6 +106,8 @@ int jf_begin(struct jf_ctx *c);		/* BEGIN IMMEDIATE; 75 when busy */
 /* 1 if ts is later than c->clock by more than JF_CLOCK_SKEW seconds. */
 int jf_future(const struct jf_ctx *c, const char *ts);
 int jf_commit(struct jf_ctx *c);	/* or ROLLBACK on a dry run */
+/* 1 once a dry run's work was rolled back by jf_commit(), in any book. */
+int jf_dry_rolled(void);
 void jf_rollback(struct jf_ctx *c);
 
 /*

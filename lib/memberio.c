@@ -206,8 +206,13 @@ jf_operator_write(struct jf_ctx *c, FILE *fp, int fmt)
 
 /* member import */
 
+/*
+ * The columns export writes; tier and balance are read and not imported
+ * (a tier follows from the points, a balance from the ledger), so that
+ * export | import round-trips.
+ */
 static const char *const known[] = { "code", "phone", "name", "email",
-	"birthday", "referrer", "joined", "status", NULL };
+	"birthday", "referrer", "joined", "status", "tier", "balance", NULL };
 
 #define IMPORT_BATCH 250000	/* rows a transaction: few, large commits */
 

@@ -294,6 +294,8 @@ tool_help(FILE *fp)
 	int first = 1;
 
 	usage_of(fp, tool->subs, "", &first);
+	if (tool->more != NULL)
+		fprintf(fp, "       %s %s\n", tool->name, tool->more);
 	common_line(fp);
 }
 
@@ -774,6 +776,9 @@ call_sub(const struct jf_sub *s, int argc, char **argv, struct jf_opts *o)
 			jf_fail(rc);
 	}
 done:
+	/* said once, where a person reads it: the output looks real */
+	if (rc == 0 && jf_dry_rolled() && !o->w.quiet && !k.said_dry)
+		jf_warnx(_("dry run: nothing was booked"));
 	jf_close(k.c);
 	free(k.a);
 	return rc < 0 ? 0 : rc;
@@ -833,8 +838,8 @@ run_subs(const struct jf_tool *t, int argc, char **argv)
 	    NULL)) != -1) {
 		if (ch == '?' || ch == ':') {
 			opterr = 1;
-			return jf_usage_error(_("bad option: %s"),
-			    argv[optind - 1]);
+			return jf_usage_error(_("%s: unknown option, or its "
+			    "value is missing"), argv[optind - 1]);
 		}
 		if (ch == 'o' && strcmp(optarg, "html") == 0 &&
 		    any_flag(t->subs, JF_HTML))

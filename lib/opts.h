@@ -98,6 +98,7 @@ struct jf_call {
 	int fmt_given;		/* -o was given (o->fmt is set either way) */
 	int wargc;		/* the whole subcommand, for the audit log */
 	char **wargv;
+	int said_dry;		/* it said "dry run" itself: the frame won't */
 };
 
 /* A subcommand's flags: what the frame does around it. */
@@ -139,6 +140,7 @@ struct jf_sub {
 struct jf_tool {
 	const char *name;
 	const struct jf_sub *subs;	/* ended by a NULL name */
+	const char *more;	/* a last synopsis of its own, or NULL */
 	size_t argsize;
 	void (*init)(void *a);
 };

@@ -83,12 +83,13 @@ M0000002|-50" "$(sql "SELECT m.code, l.delta FROM ledger l
 @test "expire -n prints the same rows and writes nothing" {
 	three
 	before=$(snapshot)
-	run expire -n
+	run --separate-stderr expire -n
 	[ "$status" -eq 0 ]
 	eq "member,points,expired_on
 M0000002,50,2026-11-18
 M0000001,500,2026-11-18" "$output"
-	run expire --dry-run -o json
+	eq "expire: dry run: nothing was booked" "$stderr"
+	run --separate-stderr expire --dry-run -o json
 	eq '[
 {"member":"M0000002","points":50,"expired_on":"2026-11-18"},
 {"member":"M0000001","points":500,"expired_on":"2026-11-18"}
@@ -118,7 +119,7 @@ M0000001,300,2026-11-17" "$output"
 	run expire --date 2026-11-19
 	[ "$status" -eq 1 ]
 	[[ "$output" == "expire: --date 2026-11-19 is after today (2026-11-18)"* ]]
-	run expire --date 2026-11-19 -n
+	run --separate-stderr expire --date 2026-11-19 -n
 	[ "$status" -eq 0 ]
 	eq "member,points,expired_on
 M0000002,50,2026-11-19
@@ -278,9 +279,10 @@ window() {
 @test "expire remind -n announces without remembering" {
 	window
 	before=$(snapshot)
-	run expire remind -n -o jsonl
+	run --separate-stderr expire remind -n -o jsonl
 	[ "$status" -eq 0 ]
 	eq 2 "${#lines[@]}"
+	eq "expire: dry run: nothing was booked" "$stderr"
 	eq "$before" "$(snapshot)"
 	eq 0 "$(sql "SELECT count(*) FROM lot WHERE reminded IS NOT NULL")"
 	run expire remind -o jsonl

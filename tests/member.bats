@@ -75,7 +75,7 @@ try 'member --help'" "$stderr"
 @test "member: a bad option before the command exits 64" {
 	run --separate-stderr member --bogus list
 	[ "$status" -eq 64 ]
-	eq "member: bad option: --bogus" "${stderr%%$'\n'*}"
+	eq "member: --bogus: unknown option, or its value is missing" "${stderr%%$'\n'*}"
 }
 
 @test "member: a bad option after the command exits 64 with a member: message" {
@@ -1736,4 +1736,30 @@ try 'member import --help'" "$stderr"
 	[[ "$stderr" == *'m.jsonl:3: column '*'(a NUL) is not allowed'* ]]
 	[[ "$stderr" != *JSON_* ]]
 	eq 1 "$(sql 'SELECT count(*) FROM member')"
+}
+
+@test "member export --unmask | member import: the register round-trips" {
+	member add --phone 13800000001 --name Ann --email ann@example.com \
+	    --birthday 1990-05-01 >/dev/null
+	member add --phone 13800000002 >/dev/null
+	member export --unmask > all.csv
+	run --separate-stderr env JIFEN_DB=copy.db member import all.csv
+	[ "$status" -eq 0 ]
+	eq "member: 2 added, 0 updated, 0 unchanged, 0 rejected" "$stderr"
+	eq "$(cat all.csv)" "$(JIFEN_DB=copy.db member export --unmask)"
+}
+
+@test "member tiers --recalc -q prints nothing, for cron; -n says it booked nothing" {
+	member add --phone 13800000001 >/dev/null
+	run --separate-stderr member tiers --recalc -q
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	run --separate-stderr member add -n --phone 13800000002 -o csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *",13800000002,"* ]]
+	eq "member: dry run: nothing was booked" "$stderr"
+	eq 1 "$(sql "SELECT count(*) FROM member")"
+	run --separate-stderr member add -n -q --phone 13800000002
+	[ -z "$stderr" ]
 }
