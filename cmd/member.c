@@ -73,15 +73,6 @@ days_opt(const char *s, void *field)
 }
 
 static int
-status_opt(const char *s, void *field)
-{
-	if (!jf_member_status_ok(s))
-		return bad_value(s, _("active, frozen or closed, not"));
-	*(const char **)field = s;
-	return 0;
-}
-
-static int
 role_opt(const char *s, void *field)
 {
 	if ((*(int *)field = jf_role_parse(s)) == JF_ROLE_NONE)
@@ -163,10 +154,7 @@ cmd_show(struct jf_call *k)
 	return in_book(k, show_one);
 }
 
-/*
- * list and export: the same rows; export has no filters.  Phones and
- * emails whole (--unmask) are a manager's, and a read on the record.
- */
+/* list and export; --unmask is a manager's, and a read on the record. */
 static int
 cmd_list(struct jf_call *k)
 {
@@ -317,8 +305,12 @@ static const struct jf_opt list_opts[] = {
 	    N_("members who joined on day D or later") },
 	{ "inactive-days", 0, JF_FN, A(f.inactive_days), "N",
 	    N_("members with no purchase in N days"), 0, 0, days_opt },
-	{ "status", 0, JF_FN, A(f.status), "S",
-	    N_("members whose status is S"), 0, 0, status_opt },
+	{ "status", 0, JF_CHOICE, A(f.status), "S",
+	    N_("members whose status is S"), 0, 0, NULL,
+	    jf_member_statuses },
+	{ "segment", 0, JF_CHOICE, A(f.segment), "S",
+	    N_("members of RFM segment S, as report members counts them"),
+	    0, 0, NULL, jf_rfm_segments },
 	{ "query", 0, JF_STR, A(f.query), "TEXT",
 	    N_("members whose code, name, email or phone holds TEXT") },
 	{ "unmask", 0, JF_FLAG, A(f.unmask), NULL, N_("phones, emails whole") },

@@ -147,11 +147,16 @@ given(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+const char *const jf_member_statuses[] = { "active", "frozen", "closed",
+	NULL };
+
 int
 jf_member_status_ok(const char *s)
 {
-	return strcmp(s, "active") == 0 || strcmp(s, "frozen") == 0 ||
-	    strcmp(s, "closed") == 0;
+	for (int i = 0; jf_member_statuses[i] != NULL; i++)
+		if (strcmp(s, jf_member_statuses[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int
@@ -516,18 +521,27 @@ matches(const struct jf_member_filter *f, const struct jf_member *m)
 	return 1;
 }
 
+const char *const jf_rfm_segments[] = { "champions", "loyal", "promising",
+	"needs_attention", "at_risk", "lost", NULL };
+
+/* every filter is a bound value; an unset one is NULL and passes */
+#define EACH_WHERE \
+	"WHERE (?1 IS NULL OR m.tier = ?1) " \
+	"AND (?2 IS NULL OR m.status = ?2) " \
+	"AND (?3 IS NULL OR m.joined >= ?3) " \
+	"AND (?4 IS NULL OR (m.joined < ?4 AND NOT EXISTS (SELECT 1 " \
+	"  FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) "
+
 int
 jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
     jf_member_fn *fn, void *arg)
 {
-	/* every filter is a bound value; an unset one is NULL and passes */
-	static const char sql[] = "SELECT " MEMBER_COLS
-	    "WHERE (?1 IS NULL OR m.tier = ?1) "
-	    "AND (?2 IS NULL OR m.status = ?2) "
-	    "AND (?3 IS NULL OR m.joined >= ?3) "
-	    "AND (?4 IS NULL OR (m.joined < ?4 AND NOT EXISTS (SELECT 1 "
-	    "  FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) "
+	static const char all[] = "SELECT " MEMBER_COLS EACH_WHERE
 	    "ORDER BY m.code";
+	/* the segment's members: the RFM scores computed only when asked */
+	static const char seg[] = "WITH " JF_RFM_CTE "SELECT " MEMBER_COLS
+	    EACH_WHERE "AND m.id IN (SELECT member_id FROM rfm "
+	    "WHERE segment = ?5) ORDER BY m.code";
 	struct jf_member m = { 0 };
 	char since[JF_DATE_LEN];
 	char buf[64];
@@ -540,8 +554,9 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	if (f->inactive_days >= 0)
 		jf_date_add_days(c->today, -f->inactive_days, since);
 	/* a month of 0 or less binds NULL: any month */
-	jf_q_open(c, &r, sql, "TTTt", f->tier, f->status, f->joined_since,
-	    f->inactive_days >= 0 ? since : NULL);
+	jf_q_open(c, &r, f->segment ? seg : all, f->segment ? "TTTtt" :
+	    "TTTt", f->tier, f->status, f->joined_since,
+	    f->inactive_days >= 0 ? since : NULL, f->segment);
 	while (jf_q_next(&r)) {
 		if ((rc = from_row(c, &r, &m)) != 0)
 			break;

@@ -70,8 +70,40 @@ int jf_member_import(struct jf_ctx *c, const struct jf_member_in *in,
  */
 int jf_member_forget(struct jf_ctx *c, int64_t mid);
 
+/*
+ * RFM, the one definition (report members counts it, member list
+ * --segment lists it): a CTE "rfm(member_id, r, f, m, segment)" over
+ * every member who ever bought.  Each score is 1 to 5 by quintile of
+ * rank, 1 + 5 (rank - 1) / n, ranked from the worst and ties sharing a
+ * rank: recency by the day of the last purchase, frequency by
+ * receipts, monetary value by the sum paid.  The segments are decided
+ * in the order of jf_rfm_segments.
+ */
+#define JF_RFM_CTE \
+	"b AS (SELECT member_id, substr(max(at), 1, 10) AS last, " \
+	"count(*) AS f, sum(paid) AS m FROM sale " \
+	"WHERE member_id IS NOT NULL GROUP BY member_id), " \
+	"n AS (SELECT count(*) AS n FROM b), " \
+	"s AS (SELECT member_id, " \
+	"1 + (rank() OVER (ORDER BY last) - 1) * 5 / n.n AS r, " \
+	"1 + (rank() OVER (ORDER BY f) - 1) * 5 / n.n AS f, " \
+	"1 + (rank() OVER (ORDER BY m) - 1) * 5 / n.n AS m FROM b, n), " \
+	"rfm AS (SELECT member_id, r, f, m, CASE " \
+	"WHEN r >= 4 AND f >= 4 AND m >= 4 THEN 'champions' " \
+	"WHEN r <= 2 AND f >= 3 THEN 'at_risk' " \
+	"WHEN r <= 2 THEN 'lost' " \
+	"WHEN f >= 4 THEN 'loyal' " \
+	"WHEN r >= 4 THEN 'promising' " \
+	"ELSE 'needs_attention' END AS segment FROM s) "
+
+/* The segments' names, in the order report members prints them. */
+extern const char *const jf_rfm_segments[];
+/* A member's statuses. */
+extern const char *const jf_member_statuses[];
+
 struct jf_member_filter {
 	const char *tier, *status, *query;
+	const char *segment;		/* an RFM segment's name, or NULL */
 	const char *joined_since;	/* date */
 	int birthday_month;		/* 0: any */
 	int inactive_days;		/* -1: any */

@@ -413,6 +413,28 @@ control(const char *s, const char *opt)
 	    "(\\u%04x) is not allowed"), what, code);
 }
 
+/* A JF_CHOICE value: one of p->choices, stored; else a usage error. */
+static int
+choice(const struct jf_opt *p, const char *arg, void *field)
+{
+	char list[256] = "";
+	size_t n;
+	int i;
+
+	for (i = 0; p->choices[i] != NULL; i++)
+		if (strcmp(arg, p->choices[i]) == 0) {
+			*(const char **)field = p->choices[i];
+			return 0;
+		}
+	for (i = 0; p->choices[i] != NULL; i++) {
+		n = strlen(list);
+		snprintf(list + n, sizeof(list) - n, "%s%s", i == 0 ? "" :
+		    p->choices[i + 1] == NULL ? _(" or ") : ", ",
+		    p->choices[i]);
+	}
+	return jf_usage_error(_("--%s: %s, not \"%s\""), p->name, list, arg);
+}
+
 /* Stores an option's value: 0, or JF_EUSAGE reported. */
 static int
 store(const struct jf_opt *p, const char *arg, struct jf_call *k)
@@ -454,6 +476,8 @@ store(const struct jf_opt *p, const char *arg, struct jf_call *k)
 			return jf_usage_error("--%s: %s", p->name,
 			    jf_errmsg());
 		break;
+	case JF_CHOICE:
+		return choice(p, arg, f);
 	}
 	return 0;
 }

@@ -55,6 +55,7 @@ enum {
 	JF_MONEY,		/* int64_t: fen, from lo (to hi, if not 0) */
 	JF_DATE,		/* char[JF_DATE_LEN]: a day, normalised */
 	JF_FN,			/* fn(value, field): 0, or -1, message set */
+	JF_CHOICE,		/* const char *: one of choices */
 	JF_TYPE = 0xff,
 	JF_REQUIRED = 0x100,	/* the subcommand needs it */
 	JF_COMMON = 0x200,	/* the value is in struct jf_opts */
@@ -70,6 +71,7 @@ struct jf_opt {
 	const char *help;	/* one line for TOOL SUB --help */
 	int64_t lo, hi;		/* JF_INT and JF_MONEY bounds */
 	int (*fn)(const char *arg, void *field);
+	const char *const *choices;	/* JF_CHOICE's, ended by NULL */
 };
 
 /* The options every tool shares. */

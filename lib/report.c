@@ -16,6 +16,7 @@
 #include "chain.h"
 #include "err.h"
 #include "jtime.h"
+#include "member.h"
 #include "report.h"
 #include "rules.h"
 #include "seal.h"
@@ -447,40 +448,13 @@ static const char q_mem_status[] =
 static const char q_mem_tiers[] =
     "SELECT tier, count(*) FROM member GROUP BY tier";
 
-/*
- * Quintiles by rank, ties sharing a score: a member's score is
- * 1 + 5 (rank - 1) / n, rank counted from the worst (the longest ago,
- * the fewest receipts, the least paid).
- */
+/* The RFM scores that occur, with how many members have each. */
 static const char q_mem_rfm[] =
-    "WITH b AS (SELECT member_id, max(at) AS last, count(*) AS f, "
-    "sum(paid) AS m FROM sale WHERE member_id IS NOT NULL "
-    "GROUP BY member_id), "
-    "n AS (SELECT count(*) AS n FROM b), "
-    "s AS (SELECT 1 + (rank() OVER (ORDER BY last) - 1) * 5 / n.n AS r, "
-    "1 + (rank() OVER (ORDER BY f) - 1) * 5 / n.n AS f, "
-    "1 + (rank() OVER (ORDER BY m) - 1) * 5 / n.n AS m FROM b, n) "
-    "SELECT r, f, m, count(*) FROM s GROUP BY r, f, m "
+    "WITH " JF_RFM_CTE "SELECT r, f, m, count(*) FROM rfm GROUP BY r, f, m "
     "ORDER BY r DESC, f DESC, m DESC";
 
-static const char *const segments[] = { "champions", "loyal", "promising",
-	"needs_attention", "at_risk", "lost", NULL };
-
-const char *
-jf_rfm_segment(int r, int f, int m)
-{
-	if (r >= 4 && f >= 4 && m >= 4)
-		return "champions";
-	if (r <= 2 && f >= 3)
-		return "at_risk";
-	if (r <= 2)
-		return "lost";
-	if (f >= 4)
-		return "loyal";
-	if (r >= 4)
-		return "promising";
-	return "needs_attention";
-}
+static const char q_mem_segments[] =
+    "WITH " JF_RFM_CTE "SELECT segment, count(*) FROM rfm GROUP BY segment";
 
 static int
 count(jf_count_fn *fn, void *arg, const char *group, const char *key,
@@ -572,27 +546,24 @@ member_counts(struct jf_ctx *c, jf_count_fn *fn, void *arg)
 	return count(fn, arg, "new", "30_days", v[4]);
 }
 
-/* The members in each segment, summed from the RFM scores. */
+/* The members in each segment, every segment named. */
 static int
 member_segments(struct jf_ctx *c, jf_count_fn *fn, void *arg)
 {
-	int64_t seg[6] = { 0 };
+	int64_t seg[8] = { 0 };
 	struct jf_rows q;
 	int rc;
 
-	jf_q_open(c, &q, q_mem_rfm, "");
-	while (jf_q_next(&q)) {
-		const char *s = jf_rfm_segment((int)jf_r_int(&q, 0),
-		    (int)jf_r_int(&q, 1), (int)jf_r_int(&q, 2));
-
-		for (int i = 0; segments[i] != NULL; i++)
-			if (strcmp(s, segments[i]) == 0)
-				seg[i] += jf_r_int(&q, 3);
-	}
+	jf_q_open(c, &q, q_mem_segments, "");
+	while (jf_q_next(&q))
+		for (int i = 0; jf_rfm_segments[i] != NULL; i++)
+			if (strcmp(jf_r_text(&q, 0), jf_rfm_segments[i]) == 0)
+				seg[i] = jf_r_int(&q, 1);
 	if ((rc = jf_q_close(&q)) != 0)
 		return rc;
-	for (int i = 0; segments[i] != NULL; i++)
-		if ((rc = count(fn, arg, "segment", segments[i], seg[i])) != 0)
+	for (int i = 0; jf_rfm_segments[i] != NULL; i++)
+		if ((rc = count(fn, arg, "segment", jf_rfm_segments[i],
+		    seg[i])) != 0)
 			return rc;
 	return 0;
 }
@@ -622,7 +593,7 @@ jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg)
 {
 	int rc;
 
-	/* the segments first (summed from the scores), then the scores */
+	/* the counts, the segments, then the scores */
 	if ((rc = member_counts(c, fn, arg)) != 0 ||
 	    (rc = member_segments(c, fn, arg)) != 0)
 		return rc;

@@ -96,9 +96,6 @@ struct jf_count {
 typedef int jf_count_fn(void *arg, const struct jf_count *r);
 int jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg);
 
-/* The RFM segment of scores r, f, m (1-5 each). */
-const char *jf_rfm_segment(int r, int f, int m);
-
 /* report stock: per store and product, as stock list shows them. */
 struct jf_stock_line {
 	const char *store, *sku, *name, *category;

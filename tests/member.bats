@@ -1763,3 +1763,27 @@ try 'member import --help'" "$stderr"
 	run --separate-stderr member add -n -q --phone 13800000002
 	[ -z "$stderr" ]
 }
+
+@test "member list --segment lists the members report members counts; recency is by day" {
+	stock add --sku TEA --name Tea --price 100 >/dev/null
+	for p in 1 2 3 4 5; do member add --phone 1380000000$p >/dev/null; done
+	JIFEN_NOW="2026-11-18 09:00:00" sale add --member M0000001 TEA:9 >/dev/null
+	JIFEN_NOW="2026-11-18 09:30:00" sale add --member M0000001 TEA:9 >/dev/null
+	JIFEN_NOW="2026-11-18 17:00:00" sale add --member M0000002 TEA:1 >/dev/null
+	JIFEN_NOW="2026-08-01 10:00:00" sale add --member M0000003 TEA:1 >/dev/null
+	JIFEN_NOW="2026-08-01 10:00:00" sale add --member M0000004 TEA:5 >/dev/null
+	JIFEN_NOW="2026-08-02 10:00:00" sale add --member M0000004 TEA:5 >/dev/null
+	# two who bought on the same day share a recency score, whatever the hour
+	run report members -o csv
+	[[ "$output" == *"rfm,334,1"* ]]
+	[[ "$output" == *"rfm,311,1"* ]]
+	for s in champions loyal promising needs_attention at_risk lost; do
+		n=$(report members -o csv | awk -F, -v s="$s" '$1 == "segment" && $2 == s { print $3 }')
+		got=$(member list --segment "$s" -o csv | sed 1d | wc -l)
+		eq "$n" "$got"
+	done
+	eq "M0000001 M0000002" "$(member list --segment needs_attention -o csv | sed 1d | cut -d, -f1 | xargs)"
+	run --separate-stderr member list --segment vip
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == 'member: --segment: champions, loyal, promising, needs_attention, at_risk or lost, not "vip"'* ]]
+}
