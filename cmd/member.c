@@ -326,6 +326,7 @@ static const struct jf_opt update_opts[] = {
 	    N_("the member who brought this one") },
 	{ "status", 0, JF_STR, A(in.status), "active|frozen|closed",
 	    N_("the member's status (a manager's)") },
+	JF_INPUT_OPTS,
 	{ NULL }
 };
 

@@ -20,6 +20,7 @@
 
 #include "db.h"
 #include "err.h"
+#include "import.h"
 #include "ledger.h"
 #include "member.h"
 #include "money.h"
@@ -58,6 +59,7 @@ static const struct jf_opt adjust_opts[] = {
 	{ "reason", 0, JF_STR | JF_REQUIRED, A(reason), "TEXT",
 	    N_("why the points are adjusted (not empty)") },
 	JF_AT_OPT,
+	JF_INPUT_OPTS,
 	{ NULL }
 };
 
@@ -68,6 +70,7 @@ static const struct jf_opt award_opts[] = {
 	    N_("instead of the activity's points (a manager's)"),
 	    1, JF_POINTS_MAX },
 	JF_AT_OPT,
+	JF_INPUT_OPTS,
 	{ NULL }
 };
 

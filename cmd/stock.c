@@ -86,19 +86,26 @@ reason_arg(const char *arg, void *field)
 	return 0;
 }
 
+/* --since D: a month means from its first day. */
 static int
 since_arg(const char *arg, void *field)
 {
+	char d[JF_DATE_LEN];
+
+	if (jf_bound_parse(arg, 0, d) == 0) {
+		snprintf(field, JF_TS_LEN, "%s 00:00:00", d);
+		return 0;
+	}
 	return jf_ts_parse(arg, field);
 }
 
-/* --until D: a day means up to its last second. */
+/* --until D: a day (a month) means up to its last second. */
 static int
 until_arg(const char *arg, void *field)
 {
 	char d[JF_DATE_LEN];
 
-	if (strlen(arg) == 10 && jf_date_parse(arg, d) == 0) {
+	if (jf_bound_parse(arg, 1, d) == 0) {
 		snprintf(field, JF_TS_LEN, "%s 23:59:59", d);
 		return 0;
 	}

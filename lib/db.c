@@ -747,6 +747,27 @@ jf_mask_phone(const char *p, char *buf)
 }
 
 /* Whether s is a phone number as a member ID operand may give it. */
+const char *
+jf_phone_norm(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p == ' ' || *p == '-')
+			continue;
+		if (n + 1 >= size || ((*p < '0' || *p > '9') &&
+		    (*p != '+' || n != 0)))
+			return s;
+		buf[n++] = *p;
+	}
+	buf[n] = '\0';
+	if (n > 3 && strncmp(buf, "+86", 3) == 0)
+		memmove(buf, buf + 3, n - 2);
+	else if (n > 9 && strncmp(buf, "0086", 4) == 0)
+		memmove(buf, buf + 4, n - 3);
+	return buf;
+}
+
 int
 jf_phone_check(const char *s)
 {
@@ -784,6 +805,7 @@ args_json(const char *tool, int argc, char **argv)
 	json_array_append_new(a, json_string(tool));
 	for (; i < argc; i++) {
 		const char *v = argv[i], *eq = strchr(v, '=');
+		char norm[32];
 		json_t *x;
 		int opt = 0;
 
@@ -794,6 +816,10 @@ args_json(const char *tool, int argc, char **argv)
 			    v[n] == '='))
 				opt = 1;
 		}
+		/* a phone however written, "138 0013 8000", not a day */
+		if (!mask && jf_phone_norm(v, norm, sizeof(norm)) == norm &&
+		    strlen(norm) >= 10 && jf_phone_check(norm) == 0)
+			v = norm;
 		if (mask || jf_phone_check(v) == 0)
 			x = json_string(jf_phone_check(v) == 0 ?
 			    jf_mask_phone(v, buf) : "***");
@@ -895,9 +921,12 @@ who_when_where(struct jf_ctx *c, const struct jf_who *w)
 	if (jf_now(c->clock) == -1)
 		return JF_EUSAGE;
 	memcpy(c->now, c->clock, sizeof(c->now));
-	if (w->at != NULL && jf_ts_parse(w->at, c->now) == -1)
-		return jf_error(JF_EUSAGE, _("--at: not a time: \"%s\""),
-		    w->at);
+	if (w->at != NULL && jf_ts_parse(w->at, c->now) == -1) {
+		char why[512];
+
+		snprintf(why, sizeof(why), "%s", jf_errmsg());
+		return jf_error(JF_EUSAGE, "--at: %s", why);
+	}
 	memcpy(c->today, c->now, 10);
 	c->today[10] = '\0';
 	/* who runs this: the real user, never $USER or $LOGNAME; anyone

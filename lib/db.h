@@ -162,6 +162,14 @@ const char *jf_mask_phone(const char *p, char *buf);
  * -1.
  */
 int jf_phone_check(const char *p);
+/*
+ * A phone as the register keeps it: without spaces and dashes, and a
+ * Chinese number without its +86 or 0086 ("138 0013 8000", "+86
+ * 138-0013-8000": 13800138000); another country's + stays.  Into buf
+ * (size bytes), or s itself (borrowed) when it holds more than digits,
+ * spaces, dashes and a leading + (a member code) or is too long.
+ */
+const char *jf_phone_norm(const char *s, char *buf, size_t size);
 
 /*
  * The store a listing or report narrows to: the one --store or

@@ -265,6 +265,8 @@ each_row(struct jf_import *im)
 	int r, rc;
 
 	while ((r = jf_in_next(in)) != 0) {
+		if (r == -2)
+			return JF_EDATA;	/* not to be read on */
 		if (im->key != NULL) {
 			if ((rc = group_row(im, r == 1)) != 0)
 				return rc;
@@ -348,12 +350,17 @@ split_check(struct jf_import *im)
 	if (last == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	if ((rc = jf_in_open(im->path, im->jsonl ? JF_IN_JSONL : JF_IN_CSV,
-	    &in)) != 0 || (rc = jf_in_header(in, im->known, 1)) != 0 ||
+	    &in)) != 0 || (rc = jf_in_set(in, im->delim, im->encoding)) != 0 ||
+	    (rc = jf_in_header(in, im->known, 1)) != 0 ||
 	    (rc = jf_seen_new(&seen)) != 0)
 		goto out;
 	while (rc == 0 && (r = jf_in_next(in)) != 0) {
 		const char *k = r == 1 ? jf_in_get(in, im->key) : NULL;
 
+		if (r == -2) {
+			rc = JF_EDATA;
+			break;
+		}
 		if (k == NULL || *k == '\0' || strlen(k) > im->key_max ||
 		    strcmp(k, last) == 0)
 			continue;	/* the second reading says why */
@@ -396,6 +403,7 @@ open_input(struct jf_import *im)
 		return rc;
 	if ((rc = jf_in_open(im->path, im->jsonl ? JF_IN_JSONL : JF_IN_CSV,
 	    &im->in)) != 0 ||
+	    (rc = jf_in_set(im->in, im->delim, im->encoding)) != 0 ||
 	    (rc = jf_in_header(im->in, im->known, im->ignore)) != 0 ||
 	    (im->header != NULL && (rc = im->header(im)) != 0))
 		return rc;
@@ -441,6 +449,8 @@ jf_import_run(struct jf_import *im, struct jf_opts *o, int argc,
 
 	if (im->path == NULL)
 		im->path = "-";
+	im->delim = o->delim;
+	im->encoding = o->encoding;
 	if (im->strict || o->w.dry_run)
 		im->batch = 0;
 	/* before spool(), which would hide a file redirected to stdin */
@@ -587,6 +597,33 @@ jf_import_blame(struct jf_import *im, const char *col, int rc)
 	/* the row and column before what was said */
 	snprintf(msg, sizeof(msg), "%s", jf_errmsg());
 	return jf_in_error(im->in, col, "%s", msg);
+}
+
+int
+jf_import_delim(const char *arg, void *field)
+{
+	if (strcmp(arg, ",") == 0 || strcmp(arg, ";") == 0)
+		*(int *)field = *arg;
+	else if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
+		*(int *)field = '\t';
+	else
+		return jf_error(JF_EUSAGE, _("',', ';' or tab, not \"%s\""),
+		    arg), -1;
+	return 0;
+}
+
+int
+jf_import_encoding(const char *arg, void *field)
+{
+	static const char *const enc[] = { "utf-8", "gbk", "gb18030", NULL };
+
+	for (int i = 0; enc[i] != NULL; i++)
+		if (strcasecmp(arg, enc[i]) == 0) {
+			*(const char **)field = enc[i];
+			return 0;
+		}
+	return jf_error(JF_EUSAGE, _("utf-8, gbk or gb18030, not \"%s\""),
+	    arg), -1;
 }
 
 int

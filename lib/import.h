@@ -61,6 +61,8 @@ struct jf_import {
 	int strict;			/* --strict: all or nothing */
 	long batch;			/* rows (groups) a transaction; 0: one */
 	const char *label;		/* for the progress; NULL: the file */
+	int delim;			/* the CSV's delimiter; 0: a comma */
+	const char *encoding;		/* the input's; NULL: UTF-8 */
 	const char *unit, *verb;	/* "rows", "booked": for --strict */
 	jf_import_hook_fn *header;	/* checks the header, before the book */
 	jf_import_hook_fn *start;	/* the book open, before BEGIN */
@@ -147,6 +149,7 @@ int jf_import_blame(struct jf_import *im, const char *col, int rc);
  * struct jf_import at offset off of the tool's arguments.
  */
 #define JF_IMPORT_OPTS(off) \
+	JF_INPUT_OPTS, \
 	{ "rejects", 0, JF_STR, (off) + offsetof(struct jf_import, rejects), \
 	    "F", N_("the rejected rows to F, with an error column") }, \
 	{ "strict", 0, JF_FLAG, (off) + offsetof(struct jf_import, strict), \
@@ -157,6 +160,22 @@ int jf_import_blame(struct jf_import *im, const char *col, int rc);
 	{ "input", 0, JF_FN, (off) + offsetof(struct jf_import, jsonl), \
 	    "csv|jsonl", N_("the input's format, csv if not said"), 0, 0, \
 	    jf_import_format }
+/*
+ * How a CSV input is written, for every import and every stream of
+ * members: its delimiter and its encoding (struct jf_opts).
+ */
+#define JF_INPUT_OPTS \
+	{ "delimiter", 0, JF_FN | JF_COMMON, offsetof(struct jf_opts, delim), \
+	    ",|;|tab", N_("the CSV's delimiter, a comma if not said"), 0, 0, \
+	    jf_import_delim }, \
+	{ "encoding", 0, JF_FN | JF_COMMON, \
+	    offsetof(struct jf_opts, encoding), "utf-8|gbk|gb18030", \
+	    N_("the input's encoding, UTF-8 if not said"), 0, 0, \
+	    jf_import_encoding }
+/* --delimiter's value into an int: 0 or -1 (message set). */
+int jf_import_delim(const char *arg, void *field);
+/* --encoding's value into a const char *: 0 or -1 (message set). */
+int jf_import_encoding(const char *arg, void *field);
 /* --input's value: csv or jsonl into an int (1: jsonl); 0 or -1. */
 int jf_import_format(const char *arg, void *field);
 

@@ -7,9 +7,20 @@
  * block is read.  A field's faults (bad UTF-8, NUL, too long) are noted
  * on its row as it is collected and reported when the row is handed out,
  * so the caller can reject that row and go on.
+ *
+ * A spreadsheet on a Chinese PC saves its CSV in GB18030 (GBK): with an
+ * encoding given, each field (each JSON line) is converted to UTF-8 as
+ * it is collected, which is safe because no byte of a GB18030 character
+ * after its first is a delimiter, a quote or an end of line.  Without
+ * one, a field that is not UTF-8 but reads as GB18030 stops the input
+ * with the way to read it.  The header's names are matched without
+ * case or surrounding spaces, and the Chinese names a shop's sheet uses
+ * stand for the English columns (aliases[]).
  */
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
+#include <iconv.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,6 +42,7 @@ struct rec {
 	long row;
 	int errcol;		/* the faulty field's index, or -1 */
 	char *err;		/* what is wrong, or NULL */
+	int gb;			/* the fault: GB18030, not UTF-8 (fatal) */
 };
 
 struct jf_in {
@@ -53,6 +65,10 @@ struct jf_in {
 	char *line;		/* JSON Lines: the raw line */
 	const char *const *known;
 	int ignore_unknown;
+	iconv_t cd;		/* from the input's encoding, or (iconv_t)-1 */
+	char enc[16];		/* its name, for messages */
+	char *conv;		/* a field converted */
+	size_t convcap;
 };
 
 static size_t parser_cap;	/* libcsv's buffer may not grow past it */
@@ -131,6 +147,7 @@ rec_reset(struct rec *r)
 	r->len = 0;
 	r->nf = 0;
 	r->errcol = -1;
+	r->gb = 0;
 	free(r->err);
 	r->err = NULL;
 }
@@ -153,8 +170,45 @@ rec_fault(struct rec *r, int col, const char *msg)
 	}
 }
 
+/*
+ * Whether s reads as GB18030 text: what a spreadsheet on a Chinese PC
+ * saves as "CSV (逗号分隔)".
+ */
+static int
+gb18030(const char *s, size_t n)
+{
+	char out[JF_FIELD_MAX * 2 + 4], *ip = (char *)s, *op = out;
+	size_t il = n, ol = sizeof(out);
+	iconv_t cd = iconv_open("UTF-8", "GB18030");
+	int ok;
+
+	if (cd == (iconv_t)-1)
+		return 0;
+	ok = iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0 &&
+	    iconv(cd, NULL, NULL, &op, &ol) != (size_t)-1;
+	iconv_close(cd);
+	return ok && jf_utf8_valid(out, op - out);
+}
+
+/*
+ * A tab, CR or LF in a field: none of the columns read holds one, and
+ * in a name it would break tables and terminals.  Its code, or 0.
+ */
+static unsigned
+field_space(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+			return (unsigned char)s[i];
+	return 0;
+}
+
+/*
+ * Adds a field to r, checked; lines: a tab or a line break may stay
+ * (the unfinished field of a broken row, kept for its reject).
+ */
 static void
-rec_add(struct rec *r, const char *s, size_t n)
+rec_put(struct rec *r, const char *s, size_t n, int lines)
 {
 	unsigned code;
 
@@ -169,9 +223,14 @@ rec_add(struct rec *r, const char *s, size_t n)
 		rec_fault(r, r->nf, _("NUL byte in field"));
 		n = 0;
 	} else if (!jf_utf8_valid(s, n)) {
-		rec_fault(r, r->nf, _("invalid UTF-8"));
+		if (r->err == NULL && gb18030(s, n)) {
+			rec_fault(r, r->nf, "GB18030");
+			r->gb = 1;
+		} else
+			rec_fault(r, r->nf, _("invalid UTF-8"));
 		n = 0;
-	} else if (jf_text_control(s, n, &code) != NULL) {
+	} else if (jf_text_control(s, n, &code) != NULL ||
+	    (!lines && (code = field_space(s, n)) != 0)) {
 		char m[64];
 
 		snprintf(m, sizeof(m), code < 0x80 ?
@@ -192,11 +251,60 @@ rec_add(struct rec *r, const char *s, size_t n)
 		rec_fault(r, -1, _("line longer than 65536 bytes"));
 }
 
+/*
+ * Converts n bytes at s from the input's encoding into in->conv: its
+ * length, or -1 when they are not text in that encoding.
+ */
+static ssize_t
+convert(struct jf_in *in, const char *s, size_t n)
+{
+	char *ip = (char *)s, *op;
+	size_t il = n, ol;
+
+	/* GB18030 takes at most 3 bytes of UTF-8 for 2 of its own */
+	if (in->convcap < 2 * n + 4) {
+		char *nb = realloc(in->conv, 2 * n + 4);
+
+		if (nb == NULL)
+			return -1;
+		in->conv = nb;
+		in->convcap = 2 * n + 4;
+	}
+	op = in->conv;
+	ol = in->convcap - 1;
+	iconv(in->cd, NULL, NULL, NULL, NULL);
+	if (iconv(in->cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0 ||
+	    iconv(in->cd, NULL, NULL, &op, &ol) == (size_t)-1)
+		return -1;
+	*op = '\0';
+	return op - in->conv;
+}
+
+static void
+rec_add(struct rec *r, const char *s, size_t n)
+{
+	rec_put(r, s, n, 0);
+}
+
 static void
 on_field(void *s, size_t n, void *data)
 {
 	struct jf_in *in = data;
 	char f[JF_FIELD_MAX + 1];
+	ssize_t cn;
+
+	if (s != NULL && in->cd != (iconv_t)-1 && n <= JF_FIELD_MAX) {
+		if ((cn = convert(in, s, n)) == -1) {
+			char m[64];
+
+			snprintf(m, sizeof(m), _("not %s text"), in->enc);
+			rec_fault(&in->build, in->build.nf, m);
+			rec_add(&in->build, "", 0);
+			return;
+		}
+		s = in->conv;
+		n = cn;
+	}
 
 	/* CSV output's guard against spreadsheets comes off (output.h) */
 	if (s != NULL && n > 1 && n <= JF_FIELD_MAX && *(char *)s == '\'') {
@@ -237,6 +345,7 @@ jf_in_open(const char *path, int kind, struct jf_in **inp)
 
 	in = calloc(1, sizeof(*in));
 	in->kind = kind;
+	in->cd = (iconv_t)-1;
 	in->build.errcol = -1;
 	in->cur.errcol = -1;
 	if (path == NULL || strcmp(path, "-") == 0) {
@@ -265,11 +374,30 @@ jf_in_open(const char *path, int kind, struct jf_in **inp)
 	return 0;
 }
 
+int
+jf_in_set(struct jf_in *in, int delim, const char *encoding)
+{
+	if (delim != 0 && in->pinit)
+		csv_set_delim(&in->p, (unsigned char)delim);
+	if (encoding == NULL || strcasecmp(encoding, "utf-8") == 0 ||
+	    strcasecmp(encoding, "utf8") == 0)
+		return 0;
+	/* GB18030 holds all of GBK: one converter reads both */
+	snprintf(in->enc, sizeof(in->enc), "%s", strcasecmp(encoding,
+	    "gbk") == 0 ? "GBK" : "GB18030");
+	if ((in->cd = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1)
+		return jf_error(JF_ESOFTWARE, "iconv: %s", strerror(errno));
+	return 0;
+}
+
 void
 jf_in_close(struct jf_in *in)
 {
 	if (in == NULL)
 		return;
+	if (in->cd != (iconv_t)-1)
+		iconv_close(in->cd);
+	free(in->conv);
 	if (in->pinit)
 		csv_free(&in->p);
 	if (in->own)
@@ -298,8 +426,8 @@ broken(struct jf_in *in, const char *why)
 
 	if (n > JF_FIELD_MAX)
 		n = JF_FIELD_MAX;
-	rec_add(&in->build, (const char *)in->p.entry_buf, n);
 	rec_fault(&in->build, -1, why);
+	rec_put(&in->build, (const char *)in->p.entry_buf, n, 1);
 	on_row(0, in);
 }
 
@@ -362,6 +490,8 @@ pop(struct jf_in *in)
 	return 1;
 }
 
+static int gb_error(struct jf_in *, const char *, int);
+
 static int
 known_col(const char *const *known, const char *c)
 {
@@ -369,6 +499,129 @@ known_col(const char *const *known, const char *c)
 		if (strcmp(*known, c) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * The names a Chinese shop's sheet gives its columns, and the columns
+ * each may stand for: the first the reading knows is taken.
+ */
+static const struct {
+	const char *name;
+	const char *col[3];
+} aliases[] = {
+	{ "会员号", { "code", "member" } },
+	{ "会员编号", { "code", "member" } },
+	{ "会员卡号", { "code", "member" } },
+	{ "卡号", { "code", "member" } },
+	{ "会员", { "member", "code" } },
+	{ "手机", { "phone" } },
+	{ "手机号", { "phone" } },
+	{ "手机号码", { "phone" } },
+	{ "电话", { "phone" } },
+	{ "电话号码", { "phone" } },
+	{ "姓名", { "name" } },
+	{ "名称", { "name" } },
+	{ "品名", { "name" } },
+	{ "商品名称", { "name" } },
+	{ "商品名", { "name" } },
+	{ "邮箱", { "email" } },
+	{ "电子邮箱", { "email" } },
+	{ "生日", { "birthday" } },
+	{ "出生日期", { "birthday" } },
+	{ "推荐人", { "referrer" } },
+	{ "入会日期", { "joined" } },
+	{ "入会时间", { "joined" } },
+	{ "状态", { "status" } },
+	{ "等级", { "tier" } },
+	{ "会员等级", { "tier" } },
+	{ "积分", { "balance" } },
+	{ "积分余额", { "balance" } },
+	{ "商品编码", { "sku" } },
+	{ "编码", { "sku" } },
+	{ "条码", { "sku" } },
+	{ "商品条码", { "sku" } },
+	{ "货号", { "sku" } },
+	{ "数量", { "qty" } },
+	{ "单价", { "price" } },
+	{ "售价", { "price" } },
+	{ "价格", { "price" } },
+	{ "进价", { "cost" } },
+	{ "成本", { "cost" } },
+	{ "成本价", { "cost" } },
+	{ "类别", { "category" } },
+	{ "分类", { "category" } },
+	{ "补货线", { "reorder_level" } },
+	{ "兑换积分", { "gift_points" } },
+	{ "不积分", { "no_points" } },
+	{ "小票号", { "receipt", "ref" } },
+	{ "小票", { "receipt", "ref" } },
+	{ "单号", { "receipt", "ref" } },
+	{ "入库单号", { "ref" } },
+	{ "送货单号", { "ref" } },
+	{ "供应商", { "supplier" } },
+	{ "时间", { "at" } },
+	{ "日期", { "at" } },
+	{ "门店", { "store" } },
+	{ "用积分", { "points_used" } },
+	{ "使用积分", { "points_used" } },
+	{ "抵扣积分", { "points_used" } },
+	{ "盘点数", { "counted" } },
+	{ "实盘数", { "counted" } },
+	{ "盘点数量", { "counted" } },
+	{ "错误", { "error" } },
+};
+
+/*
+ * The column a header's name stands for (new): without its surrounding
+ * spaces (an ideographic space too), in any case, or a Chinese name.
+ */
+static char *
+header_col(const char *c, const char *const *known)
+{
+	size_t n = strlen(c);
+	char *t;
+
+	for (;;) {
+		if (n > 0 && (*c == ' ' || *c == '\t'))
+			c++, n--;
+		else if (n >= 3 && memcmp(c, "\xe3\x80\x80", 3) == 0)
+			c += 3, n -= 3;
+		else if (n > 0 && (c[n - 1] == ' ' || c[n - 1] == '\t'))
+			n--;
+		else if (n >= 3 && memcmp(c + n - 3, "\xe3\x80\x80", 3) == 0)
+			n -= 3;
+		else
+			break;
+	}
+	if ((t = strndup(c, n)) == NULL || known_col(known, t))
+		return t;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i].name, t) == 0)
+			for (int j = 0; j < 3 && aliases[i].col[j]; j++)
+				if (known_col(known, aliases[i].col[j])) {
+					free(t);
+					return strdup(aliases[i].col[j]);
+				}
+	for (char *p = t; *p; p++)
+		*p = tolower((unsigned char)*p);
+	if (known_col(known, t))
+		return t;
+	free(t);
+	return strndup(c, n);
+}
+
+/* "column N: why" of a faulty field of the header, for its message. */
+static int
+header_fault(struct jf_in *in)
+{
+	int col = in->cur.errcol + 1;
+
+	if (in->cur.gb)
+		return gb_error(in, NULL, col);
+	if (col > 0)
+		return jf_error(JF_EDATA, _("%s:1: column %d: %s"), in->name,
+		    col, in->cur.err);
+	return jf_error(JF_EDATA, "%s:1: %s", in->name, in->cur.err);
 }
 
 int
@@ -392,13 +645,16 @@ jf_in_header(struct jf_in *in, const char *const *known, int ignore_unknown)
 		return jf_error(JF_EDATA, _("%s: empty input, no header"),
 		    in->name);
 	if (in->cur.err != NULL)
-		return jf_error(JF_EDATA, "%s:1: %s", in->name, in->cur.err);
+		return header_fault(in);
 	in->ncols = in->cur.nf;
 	in->cols = calloc(in->ncols + 1, sizeof(*in->cols));
 	for (int i = 0; i < in->ncols; i++) {
-		const char *c = in->cur.data + in->cur.off[i];
+		const char *c;
 
-		in->cols[i] = strdup(c);
+		if ((in->cols[i] = header_col(in->cur.data + in->cur.off[i],
+		    known)) == NULL)
+			return jf_error(JF_ESOFTWARE, _("out of memory"));
+		c = in->cols[i];
 		for (int j = 0; j < i; j++)
 			if (strcmp(in->cols[j], c) == 0)
 				return jf_error(JF_EDATA,
@@ -434,6 +690,24 @@ jf_in_error(struct jf_in *in, const char *col, const char *fmt, ...)
 		return jf_error(JF_EDATA, "%s:%ld: %s: %s", in->name,
 		    in->cur.row, col, msg);
 	return jf_error(JF_EDATA, "%s:%ld: %s", in->name, in->cur.row, msg);
+}
+
+/*
+ * A field in GB18030, with the input read as UTF-8: how to read it, on
+ * the field's column or (in the header) its number.  JF_EDATA.
+ */
+static int
+gb_error(struct jf_in *in, const char *col, int colno)
+{
+	const char *file = in->own ? in->name : "FILE";
+	char where[64];
+
+	if (col == NULL)
+		snprintf(where, sizeof(where), _("column %d"), colno);
+	return jf_error(JF_EDATA, _("%s:%ld: %s: not UTF-8 but GB18030, as a "
+	    "spreadsheet on a Chinese PC saves CSV: convert it with 'iconv "
+	    "-f GB18030 -t UTF-8 %s' or give --encoding gb18030"), in->name,
+	    in->cur.row, col != NULL ? col : where, file);
 }
 
 /*
@@ -547,6 +821,26 @@ next_jsonl(struct jf_in *in)
 		return (int)n;
 	rec_reset(&in->cur);
 	in->cur.row = in->nrec;
+	if (in->cd != (iconv_t)-1 && !over) {
+		ssize_t cn = convert(in, in->line, n);
+
+		if (cn == -1 || cn > JF_LINE_MAX) {
+			char m[64];
+
+			if (cn == -1)
+				snprintf(m, sizeof(m), _("not %s text"),
+				    in->enc);
+			else
+				snprintf(m, sizeof(m), "%s",
+				    _("line longer than 65536 bytes"));
+			rec_fault(&in->cur, -1, m);
+			while (in->cur.nf < in->ncols)
+				rec_add(&in->cur, "", 0);
+			return 1;
+		}
+		memcpy(in->line, in->conv, cn + 1);
+		n = cn;
+	}
 	if ((o = parse_object(in, n, over)) == NULL) {
 		/* keep the row's shape so jf_in_get works on it */
 		while (in->cur.nf < in->ncols)
@@ -598,6 +892,11 @@ jf_in_next(struct jf_in *in)
 		rec_fault(&in->cur, -1, m);
 	}
 	if (in->cur.err != NULL) {
+		if (in->cur.gb)
+			return gb_error(in, in->cur.errcol >= 0 &&
+			    in->cur.errcol < in->ncols ?
+			    in->cols[in->cur.errcol] : NULL,
+			    in->cur.errcol + 1), -2;
 		if (in->cur.errcol >= 0 && in->cur.errcol < in->ncols)
 			jf_in_error(in, in->cols[in->cur.errcol], "%s",
 			    in->cur.err);

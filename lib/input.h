@@ -5,7 +5,8 @@
  * at a time and memory stays flat whatever the file's size: libcsv
  * parses a block, the finished rows wait in a small queue, and the next
  * block is read only when the queue is empty.  Every field is checked
- * before a caller sees it: valid UTF-8, no NUL, at most 4 KiB, a row at
+ * before a caller sees it: valid UTF-8, no NUL and no control character
+ * (a tab or a line break included), at most 4 KiB, a row at
  * most 64 KiB, as many fields as the header.  A bad row is reported with
  * its file, row and column and the caller may go on to the next.
  */
@@ -24,6 +25,13 @@ struct jf_in;
 
 /* Opens path ("-" or NULL for stdin); JF_ENOINPUT if it is missing. */
 int jf_in_open(const char *path, int kind, struct jf_in **in);
+/*
+ * Before the header: the CSV's delimiter (0: a comma) and the input's
+ * encoding ("gbk", "gb18030"; NULL or "utf-8": as it is).  Without an
+ * encoding, a field that is not UTF-8 but GB18030 stops the input
+ * (jf_in_next() -2) with the iconv(1) line or option that reads it.
+ */
+int jf_in_set(struct jf_in *in, int delim, const char *encoding);
 void jf_in_close(struct jf_in *in);
 /*
  * Reads the header.  known is a NULL-terminated list of the columns the
@@ -33,7 +41,12 @@ void jf_in_close(struct jf_in *in);
 int jf_in_header(struct jf_in *in, const char *const *known, int ignore_unknown);
 /* Whether the header has the column. */
 int jf_in_has(struct jf_in *in, const char *col);
-/* 1: a row is ready; 0: end of input; -1: a bad row (message set, go on). */
+/*
+ * 1: a row is ready; 0: end of input; -1: a bad row (message set, go
+ * on); -2: input that cannot be read on (message set, stop).  A header
+ * name is matched without case or surrounding spaces, and a Chinese
+ * one (姓名, 手机号, 商品编码, ...) stands for its column.
+ */
 int jf_in_next(struct jf_in *in);
 /* A borrowed field of the current row, or NULL when the column is absent. */
 const char *jf_in_get(struct jf_in *in, const char *col);

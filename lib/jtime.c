@@ -38,27 +38,132 @@ digits(const char *s, int n)
 	return v;
 }
 
-/* Parses YYYY-MM-DD at s; returns 0 and the parts or -1. */
+/* One or two digits at *s, moving past them: the number, or -1. */
 static int
-ymd(const char *s, int *y, int *m, int *d)
+num12(const char **s)
 {
-	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
+	int v;
+
+	if (**s < '0' || **s > '9')
 		return -1;
-	*y = digits(s, 4);
-	*m = digits(s + 5, 2);
-	*d = digits(s + 8, 2);
-	if (*y < 1900 || *m < 1 || *m > 12 || *d < 1 || *d > mdays(*y, *m))
+	v = *(*s)++ - '0';
+	if (**s >= '0' && **s <= '9')
+		v = v * 10 + *(*s)++ - '0';
+	return v;
+}
+
+/* Whether s starts with the word w, moving past it. */
+static int
+word(const char **s, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (strncmp(*s, w, n) != 0)
+		return 0;
+	*s += n;
+	return 1;
+}
+
+/*
+ * A day as people write it, at *s, moving past it: 2026-11-21,
+ * 2026/11/21, 2026.11.21 (months and days of one digit too),
+ * 2026年11月21日, today, yesterday (今天, 昨天); with month set, a
+ * month alone (2026-11, 2026/11, 2026年11月) gives day 0.  0 or -1.
+ */
+static int
+day_at(const char **sp, int rel, int month, int *y, int *m, int *d)
+{
+	const char *s = *sp;
+	char now[JF_TS_LEN];
+	int sep, cn = 0;
+
+	if (rel && (word(&s, "today") || word(&s, "今天") ||
+	    (cn = word(&s, "yesterday") || word(&s, "昨天")))) {
+		if (jf_now(now) == -1)
+			return -1;
+		if (cn)
+			jf_date_add_days(now, -1, now);
+		*y = digits(now, 4), *m = digits(now + 5, 2);
+		*d = digits(now + 8, 2);
+		*sp = s;
+		return 0;
+	}
+	if ((*y = digits(s, 4)) < 1900)
 		return -1;
+	s += 4;
+	if (word(&s, "年")) {
+		if ((*m = num12(&s)) == -1 || !word(&s, "月"))
+			return -1;
+		if (*s == '\0' && month)
+			*d = 0;
+		else if ((*d = num12(&s)) == -1 || !word(&s, "日"))
+			return -1;
+	} else {
+		if ((sep = *s) != '-' && sep != '/' && sep != '.')
+			return -1;
+		s++;
+		if ((*m = num12(&s)) == -1)
+			return -1;
+		if (*s == '\0' && month)
+			*d = 0;
+		else if (*s++ != sep || (*d = num12(&s)) == -1)
+			return -1;
+	}
+	if (*m < 1 || *m > 12 || *d < (month && *d == 0 ? 0 : 1) ||
+	    *d > mdays(*y, *m))
+		return -1;
+	*sp = s;
+	return 0;
+}
+
+/* A time of day at s, to its end: H:MM or HH:MM[:SS].  0 or -1. */
+static int
+hms_at(const char *s, int *hh, int *mm, int *ss)
+{
+	*ss = 0;
+	if ((*hh = num12(&s)) == -1 || *s++ != ':' ||
+	    (*mm = digits(s, 2)) == -1)
+		return -1;
+	s += 2;
+	if (*s == ':') {
+		if ((*ss = digits(s + 1, 2)) == -1)
+			return -1;
+		s += 3;
+	}
+	return *s != '\0' || *hh > 23 || *mm > 59 || *ss > 59 ? -1 : 0;
+}
+
+/* A timestamp in any of the forms; rel: today and yesterday too. */
+static int
+ts_parse(const char *s, int rel, char *out)
+{
+	int y, m, d, hh = 0, mm = 0, ss = 0;
+
+	if (day_at(&s, rel, 0, &y, &m, &d) == -1)
+		return -1;
+	if (*s == ' ' || *s == 'T')
+		while (*++s == ' ')
+			;
+	else if (*s != '\0' && s[-1] != "日"[2])
+		return -1;
+	if (*s != '\0' && hms_at(s, &hh, &mm, &ss) == -1)
+		return -1;
+	if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
+		return -1;	/* said again for the compiler's sake */
+	snprintf(out, JF_TS_LEN, "%04d-%02d-%02d %02d:%02d:%02d",
+	    y, m, d, hh, mm, ss);
 	return 0;
 }
 
 int
 jf_date_parse(const char *s, char *out)
 {
+	const char *p = s;
 	int y, m, d;
 
-	if (strlen(s) != 10 || ymd(s, &y, &m, &d) == -1) {
-		jf_error(JF_EDATA, _("not a date: \"%s\""), s);
+	if (day_at(&p, 1, 0, &y, &m, &d) == -1 || *p != '\0') {
+		jf_error(JF_EDATA, _("not a date (2026-11-21, 2026/11/21, "
+		    "2026年11月21日, today or yesterday): \"%s\""), s);
 		return -1;
 	}
 	snprintf(out, JF_DATE_LEN, "%04d-%02d-%02d", y, m, d);
@@ -66,31 +171,33 @@ jf_date_parse(const char *s, char *out)
 }
 
 int
+jf_bound_parse(const char *s, int last, char *out)
+{
+	const char *p = s;
+	int y, m, d;
+
+	if (day_at(&p, 1, 1, &y, &m, &d) == -1 || *p != '\0') {
+		jf_error(JF_EDATA, _("not a date (2026-11-21, 2026/11/21, "
+		    "2026年11月21日, today or yesterday) or a month (2026-11): "
+		    "\"%s\""), s);
+		return -1;
+	}
+	if (d == 0)
+		d = last ? mdays(y, m) : 1;
+	snprintf(out, JF_DATE_LEN, "%04d-%02d-%02d", y, m, d);
+	return 0;
+}
+
+int
 jf_ts_parse(const char *s, char *out)
 {
-	int y, m, d, hh = 0, mm = 0, ss = 0;
-	size_t n = strlen(s);
-
-	if (ymd(s, &y, &m, &d) == -1)
-		goto bad;
-	if (n != 10) {
-		if ((n != 16 && n != 19) || (s[10] != ' ' && s[10] != 'T') ||
-		    s[13] != ':')
-			goto bad;
-		hh = digits(s + 11, 2);
-		mm = digits(s + 14, 2);
-		if (n == 19 && s[16] != ':')
-			goto bad;
-		ss = n == 19 ? digits(s + 17, 2) : 0;
-		if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
-			goto bad;
+	if (ts_parse(s, 1, out) == -1) {
+		jf_error(JF_EDATA, _("not a time (2026-11-21 09:12:05, "
+		    "2026/11/21 9:12, 2026年11月21日 9:12, a date alone, today "
+		    "or yesterday): \"%s\""), s);
+		return -1;
 	}
-	snprintf(out, JF_TS_LEN, "%04d-%02d-%02d %02d:%02d:%02d",
-	    y, m, d, hh, mm, ss);
 	return 0;
-bad:
-	jf_error(JF_EDATA, _("not a time: \"%s\""), s);
-	return -1;
 }
 
 int
@@ -101,7 +208,7 @@ jf_now(char *ts)
 	struct tm tm;
 
 	if (e != NULL && *e != '\0') {
-		if (jf_ts_parse(e, ts) == -1)
+		if (ts_parse(e, 0, ts) == -1)
 			return jf_error(JF_EUSAGE,
 			    _("JIFEN_NOW: not a time: \"%s\""), e), -1;
 		return 0;

@@ -13,9 +13,22 @@
 #define JF_DATE_LEN 11
 #define JF_TS_LEN 20
 
-/* 0, or -1 with "not a date: \"s\"" set.  Rejects 2026-02-30. */
+/*
+ * A day as people write it into out as YYYY-MM-DD: 2026-11-21,
+ * 2026/11/21, 2026.11.21, 2026-1-5, 2026年11月21日, today, yesterday.
+ * 0, or -1 with "not a date (the forms): \"s\"" set.  Rejects
+ * 2026-02-30.
+ */
 int jf_date_parse(const char *s, char *out);
-/* Accepts a date (midnight) or "YYYY-MM-DD HH:MM[:SS]" (or a T). */
+/*
+ * A day, or a month (2026-11, 2026年11月) as its first day or, with
+ * last, its last: for --since and --until.
+ */
+int jf_bound_parse(const char *s, int last, char *out);
+/*
+ * A day (midnight) or a day and a time, H:MM or HH:MM[:SS], after a
+ * space or a T (or straight after 日): 2026/11/21 9:12.
+ */
 int jf_ts_parse(const char *s, char *out);
 /* Now per $JIFEN_NOW or the clock; -1 if $JIFEN_NOW is malformed. */
 int jf_now(char *ts);

@@ -147,6 +147,33 @@ given(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+/* What normal() writes: a copy of the fields it rewrites. */
+struct normal {
+	struct jf_member_in in;
+	char phone[32], birthday[JF_DATE_LEN], joined[JF_DATE_LEN];
+};
+
+/*
+ * The fields as the book keeps them, however people wrote them: the
+ * phone without spaces, dashes or +86, the days as YYYY-MM-DD.  A field
+ * that does not read is left for jf_member_check() to say why.  The
+ * result borrows from in and n.
+ */
+static const struct jf_member_in *
+normal(const struct jf_member_in *in, struct normal *n)
+{
+	n->in = *in;
+	if (given(in->phone))
+		n->in.phone = jf_phone_norm(in->phone, n->phone,
+		    sizeof(n->phone));
+	if (given(in->birthday) && jf_date_parse(in->birthday, n->birthday) ==
+	    0)
+		n->in.birthday = n->birthday;
+	if (given(in->joined) && jf_date_parse(in->joined, n->joined) == 0)
+		n->in.joined = n->joined;
+	return &n->in;
+}
+
 const char *const jf_member_statuses[] = { "active", "frozen", "closed",
 	NULL };
 
@@ -163,7 +190,9 @@ int
 jf_member_check(const struct jf_member_in *in, const char **col)
 {
 	char d[JF_DATE_LEN];
+	struct normal n;
 
+	in = normal(in, &n);
 	if (given(in->code) && check_code(in->code) == -1) {
 		*col = "code";
 		return jf_error(JF_EDATA,
@@ -329,11 +358,13 @@ insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
 int
 jf_member_add(struct jf_ctx *c, const struct jf_member_in *in, int64_t *mid)
 {
+	struct normal n;
 	char code[32];
 	const char *col;
 	int64_t rid, other;
 	int rc;
 
+	in = normal(in, &n);
 	if ((rc = jf_member_check(in, &col)) != 0)
 		return rc;
 	if (!given(in->phone))
@@ -378,10 +409,12 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	    "WHERE m.referrer_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2";
 	char ix[JF_PHONE_IX_BUF];
 	struct sealed f;
+	struct normal n;
 	const char *col;
 	int64_t rid, other, one;
 	int rc;
 
+	in = normal(in, &n);
 	if ((rc = jf_member_check(in, &col)) != 0)
 		return rc;
 	if (given(in->status) && (rc = jf_need_role(c, JF_ROLE_MANAGER,
@@ -419,10 +452,12 @@ int
 jf_member_import(struct jf_ctx *c, const struct jf_member_in *in, int update,
     int *what, const char **col)
 {
+	struct normal n;
 	char code[32];
 	int64_t byc = 0, byp = 0, rid, mid = 0;
 	int rc;
 
+	in = normal(in, &n);
 	if ((rc = jf_member_check(in, col)) != 0)
 		return rc;
 	if ((rc = resolve_referrer(c, in->referrer, &rid)) != 0) {

@@ -42,6 +42,9 @@ int jf_member_get(struct jf_ctx *c, int64_t mid, struct jf_member *m);
 /*
  * Checks every given field; on a fault returns JF_EDATA with the message
  * and *col set to the field's column name ("phone", "birthday", ...).
+ * Like adding, updating and importing, it takes a phone with spaces,
+ * dashes or +86 and a day as people write it (jtime.h), and the book
+ * keeps them as 13800138000 and YYYY-MM-DD.
  */
 int jf_member_check(const struct jf_member_in *in, const char **col);
 /* Whether s is a status: active, frozen or closed. */

@@ -41,7 +41,8 @@ jf_money_parse(const char *s, int64_t *fen)
 	*fen = neg ? -v : v;
 	return 0;
 bad:
-	jf_error(JF_EDATA, _("not an amount: \"%s\""), s);
+	jf_error(JF_EDATA, _("not an amount (yuan, at most two decimals: "
+	    "12.50): \"%s\""), s);
 	return -1;
 }
 

@@ -462,12 +462,16 @@ store(const struct jf_opt *p, const char *arg, struct jf_call *k)
 	case JF_MONEY:
 		if (jf_money_parse(arg, &v) == -1 || v < p->lo ||
 		    (p->hi != 0 && v > p->hi))
-			return jf_usage_error(_("--%s: not an amount: \"%s\""),
+			return jf_usage_error(_("--%s: not an amount (yuan, at "
+			    "most two decimals: 12.50): \"%s\""),
 			    p->name, arg);
 		*(int64_t *)f = v;
 		break;
 	case JF_DATE:
-		if (jf_date_parse(arg, f) == -1)
+		/* --since and --until take a month as its first, last day */
+		if ((strcmp(p->name, "until") == 0 ? jf_bound_parse(arg, 1, f) :
+		    strstr(p->name, "since") != NULL ?
+		    jf_bound_parse(arg, 0, f) : jf_date_parse(arg, f)) == -1)
 			return jf_usage_error("--%s: %s", p->name,
 			    jf_errmsg());
 		break;

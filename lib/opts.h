@@ -79,6 +79,8 @@ struct jf_opts {
 	struct jf_who w;	/* what opening the book needs */
 	int fmt;		/* JF_FMT_*, or -1 for the default */
 	int unmask;
+	int delim;		/* --delimiter: a CSV input's, 0 a comma */
+	const char *encoding;	/* --encoding: the input's, NULL UTF-8 */
 };
 
 /* Common options a subcommand's synopsis shows as its own. */

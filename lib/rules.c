@@ -102,7 +102,8 @@ want_dec(struct pctx *p, json_t *v, const char *path, int money, int64_t min,
 		return fault(p, path, _("negative: \"%s\""), s);
 	if (s[0] == '+' || (money ? jf_money_parse(s, &h) :
 	    jf_dec2_parse(s, &h)) == -1)
-		return fault(p, path, money ? _("not an amount: \"%s\"") :
+		return fault(p, path, money ? _("not an amount (yuan, at "
+		    "most two decimals: 12.50): \"%s\"") :
 		    _("not a decimal: \"%s\""), s);
 	if (!money && h > FACTOR_MAX)
 		return fault(p, path, _("too large (at most 1000): \"%s\""), s);
@@ -236,7 +237,7 @@ want_day(struct pctx *p, json_t *o, const char *path, const char *key,
 	if (want_str(p, v, sub, &s) == -1)
 		return -1;
 	if (strlen(s) != 10 || jf_date_parse(s, out) == -1)
-		return fault(p, sub, _("not a date: \"%s\""), s);
+		return fault(p, sub, _("not a date (YYYY-MM-DD): \"%s\""), s);
 	return 0;
 }
 

@@ -240,9 +240,12 @@ jf_phone_ix(const struct jf_ctx *c, const char *phone, char *buf)
 {
 	const struct keys *k = c->seal;
 	unsigned char h[IX_LEN];
+	char norm[JF_PHONE_IX_BUF];
 
 	if (phone == NULL)
 		return NULL;
+	/* the number as the register keeps it, however it is written */
+	phone = jf_phone_norm(phone, norm, sizeof(norm));
 	if (k == NULL) {
 		snprintf(buf, JF_PHONE_IX_BUF, "%s", phone);
 		return buf;

@@ -127,7 +127,7 @@ M0000001,1500,2026-11-19" "$output"
 	eq "$before" "$(snapshot)"
 	run expire --date 2026-02-30
 	[ "$status" -eq 64 ]
-	[[ "$output" == *'not a date: "2026-02-30"'* ]]
+	[[ "$output" == *'not a date (2026-11-21, 2026/11/21, 2026年11月21日, today or yesterday): "2026-02-30"'* ]]
 }
 
 @test "expire: a partly spent lot expires only its remainder" {

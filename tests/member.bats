@@ -259,7 +259,7 @@ release_lock() {
 	    --email zhang@example.com --birthday 1990-11-02 \
 	    --referrer M0000001 --joined 2025-03-01
 	[ "$status" -eq 0 ]
-	eq '{"code":"C2","phone":"+8613912345678","name":"张三","email":"zhang@example.com","birthday":"1990-11-02","joined":"2025-03-01","referrer":"M0000001","tier":"normal","status":"active","balance":50}' \
+	eq '{"code":"C2","phone":"13912345678","name":"张三","email":"zhang@example.com","birthday":"1990-11-02","joined":"2025-03-01","referrer":"M0000001","tier":"normal","status":"active","balance":50}' \
 	    "$output"
 	run member add -o json --phone 13800000003 --referrer +8613912345678
 	[ "$status" -eq 0 ]
@@ -277,7 +277,8 @@ release_lock() {
 }
 
 @test "member add: a bad phone exits 64 and adds nothing" {
-	for p in 13x 12345 1234567890123456 ++8613800000001 '' 138-0000-0001; do
+	for p in 13x 12345 1234567890123456 ++8613800000001 '' 138-0000-000x \
+	    '138 0000 0000 0000 0'; do
 		run --separate-stderr member add --phone "$p"
 		[ "$status" -eq 64 ] || { echo "phone \"$p\": $status"; false; }
 	done
@@ -298,8 +299,8 @@ release_lock() {
 	eq 'member: not an email address: "zhang"' "$stderr"
 	run --separate-stderr member add --phone 13800000001 --birthday 2026-02-30
 	[ "$status" -eq 64 ]
-	eq 'member: not a date: "2026-02-30"' "$stderr"
-	run member add --phone 13800000001 --birthday 1990/11/02
+	eq 'member: not a date (2026-11-21, 2026/11/21, 2026年11月21日, today or yesterday): "2026-02-30"' "$stderr"
+	run member add --phone 13800000001 --birthday 11/02/1990
 	[ "$status" -eq 64 ]
 	run member add --phone 13800000001 --joined 2026-13-01
 	[ "$status" -eq 64 ]
@@ -411,7 +412,7 @@ release_lock() {
 @test "member list masks phones and emails: 138****5678, z***@example.com" {
 	member add --phone 13812345678 --name 张三 --email zhang@example.com \
 	    >/dev/null
-	member add --phone +8613912345678 --name Bob >/dev/null
+	member add --phone +447911123456 --name Bob >/dev/null
 	member add --phone 1234567 >/dev/null
 	run --separate-stderr member list
 	[ "$status" -eq 0 ]
@@ -419,7 +420,7 @@ release_lock() {
 	    "${lines[0]}"
 	eq "M0000001,138****5678,张三,z***@example.com,,2026-11-18,,normal,active,0" \
 	    "${lines[1]}"
-	eq "M0000002,\"'+86*******5678\",Bob,,,2026-11-18,,normal,active,0" \
+	eq "M0000002,\"'+44******3456\",Bob,,,2026-11-18,,normal,active,0" \
 	    "${lines[2]}"
 	[[ "${lines[3]}" == M0000003,1****67,* ]]
 	[[ "$output" != *13812345678* ]]
@@ -835,12 +836,12 @@ EOF
 
 # --- import -----------------------------------------------------------
 
-@test "member import: BOM, CRLF, quoted commas and newlines, any column order" {
+@test "member import: BOM, CRLF, quoted commas and quotes, any column order" {
 	printf '\xef\xbb\xbfname,email,birthday,phone,code,joined,status\r\n' \
 	    >m.csv
 	printf '"王,五",wang@example.com,1990-11-02,13700000001,C1,2024-05-06,active\r\n' \
 	    >>m.csv
-	printf '"两行\r\n名字",,,13700000002,,,frozen\r\n' >>m.csv
+	printf '"两""行""名字",,,13700000002,,,frozen\r\n' >>m.csv
 	printf '赵六,,,13700000003,,,\r\n' >>m.csv
 	run --separate-stderr member import m.csv
 	[ "$status" -eq 0 ]
@@ -849,7 +850,7 @@ EOF
 	eq "C1|13700000001|王,五|wang@example.com|1990-11-02|2024-05-06|active" \
 	    "$(sql "SELECT code, phone, name, email, birthday, joined, status
 	    FROM member WHERE phone = '13700000001'")"
-	eq "$(printf '两行\r\n名字')" \
+	eq '两"行"名字' \
 	    "$(sql "SELECT name FROM member WHERE phone = '13700000002'")"
 	eq "M0000001|frozen|2026-11-18" "$(sql "SELECT code, status, joined
 	    FROM member WHERE phone = '13700000002'")"
@@ -905,7 +906,7 @@ EOF
 code,phone,name,email,birthday,error
 C2,137x,乙,,,"m.csv:3: phone: not a phone number: ""137x"""
 C3,13700000003,丙,bad,,"m.csv:4: email: not an email address: ""bad"""
-C4,13700000004,丁,,2026-02-30,"m.csv:5: birthday: not a date: ""2026-02-30"""
+C4,13700000004,丁,,2026-02-30,"m.csv:5: birthday: not a date (2026-11-21, 2026/11/21, 2026年11月21日, today or yesterday): ""2026-02-30"""
 member: 2 added, 0 updated, 0 unchanged, 3 rejected
 EOF
 )

@@ -131,7 +131,7 @@ try 'points rules --help'" "$output"
 	eq "[]" "$output"
 	run points history M0000001 --since 2025-13-01
 	[ "$status" -eq 64 ]
-	[[ "$output" == *'--since: not a date: "2025-13-01"'* ]]
+	[[ "$output" == *'--since: not a date (2026-11-21, 2026/11/21, 2026年11月21日, today or yesterday) or a month (2026-11): "2025-13-01"'* ]]
 }
 
 @test "history of an unknown member is refused" {
@@ -231,7 +231,7 @@ try 'points rules --help'" "$output"
 	[ "$status" -eq 0 ]
 	eq "2024-02-29 00:00:00|2026-02-28" \
 	    "$(sql "SELECT at, expires_on FROM ledger JOIN lot ON entry_id = ledger.id")"
-	run points adjust M0000001 +10 --reason x --at yesterday
+	run points adjust M0000001 +10 --reason x --at soon
 	[ "$status" -eq 64 ]
 }
 

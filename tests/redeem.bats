@@ -275,7 +275,7 @@ R0000001,M0000001,G1,1,1000,1500" "$output"
 	[ "$status" -eq 0 ]
 	eq "2026-11-17 18:30:00" "$(sql "SELECT at FROM redemption")"
 	eq "2026-11-17 18:30:00" "$(sql "SELECT at FROM ledger WHERE kind = 'redeem'")"
-	run redeem gift M0000001 G1 --at yesterday
+	run redeem gift M0000001 G1 --at soon
 	[ "$status" -eq 64 ]
 }
 

@@ -112,10 +112,10 @@ metric() {
 @test "report refuses malformed dates, counts, groupings and periods" {
 	run report daily --date 2026-02-30
 	[ "$status" -eq 64 ]
-	[[ "$output" == *'--date: not a date: "2026-02-30"'* ]]
+	[[ "$output" == *'--date: not a date (2026-11-21, 2026/11/21, 2026年11月21日, today or yesterday): "2026-02-30"'* ]]
 	run report daily --top 0
 	[ "$status" -eq 64 ]
-	run report sales --since yesterday
+	run report sales --since soon
 	[ "$status" -eq 64 ]
 	run report sales --by week
 	[ "$status" -eq 64 ]

@@ -485,7 +485,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 3 "$(sale list -o jsonl | wc -l)"
 	run sale list --member M0404040
 	[ "$status" -eq 1 ]
-	run sale list --since yesterday
+	run sale list --since soon
 	[ "$status" -eq 64 ]
 	run sale list X
 	[ "$status" -eq 64 ]

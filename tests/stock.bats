@@ -46,7 +46,7 @@ tea() {
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[[ "${lines[0]}" == "usage: stock receive --sku S --qty N --cost C"* ]]
-	[[ "$output" == *$'\n       stock receive [FILE|-] [--rejects F]'* ]]
+	[[ "$output" == *$'\n       stock receive [FILE|-] [--delimiter ,|;|tab]'* ]]
 	[[ "$output" == *$'\n      --ref PO '* ]]
 	[[ "$output" == *$'\n      --strict '* ]]
 	[[ "$output" != *"stock moves"* ]]
@@ -122,7 +122,7 @@ try 'stock add --help'" "$output"
 @test "stock add: a bad amount, SKU or number is a usage error (exit 64)" {
 	run stock add --sku A --name a --price 1.234
 	[ "$status" -eq 64 ]
-	[ "${lines[0]}" = 'stock: --price: not an amount: "1.234"' ]
+	[ "${lines[0]}" = 'stock: --price: not an amount (yuan, at most two decimals: 12.50): "1.234"' ]
 	run stock add --sku A --name a --price -1
 	[ "$status" -eq 64 ]
 	[[ "${lines[0]}" == *"--price: negative amount"* ]]
@@ -305,7 +305,7 @@ TEA|龙井|tea|12000|5000|5|0|" "$(sql 'SELECT sku, name, category, price,
 	[ "$stderr" = "stock: p.csv: 2 added, 0 updated, 0 unchanged, 5 rejected" ]
 	eq 'sku,name,price,no_points,error
 B,,2,,p.csv:3: name: needed for a new product
-C,Cake,1.234,,"p.csv:4: price: not an amount: ""1.234"""
+C,Cake,1.234,,"p.csv:4: price: not an amount (yuan, at most two decimals: 12.50): ""1.234"""
 D,Date,-1,,"p.csv:5: price: negative amount: ""-1"""
 E,Egg,1,maybe,"p.csv:6: no_points: not 0 or 1: ""maybe"""
 F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"':'"'"' or '"'"'@'"'"'): ""F:1"""' \
@@ -317,7 +317,7 @@ F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"'
 	printf 'sku,name,price\nA,Apple,x\n' >p.csv
 	run --separate-stderr stock import p.csv
 	[ "$status" -eq 65 ]
-	[[ "$stderr" == *'A,Apple,x,"p.csv:2: price: not an amount: ""x"""'* ]]
+	[[ "$stderr" == *'A,Apple,x,"p.csv:2: price: not an amount (yuan, at most two decimals: 12.50): ""x"""'* ]]
 	[[ "$stderr" == *"sku,name,price,error"* ]]
 }
 
@@ -384,7 +384,7 @@ F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"'
 	run --separate-stderr stock import --input jsonl p.jsonl --rejects rej.jsonl
 	[ "$status" -eq 65 ]
 	eq "A|150|3" "$(sql 'SELECT sku, price, reorder_level FROM product')"
-	eq 'p.jsonl:2: price: not an amount: "x"' "$(jq -r .error rej.jsonl)"
+	eq 'p.jsonl:2: price: not an amount (yuan, at most two decimals: 12.50): "x"' "$(jq -r .error rej.jsonl)"
 	run stock import --input xml p.jsonl
 	[ "$status" -eq 64 ]
 }
@@ -474,7 +474,7 @@ F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"'
 	run stock receive --sku TEA --qty 1 --cost 5 --at "2026-11-01 08:30"
 	[ "$status" -eq 0 ]
 	eq "2026-11-01 08:30:00" "$(sql 'SELECT at FROM move')"
-	run stock receive --sku TEA --qty 1 --cost 5 --at yesterday
+	run stock receive --sku TEA --qty 1 --cost 5 --at soon
 	[ "$status" -eq 64 ]
 }
 
@@ -490,7 +490,7 @@ F:1,Fig,1,,"p.csv:7: sku: not a SKU (no spaces, '"'"','"'"', '"'"'""'"'"', '"'"'
 try 'stock receive --help'" "$output"
 	run stock receive --sku TEA --qty 2 --cost 5.001
 	[ "$status" -eq 64 ]
-	[ "${lines[0]}" = 'stock: --cost: not an amount: "5.001"' ]
+	[ "${lines[0]}" = 'stock: --cost: not an amount (yuan, at most two decimals: 12.50): "5.001"' ]
 	run stock receive --sku TEA --qty two --cost 5
 	[ "$status" -eq 64 ]
 	run stock receive --qty 2 --cost 5
@@ -564,7 +564,7 @@ receipts() {
 ,Acme,TEA,1,5,r.csv:3: ref: empty: a receipt needs its number to be booked once
 PO2,Acme,NOPE,1,5,"r.csv:4: sku: no product ""NOPE"""
 PO3,Acme,TEA,0,5,"r.csv:5: qty: not a whole number from 1 to 1000000000: ""0"""
-PO4,Acme,TEA,1,5.5.5,"r.csv:6: cost: not an amount: ""5.5.5"""
+PO4,Acme,TEA,1,5.5.5,"r.csv:6: cost: not an amount (yuan, at most two decimals: 12.50): ""5.5.5"""
 PO5,Acme,TEA,1,,r.csv:7: cost: empty' "$(cat rej.csv)"
 	eq 10 "$(on_hand TEA)"
 	eq 0 "$(book_breaches)"

@@ -71,6 +71,8 @@ complete -c member -n "__member_using list" -l segment -x -a 'champions loyal pr
 complete -c member -n "__member_using list" -l query -x -d 'code, name, phone or email containing TEXT'
 complete -c member -n "__member_using list export" -l unmask -d 'phones and emails whole (manager)'
 complete -c member -n "__member_using import" -l update -d 'change the members that exist'
+complete -c member -n "__member_using import update" -l delimiter -x -a ', ; tab' -d "the CSV's delimiter"
+complete -c member -n "__member_using import update" -l encoding -x -a 'utf-8 gbk gb18030' -d "the input's encoding"
 complete -c member -n "__member_using import" -l rejects -r -F -d 'write the rejected rows to F'
 complete -c member -n "__member_using import" -l strict -d 'commit nothing if any row is bad'
 complete -c member -n "__member_using import" -l ignore-unknown -d 'skip unknown columns'

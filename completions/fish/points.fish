@@ -30,6 +30,8 @@ complete -c points -n "__fish_seen_subcommand_from adjust" -l reason -x -d 'why'
 complete -c points -n "__fish_seen_subcommand_from adjust award rules" -l at -x -d 'at a time'
 complete -c points -n "__fish_seen_subcommand_from award" -l kind -x -a '(__points_kinds)' -d 'the activity'
 complete -c points -n "__fish_seen_subcommand_from award" -l points -x -d "instead of the activity's points"
+complete -c points -n "__fish_seen_subcommand_from adjust award" -l delimiter -x -a ', ; tab' -d "the CSV's delimiter"
+complete -c points -n "__fish_seen_subcommand_from adjust award" -l encoding -x -a 'utf-8 gbk gb18030' -d "the input's encoding"
 complete -c points -n "__fish_seen_subcommand_from award adjust" -a - -d 'members from a CSV stream'
 complete -c points -n "__fish_seen_subcommand_from rules; and not __fish_seen_subcommand_from show load export" -a 'show load export'
 complete -c points -n "__fish_seen_subcommand_from load" -F -d 'rules file'

@@ -42,6 +42,8 @@ complete -c sale -n "__fish_seen_subcommand_from add quote" -a '(__sale_items)' 
 
 # import
 complete -c sale -n "__fish_seen_subcommand_from import" -F -d 'sales file'
+complete -c sale -n "__fish_seen_subcommand_from import" -l delimiter -x -a ', ; tab' -d "the CSV's delimiter"
+complete -c sale -n "__fish_seen_subcommand_from import" -l encoding -x -a 'utf-8 gbk gb18030' -d "the input's encoding"
 complete -c sale -n "__fish_seen_subcommand_from import" -l rejects -r -F -d 'write rejected rows to F'
 complete -c sale -n "__fish_seen_subcommand_from import" -l strict -d 'record nothing if a receipt is bad'
 complete -c sale -n "__fish_seen_subcommand_from import" -l ignore-unknown -d 'ignore unknown columns'

@@ -46,6 +46,8 @@ complete -c stock -n "__fish_seen_subcommand_from update" -l no-gift -d 'out of 
 
 # files
 complete -c stock -n "__fish_seen_subcommand_from import receive count" -F
+complete -c stock -n "__fish_seen_subcommand_from import receive count" -l delimiter -x -a ', ; tab' -d "the CSV's delimiter"
+complete -c stock -n "__fish_seen_subcommand_from import receive count" -l encoding -x -a 'utf-8 gbk gb18030' -d "the input's encoding"
 complete -c stock -n "__fish_seen_subcommand_from import receive count" -l rejects -r -F -d 'write rejected lines to F'
 complete -c stock -n "__fish_seen_subcommand_from import receive count" -l strict -d 'book nothing if a line is bad'
 complete -c stock -n "__fish_seen_subcommand_from import receive count" -l ignore-unknown -d 'ignore unknown columns'

@@ -93,12 +93,29 @@ main(void)
 	ok(jf_date_parse("2000-02-29", buf) == 0, "2000-02-29 (400 rule)");
 	ok(jf_date_parse("1900-02-29", buf) == -1, "1900-02-29 refused");
 	ok(jf_date_parse("2026-13-01", buf) == -1, "month 13 refused");
-	ok(jf_date_parse("2026-1-01", buf) == -1, "2026-1-01 refused");
+	ok(jf_date_parse("2026-1-5", buf) == 0 &&
+	    strcmp(buf, "2026-01-05") == 0, "2026-1-5 as 2026-01-05");
+	ok(jf_date_parse("2026/11/21", buf) == 0 &&
+	    strcmp(buf, "2026-11-21") == 0, "2026/11/21");
+	ok(jf_date_parse("2026年11月21日", buf) == 0 &&
+	    strcmp(buf, "2026-11-21") == 0, "2026年11月21日");
+	ok(jf_date_parse("2026/11-21", buf) == -1, "mixed separators refused");
+	ok(jf_date_parse("2026-011-01", buf) == -1, "three-digit month refused");
+	ok(jf_date_parse("2026-11", buf) == -1, "a month is not a day");
+	ok(jf_bound_parse("2024-02", 1, buf) == 0 &&
+	    strcmp(buf, "2024-02-29") == 0, "--until 2024-02: its last day");
+	ok(jf_bound_parse("2026年11月", 0, buf) == 0 &&
+	    strcmp(buf, "2026-11-01") == 0, "--since 2026年11月: its first day");
 	ok(jf_date_parse("2026-01-01x", buf) == -1, "trailing text refused");
 	ok(jf_ts_parse("2026-11-18", buf) == 0 &&
 	    strcmp(buf, "2026-11-18 00:00:00") == 0, "date as midnight");
 	ok(jf_ts_parse("2026-11-18T09:05", buf) == 0 &&
 	    strcmp(buf, "2026-11-18 09:05:00") == 0, "T and no seconds");
+	ok(jf_ts_parse("2026/11/18 9:05", buf) == 0 &&
+	    strcmp(buf, "2026-11-18 09:05:00") == 0, "2026/11/18 9:05");
+	ok(jf_ts_parse("2026年11月18日 9:05:07", buf) == 0 &&
+	    strcmp(buf, "2026-11-18 09:05:07") == 0, "2026年11月18日 9:05:07");
+	ok(jf_ts_parse("2026-11-18 9:5", buf) == -1, "one-digit minute refused");
 	ok(jf_ts_parse("2026-11-18 24:00:00", buf) == -1, "hour 24 refused");
 	ok(jf_ts_parse("2026-11-18 10:00:60", buf) == -1, "second 60 refused");
 

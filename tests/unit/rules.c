@@ -310,7 +310,7 @@ validation(void)
 	    "\"18:00\"");
 	bad("{ \"multipliers\": [ { \"name\": \"w\", \"factor\": \"2\", "
 	    "\"from\": \"2026-02-30\" } ] }",
-	    "rules.json: multipliers[0].from: not a date: \"2026-02-30\"");
+	    "rules.json: multipliers[0].from: not a date (YYYY-MM-DD): \"2026-02-30\"");
 	bad("{ \"multipliers\": [ { \"name\": \"w\", \"factor\": \"2\", "
 	    "\"from\": \"2026-03-01\", \"to\": \"2026-02-01\" } ] }",
 	    "rules.json: multipliers[0].to: before from: \"2026-02-01\"");
@@ -339,7 +339,7 @@ validation(void)
 	bad("{ \"earn\": { \"per_amount\": \"0\" } }",
 	    "rules.json: earn.per_amount: must be more than zero: \"0\"");
 	bad("{ \"earn\": { \"per_amount\": \"1.001\" } }",
-	    "rules.json: earn.per_amount: not an amount: \"1.001\"");
+	    "rules.json: earn.per_amount: not an amount (yuan, at most two decimals: 12.50): \"1.001\"");
 	bad("{ \"earn\": { \"per\": \"1.00\" } }",
 	    "rules.json: earn.per: unknown key");
 	bad("{ \"earn\": 1 }", "rules.json: earn: not an object");
