@@ -746,7 +746,7 @@ jf_mask_phone(const char *p, char *buf)
 	return buf;
 }
 
-/* Whether s is a phone number as a member ID operand may give it. */
+/* A phone however written, into buf: see db.h. */
 const char *
 jf_phone_norm(const char *s, char *buf, size_t size)
 {
@@ -768,6 +768,7 @@ jf_phone_norm(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* Whether s is a phone number as a member ID operand may give it. */
 int
 jf_phone_check(const char *s)
 {
