@@ -115,6 +115,10 @@ install: all
 		install -m 644 completions/zsh/_$$t $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t; \
 		install -m 644 completions/fish/$$t.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; \
 	done
+	mkdir -p $(DESTDIR)$(DATADIR)/fish/vendor_functions.d
+	install -m 644 completions/bash/_jifen_list $(DESTDIR)$(DATADIR)/bash-completion/completions/_jifen_list
+	install -m 644 completions/zsh/_jifen_list $(DESTDIR)$(DATADIR)/zsh/site-functions/_jifen_list
+	install -m 644 completions/fish/__jifen_list.fish $(DESTDIR)$(DATADIR)/fish/vendor_functions.d/__jifen_list.fish
 	install -m 644 share/man/man7/jifen.7 $(DESTDIR)$(MANDIR)/man7/jifen.7
 	install -m 644 share/rules.json share/schema.sql $(DESTDIR)$(DATADIR)/jifen/
 	cp -R share/jifen/. $(DESTDIR)$(DATADIR)/jifen/
@@ -126,6 +130,9 @@ uninstall:
 		    $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t \
 		    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; \
 	done
+	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/_jifen_list \
+	    $(DESTDIR)$(DATADIR)/zsh/site-functions/_jifen_list \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_functions.d/__jifen_list.fish
 	rm -f $(DESTDIR)$(MANDIR)/man7/jifen.7
 	rm -rf $(DESTDIR)$(DATADIR)/jifen
 

@@ -2,7 +2,7 @@
 # Installs the Debian packages jifen builds and tests with, when run as
 # root; otherwise prints the apt-get line and fails.  `deps.sh fuzz`: the
 # optional list make fuzz needs instead (clang and its libFuzzer).
-pkgs="gcc make libsqlite3-dev sqlite3 libcsv-dev libjansson-dev libsodium-dev libcrypt-dev bats jq mandoc time python3"
+pkgs="gcc make libsqlite3-dev sqlite3 libcsv-dev libjansson-dev libsodium-dev libcrypt-dev bats jq mandoc time python3 zsh fish"
 [ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-dev libsqlite3-dev libcsv-dev libjansson-dev libsodium-dev libcrypt-dev"
 missing=""
 for p in $pkgs; do

@@ -1,4 +1,7 @@
 # fish completion for member(1)
+# Members, receipts, redemptions and SKUs are read from the book the line
+# names (-d), by __jifen_list (installed among fish's functions): a member
+# by its code, its name the description.
 
 set -l cmds add show list update import export tiers forget operator
 
@@ -24,13 +27,6 @@ function __member_using
     return 1
 end
 
-function __member_tiers
-    member tiers -o csv 2>/dev/null | sed '1d;s/,.*//'
-end
-
-function __member_operators
-    member operator list -o csv 2>/dev/null | sed '1d;s/,.*//'
-end
 
 complete -c member -f
 complete -c member -n "not __fish_seen_subcommand_from $cmds" -a add -d 'add a member and print the record'
@@ -59,11 +55,12 @@ complete -c member -n "__member_using add" -l code -x -d 'member code'
 complete -c member -n "__member_using add update" -l name -x -d 'name'
 complete -c member -n "__member_using add update" -l email -x -d 'email address'
 complete -c member -n "__member_using add update" -l birthday -x -d 'birthday, YYYY-MM-DD'
-complete -c member -n "__member_using add update" -l referrer -x -d 'the referring member, code or phone'
 complete -c member -n "__member_using add" -l joined -x -d 'the day joined'
 complete -c member -n "__member_using update list" -l status -x -a 'active frozen closed' -d 'status'
 complete -c member -n "__member_using update" -a - -d 'members from a CSV stream'
-complete -c member -n "__member_using list" -l tier -x -a '(__member_tiers)' -d 'in tier T'
+complete -c member -n "__member_using show forget update" -a '(__jifen_list members)'
+complete -c member -n "__member_using add update" -l referrer -x -a '(__jifen_list members)' -d 'the referring member'
+complete -c member -n "__member_using list" -l tier -x -a '(__jifen_list tiers)' -d 'in tier T'
 complete -c member -n "__member_using list" -l birthday-month -x -a '1 2 3 4 5 6 7 8 9 10 11 12' -d 'born in month M'
 complete -c member -n "__member_using list" -l joined-since -x -d 'joined on day D or later'
 complete -c member -n "__member_using list" -l inactive-days -x -d 'no purchase in N days'
@@ -81,5 +78,5 @@ complete -c member -n "__member_using import" -F -d 'members file'
 complete -c member -n "__member_using tiers" -l recalc -d "re-evaluate every member's tier"
 complete -c member -n "__member_using operator; and not __fish_seen_subcommand_from add list pin remove" -a 'add list pin remove'
 complete -c member -n "__member_using operator; and __fish_seen_subcommand_from add" -l role -x -a 'cashier manager admin' -d 'the role'
-complete -c member -n "__member_using operator; and __fish_seen_subcommand_from remove pin" -a '(__member_operators)' -d 'operator'
+complete -c member -n "__member_using operator; and __fish_seen_subcommand_from remove pin" -a '(__jifen_list operators)' -d 'operator'
 complete -c member -n "__member_using operator; and __fish_seen_subcommand_from add" -l pin -d 'set its PIN too'

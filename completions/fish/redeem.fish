@@ -1,9 +1,30 @@
 # fish completion for redeem(1)
+# Members, receipts, redemptions and SKUs are read from the book the line
+# names (-d), by __jifen_list (installed among fish's functions): a member
+# by its code, its name the description.
 
 set -l cmds catalog gift quote cancel
 
-function __redeem_skus
-    redeem catalog -o csv 2>/dev/null | tail -n +2 | cut -d, -f1
+# How many operands follow the command (options' values not counted).
+function __redeem_operands
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l n -1
+    set -l skip 0
+    for t in $tokens
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case -d --db -o --format --operator --pin-fd --approve --store --qty --amount --at
+                set skip 1
+            case '-*'
+            case '*'
+                set n (math $n + 1)
+        end
+    end
+    echo $n
 end
 
 complete -c redeem -f
@@ -24,6 +45,8 @@ complete -c redeem -l approve -x -d 'a manager who approves, by PIN'
 complete -c redeem -l store -x -d 'the store'
 
 complete -c redeem -n "__fish_seen_subcommand_from gift" -l qty -x -d 'how many'
-complete -c redeem -n "__fish_seen_subcommand_from gift" -a '(__redeem_skus)' -d 'gift'
+complete -c redeem -n "__fish_seen_subcommand_from gift quote; and test (__redeem_operands) = 0" -a '(__jifen_list members)'
+complete -c redeem -n "__fish_seen_subcommand_from gift; and test (__redeem_operands) = 1" -a '(__jifen_list gifts)'
+complete -c redeem -n "__fish_seen_subcommand_from cancel; and test (__redeem_operands) = 0" -a '(__jifen_list redemptions)'
 complete -c redeem -n "__fish_seen_subcommand_from gift cancel" -l at -x -d 'book it at this time'
 complete -c redeem -n "__fish_seen_subcommand_from quote" -l amount -x -d 'the order total in yuan'

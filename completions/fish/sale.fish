@@ -1,17 +1,35 @@
 # fish completion for sale(1)
+# Members, receipts, redemptions and SKUs are read from the book the line
+# names (-d), by __jifen_list (installed among fish's functions): a member
+# by its code, its name the description.
 
 set -l cmds add quote import return show list
 
-function __sale_members
-    member list -o csv 2>/dev/null | tail -n +2 | cut -d, -f1
-end
-
+# SKU:QTY[@PRICE]: the book's SKUs, the colon after them
 function __sale_items
-    stock list -o csv 2>/dev/null | tail -n +2 | cut -d, -f2 | sort -u | sed 's/$/:/'
+    __jifen_list skus | string replace -r '^([^	]*)' '$1:'
 end
 
-function __sale_receipts
-    sale list -o csv 2>/dev/null | tail -n +2 | cut -d, -f1
+# How many operands follow the command (options' values not counted).
+function __sale_operands
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l n -1
+    set -l skip 0
+    for t in $tokens
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case -d --db -o --format --operator --pin-fd --approve --store --member --receipt --at --use-points --rejects --input --batch --since --until --delimiter --encoding
+                set skip 1
+            case '-*'
+            case '*'
+                set n (math $n + 1)
+        end
+    end
+    echo $n
 end
 
 complete -c sale -f
@@ -24,7 +42,7 @@ complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a list -d 'the sale
 
 complete -c sale -s d -l db -r -F -d 'the database'
 complete -c sale -s o -l format -x -a 'table csv json jsonl' -d 'output format'
-complete -c sale -s n -l dry-run -d 'do the work, then roll it back'
+complete -c sale -n "__fish_seen_subcommand_from add import return" -s n -l dry-run -d 'do it all, print it all, book nothing'
 complete -c sale -s q -l quiet -d 'no progress or summary'
 complete -c sale -s h -l help -d 'print the usage'
 complete -c sale -l version -d 'print the version'
@@ -34,11 +52,11 @@ complete -c sale -l approve -x -d 'a manager who approves, by PIN'
 complete -c sale -l store -x -d 'the store'
 
 # add, quote
-complete -c sale -n "__fish_seen_subcommand_from add quote list" -l member -x -a '(__sale_members)' -d 'the member, by code or phone'
+complete -c sale -n "__fish_seen_subcommand_from add quote list" -l member -x -a '(__jifen_list members)' -d 'the member, by code or phone'
 complete -c sale -n "__fish_seen_subcommand_from add" -l receipt -x -d 'the receipt number'
 complete -c sale -n "__fish_seen_subcommand_from add quote return" -l at -x -d 'when it happened'
 complete -c sale -n "__fish_seen_subcommand_from add quote" -l use-points -x -d 'pay with N points'
-complete -c sale -n "__fish_seen_subcommand_from add quote" -a '(__sale_items)' -d 'SKU:QTY[@PRICE]'
+complete -c sale -n "__fish_seen_subcommand_from add quote" -a '(__sale_items)'
 
 # import
 complete -c sale -n "__fish_seen_subcommand_from import" -F -d 'sales file'
@@ -51,8 +69,8 @@ complete -c sale -n "__fish_seen_subcommand_from import" -l input -x -a 'csv jso
 complete -c sale -n "__fish_seen_subcommand_from import" -l batch -x -d 'commit every N receipts'
 
 # return, show
-complete -c sale -n "__fish_seen_subcommand_from return show" -a '(__sale_receipts)' -d 'receipt'
-complete -c sale -n "__fish_seen_subcommand_from return" -a '(__sale_items)' -d 'SKU:QTY'
+complete -c sale -n "__fish_seen_subcommand_from return show; and test (__sale_operands) = 0" -a '(__jifen_list receipts)'
+complete -c sale -n "__fish_seen_subcommand_from return; and test (__sale_operands) -gt 0" -a '(__sale_items)'
 complete -c sale -n "__fish_seen_subcommand_from show list" -l lines -d 'one row per line'
 
 # list

@@ -1,14 +1,10 @@
 # fish completion for stock(1)
+# Members, receipts, redemptions and SKUs are read from the book the line
+# names (-d), by __jifen_list (installed among fish's functions): a member
+# by its code, its name the description.
 
 set -l cmds add update import receive adjust count list moves
 
-function __stock_skus
-    stock list -o csv 2>/dev/null | tail -n +2 | cut -d, -f2 | sort -u
-end
-
-function __stock_categories
-    stock list -o csv 2>/dev/null | tail -n +2 | cut -d, -f4 | sort -u
-end
 
 complete -c stock -f
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a add -d 'add a product'
@@ -32,12 +28,12 @@ complete -c stock -l approve -x -d 'a manager who approves, by PIN'
 complete -c stock -l store -x -d 'the store'
 
 # products
-complete -c stock -n "__fish_seen_subcommand_from add update receive adjust moves" -l sku -x -a '(__stock_skus)' -d 'the product'
-complete -c stock -n "__fish_seen_subcommand_from update" -a '(__stock_skus)' -d 'product'
+complete -c stock -n "__fish_seen_subcommand_from add update receive adjust moves" -l sku -x -a '(__jifen_list skus)'
+complete -c stock -n "__fish_seen_subcommand_from update" -a '(__jifen_list skus)'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l name -x -d 'the name'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l price -x -d 'the shelf price in yuan'
 complete -c stock -n "__fish_seen_subcommand_from add update receive" -l cost -x -d 'the cost in yuan'
-complete -c stock -n "__fish_seen_subcommand_from add update list" -l category -x -a '(__stock_categories)' -d 'the category'
+complete -c stock -n "__fish_seen_subcommand_from add update list" -l category -x -a '(__jifen_list categories)' -d 'the category'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l reorder -x -d 'the reorder level'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l no-points -d 'earns no points'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l gift-points -x -d 'in the gift catalog at N points'
