@@ -12,8 +12,17 @@
 
 #include <libintl.h>
 
+/*
+ * _() translates a message; N_() marks one kept in a table, translated
+ * where it is printed.  NC_() marks a column's name, in a context for
+ * the catalog: "column", or one that says more where a word has two
+ * meanings ("person": a name that is a person's).  CSV and JSON keep the
+ * names as they are, in English, for the scripts that read them; a
+ * table's header shows jf_label()'s translation.
+ */
 #define _(s) gettext(s)
 #define N_(s) (s)
+#define NC_(ctx, s) (s)
 
 enum {
 	JF_OK = 0,
@@ -39,5 +48,12 @@ int jf_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Borrowed; valid until the next jf_error(). */
 const char *jf_errmsg(void);
+
+/*
+ * A column's name as a person reads it: its translation in context ctx,
+ * else in context "column" (ctx NULL: only there), else the name itself.
+ * Borrowed: the catalog's, or col.
+ */
+const char *jf_label(const char *ctx, const char *col);
 
 #endif

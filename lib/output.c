@@ -9,6 +9,10 @@
  * table, which is for a terminal, shows control characters escaped
  * instead of sending them raw.  A failed write to stdout is noted with
  * its errno at the moment it fails, for jf_stdout_close() to report.
+ *
+ * The column names head CSV and key JSON as they are, in English for
+ * the scripts that read them; a table's header, which a person reads,
+ * shows their labels in the user's language (jf_label).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -86,6 +90,7 @@ struct jf_out {
 	const char *const *cols;
 	int ncols;
 	int single;
+	const char *ctx;	/* the labels' context, NULL: "column" */
 	struct val *row;	/* the row being built */
 	int nv;
 	json_t *extra;		/* JSON keys beyond the columns */
@@ -134,6 +139,12 @@ void
 jf_out_single(struct jf_out *o)
 {
 	o->single = 1;
+}
+
+void
+jf_out_labels(struct jf_out *o, const char *ctx)
+{
+	o->ctx = ctx;
 }
 
 static struct val *
@@ -348,8 +359,11 @@ jf_out_end(struct jf_out *o)
 	case JF_FMT_HTML:
 		if (o->nrows == 0) {
 			fputs("<table>\n<tr>", o->fp);
-			for (int i = 0; i < o->ncols; i++)
-				fprintf(o->fp, "<th>%s</th>", o->cols[i]);
+			for (int i = 0; i < o->ncols; i++) {
+				fputs("<th>", o->fp);
+				html_put(o->fp, jf_label(o->ctx, o->cols[i]));
+				fputs("</th>", o->fp);
+			}
 			fputs("</tr>\n", o->fp);
 		}
 		fputs("<tr>", o->fp);
@@ -466,7 +480,7 @@ table_flush(struct jf_out *o)
 	char buf[JF_MONEY_BUF];
 
 	for (int i = 0; i < o->ncols; i++)
-		w[i] = jf_text_width(o->cols[i]);
+		w[i] = jf_text_width(jf_label(o->ctx, o->cols[i]));
 	for (long r = 0; r < o->nrows; r++)
 		for (int i = 0; i < o->ncols; i++) {
 			struct val *v = &o->rows[r][i];
@@ -483,7 +497,7 @@ table_flush(struct jf_out *o)
 		}
 	for (long r = -1; r < o->nrows; r++) {
 		for (int i = 0; i < o->ncols; i++) {
-			const char *t = r < 0 ? o->cols[i] :
+			const char *t = r < 0 ? jf_label(o->ctx, o->cols[i]) :
 			    text(&o->rows[r][i], buf);
 			int n = w[i] - jf_text_width(t);
 			int right = r >= 0 && o->rows[r][i].type >= V_INT;

@@ -9,7 +9,10 @@
  *	...
  *	jf_out_free(o);
  *
- * Column names are the interface (lower_snake_case).  Money goes out as
+ * Column names are the interface (lower_snake_case), English in CSV and
+ * JSON whatever the language; the header of a table (and of an HTML
+ * table) shows each name's label, jf_label(): mark the names with
+ * NC_("column", name) for the catalog.  Money goes out as
  * "12.50" (a string in JSON), points as integers, an absent value as an
  * empty CSV field or JSON null.  A table waits for its last row to know
  * its widths and aligns CJK text by display width.
@@ -34,6 +37,11 @@ int jf_fmt_default(void);
 struct jf_out *jf_out_new(int fmt, FILE *fp, const char *const *cols);
 /* JSON: print the one row as an object, not an array of one. */
 void jf_out_single(struct jf_out *o);
+/*
+ * The context of the header's labels where "column" is not enough
+ * (jf_label): "person" for a table whose name is a person's.  Borrowed.
+ */
+void jf_out_labels(struct jf_out *o, const char *ctx);
 void jf_out_str(struct jf_out *o, const char *s);	/* NULL: absent */
 void jf_out_int(struct jf_out *o, int64_t v);
 void jf_out_money(struct jf_out *o, int64_t fen);
