@@ -26,10 +26,15 @@
 #include "remind.h"
 #include "rules.h"
 
-static const char *const expire_cols[] = { "member", "points", "expired_on",
-	NULL };
-static const char *const remind_cols[] = { "member", "name", "phone", "email",
-	"points", "expires_on", "message", NULL };
+static const char *const expire_cols[] = {
+	NC_("column", "member"), NC_("column", "points"),
+	NC_("column", "expired_on"), NULL
+};
+static const char *const remind_cols[] = {
+	NC_("column", "member"), NC_("person", "name"), NC_("column", "phone"),
+	NC_("column", "email"), NC_("column", "points"),
+	NC_("column", "expires_on"), NC_("column", "message"), NULL
+};
 
 struct args {
 	char date[JF_DATE_LEN];	/* "" when not given */
@@ -100,6 +105,7 @@ spooled(struct jf_ctx *c, const char *const *cols,
 		return jf_fail(jf_error(JF_ESOFTWARE,
 		    _("cannot make a spool file: %s"), strerror(errno)));
 	out = jf_out_new(c->fmt, tmp, cols);
+	jf_out_labels(out, "person");	/* remind's name is the member's */
 	if ((rc = jf_begin(c)) != 0) {
 		jf_out_free(out);
 		fclose(tmp);

@@ -30,16 +30,33 @@
 #include "pointsrun.h"
 #include "rules.h"
 
-static const char *const balance_cols[] = { "member", "balance", "pending",
-	"expiring", "expiring_on", NULL };
-static const char *const history_cols[] = { "at", "kind", "delta", "ref",
-	"rule", "reason", "expires_on", "operator", NULL };
-static const char *const change_cols[] = { "member", "kind", "delta",
-	"rule", "reason", "balance", NULL };
-static const char *const explain_cols[] = { "kind", "line", "sku", "qty",
-	"amount", "multiplier", "rule", "points", "member", NULL };
-static const char *const show_cols[] = { "setting", "value", NULL };
-static const char *const load_cols[] = { "version", "effective", NULL };
+static const char *const balance_cols[] = {
+	NC_("column", "member"), NC_("column", "balance"),
+	NC_("column", "pending"), NC_("column", "expiring"),
+	NC_("column", "expiring_on"), NULL
+};
+static const char *const history_cols[] = {
+	NC_("column", "at"), NC_("column", "kind"), NC_("column", "delta"),
+	NC_("column", "ref"), NC_("column", "rule"), NC_("column", "reason"),
+	NC_("column", "expires_on"), NC_("column", "operator"), NULL
+};
+static const char *const change_cols[] = {
+	NC_("column", "member"), NC_("column", "kind"), NC_("column", "delta"),
+	NC_("column", "rule"), NC_("column", "reason"),
+	NC_("column", "balance"), NULL
+};
+static const char *const explain_cols[] = {
+	NC_("column", "kind"), NC_("column", "line"), NC_("column", "sku"),
+	NC_("column", "qty"), NC_("column", "amount"),
+	NC_("column", "multiplier"), NC_("column", "rule"),
+	NC_("column", "points"), NC_("column", "member"), NULL
+};
+static const char *const show_cols[] = {
+	NC_("column", "setting"), NC_("setting", "value"), NULL
+};
+static const char *const load_cols[] = {
+	NC_("column", "version"), NC_("column", "effective"), NULL
+};
 
 struct args {
 	char since[JF_DATE_LEN];
@@ -304,6 +321,7 @@ cmd_rules_show(struct jf_call *k)
 	if ((rc = jf_rules_at(k->c, k->c->now, &r)) != 0)
 		return jf_fail(rc);
 	out = jf_out_new(k->o->fmt, stdout, show_cols);
+	jf_out_labels(out, "setting");
 	jf_rules_settings(r, setting_row, out);
 	return out_done(out, 0);
 }

@@ -20,12 +20,19 @@
 #include "redeem.h"
 #include "stock.h"	/* JF_QTY_MAX */
 
-static const char *const catalog_cols[] = { "sku", "name", "gift_points",
-	"on_hand", NULL };
-static const char *const redemption_cols[] = { "redemption", "member", "sku",
-	"qty", "points", "balance", NULL };
-static const char *const quote_cols[] = { "member", "amount", "max_points",
-	"value", NULL };
+static const char *const catalog_cols[] = {
+	NC_("column", "sku"), NC_("column", "name"),
+	NC_("column", "gift_points"), NC_("column", "on_hand"), NULL
+};
+static const char *const redemption_cols[] = {
+	NC_("column", "redemption"), NC_("column", "member"),
+	NC_("column", "sku"), NC_("column", "qty"), NC_("column", "points"),
+	NC_("column", "balance"), NULL
+};
+static const char *const quote_cols[] = {
+	NC_("column", "member"), NC_("column", "amount"),
+	NC_("column", "max_points"), NC_("column", "value"), NULL
+};
 
 struct args {
 	int64_t qty;

@@ -183,8 +183,10 @@ cmd_leaderboard(struct jf_call *k)
 
 /* -- audit -------------------------------------------------------------- */
 
-static const char *const audit_cols[] = { "check", "subject", "expected",
-	"found", NULL };
+static const char *const audit_cols[] = {
+	NC_("column", "check"), NC_("column", "subject"),
+	NC_("column", "expected"), NC_("column", "found"), NULL
+};
 
 static void
 breach_line(void *arg, const struct jf_breach *b)

@@ -84,13 +84,24 @@ struct metric {
 	int money;
 };
 
-#define M(f, m) { #f, offsetof(struct jf_daily, f), m }
+/* a metric's name is a JSON key and a CSV value; a table shows its label */
+#define M(f, m) offsetof(struct jf_daily, f), m
 static const struct metric metrics[] = {
-	M(receipts, 0), M(gross, 1), M(offset, 1), M(paid, 1),
-	M(points_earned, 0), M(points_bonus, 0), M(points_redeemed, 0),
-	M(points_expired, 0), M(new_members, 0), M(returns, 0),
-	M(returned, 1), M(points_awarded, 0), M(points_reversed, 0),
-	M(points_adjusted, 0), M(points_restored, 0),
+	{ NC_("column", "receipts"), M(receipts, 0) },
+	{ NC_("column", "gross"), M(gross, 1) },
+	{ NC_("column", "offset"), M(offset, 1) },
+	{ NC_("column", "paid"), M(paid, 1) },
+	{ NC_("column", "points_earned"), M(points_earned, 0) },
+	{ NC_("column", "points_bonus"), M(points_bonus, 0) },
+	{ NC_("column", "points_redeemed"), M(points_redeemed, 0) },
+	{ NC_("column", "points_expired"), M(points_expired, 0) },
+	{ NC_("column", "new_members"), M(new_members, 0) },
+	{ NC_("column", "returns"), M(returns, 0) },
+	{ NC_("column", "returned"), M(returned, 1) },
+	{ NC_("column", "points_awarded"), M(points_awarded, 0) },
+	{ NC_("column", "points_reversed"), M(points_reversed, 0) },
+	{ NC_("column", "points_adjusted"), M(points_adjusted, 0) },
+	{ NC_("column", "points_restored"), M(points_restored, 0) },
 	{ NULL, 0, 0 }
 };
 #undef M
@@ -101,10 +112,18 @@ metric(const struct jf_daily *d, const struct metric *m)
 	return *(const int64_t *)((const char *)d + m->off);
 }
 
-static const char *const summary_cols[] = { "metric", "value", NULL };
-static const char *const top_cols[] = { "sku", "name", "qty", "gross", NULL };
-static const char *const low_cols[] = { "store", "sku", "name", "on_hand",
-	"reorder_level", "status", NULL };
+static const char *const summary_cols[] = {
+	NC_("column", "metric"), NC_("summary", "value"), NULL
+};
+static const char *const top_cols[] = {
+	NC_("column", "sku"), NC_("column", "name"), NC_("column", "qty"),
+	NC_("column", "gross"), NULL
+};
+static const char *const low_cols[] = {
+	NC_("column", "store"), NC_("column", "sku"), NC_("column", "name"),
+	NC_("column", "on_hand"), NC_("column", "reorder_level"),
+	NC_("column", "status"), NULL
+};
 
 /* What the daily report gathers before it writes. */
 struct day {
@@ -139,24 +158,31 @@ day_low(void *arg, const struct jf_stock_line *l)
 	return 0;
 }
 
-/* The summary as metric, value rows. */
+/*
+ * The summary as metric, value rows: CSV's metrics by name, a table's
+ * (and the page's) by their labels.
+ */
 static int
 put_summary(FILE *fp, int fmt, const struct jf_daily *d)
 {
 	struct jf_out *out = jf_out_new(fmt, fp, summary_cols);
+	int csv = fmt != JF_FMT_TABLE && fmt != JF_FMT_HTML;
 
+	jf_out_labels(out, "summary");
 	for (const struct metric *m = metrics; m->name; m++) {
-		jf_out_str(out, m->name);
+		jf_out_str(out, csv ? m->name : jf_label(NULL, m->name));
 		if (m->money)
 			jf_out_money(out, metric(d, m));
 		else
 			jf_out_int(out, metric(d, m));
 		jf_out_end(out);
 	}
-	jf_out_str(out, "audit_head");
+	jf_out_str(out, csv ? "audit_head" : jf_label(NULL,
+	    NC_("column", "audit_head")));
 	jf_out_str(out, d->audit_head);
 	jf_out_end(out);
-	jf_out_str(out, "ledger_head");
+	jf_out_str(out, csv ? "ledger_head" : jf_label(NULL,
+	    NC_("column", "ledger_head")));
 	jf_out_str(out, d->ledger_head);
 	jf_out_end(out);
 	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
@@ -296,11 +322,16 @@ jf_report_write_daily(struct jf_ctx *c, FILE *fp, int fmt,
 
 /* -- sales -------------------------------------------------------------- */
 
-static const char *const by_names[] = { "day", "month", "product",
-	"category", "member", "year", "all" };
+/* the page's title, by JF_BY_* */
+static const char *const by_titles[] = { N_("Sales by day"),
+	N_("Sales by month"), N_("Sales by product"), N_("Sales by category"),
+	N_("Sales by member"), N_("Sales by year"), N_("Sales") };
 
-static const char *const sales_cols[] = { "key", "receipts", "qty", "gross",
-	"offset", "paid", NULL };
+static const char *const sales_cols[] = {
+	NC_("column", "key"), NC_("column", "receipts"), NC_("column", "qty"),
+	NC_("column", "gross"), NC_("column", "offset"), NC_("column", "paid"),
+	NULL
+};
 
 #define KEYS 60			/* the chart's: the first keys */
 
@@ -358,9 +389,17 @@ jf_report_write_sales(struct jf_ctx *c, FILE *fp, int fmt,
 	int rc;
 
 	if (s.chart) {
-		snprintf(title, sizeof(title), _("Sales by %s%s%s%s%s"),
-		    by_names[by], *a->since ? _(" since ") : "", a->since,
-		    *a->until ? _(" until ") : "", a->until);
+		const char *t = _(by_titles[by]);
+
+		if (*a->since && *a->until)
+			snprintf(title, sizeof(title), _("%s, %s to %s"), t,
+			    a->since, a->until);
+		else if (*a->since || *a->until)
+			snprintf(title, sizeof(title), *a->since ?
+			    _("%s, since %s") : _("%s, until %s"), t,
+			    *a->since ? a->since : a->until);
+		else
+			snprintf(title, sizeof(title), "%s", t);
 		jf_html_begin(fp, title);
 		jf_html_heading(fp, _("Sales"));
 	}
@@ -380,9 +419,13 @@ jf_report_write_sales(struct jf_ctx *c, FILE *fp, int fmt,
 
 /* -- points ------------------------------------------------------------- */
 
-static const char *const points_cols[] = { "period", "earned", "bonus",
-	"awarded", "adjusted", "redeemed", "expired", "reversed", "restored",
-	NULL };
+static const char *const points_cols[] = {
+	NC_("column", "period"), NC_("column", "earned"),
+	NC_("column", "bonus"), NC_("column", "awarded"),
+	NC_("column", "adjusted"), NC_("column", "redeemed"),
+	NC_("column", "expired"), NC_("column", "reversed"),
+	NC_("column", "restored"), NULL
+};
 
 static int
 points_row(void *arg, const struct jf_points_row *p)
@@ -505,7 +548,10 @@ jf_report_write_points(struct jf_ctx *c, FILE *fp, int fmt,
 
 /* -- members ------------------------------------------------------------ */
 
-static const char *const count_cols[] = { "group", "key", "members", NULL };
+static const char *const count_cols[] = {
+	NC_("count", "group"), NC_("count", "key"), NC_("column", "members"),
+	NULL
+};
 
 struct counts {
 	struct jf_out *out;	/* rows, or */
@@ -546,8 +592,10 @@ jf_report_write_members(struct jf_ctx *c, FILE *fp, int fmt,
 
 	if (fmt == JF_FMT_JSON)
 		s.obj = json_object();
-	else
+	else {
 		s.out = jf_out_new(fmt, fp, count_cols);
+		jf_out_labels(s.out, "count");
+	}
 	rc = jf_report_members(c, count_row, &s);
 	if (s.out != NULL && jf_out_free(s.out) != 0 && rc == 0)
 		rc = JF_ESOFTWARE;
@@ -561,9 +609,13 @@ jf_report_write_members(struct jf_ctx *c, FILE *fp, int fmt,
 
 /* -- stock -------------------------------------------------------------- */
 
-static const char *const stock_cols[] = { "store", "sku", "name", "category",
-	"on_hand", "reorder_level", "avg_cost", "value", "last_sale", "flags",
-	NULL };
+static const char *const stock_cols[] = {
+	NC_("column", "store"), NC_("column", "sku"), NC_("column", "name"),
+	NC_("column", "category"), NC_("column", "on_hand"),
+	NC_("column", "reorder_level"), NC_("column", "avg_cost"),
+	NC_("column", "value"), NC_("column", "last_sale"),
+	NC_("column", "flags"), NULL
+};
 
 struct stockr {
 	struct jf_out *out;	/* rows, or */
@@ -668,8 +720,10 @@ jf_report_write_stock(struct jf_ctx *c, FILE *fp, int fmt,
 
 /* -- leaderboard -------------------------------------------------------- */
 
-static const char *const leader_cols[] = { "rank", "member", "name",
-	"points", NULL };
+static const char *const leader_cols[] = {
+	NC_("column", "rank"), NC_("column", "member"), NC_("person", "name"),
+	NC_("column", "points"), NULL
+};
 
 static int
 leader_row(void *arg, const struct jf_leader *b)
@@ -709,6 +763,7 @@ jf_report_write_leaderboard(struct jf_ctx *c, FILE *fp, int fmt,
 
 	period(*a->date ? a->date : c->today, a->year, since, until);
 	out = jf_out_new(fmt, fp, leader_cols);
+	jf_out_labels(out, "person");
 	rc = jf_report_leaderboard(c, since, until, (int)a->top, leader_row,
 	    out);
 	if (jf_out_free(out) != 0 && rc == 0)

@@ -15,16 +15,30 @@
 #include "output.h"
 #include "sale.h"
 
-static const char *const sale_cols[] = { "receipt", "at", "member", "gross",
-	"offset", "paid", "points_used", "points_earned", "bonus_points",
-	"balance", NULL };
-static const char *const line_cols[] = { "receipt", "line", "sku", "name",
-	"qty", "price", "amount", "multiplier", "points", "returned", NULL };
-static const char *const list_cols[] = { "receipt", "at", "store", "member",
-	"gross", "offset", "paid", "points_used", "points_earned",
-	"bonus_points", "returned", NULL };
-static const char *const return_cols[] = { "receipt", "returned_gross",
-	"points_reversed", "points_restored", "balance", NULL };
+static const char *const sale_cols[] = {
+	NC_("column", "receipt"), NC_("column", "at"), NC_("column", "member"),
+	NC_("column", "gross"), NC_("column", "offset"), NC_("column", "paid"),
+	NC_("column", "points_used"), NC_("column", "points_earned"),
+	NC_("column", "bonus_points"), NC_("column", "balance"), NULL
+};
+static const char *const line_cols[] = {
+	NC_("column", "receipt"), NC_("column", "line"), NC_("column", "sku"),
+	NC_("column", "name"), NC_("column", "qty"), NC_("column", "price"),
+	NC_("column", "amount"), NC_("column", "multiplier"),
+	NC_("column", "points"), NC_("column", "returned"), NULL
+};
+static const char *const list_cols[] = {
+	NC_("column", "receipt"), NC_("column", "at"), NC_("column", "store"),
+	NC_("column", "member"), NC_("column", "gross"),
+	NC_("column", "offset"), NC_("column", "paid"),
+	NC_("column", "points_used"), NC_("column", "points_earned"),
+	NC_("column", "bonus_points"), NC_("column", "returned"), NULL
+};
+static const char *const return_cols[] = {
+	NC_("column", "receipt"), NC_("column", "returned_gross"),
+	NC_("column", "points_reversed"), NC_("column", "points_restored"),
+	NC_("column", "balance"), NULL
+};
 
 /* "1.50" for 150 hundredths: factors print as the rules write them. */
 static const char *

@@ -22,8 +22,11 @@
 /* The fields a line keeps, in the engine's keep order. */
 enum { F_RECEIPT, F_AT, F_STORE, F_MEMBER, F_SKU, F_QTY, F_PRICE, F_USED,
 	NF };
-const char *const jf_sale_line_cols[NF + 1] = { "receipt", "at", "store",
-	"member", "sku", "qty", "price", "points_used", NULL };
+const char *const jf_sale_line_cols[NF + 1] = {
+	NC_("column", "receipt"), NC_("column", "at"), NC_("column", "store"),
+	NC_("column", "member"), NC_("column", "sku"), NC_("column", "qty"),
+	NC_("column", "price"), NC_("column", "points_used"), NULL
+};
 /* the F_ fields, then "error": a rejects file, mended, imports */
 static const char *const known[NF + 2] = { "receipt", "at", "store",
 	"member", "sku", "qty", "price", "points_used", "error", NULL };

@@ -26,9 +26,12 @@ out_end(struct jf_out *out)
 int
 jf_stock_write_product(struct jf_ctx *c, FILE *fp, const char *sku)
 {
-	static const char *const cols[] = { "sku", "name", "category",
-		"price", "cost", "reorder_level", "no_points", "gift_points",
-		NULL };
+	static const char *const cols[] = {
+		NC_("column", "sku"), NC_("column", "name"),
+		NC_("column", "category"), NC_("column", "price"),
+		NC_("column", "cost"), NC_("column", "reorder_level"),
+		NC_("column", "no_points"), NC_("column", "gift_points"), NULL
+	};
 	struct jf_product p;
 	struct jf_out *out;
 	int rc;
@@ -57,8 +60,12 @@ int
 jf_stock_write_move(struct jf_ctx *c, FILE *fp, const struct jf_move *m,
     const char *sku)
 {
-	static const char *const cols[] = { "at", "store", "sku", "kind",
-		"qty", "cost", "on_hand", "avg_cost", NULL };
+	static const char *const cols[] = {
+		NC_("column", "at"), NC_("column", "store"),
+		NC_("column", "sku"), NC_("column", "kind"),
+		NC_("column", "qty"), NC_("column", "cost"),
+		NC_("column", "on_hand"), NC_("column", "avg_cost"), NULL
+	};
 	struct jf_out *out;
 	int64_t on_hand, avg;
 	int rc;
@@ -103,9 +110,12 @@ int
 jf_stock_write_list(struct jf_ctx *c, FILE *fp,
     const struct jf_stock_filter *f)
 {
-	static const char *const cols[] = { "store", "sku", "name",
-		"category", "on_hand", "reorder_level", "avg_cost", "value",
-		NULL };
+	static const char *const cols[] = {
+		NC_("column", "store"), NC_("column", "sku"),
+		NC_("column", "name"), NC_("column", "category"),
+		NC_("column", "on_hand"), NC_("column", "reorder_level"),
+		NC_("column", "avg_cost"), NC_("column", "value"), NULL
+	};
 	struct jf_out *out = jf_out_new(c->fmt, fp, cols);
 	int rc;
 
@@ -142,8 +152,13 @@ int
 jf_stock_write_moves(struct jf_ctx *c, FILE *fp,
     const struct jf_move_filter *f)
 {
-	static const char *const cols[] = { "at", "store", "sku", "kind",
-		"qty", "cost", "ref", "supplier", "reason", "operator", NULL };
+	static const char *const cols[] = {
+		NC_("column", "at"), NC_("column", "store"),
+		NC_("column", "sku"), NC_("column", "kind"),
+		NC_("column", "qty"), NC_("column", "cost"),
+		NC_("column", "ref"), NC_("column", "supplier"),
+		NC_("column", "reason"), NC_("column", "operator"), NULL
+	};
 	struct jf_product p;
 	struct jf_out *out;
 	int rc;

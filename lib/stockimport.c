@@ -141,8 +141,10 @@ receipts_start(struct jf_import *im)
 static int
 count_start(struct jf_import *im)
 {
-	static const char *const cols[] = { "sku", "on_hand", "counted",
-		"difference", NULL };
+	static const char *const cols[] = {
+		NC_("column", "sku"), NC_("column", "on_hand"),
+		NC_("column", "counted"), NC_("column", "difference"), NULL
+	};
 	struct jf_stock_batch *b = im->arg;
 	int rc;
 
