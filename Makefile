@@ -9,6 +9,7 @@
 #   make bench      imports timed against sqlite3 .import of the same file
 #   make fuzz       libFuzzer harnesses, SECONDS=60 each (fuzz-build: build only)
 #   make install    PREFIX=/usr/local DESTDIR=   (make uninstall undoes it)
+#   make pot        po/jifen.pot, the messages extracted afresh (po/xgettext.sh)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -36,7 +37,13 @@ UNITSRC = $(wildcard tests/unit/*.c)
 UNITS = $(UNITSRC:tests/unit/%.c=$(O)/unit/%)
 HDRS = $(wildcard lib/*.h)
 
-all: $(BINS)
+# The message catalogs: po/LL.po compiled (msgfmt --check) for the build
+# into $(O)/locale, where $JIFEN_LOCALEDIR points the tests; installed
+# into $(LOCALEDIR).
+LINGUAS = $(patsubst po/%.po,%,$(wildcard po/*.po))
+MOS = $(LINGUAS:%=$(O)/locale/%/LC_MESSAGES/jifen.mo)
+
+all: $(BINS) $(MOS)
 
 $(O)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
@@ -64,6 +71,14 @@ $(O)/bin/%: cmd/%.c $(LIB)
 $(O)/unit/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(O)/locale/%/LC_MESSAGES/jifen.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@.tmp $<
+	mv $@.tmp $@
+
+pot:
+	sh po/xgettext.sh po/jifen.pot
 
 -include $(wildcard $(O)/lib/*.d $(O)/bin/*.d $(O)/unit/*.d)
 
@@ -102,6 +117,9 @@ lint-man:
 format:
 	clang-format -i lib/*.c lib/*.h cmd/*.c tests/unit/*.c
 
+# the Chinese man pages, as they are written
+ZHMAN = $(wildcard share/man/zh_CN/man1/*.1 share/man/zh_CN/man7/*.7)
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/jifen \
@@ -120,6 +138,15 @@ install: all
 	install -m 644 completions/zsh/_jifen_list $(DESTDIR)$(DATADIR)/zsh/site-functions/_jifen_list
 	install -m 644 completions/fish/__jifen_list.fish $(DESTDIR)$(DATADIR)/fish/vendor_functions.d/__jifen_list.fish
 	install -m 644 share/man/man7/jifen.7 $(DESTDIR)$(MANDIR)/man7/jifen.7
+	for l in $(LINGUAS); do \
+		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+		install -m 644 $(O)/locale/$$l/LC_MESSAGES/jifen.mo \
+		    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/jifen.mo; \
+	done
+	for p in $(ZHMAN); do \
+		mkdir -p $(DESTDIR)$(MANDIR)/zh_CN/$$(basename $$(dirname $$p)); \
+		install -m 644 $$p $(DESTDIR)$(MANDIR)/zh_CN/$${p#share/man/zh_CN/}; \
+	done
 	install -m 644 share/rules.json share/schema.sql $(DESTDIR)$(DATADIR)/jifen/
 	cp -R share/jifen/. $(DESTDIR)$(DATADIR)/jifen/
 
@@ -134,11 +161,17 @@ uninstall:
 	    $(DESTDIR)$(DATADIR)/zsh/site-functions/_jifen_list \
 	    $(DESTDIR)$(DATADIR)/fish/vendor_functions.d/__jifen_list.fish
 	rm -f $(DESTDIR)$(MANDIR)/man7/jifen.7
+	for l in $(LINGUAS); do \
+		rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/jifen.mo; \
+	done
+	for p in $(ZHMAN); do \
+		rm -f $(DESTDIR)$(MANDIR)/zh_CN/$${p#share/man/zh_CN/}; \
+	done
 	rm -rf $(DESTDIR)$(DATADIR)/jifen
 
 clean:
 	rm -rf build build-asan build-fuzz
 
 .PHONY: all deps check check-asan demo bench fuzz fuzz-build lint-man format \
-	install uninstall clean
+	install uninstall clean pot
 .SECONDARY:
