@@ -6,6 +6,16 @@ TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 : "${O:=build}"
 case $O in /*) BIN=$O/bin ;; *) BIN=$TOP/$O/bin ;; esac
 export PATH="$BIN:$PATH"
+# The build's message catalogs (lib/err.c binds them from here, not from
+# the install's LOCALEDIR); messages in English whatever the shell's
+# language, its other categories as they were (l10n.bats speaks Chinese).
+export JIFEN_LOCALEDIR="${BIN%/bin}/locale"
+if [ -n "${LC_ALL:-}" ]; then
+	export LANG=$LC_ALL
+	unset LC_ALL
+fi
+unset LANGUAGE
+export LC_MESSAGES=C
 
 setup() {
 	export JIFEN_DB="$BATS_TEST_TMPDIR/jifen.db"
