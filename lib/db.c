@@ -1066,7 +1066,7 @@ jf_open(const char *tool, const struct jf_who *w, int argc, char **argv,
 			return JF_ECANTCREAT;
 		return jf_error(w->reads ? JF_ENOINPUT : JF_ECANTCREAT,
 		    "%s: %s", c->path, c->db ? sqlite3_errmsg(c->db) :
-		    "cannot open");
+		    _("cannot open"));
 	}
 	e = getenv("JIFEN_BUSY_MS");
 	sqlite3_busy_timeout(c->db, e && *e ? atoi(e) : 5000);
@@ -1478,7 +1478,7 @@ jf_backup(struct jf_ctx *c, const char *path)
 		rc = jf_error(JF_ECANTCREAT, "%s: %s", path,
 		    sqlite3_errmsg(to));
 	if (sqlite3_close(to) != SQLITE_OK && rc == 0)
-		rc = jf_error(JF_ECANTCREAT, "%s: cannot close", path);
+		rc = jf_error(JF_ECANTCREAT, _("%s: cannot close"), path);
 	return rc;
 }
 

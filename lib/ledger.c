@@ -544,7 +544,7 @@ jf_ledger_restore(struct jf_ctx *c, int64_t spent_id, const struct jf_entry *e,
 		give = e->points;
 	if (give <= 0)
 		return jf_error(JF_EREFUSED, _("the points of %s were given "
-		    "back already"), r.ref ? r.ref : "the entry");
+		    "back already"), r.ref ? r.ref : _("the entry"));
 	if ((rc = check_ikey(c, e->ikey)) != 0 ||
 	    (rc = taken(c, spent_id, r.ref, mid, &b, &n)) != 0)
 		return rc;

@@ -24,14 +24,27 @@
 #include "output.h"
 #include "rules.h"
 
-static const char *const member_cols[] = { "code", "phone", "name", "email",
-	"birthday", "joined", "referrer", "tier", "status", "balance", NULL };
-static const char *const show_cols[] = { "code", "phone", "name", "email",
-	"birthday", "joined", "referrer", "tier", "status", "balance",
-	"expiring", "expiring_on", NULL };
-static const char *const tier_cols[] = { "tier", "min_points", "factor",
-	"members", NULL };
-static const char *const operator_cols[] = { "name", "role", "added", NULL };
+/* a person's "name" (姓名, not a product's 品名): see out_of() */
+static const char *const member_cols[] = {
+	NC_("column", "code"), NC_("column", "phone"), NC_("person", "name"),
+	NC_("column", "email"), NC_("column", "birthday"),
+	NC_("column", "joined"), NC_("column", "referrer"),
+	NC_("column", "tier"), NC_("column", "status"),
+	NC_("column", "balance"), NULL
+};
+static const char *const show_cols[] = {
+	NC_("column", "code"), NC_("column", "phone"), NC_("person", "name"),
+	NC_("column", "email"), NC_("column", "birthday"),
+	NC_("column", "joined"), NC_("column", "referrer"),
+	NC_("column", "tier"), NC_("column", "status"),
+	NC_("column", "balance"), NC_("column", "expiring"),
+	NC_("column", "expiring_on"), NULL
+};
+static const char *const tier_cols[] = { NC_("column", "tier"),
+	NC_("column", "min_points"), NC_("column", "factor"),
+	NC_("column", "members"), NULL };
+static const char *const operator_cols[] = { NC_("person", "name"),
+	NC_("column", "role"), NC_("column", "added"), NULL };
 
 /* A table begun at its first row. */
 struct table {
@@ -44,8 +57,10 @@ struct table {
 static struct jf_out *
 out_of(struct table *t)
 {
-	if (t->out == NULL)
+	if (t->out == NULL) {
 		t->out = jf_out_new(t->fmt, t->fp, t->cols);
+		jf_out_labels(t->out, "person");
+	}
 	return t->out;
 }
 

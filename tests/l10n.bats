@@ -212,3 +212,14 @@ shop() {
 	[ "$(jq -r '.summary.paid, .top_products[0].sku' <<<"$output")" = \
 	    $'240.00\nTEA01' ]
 }
+
+@test "member list -o table: a member's name is 姓名, a product's 品名" {
+	member add --phone 13800000001 --name 王小明 >/dev/null
+	stock add --sku TEA --name 龙井 --price 100 >/dev/null
+	run zh member list -o table
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == 会员号*姓名* ]]
+	[[ "${lines[0]}" != *品名* ]]
+	run zh member list -o csv
+	eq "code,phone,name,email,birthday,joined,referrer,tier,status,balance" "${lines[0]}"
+}
