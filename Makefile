@@ -8,11 +8,16 @@
 #   make demo       a demo store's day, on a fresh database
 #   make bench      imports timed against sqlite3 .import of the same file
 #   make fuzz       libFuzzer harnesses, SECONDS=60 each (fuzz-build: build only)
-#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall undoes it)
+#   make install    PREFIX=/usr/local DESTDIR= BINLINKS=yes (make uninstall
+#                   undoes it): jifen in bin, the tools in libexec/jifen
 #   make pot        po/jifen.pot, the messages extracted afresh (po/xgettext.sh)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+# the seven tools, whose names are too common for bin/: jifen runs them
+# (jifen report daily); BINLINKS=no leaves out their links in BINDIR
+LIBEXECDIR ?= $(PREFIX)/libexec/jifen
+BINLINKS ?= yes
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 LOCALEDIR ?= $(DATADIR)/locale
@@ -25,7 +30,7 @@ WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wformat=2
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP \
-	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"'
+	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"'
 LDLIBS = -lsqlite3 -lcsv -ljansson -lsodium -lcrypt
 
 TOOLS = member stock sale points redeem expire report jifen
@@ -121,13 +126,19 @@ format:
 ZHMAN = $(wildcard share/man/zh_CN/man1/*.1 share/man/zh_CN/man7/*.7)
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/jifen \
 		$(DESTDIR)$(DATADIR)/bash-completion/completions \
 		$(DESTDIR)$(DATADIR)/zsh/site-functions \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(O)/bin/jifen $(DESTDIR)$(BINDIR)/jifen
+	for t in $(filter-out jifen,$(TOOLS)); do \
+		install -m 755 $(O)/bin/$$t $(DESTDIR)$(LIBEXECDIR)/$$t; \
+		if [ "$(BINLINKS)" = yes ]; then \
+			ln -sf $(LIBEXECDIR)/$$t $(DESTDIR)$(BINDIR)/$$t; fi; \
+	done
 	for t in $(TOOLS); do \
-		install -m 755 $(O)/bin/$$t $(DESTDIR)$(BINDIR)/$$t; \
 		install -m 644 share/man/man1/$$t.1 $(DESTDIR)$(MANDIR)/man1/$$t.1; \
 		install -m 644 completions/bash/$$t $(DESTDIR)$(DATADIR)/bash-completion/completions/$$t; \
 		install -m 644 completions/zsh/_$$t $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t; \
@@ -152,7 +163,8 @@ install: all
 
 uninstall:
 	for t in $(TOOLS); do \
-		rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(MANDIR)/man1/$$t.1 \
+		rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(LIBEXECDIR)/$$t \
+		    $(DESTDIR)$(MANDIR)/man1/$$t.1 \
 		    $(DESTDIR)$(DATADIR)/bash-completion/completions/$$t \
 		    $(DESTDIR)$(DATADIR)/zsh/site-functions/_$$t \
 		    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$$t.fish; \
@@ -168,6 +180,7 @@ uninstall:
 		rm -f $(DESTDIR)$(MANDIR)/zh_CN/$${p#share/man/zh_CN/}; \
 	done
 	rm -rf $(DESTDIR)$(DATADIR)/jifen
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-asan build-fuzz
