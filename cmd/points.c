@@ -59,7 +59,7 @@ static const char *const load_cols[] = {
 };
 
 struct args {
-	char since[JF_DATE_LEN];
+	char since[JF_DATE_LEN], until[JF_DATE_LEN];
 	const char *reason, *kind;
 	int64_t points;		/* --points, 0: not given */
 };
@@ -69,6 +69,8 @@ struct args {
 static const struct jf_opt history_opts[] = {
 	{ "since", 0, JF_DATE, A(since), "D",
 	    N_("the entries from the start of that day on") },
+	{ "until", 0, JF_DATE, A(until), "D",
+	    N_("the entries up to the end of that day") },
 	{ NULL }
 };
 
@@ -168,7 +170,7 @@ cmd_history(struct jf_call *k)
 		return jf_fail(rc);
 	out = jf_out_new(k->o->fmt, stdout, history_cols);
 	if ((rc = jf_points_history(k->c, mid, a->since[0] ? a->since : NULL,
-	    history_row, out)) != 0)
+	    a->until[0] ? a->until : NULL, history_row, out)) != 0)
 		jf_fail(rc);
 	return out_done(out, rc);
 }

@@ -21,17 +21,22 @@
 
 int
 jf_points_history(struct jf_ctx *c, int64_t member_id, const char *since,
-    jf_history_fn *fn, void *arg)
+    const char *until, jf_history_fn *fn, void *arg)
 {
 	static const char sql[] = "SELECT l.at, l.kind, l.delta, l.ref, "
 	    "l.rule, l.reason, lot.expires_on, l.operator FROM ledger l "
 	    "LEFT JOIN lot ON lot.entry_id = l.id "
-	    "WHERE l.member_id = ? AND l.at >= ? ORDER BY l.at, l.id";
+	    "WHERE l.member_id = ? AND l.at >= ? AND l.at < ? "
+	    "ORDER BY l.at, l.id";
+	char hi[JF_DATE_LEN] = "9999-99-99";
 	struct jf_history h;
 	struct jf_rows r;
 	int rc = 0;
 
-	jf_q_open(c, &r, sql, "it", member_id, since ? since : "");
+	/* until a day is before the start of the next */
+	if (until != NULL)
+		jf_date_add_days(until, 1, hi);
+	jf_q_open(c, &r, sql, "itt", member_id, since ? since : "", hi);
 	while (rc == 0 && jf_q_next(&r)) {
 		h.at = jf_r_text(&r, 0);
 		h.kind = jf_r_text(&r, 1);

@@ -22,8 +22,12 @@ struct jf_history {
 	const char *operator;
 };
 typedef int jf_history_fn(void *arg, const struct jf_history *h);
-/* The member's entries from since (a date, NULL: all), oldest first. */
+/*
+ * The member's entries from since to until (dates, that day included;
+ * NULL: no bound), oldest first.
+ */
 int jf_points_history(struct jf_ctx *c, int64_t member_id, const char *since,
+    const char *until,
     jf_history_fn *fn, void *arg);
 
 #define JF_POINTS_MAX 1000000000000LL	/* 10^12: any one movement */

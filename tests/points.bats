@@ -134,6 +134,20 @@ try 'points rules --help'" "$output"
 	[[ "$output" == *'--since: not a date (2026-11-21, 2026/11/21, 2026年11月21日, today or yesterday) or a month (2026-11): "2025-13-01"'* ]]
 }
 
+@test "history --until ends with a day, or a month" {
+	new_member 13800000001
+	give M0000001 10 2025-05-31
+	give M0000001 20 2025-06-01
+	give M0000001 30 2025-07-01
+	run points history M0000001 --until 2025-06-01 -o csv
+	[ "$status" -eq 0 ]
+	eq "10 20" "$(sed 1d <<<"$output" | cut -d, -f3 | xargs)"
+	run points history M0000001 --since 2025-06 --until 2025-06 -o csv
+	eq 20 "$(sed 1d <<<"$output" | cut -d, -f3 | xargs)"
+	run points history M0000001 --until 2025-05-30 -o json
+	eq "[]" "$output"
+}
+
 @test "history of an unknown member is refused" {
 	empty_book
 	run points history 13999999999

@@ -29,6 +29,7 @@ complete -c points -l approve -x -d 'a manager who approves, by PIN'
 complete -c points -l store -x -d 'the store'
 
 complete -c points -n "__fish_seen_subcommand_from history" -l since -x -d 'from day D'
+complete -c points -n "__fish_seen_subcommand_from history" -l until -x -d 'up to day D'
 complete -c points -n "__fish_seen_subcommand_from adjust" -l reason -x -d 'why'
 complete -c points -n "__fish_seen_subcommand_from adjust award rules" -l at -x -d 'at a time'
 complete -c points -n "__fish_seen_subcommand_from award" -l kind -x -a '(__points_kinds)' -d 'the activity'
