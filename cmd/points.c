@@ -3,15 +3,11 @@
  * adjustments, activity awards, the explanation of a receipt's points,
  * and the rules that govern them.
  *
- * Each subcommand is a row of subs[] with its options (lib/opts.h): the
- * frame parses them and opens the book; the subcommand asks
- * lib/ledger.h, lib/points.h or lib/rules.h for its one job and prints
- * the rows in the chosen format.  adjust and award run in a transaction
- * of lib/pointsrun.h's, since the stream of members they take as "-"
- * must be open before the book is; rules load begins its own, since
- * --at there says when the version takes effect.  Rows are printed
- * before the commit, so that output that cannot be written books
- * nothing.
+ * The frame (lib/opts.h) parses and opens the book; each subcommand asks
+ * lib/ledger.h, lib/points.h or lib/rules.h for its one job.  adjust and
+ * award run in lib/pointsrun.h's transaction, since their stream ("-")
+ * is open before the book is; rules load begins its own, --at saying
+ * when the version takes effect.  Rows are printed before the commit.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -106,14 +102,6 @@ static const struct jf_opt load_opts[] = {
 };
 
 static int
-out_done(struct jf_out *out, int rc)
-{
-	if (jf_out_free(out) != 0 && rc == 0)
-		rc = JF_ESOFTWARE;
-	return rc;
-}
-
-static int
 cmd_balance(struct jf_call *k)
 {
 	struct jf_member m = { 0 };
@@ -138,7 +126,7 @@ cmd_balance(struct jf_call *k)
 	jf_out_str(out, day[0] ? day : NULL);
 	jf_out_end(out);
 	jf_member_clear(&m);
-	return out_done(out, 0);
+	return jf_out_done(out, 0);
 }
 
 static int
@@ -172,7 +160,7 @@ cmd_history(struct jf_call *k)
 	if ((rc = jf_points_history(k->c, mid, a->since[0] ? a->since : NULL,
 	    a->until[0] ? a->until : NULL, history_row, out)) != 0)
 		jf_fail(rc);
-	return out_done(out, rc);
+	return jf_out_done(out, rc);
 }
 
 /* adjust's and award's rows: one member's, or a stream's. */
@@ -196,7 +184,7 @@ changed(void *arg, const struct jf_changed *d)
 		struct jf_out *out = p->out;
 
 		p->out = NULL;
-		return jf_out_free(out) != 0 ? JF_ESOFTWARE : 0;
+		return jf_out_done(out, 0);
 	}
 	jf_out_str(p->out, d->member);
 	jf_out_str(p->out, d->kind);
@@ -296,7 +284,7 @@ cmd_explain(struct jf_call *k)
 	if ((rc = jf_points_explain(k->c, k->argv[0], &x, explain_row,
 	    out)) != 0)
 		jf_fail(rc);
-	if ((rc = out_done(out, rc)) == 0 && x.earned != x.booked)
+	if ((rc = jf_out_done(out, rc)) == 0 && x.earned != x.booked)
 		jf_warnx(_("receipt %s: %lld points were booked, the rules "
 		    "give %lld (a product changed since?)"), x.receipt,
 		    (long long)x.booked, (long long)x.earned);
@@ -325,7 +313,7 @@ cmd_rules_show(struct jf_call *k)
 	out = jf_out_new(k->o->fmt, stdout, show_cols);
 	jf_out_labels(out, "setting");
 	jf_rules_settings(r, setting_row, out);
-	return out_done(out, 0);
+	return jf_out_done(out, 0);
 }
 
 static int

@@ -88,9 +88,7 @@ cmd_catalog(struct jf_call *k)
 
 	if ((rc = jf_redeem_catalog(k->c, NULL, gift_one, out)) != 0)
 		jf_fail(rc);
-	if (jf_out_free(out) != 0 && rc == 0)
-		rc = JF_ESOFTWARE;
-	return rc;
+	return jf_out_done(out, rc);
 }
 
 static int
@@ -106,9 +104,7 @@ print_redemption(int fmt, const struct jf_redemption *r)
 	jf_out_int(out, r->points);
 	jf_out_int(out, r->balance);
 	jf_out_end(out);
-	if (jf_out_free(out) != 0)
-		return JF_ESOFTWARE;
-	return 0;
+	return jf_out_done(out, 0);
 }
 
 /*

@@ -241,8 +241,7 @@ cmd_audit(struct jf_call *k)
 	if (rc == 0 && a->ledger_head != NULL)
 		rc = jf_audit_head(k->c, JF_CHAIN_LEDGER, a->ledger_head,
 		    breach_line, out, &n);
-	if (out != NULL && jf_out_free(out) != 0 && rc == 0)
-		rc = JF_ESOFTWARE;
+	rc = jf_out_done(out, rc);
 	if (rc != 0)
 		return jf_fail(rc);
 	if (n > 0)

@@ -514,6 +514,14 @@ table_flush(struct jf_out *o)
 }
 
 int
+jf_out_done(struct jf_out *o, int rc)
+{
+	if (jf_out_free(o) != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
+	return rc;
+}
+
+int
 jf_out_free(struct jf_out *o)
 {
 	int rc;

@@ -53,6 +53,8 @@ void jf_out_end(struct jf_out *o);
  * error, which for stdout jf_stdout_close() reports.
  */
 int jf_out_free(struct jf_out *o);
+/* jf_out_free(), and rc, or JF_ESOFTWARE for a write that failed. */
+int jf_out_done(struct jf_out *o, int rc);
 /*
  * Flushes and closes stdout, once, at the end of a run (jf_run does):
  * 0; JF_EPIPE when the reader has gone (a write failed with EPIPE: the

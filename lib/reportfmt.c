@@ -406,8 +406,7 @@ jf_report_write_sales(struct jf_ctx *c, FILE *fp, int fmt,
 	s.out = jf_out_new(fmt, fp, sales_cols);
 	rc = jf_report_sales(c, by, a->since, a->until, jf_store_filter(c),
 	    sales_row, &s);
-	if (jf_out_free(s.out) != 0 && rc == 0)
-		rc = JF_ESOFTWARE;
+	rc = jf_out_done(s.out, rc);
 	if (rc == 0 && s.chart) {
 		sales_chart(fp, &s);
 		jf_html_end(fp);
@@ -597,8 +596,7 @@ jf_report_write_members(struct jf_ctx *c, FILE *fp, int fmt,
 		jf_out_labels(s.out, "count");
 	}
 	rc = jf_report_members(c, count_row, &s);
-	if (s.out != NULL && jf_out_free(s.out) != 0 && rc == 0)
-		rc = JF_ESOFTWARE;
+	rc = jf_out_done(s.out, rc);
 	if (rc == 0 && s.obj != NULL) {
 		rc = put_json(fp, s.obj, fmt);
 		s.obj = NULL;
