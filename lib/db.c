@@ -1228,6 +1228,9 @@ audit_alone(struct jf_ctx *c, const char *refused)
 	int64_t id;
 	int rc;
 
+	/* a reader's book is query_only: this one row is its only write */
+	if (c->readonly)
+		run(c, "PRAGMA query_only = 0");
 	if ((rc = jf_tx_begin(c)) != 0)
 		return rc;
 	if ((rc = audit_row(c, refused, &id)) != 0) {
@@ -1240,9 +1243,6 @@ audit_alone(struct jf_ctx *c, const char *refused)
 int
 jf_audit_read(struct jf_ctx *c)
 {
-	/* a reader's book is query_only: this one row is its only write */
-	if (c->readonly)
-		run(c, "PRAGMA query_only = 0");
 	return audit_alone(c, NULL);
 }
 
@@ -1265,9 +1265,6 @@ jf_audit_role_refusal(struct jf_ctx *c)
 {
 	if (*c->refusal == '\0')
 		return;
-	/* a reader's book is query_only: this one row is its only write */
-	if (c->readonly)
-		run(c, "PRAGMA query_only = 0");
 	audit_alone(c, c->refusal);
 	*c->refusal = '\0';
 }

@@ -156,17 +156,6 @@ check_quiet() {
 	eq "" "$stderr"
 }
 
-# subs TOOL: each subcommand's path, as TOOL -h names it (usage.bats).
-subs() {
-	"$1" -h | sed -n '/^common:/q; s/^usage://; p' |
-	    awk -v t="$1" '$1 == t {
-		p = ""
-		for (i = 2; i <= NF && $i ~ /^[a-z]+$/; i++)
-			p = p (p == "" ? "" : " ") $i
-		print p
-	    }' | sort -u
-}
-
 # help_options TOOL SUB: the options TOOL SUB --help and TOOL's common
 # line name, both forms of those that have two, sorted.
 help_options() {

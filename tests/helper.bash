@@ -131,3 +131,15 @@ as_nobody() {
 	done
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }
+
+# subs TOOL: each subcommand's path, as TOOL -h names it ("operator add");
+# the tool's own action is the empty line.
+subs() {
+	"$1" -h | sed -n '/^common:/q; s/^usage://; p' |
+	    awk -v t="$1" '$1 == t {
+		p = ""
+		for (i = 2; i <= NF && $i ~ /^[a-z]+$/; i++)
+			p = p (p == "" ? "" : " ") $i
+		print p
+	    }' | sort -u
+}

@@ -9,18 +9,6 @@ bats_require_minimum_version 1.5.0
 
 TOOLS="member stock sale points redeem expire report jifen"
 
-# subs TOOL: each subcommand's path, as TOOL -h names it ("operator add");
-# the tool's own action is the empty line.
-subs() {
-	"$1" -h | sed -n '/^common:/q; s/^usage://; p' |
-	    awk -v t="$1" '$1 == t {
-		p = ""
-		for (i = 2; i <= NF && $i ~ /^[a-z]+$/; i++)
-			p = p (p == "" ? "" : " ") $i
-		print p
-	    }'
-}
-
 @test "TOOL -h is its man page's SYNOPSIS, word for word" {
 	command -v mandoc >/dev/null || skip "mandoc not installed"
 	for t in $TOOLS; do
