@@ -79,14 +79,17 @@ jf_opt_common(int ch, const char *arg, struct jf_opts *o)
 	case 'o':
 		if (jf_fmt_parse(arg, &o->fmt) == -1 || o->fmt == JF_FMT_HTML)
 			return jf_usage_error(
-			    _("unknown format \"%s\" (table, csv, json, jsonl)"),
-			    arg);
+			    _("unknown format \"%s\" "
+			    "(table, csv, tsv, json, jsonl)"), arg);
 		return 0;
 	case 'n':
 		o->w.dry_run = 1;
 		return 0;
 	case 'q':
 		o->w.quiet = 1;
+		return 0;
+	case JF_OPT_NO_HEADER:
+		jf_out_header(0);
 		return 0;
 	case JF_OPT_OPERATOR:
 		o->w.operator = arg;
@@ -207,15 +210,23 @@ opt_word(struct wrap *w, const struct jf_opt *p, int *in_or)
 	*in_or = alt;
 }
 
-/* One subcommand's synopsis: "lead tool path operands options". */
+/*
+ * One subcommand's synopsis: "usage: tool path operands options", the
+ * first; the others led by blanks as wide as "usage: " in the language.
+ */
 static void
-synopsis(FILE *fp, const char *lead, const char *name, const struct jf_sub *s)
+synopsis(FILE *fp, int first, const char *name, const struct jf_sub *s)
 {
 	struct wrap w = { fp, 0, 0 };
 	int ops = s->operands != NULL && *s->operands != '\0', in_or = 0;
+	const char *usage = _("usage:");
 
-	w.col = fprintf(fp, "%s%s%s%s", lead, tool->name, *name ? " " : "",
-	    name);
+	w.col = jf_text_width(usage) + 1;
+	if (first)
+		fprintf(fp, "%s ", usage);
+	else
+		fprintf(fp, "%*s", w.col, "");
+	w.col += fprintf(fp, "%s%s%s", tool->name, *name ? " " : "", name);
 	w.indent = w.col + 1;
 	if (ops && !(s->flags & JF_OPS_LAST))
 		word(&w, "%s", s->operands);
@@ -252,12 +263,15 @@ any_flag(const struct jf_sub *s, int flags)
 static void
 common_line(FILE *fp)
 {
-	struct wrap w = { fp, 0, 8 };
+	const char *common = _("common:");
+	struct wrap w = { fp, 0, jf_text_width(common) + 1 };
 
-	w.col = fprintf(fp, "common:") - 1;
+	fputs(common, fp);
+	w.col = w.indent - 2;
 	word(&w, "[-d PATH]");
-	word(&w, "[-o table|csv|json|jsonl%s]",
+	word(&w, "[-o table|csv|tsv|json|jsonl%s]",
 	    any_flag(tool->subs, JF_HTML) ? "|html" : "");
+	word(&w, "[--no-header]");
 	if (any_flag(tool->subs, JF_WRITES))
 		word(&w, "[-n]");
 	word(&w, "[-q]");
@@ -282,7 +296,7 @@ usage_of(FILE *fp, const struct jf_sub *s, const char *prefix, int *first)
 			usage_of(fp, s->subs, name, first);
 			continue;
 		}
-		synopsis(fp, *first ? "usage: " : "       ", name, s);
+		synopsis(fp, *first, name, s);
 		*first = 0;
 	}
 }
@@ -295,7 +309,8 @@ tool_help(FILE *fp)
 
 	usage_of(fp, tool->subs, "", &first);
 	if (tool->more != NULL)
-		fprintf(fp, "       %s %s\n", tool->name, tool->more);
+		fprintf(fp, "%*s%s %s\n", jf_text_width(_("usage:")) + 1, "",
+		    tool->name, tool->more);
 	common_line(fp);
 }
 
@@ -344,7 +359,7 @@ sub_help(const struct jf_sub *s)
 		putchar('\n');
 	} else
 		for (int f = 0; f < nf; f++)
-			synopsis(stdout, f ? "       " : "usage: ", path, s + f);
+			synopsis(stdout, f == 0, path, s + f);
 	if (s->help != NULL)
 		printf("%s\n", _(s->help));
 	for (int f = 0; f < nf; f++)
@@ -908,11 +923,12 @@ jf_progress(struct jf_ctx *c, const char *what, long done, long long pos,
 {
 	if (c->quiet || !isatty(STDERR_FILENO) || (done & 4095) != 0)
 		return;
+	fputc('\r', stderr);
 	if (size > 0)
-		fprintf(stderr, "\r%s: %s %3lld%% %ld rows", jf_progname, what,
-		    pos * 100 / size, done);
+		fprintf(stderr, _("%s: %s %3lld%% %ld rows"), jf_progname,
+		    what, pos * 100 / size, done);
 	else
-		fprintf(stderr, "\r%s: %s %ld rows", jf_progname, what, done);
+		fprintf(stderr, _("%s: %s %ld rows"), jf_progname, what, done);
 }
 
 void

@@ -23,7 +23,8 @@ enum {
 	JF_OPT_OPERATOR,
 	JF_OPT_STORE,
 	JF_OPT_PIN_FD,
-	JF_OPT_APPROVE
+	JF_OPT_APPROVE,
+	JF_OPT_NO_HEADER
 };
 
 #define JF_COMMON_SHORT "d:o:nqh"
@@ -32,6 +33,7 @@ enum {
 	{ "format", required_argument, NULL, 'o' }, \
 	{ "dry-run", no_argument, NULL, 'n' }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "no-header", no_argument, NULL, JF_OPT_NO_HEADER }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "version", no_argument, NULL, JF_OPT_VERSION }, \
 	{ "operator", required_argument, NULL, JF_OPT_OPERATOR }, \

@@ -32,6 +32,7 @@ struct val {
 };
 
 static int stdout_errno;	/* of the first failed write to stdout */
+static int no_header;		/* --no-header: CSV, TSV and tables without */
 
 /* Notes a failed write to fp just made, while errno still tells why. */
 static void
@@ -103,16 +104,22 @@ int
 jf_fmt_parse(const char *s, int *fmt)
 {
 	static const char *names[] = { "table", "csv", "json", "jsonl",
-		"html" };
+		"html", "tsv" };
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (strcmp(s, names[i]) == 0) {
 			*fmt = i;
 			return 0;
 		}
-	jf_error(JF_EUSAGE, _("unknown format \"%s\" (table, csv, json, jsonl)"),
-	    s);
+	jf_error(JF_EUSAGE, _("unknown format \"%s\" "
+	    "(table, csv, tsv, json, jsonl)"), s);
 	return -1;
+}
+
+void
+jf_out_header(int on)
+{
+	no_header = !on;
 }
 
 int
@@ -321,6 +328,37 @@ html_put(FILE *fp, const char *s)
 		}
 }
 
+/*
+ * A TSV field: tab, newline, carriage return and backslash written as
+ * \t, \n, \r and \\, so that a row is a line and a field has no tab.
+ */
+static void
+tsv_put(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '\t': fputs("\\t", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		default: fputc(*s, fp);
+		}
+}
+
+/* CSV's or TSV's line of column names, unless --no-header. */
+static void
+sv_header(struct jf_out *o)
+{
+	if (no_header)
+		return;
+	for (int i = 0; i < o->ncols; i++) {
+		if (i)
+			fputc(o->fmt == JF_FMT_TSV ? '\t' : ',', o->fp);
+		fputs(o->cols[i], o->fp);
+	}
+	fputc('\n', o->fp);
+}
+
 void
 jf_out_end(struct jf_out *o)
 {
@@ -331,18 +369,16 @@ jf_out_end(struct jf_out *o)
 		jf_out_str(o, NULL);
 	switch (o->fmt) {
 	case JF_FMT_CSV:
-		if (o->nrows == 0) {
-			for (int i = 0; i < o->ncols; i++) {
-				if (i)
-					fputc(',', o->fp);
-				fputs(o->cols[i], o->fp);
-			}
-			fputc('\n', o->fp);
-		}
+	case JF_FMT_TSV:
+		if (o->nrows == 0)
+			sv_header(o);
 		for (int i = 0; i < o->ncols; i++) {
 			if (i)
-				fputc(',', o->fp);
-			jf_csv_put(o->fp, text(&o->row[i], buf));
+				fputc(o->fmt == JF_FMT_TSV ? '\t' : ',', o->fp);
+			if (o->fmt == JF_FMT_TSV)
+				tsv_put(o->fp, text(&o->row[i], buf));
+			else
+				jf_csv_put(o->fp, text(&o->row[i], buf));
 		}
 		fputc('\n', o->fp);
 		break;
@@ -495,7 +531,7 @@ table_flush(struct jf_out *o)
 			if ((n = jf_text_width(text(v, buf))) > w[i])
 				w[i] = n;
 		}
-	for (long r = -1; r < o->nrows; r++) {
+	for (long r = no_header ? 0 : -1; r < o->nrows; r++) {
 		for (int i = 0; i < o->ncols; i++) {
 			const char *t = r < 0 ? jf_label(o->ctx, o->cols[i]) :
 			    text(&o->rows[r][i], buf);
@@ -539,14 +575,9 @@ jf_out_free(struct jf_out *o)
 			fputs("null\n", o->fp);
 		break;
 	case JF_FMT_CSV:
-		if (o->nrows == 0) {
-			for (int i = 0; i < o->ncols; i++) {
-				if (i)
-					fputc(',', o->fp);
-				fputs(o->cols[i], o->fp);
-			}
-			fputc('\n', o->fp);
-		}
+	case JF_FMT_TSV:
+		if (o->nrows == 0)
+			sv_header(o);
 		break;
 	case JF_FMT_HTML:
 		if (o->nrows == 0)

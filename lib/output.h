@@ -9,6 +9,10 @@
  *	...
  *	jf_out_free(o);
  *
+ * TSV is CSV for cut(1) and awk(1): fields split by tabs, never quoted,
+ * a tab, newline, carriage return or backslash in a field written as
+ * \t, \n, \r or \\.
+ *
  * Column names are the interface (lower_snake_case), English in CSV and
  * JSON whatever the language; the header of a table (and of an HTML
  * table) shows each name's label, jf_label(): mark the names with
@@ -24,7 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { JF_FMT_TABLE, JF_FMT_CSV, JF_FMT_JSON, JF_FMT_JSONL, JF_FMT_HTML };
+enum { JF_FMT_TABLE, JF_FMT_CSV, JF_FMT_JSON, JF_FMT_JSONL, JF_FMT_HTML,
+	JF_FMT_TSV };
 
 struct jf_out;
 
@@ -32,6 +37,8 @@ struct jf_out;
 int jf_fmt_parse(const char *s, int *fmt);
 /* table on a terminal, csv otherwise. */
 int jf_fmt_default(void);
+/* 0: CSV, TSV and tables without their line of column names. */
+void jf_out_header(int on);
 
 /* cols is NULL-terminated and borrowed: it must outlive the writer. */
 struct jf_out *jf_out_new(int fmt, FILE *fp, const char *const *cols);

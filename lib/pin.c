@@ -245,20 +245,20 @@ prove_one(struct jf_ctx *c, const char *name, const char *who)
 	if (!found) {
 		snprintf(why, sizeof(why), "%s not registered", who);
 		snprintf(msg, sizeof(msg), _("%s \"%s\" is not registered "
-		    "(see member operator)"), who, name);
+		    "(see member operator)"), _(who), name);
 		return refuse(c, name, why, 0, msg);
 	}
 	if (locked > now) {
 		snprintf(why, sizeof(why), "%s locked", who);
 		snprintf(msg, sizeof(msg), _("%s \"%s\" is locked after %d "
-		    "wrong PINs; try again in %lld s"), who, name, JF_PIN_TRIES,
+		    "wrong PINs; try again in %lld s"), _(who), name, JF_PIN_TRIES,
 		    (long long)(locked - now));
 		return refuse(c, name, why, 0, msg);
 	}
 	if (*hash == '\0') {
 		snprintf(why, sizeof(why), "%s has no PIN", who);
 		snprintf(msg, sizeof(msg), _("%s \"%s\" has no PIN: only the "
-		    "login %s acts as %s (see member operator pin)"), who, name,
+		    "login %s acts as %s (see member operator pin)"), _(who), name,
 		    name, name);
 		return refuse(c, name, why, 0, msg);
 	}
@@ -267,14 +267,14 @@ prove_one(struct jf_ctx *c, const char *name, const char *who)
 		snprintf(why, sizeof(why), "no PIN for %s", who);
 		snprintf(msg, sizeof(msg), _("%s \"%s\" is not the login "
 		    "name: its PIN is needed, on the terminal or by --pin-fd"),
-		    who, name);
+		    _(who), name);
 		return refuse(c, name, why, 0, msg);
 	}
 	ok = jf_pin_verify(pin, hash);
 	explicit_bzero(pin, sizeof(pin));
 	if (!ok) {
 		snprintf(why, sizeof(why), "wrong PIN for %s", who);
-		snprintf(msg, sizeof(msg), _("wrong PIN for %s \"%s\"%s"), who,
+		snprintf(msg, sizeof(msg), _("wrong PIN for %s \"%s\"%s"), _(who),
 		    name, failures + 1 >= JF_PIN_TRIES ? _(": locked") : "");
 		return refuse(c, name, why, 1, msg);
 	}
@@ -323,13 +323,13 @@ jf_prove(struct jf_ctx *c)
 		return 0;
 	/* the operator first, then the approver: their PINs in that order */
 	if (needs_pin(c, c->operator)) {
-		if ((rc = prove_one(c, c->operator, "operator")) != 0)
+		if ((rc = prove_one(c, c->operator, N_("operator"))) != 0)
 			return rc;
 		remember(c->operator);
 	}
 	if (needs_pin(c, c->approver) &&
 	    strcmp(c->approver, c->operator) != 0) {
-		if ((rc = prove_one(c, c->approver, "approver")) != 0)
+		if ((rc = prove_one(c, c->approver, N_("approver"))) != 0)
 			return rc;
 		remember(c->approver);
 	}

@@ -10,6 +10,7 @@
 # LC_MESSAGES=C for every suite; zh runs a tool as a Chinese shop would.
 
 load helper
+load fixtures
 bats_require_minimum_version 1.5.0
 
 # zh TOOL ARGS...: TOOL under LANG=zh_CN.UTF-8, nothing overriding it.
@@ -128,11 +129,34 @@ shop() {
 	[[ "$output" == *"--role cashier|manager|admin"*"操作员的角色"* ]]
 }
 
+@test "TOOL --help in Chinese: 用法 and 通用 lead the lines, the rest aligned under them" {
+	need_zh
+	run --separate-stderr zh member --help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "用法： member add --phone P "* ]]
+	# a continuation starts under "member": 用法： is 6 columns wide
+	[[ "${lines[1]}" == "                  [--birthday"* ]]
+	[[ "$output" == *$'\n'"       member update "* ]]
+	[[ "$output" == *$'\n'"通用： [-d PATH] [-o table|csv|tsv|json|jsonl] "* ]]
+	run --separate-stderr zh member add --help
+	[[ "${lines[0]}" == "用法： member add --phone P "* ]]
+}
+
+@test "a PIN refused in Chinese names the operator as 操作员" {
+	need_zh
+	staff
+	run --separate-stderr zh member --operator nobody list
+	[ "$status" -eq 77 ]
+	[[ "$stderr" == *'操作员 "nobody"'* ]]
+	[[ "$stderr" != *'operator "nobody"'* ]]
+}
+
 @test "member --help in Chinese lists the same synopses as in English" {
 	need_zh
 	# the synopses are the interface: words as typed, whatever the label
 	words() {
-		tr -s ' \n' '  ' | sed 's/^[^ ]* //; s/ [^ ]*: \[-d PATH\]/ [-d PATH]/'
+		tr -s ' \n' '  ' |
+		    sed 's/^[^ ]* //; s/ [^ ]*\(:\|：\) \[-d PATH\]/ [-d PATH]/'
 	}
 	run --separate-stderr member --help
 	[ "$status" -eq 0 ]

@@ -143,6 +143,45 @@ week() {
 	    'sale list -o jsonl'
 }
 
+@test "-o tsv carries the rows of csv, a tab or newline in a field escaped" {
+	week
+	check_same \
+	    'sale list -o csv | tr , "\t"' \
+	    'sale list -o tsv'
+	member add --phone 13900000099 --name "$(printf 'Tab\tby\\name')" \
+	    >/dev/null
+	run member list -o tsv --query 13900000099 --unmask
+	[ "$status" -eq 0 ]
+	eq "code	phone	name	email	birthday	joined	referrer	tier	status	balance" \
+	    "${lines[0]}"
+	[[ "${lines[1]}" == *'	Tab\tby\\name	'* ]]
+	[ "$(awk -F'\t' '{ print NF }' <<<"$output" | sort -u)" = 10 ]
+}
+
+@test "--no-header: csv, tsv and table rows without the line of names" {
+	week
+	check_same \
+	    'sale list -o csv | tail -n +2' \
+	    'sale list -o csv --no-header'
+	check_same \
+	    'sale list -o tsv | tail -n +2' \
+	    'sale list --no-header -o tsv'
+	check_same \
+	    'sale list -o table | tail -n +2' \
+	    'sale list -o table --no-header'
+	# nothing to list: nothing at all
+	run member list --no-header --query 19999999999
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	# JSON has no header to leave out
+	check_same 'sale list -o json' 'sale list -o json --no-header'
+	# rows only: join(1) two listings by receipt
+	run join -t, <(sale list -o csv --no-header | cut -d, -f1,2 | sort) \
+	    <(sale list -o csv --no-header | cut -d, -f1,5 | sort)
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq "$(sale list -o csv --no-header | wc -l)" ]
+}
+
 @test "the balances: sale points and bonuses plus the referrer's, as the ledger says" {
 	week
 	check_same \

@@ -5,9 +5,10 @@ complete -c expire -n "not __fish_seen_subcommand_from remind" -a remind -d 'mem
 complete -c expire -n "not __fish_seen_subcommand_from remind" -l date -x -d 'expire lots whose last valid day is before this date'
 
 complete -c expire -s d -l db -r -F -d 'the database'
-complete -c expire -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c expire -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c expire -s n -l dry-run -d 'do the work, then roll it back'
 complete -c expire -s q -l quiet -d 'no progress'
+complete -c expire -l no-header -d 'no line of column names'
 complete -c expire -s h -l help -d 'print the usage'
 complete -c expire -l version -d 'print the version'
 complete -c expire -l operator -x -d 'the operator'

@@ -39,9 +39,10 @@ end
 complete -c jifen -n "__fish_seen_subcommand_from $tools" -f -a '(__jifen_tool)'
 
 complete -c jifen -s d -l db -r -F -d 'the database'
-complete -c jifen -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c jifen -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c jifen -s n -l dry-run -d 'check, and copy nothing'
 complete -c jifen -s q -l quiet -d 'no progress'
+complete -c jifen -l no-header -d 'no line of column names'
 complete -c jifen -s h -l help -d 'print the usage'
 complete -c jifen -l version -d 'print the version'
 complete -c jifen -l operator -x -d 'the operator'

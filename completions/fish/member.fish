@@ -40,9 +40,10 @@ complete -c member -n "not __fish_seen_subcommand_from $cmds" -a forget -d "eras
 complete -c member -n "not __fish_seen_subcommand_from $cmds" -a operator -d 'the staff who may use the tools (admin)'
 
 complete -c member -s d -l db -r -F -d 'the database'
-complete -c member -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c member -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c member -s n -l dry-run -d 'do the work, then roll it back'
 complete -c member -s q -l quiet -d 'no progress or summary'
+complete -c member -l no-header -d 'no line of column names'
 complete -c member -s h -l help -d 'print the usage'
 complete -c member -l version -d 'print the version'
 complete -c member -l operator -x -d 'the operator'

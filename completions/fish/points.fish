@@ -18,9 +18,10 @@ complete -c points -n "not __fish_seen_subcommand_from $cmds" -a explain -d "whi
 complete -c points -n "not __fish_seen_subcommand_from $cmds" -a rules -d 'show, load or export the points rules'
 
 complete -c points -s d -l db -r -F -d 'the database'
-complete -c points -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c points -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c points -s n -l dry-run -d 'do the work, then roll it back'
 complete -c points -s q -l quiet -d 'no progress'
+complete -c points -l no-header -d 'no line of column names'
 complete -c points -s h -l help -d 'print the usage'
 complete -c points -l version -d 'print the version'
 complete -c points -l operator -x -d 'the operator'

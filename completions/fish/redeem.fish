@@ -34,9 +34,10 @@ complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a quote -d 'the m
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a cancel -d 'give the points and the gift back'
 
 complete -c redeem -s d -l db -r -F -d 'the database'
-complete -c redeem -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c redeem -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c redeem -s n -l dry-run -d 'do the work, then roll it back'
 complete -c redeem -s q -l quiet -d 'no progress'
+complete -c redeem -l no-header -d 'no line of column names'
 complete -c redeem -s h -l help -d 'print the usage'
 complete -c redeem -l version -d 'print the version'
 complete -c redeem -l operator -x -d 'the operator'

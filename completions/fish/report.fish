@@ -12,8 +12,9 @@ complete -c report -n "not __fish_seen_subcommand_from $cmds" -a leaderboard -d 
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'check every invariant of the book'
 
 complete -c report -s d -l db -r -F -d 'the database'
-complete -c report -s o -l format -x -a 'table csv json jsonl html' -d 'output format'
+complete -c report -s o -l format -x -a 'table csv tsv json jsonl html' -d 'output format'
 complete -c report -s q -l quiet -d 'no progress'
+complete -c report -l no-header -d 'no line of column names'
 complete -c report -s h -l help -d 'print the usage'
 complete -c report -l version -d 'print the version'
 complete -c report -l operator -x -d 'the operator'

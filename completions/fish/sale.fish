@@ -41,9 +41,10 @@ complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a show -d 'a receip
 complete -c sale -n "not __fish_seen_subcommand_from $cmds" -a list -d 'the sales, by time'
 
 complete -c sale -s d -l db -r -F -d 'the database'
-complete -c sale -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c sale -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c sale -n "__fish_seen_subcommand_from add import return" -s n -l dry-run -d 'do it all, print it all, book nothing'
 complete -c sale -s q -l quiet -d 'no progress or summary'
+complete -c sale -l no-header -d 'no line of column names'
 complete -c sale -s h -l help -d 'print the usage'
 complete -c sale -l version -d 'print the version'
 complete -c sale -l operator -x -d 'the operator'

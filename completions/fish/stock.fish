@@ -17,9 +17,10 @@ complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a list -d 'on hand
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a moves -d 'the stock book, every movement'
 
 complete -c stock -s d -l db -r -F -d 'the database'
-complete -c stock -s o -l format -x -a 'table csv json jsonl' -d 'output format'
+complete -c stock -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
 complete -c stock -s n -l dry-run -d 'do the work, then roll it back'
 complete -c stock -s q -l quiet -d 'no progress or summary'
+complete -c stock -l no-header -d 'no line of column names'
 complete -c stock -s h -l help -d 'print the usage'
 complete -c stock -l version -d 'print the version'
 complete -c stock -l operator -x -d 'the operator'
