@@ -24,7 +24,6 @@
 struct args {
 	struct jf_member_in in;
 	struct jf_member_filter f;
-	char since[JF_DATE_LEN];	/* --joined-since, "" when not given */
 	struct jf_import im;		/* import's options */
 	int update, recalc, role, pin;
 	int64_t changed;		/* members tiers --recalc moved */
@@ -161,8 +160,6 @@ cmd_list(struct jf_call *k)
 	struct args *a = k->a;
 	int rc;
 
-	if (a->since[0] != '\0')
-		a->f.joined_since = a->since;
 	k->o->w.reads = !a->f.unmask;
 	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) != 0)
 		return rc;
@@ -301,8 +298,10 @@ static const struct jf_opt list_opts[] = {
 	{ "tier", 0, JF_STR, A(f.tier), "T", N_("members in tier T") },
 	{ "birthday-month", 0, JF_FN, A(f.birthday_month), "M",
 	    N_("members born in month M (1 to 12)"), 0, 0, month_opt },
-	{ "joined-since", 0, JF_DATE, A(since), "D",
+	{ "joined-since", 0, JF_DATE, A(f.joined_since), "D",
 	    N_("members who joined on day D or later") },
+	{ "joined-until", 0, JF_DATE, A(f.joined_until), "D",
+	    N_("members who joined on day D or earlier") },
 	{ "inactive-days", 0, JF_FN, A(f.inactive_days), "N",
 	    N_("members with no purchase in N days"), 0, 0, days_opt },
 	{ "status", 0, JF_CHOICE, A(f.status), "S",

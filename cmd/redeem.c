@@ -29,6 +29,12 @@ static const char *const redemption_cols[] = {
 	NC_("column", "sku"), NC_("column", "qty"), NC_("column", "points"),
 	NC_("column", "balance"), NULL
 };
+static const char *const list_cols[] = {
+	NC_("column", "redemption"), NC_("column", "at"),
+	NC_("column", "store"), NC_("column", "member"), NC_("column", "sku"),
+	NC_("column", "qty"), NC_("column", "points"),
+	NC_("column", "cancelled"), NC_("column", "operator"), NULL
+};
 static const char *const quote_cols[] = {
 	NC_("column", "member"), NC_("column", "amount"),
 	NC_("column", "max_points"), NC_("column", "value"), NULL
@@ -37,6 +43,8 @@ static const char *const quote_cols[] = {
 struct args {
 	int64_t qty;
 	int64_t amount;
+	char since[JF_DATE_LEN], until[JF_DATE_LEN];
+	const char *member;
 };
 
 #define A(f) offsetof(struct args, f)
@@ -51,6 +59,13 @@ static const struct jf_opt gift_opts[] = {
 static const struct jf_opt quote_opts[] = {
 	{ "amount", 0, JF_MONEY | JF_REQUIRED, A(amount), "TOTAL",
 	    N_("the order's total, before points") },
+	{ NULL }
+};
+
+static const struct jf_opt list_opts[] = {
+	{ "since", 0, JF_DATE, A(since), "D", N_("the first day") },
+	{ "until", 0, JF_DATE, A(until), "D", N_("the last day") },
+	{ "member", 0, JF_STR, A(member), "ID", N_("only this member's") },
 	{ NULL }
 };
 
@@ -87,6 +102,38 @@ cmd_catalog(struct jf_call *k)
 	int rc;
 
 	if ((rc = jf_redeem_catalog(k->c, NULL, gift_one, out)) != 0)
+		jf_fail(rc);
+	return jf_out_done(out, rc);
+}
+
+static int
+redeemed_one(void *arg, const struct jf_redeemed *d)
+{
+	struct jf_out *out = arg;
+
+	jf_out_str(out, d->code);
+	jf_out_str(out, d->at);
+	jf_out_str(out, d->store);
+	jf_out_str(out, d->member);
+	jf_out_str(out, d->sku);
+	jf_out_int(out, d->qty);
+	jf_out_int(out, d->points);
+	jf_out_str(out, *d->cancelled ? d->cancelled : NULL);
+	jf_out_str(out, d->operator);
+	jf_out_end(out);
+	return 0;
+}
+
+static int
+cmd_list(struct jf_call *k)
+{
+	struct args *a = k->a;
+	struct jf_redeem_filter f = { a->since, a->until, a->member,
+		jf_store_filter(k->c) };
+	struct jf_out *out = jf_out_new(k->o->fmt, stdout, list_cols);
+	int rc;
+
+	if ((rc = jf_redeem_each(k->c, &f, redeemed_one, out)) != 0)
 		jf_fail(rc);
 	return jf_out_done(out, rc);
 }
@@ -171,6 +218,8 @@ static const struct jf_sub subs[] = {
 	    N_("lists the gifts points can buy, with their stock") },
 	{ "gift", cmd_gift, gift_opts, "ID SKU", 2, 2, JF_WRITES,
 	    N_("gives a member a gift for its points; the gift leaves stock") },
+	{ "list", cmd_list, list_opts, "", 0, 0, JF_READS,
+	    N_("lists the redemptions, cancelled ones too, in time order") },
 	{ "quote", cmd_quote, quote_opts, "ID", 1, 1, JF_READS,
 	    N_("how many points an order could take as cash, and their value") },
 	{ "cancel", cmd_cancel, cancel_opts, "REDEMPTION", 1, 1, JF_WRITES,

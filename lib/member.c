@@ -565,7 +565,8 @@ const char *const jf_rfm_segments[] = { "champions", "loyal", "promising",
 	"AND (?2 IS NULL OR m.status = ?2) " \
 	"AND (?3 IS NULL OR m.joined >= ?3) " \
 	"AND (?4 IS NULL OR (m.joined < ?4 AND NOT EXISTS (SELECT 1 " \
-	"  FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) "
+	"  FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) " \
+	"AND (?6 IS NULL OR m.joined < ?6) "
 
 int
 jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
@@ -578,7 +579,7 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	    EACH_WHERE "AND m.id IN (SELECT member_id FROM rfm "
 	    "WHERE segment = ?5) ORDER BY m.code";
 	struct jf_member m = { 0 };
-	char since[JF_DATE_LEN];
+	char since[JF_DATE_LEN], until[JF_DATE_LEN] = "";
 	char buf[64];
 	struct jf_rows r;
 	int rc = 0;
@@ -588,10 +589,12 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 		return rc;
 	if (f->inactive_days >= 0)
 		jf_date_add_days(c->today, -f->inactive_days, since);
+	if (f->joined_until[0] != '\0')
+		jf_date_add_days(f->joined_until, 1, until);
 	/* a month of 0 or less binds NULL: any month */
-	jf_q_open(c, &r, f->segment ? seg : all, f->segment ? "TTTtt" :
-	    "TTTt", f->tier, f->status, f->joined_since,
-	    f->inactive_days >= 0 ? since : NULL, f->segment);
+	jf_q_open(c, &r, f->segment ? seg : all, "TTTttT", f->tier,
+	    f->status, f->joined_since, f->inactive_days >= 0 ? since : NULL,
+	    f->segment, until);
 	while (jf_q_next(&r)) {
 		if ((rc = from_row(c, &r, &m)) != 0)
 			break;

@@ -107,7 +107,8 @@ extern const char *const jf_member_statuses[];
 struct jf_member_filter {
 	const char *tier, *status, *query;
 	const char *segment;		/* an RFM segment's name, or NULL */
-	const char *joined_since;	/* date */
+	char joined_since[JF_DATE_LEN];	/* the first day joined, "" any */
+	char joined_until[JF_DATE_LEN];	/* the last, "" any */
 	int birthday_month;		/* 0: any */
 	int inactive_days;		/* -1: any */
 	int unmask;			/* phones and emails whole: a manager's */

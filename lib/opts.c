@@ -483,8 +483,10 @@ store(const struct jf_opt *p, const char *arg, struct jf_call *k)
 		*(int64_t *)f = v;
 		break;
 	case JF_DATE:
-		/* --since and --until take a month as its first, last day */
-		if ((strcmp(p->name, "until") == 0 ? jf_bound_parse(arg, 1, f) :
+		/* --since and --until (--joined-…) take a month as its
+		 * first, last day */
+		if ((strstr(p->name, "until") != NULL ?
+		    jf_bound_parse(arg, 1, f) :
 		    strstr(p->name, "since") != NULL ?
 		    jf_bound_parse(arg, 0, f) : jf_date_parse(arg, f)) == -1)
 			return jf_usage_error("--%s: %s", p->name,

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "jtime.h"
 #include "ledger.h"
 #include "redeem.h"
 #include "rules.h"
@@ -54,6 +55,44 @@ jf_redeem_catalog(struct jf_ctx *c, const char *store, jf_gift_fn *fn,
 		};
 
 		stop = fn(arg, &g);
+	}
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return stop;
+}
+
+int
+jf_redeem_each(struct jf_ctx *c, const struct jf_redeem_filter *f,
+    jf_redeemed_fn *fn, void *arg)
+{
+	static const char sql[] = "SELECT r.code, r.at, r.store, m.code, "
+	    "p.sku, r.qty, r.points, r.cancelled, r.operator "
+	    "FROM redemption r JOIN member m ON m.id = r.member_id "
+	    "JOIN product p ON p.id = r.product_id "
+	    "WHERE (?1 IS NULL OR r.at >= ?1) AND (?2 IS NULL OR r.at < ?2) "
+	    "AND (?3 IS NULL OR r.member_id = ?3) "
+	    "AND (?4 IS NULL OR r.store = ?4) ORDER BY r.at, r.id";
+	char until[JF_DATE_LEN] = "";
+	struct jf_rows r;
+	int64_t mid = 0;
+	int stop = 0;
+
+	if (f->until != NULL && *f->until != '\0')
+		jf_date_add_days(f->until, 1, until);
+	if (f->member != NULL && (stop = jf_member_id(c, f->member, &mid)) != 0)
+		return stop;
+	jf_q_open(c, &r, sql, "TTnT", f->since, until, mid, f->store);
+	while (stop == 0 && jf_q_next(&r)) {
+		struct jf_redeemed d = {
+			.code = jf_r_text(&r, 0), .at = jf_r_text(&r, 1),
+			.store = jf_r_text(&r, 2), .member = jf_r_text(&r, 3),
+			.sku = jf_r_text(&r, 4), .qty = jf_r_int(&r, 5),
+			.points = jf_r_int(&r, 6),
+			.cancelled = jf_r_text(&r, 7),
+			.operator = jf_r_text(&r, 8),
+		};
+
+		stop = fn(arg, &d);
 	}
 	if (jf_q_close(&r) != 0)
 		return r.rc;

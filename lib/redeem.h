@@ -30,6 +30,29 @@ typedef int jf_gift_fn(void *arg, const struct jf_gift *g);
 int jf_redeem_catalog(struct jf_ctx *c, const char *store, jf_gift_fn *fn,
     void *arg);
 
+/* A redemption as `redeem list` shows it; strings borrowed for fn. */
+struct jf_redeemed {
+	const char *code, *at, *store, *member, *sku;
+	int64_t qty, points;
+	const char *cancelled;	/* when, or "" */
+	const char *operator;
+};
+
+/* What `redeem list` lists: NULL or "" is no limit. */
+struct jf_redeem_filter {
+	const char *since, *until;	/* days, inclusive */
+	const char *member;		/* an ID as jf_member_id() reads it */
+	const char *store;
+};
+
+typedef int jf_redeemed_fn(void *arg, const struct jf_redeemed *r);
+/*
+ * Calls fn for each redemption f admits, in time order; a non-zero
+ * return from fn ends the walk and is returned.
+ */
+int jf_redeem_each(struct jf_ctx *c, const struct jf_redeem_filter *f,
+    jf_redeemed_fn *fn, void *arg);
+
 /* A redemption, as `redeem gift` and `redeem cancel` print it. */
 struct jf_redemption {
 	char code[32];

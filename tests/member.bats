@@ -510,6 +510,25 @@ release_lock() {
 	[[ "$stderr" == "member: --joined-since: "* ]]
 }
 
+@test "member list --joined-until D, a month as its last day; with --joined-since a span" {
+	member add --phone 13800000001 --joined 2025-12-31 >/dev/null
+	member add --phone 13800000002 --joined 2026-01-01 >/dev/null
+	member add --phone 13800000003 --joined 2026-01-31 >/dev/null
+	member add --phone 13800000004 --joined 2026-02-01 >/dev/null
+	run member list --joined-until 2026-01-01 --no-header
+	[ "$status" -eq 0 ]
+	eq "M0000001 M0000002" "$(cut -d, -f1 <<<"$output" | tr '\n' ' ' |
+	    sed 's/ $//')"
+	run member list --joined-since 2026-01 --joined-until 2026-01 \
+	    --no-header
+	[ "$status" -eq 0 ]
+	eq "M0000002 M0000003" "$(cut -d, -f1 <<<"$output" | tr '\n' ' ' |
+	    sed 's/ $//')"
+	run --separate-stderr member list --joined-until 2026-13
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == "member: --joined-until: "* ]]
+}
+
 @test "member list --inactive-days N: no purchase in N days, joined before" {
 	tea
 	member add --phone 13800000001 --joined 2025-01-01 >/dev/null

@@ -5,6 +5,7 @@
 load helper
 load fixtures
 SNAPSHOT_AUDIT=1	# a refused redemption writes no audit row either
+bats_require_minimum_version 1.5.0
 JOINED=2024-10-01	# new_member's day
 
 # new_gift SKU POINTS QTY: a gift in the catalog, QTY of it in store main.
@@ -370,6 +371,36 @@ R0000001,M0000001,G1,1,1000,2300" "$output"
 	    AND qty > 0")"
 	eq "2026-11-18 10:00:00" "$(sql "SELECT cancelled FROM redemption")"
 	invariants
+}
+
+@test "redeem list: every redemption in time order, cancelled ones with when; by day, member and store" {
+	new_member 13800000001
+	new_member 13800000002
+	give M0000001 1000 2026-03-01
+	give M0000002 1000 2026-03-01
+	new_gift G1 100 5
+	JIFEN_NOW="2026-11-16 10:00:00" redeem gift M0000001 G1 >/dev/null
+	JIFEN_NOW="2026-11-17 11:00:00" redeem gift M0000002 G1 --qty 2 \
+	    >/dev/null
+	JIFEN_NOW="2026-11-18 12:00:00" redeem cancel R0000001 >/dev/null
+	run redeem list
+	[ "$status" -eq 0 ]
+	eq "redemption,at,store,member,sku,qty,points,cancelled,operator
+R0000001,2026-11-16 10:00:00,main,M0000001,G1,1,100,2026-11-18 12:00:00,tester
+R0000002,2026-11-17 11:00:00,main,M0000002,G1,2,200,,tester" "$output"
+	run redeem list --since 2026-11-17 --until 2026-11 --no-header
+	eq "R0000002,2026-11-17 11:00:00,main,M0000002,G1,2,200,,tester" "$output"
+	run redeem list --until 2026-11-16 -o json
+	eq "null" "$(jq '.[1]' <<<"$output")"
+	eq '"2026-11-18 12:00:00"' "$(jq '.[0].cancelled' <<<"$output")"
+	run redeem list --member 13800000002 -o jsonl
+	eq '"R0000002" null' "$(jq -c .redemption <<<"$output") $(jq -c .cancelled <<<"$output")"
+	run redeem list --store east --no-header
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run --separate-stderr redeem list --member M0000099
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *'no member "M0000099"'* ]]
 }
 
 @test "redeem cancel: a redemption cancels once; an unknown one is refused" {

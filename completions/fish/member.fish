@@ -64,6 +64,7 @@ complete -c member -n "__member_using add update" -l referrer -x -a '(__jifen_li
 complete -c member -n "__member_using list" -l tier -x -a '(__jifen_list tiers)' -d 'in tier T'
 complete -c member -n "__member_using list" -l birthday-month -x -a '1 2 3 4 5 6 7 8 9 10 11 12' -d 'born in month M'
 complete -c member -n "__member_using list" -l joined-since -x -d 'joined on day D or later'
+complete -c member -n "__member_using list" -l joined-until -x -d 'joined on day D or earlier'
 complete -c member -n "__member_using list" -l inactive-days -x -d 'no purchase in N days'
 complete -c member -n "__member_using list" -l segment -x -a 'champions loyal promising needs_attention at_risk lost' -d 'in RFM segment S'
 complete -c member -n "__member_using list" -l query -x -d 'code, name, phone or email containing TEXT'

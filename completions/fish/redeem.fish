@@ -3,7 +3,7 @@
 # names (-d), by __jifen_list (installed among fish's functions): a member
 # by its code, its name the description.
 
-set -l cmds catalog gift quote cancel
+set -l cmds catalog gift list quote cancel
 
 # How many operands follow the command (options' values not counted).
 function __redeem_operands
@@ -17,7 +17,7 @@ function __redeem_operands
             continue
         end
         switch $t
-            case -d --db -o --format --operator --pin-fd --approve --store --qty --amount --at
+            case -d --db -o --format --operator --pin-fd --approve --store --qty --amount --at --since --until --member
                 set skip 1
             case '-*'
             case '*'
@@ -30,6 +30,7 @@ end
 complete -c redeem -f
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a catalog -d 'the gifts, their points and on hand'
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a gift -d 'exchange points for a gift'
+complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a list -d 'the redemptions, cancelled ones too'
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a quote -d 'the most points usable as cash on an order'
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a cancel -d 'give the points and the gift back'
 
@@ -51,3 +52,6 @@ complete -c redeem -n "__fish_seen_subcommand_from gift; and test (__redeem_oper
 complete -c redeem -n "__fish_seen_subcommand_from cancel; and test (__redeem_operands) = 0" -a '(__jifen_list redemptions)'
 complete -c redeem -n "__fish_seen_subcommand_from gift cancel" -l at -x -d 'book it at this time'
 complete -c redeem -n "__fish_seen_subcommand_from quote" -l amount -x -d 'the order total in yuan'
+complete -c redeem -n "__fish_seen_subcommand_from list" -l since -x -d 'from this day'
+complete -c redeem -n "__fish_seen_subcommand_from list" -l until -x -d 'to this day'
+complete -c redeem -n "__fish_seen_subcommand_from list" -l member -x -a '(__jifen_list members)' -d 'only this member\'s'
