@@ -72,6 +72,9 @@ static const struct jf_opt import_opts[] = {
 };
 
 static const struct jf_opt return_opts[] = {
+	{ "receipt", 0, JF_FN, A(receipt), "R",
+	    N_("the return's own number, if not RECEIPT-R1, -R2, ..."), 0, 0,
+	    receipt_arg },
 	JF_AT_OPT,
 	JF_DRYRUN_OPT,
 	{ NULL }
@@ -235,10 +238,12 @@ static int
 give_back(struct jf_call *k)
 {
 	struct args *a = k->a;
+	struct jf_return_in in = { k->argv[0], a->receipt, NULL, NULL, NULL,
+		a->items, a->nitems };
 	struct jf_return r = { 0 };
 	int rc;
 
-	rc = jf_sale_return(k->c, k->argv[0], a->items, a->nitems, &r);
+	rc = jf_sale_return(k->c, &in, &r);
 	if (rc != 0)
 		jf_fail(rc);
 	else
@@ -309,10 +314,19 @@ cmd_import(struct jf_call *k)
 	im.batch = a->batch;
 	rc = jf_import_run(&im, o, k->wargc, k->wargv);
 	if (jf_import_booked(&im) && !o->w.quiet) {
-		jf_warnx(_("%s%ld receipts recorded (%ld lines), %ld recorded "
-		    "already, %ld rejected"), o->w.dry_run ? _("dry run: ") : "",
-		    im.n[JF_SALE_RECORDED], im.n[JF_SALE_LINES],
-		    im.n[JF_SALE_SKIPPED], im.bad);
+		const char *dry = o->w.dry_run ? _("dry run: ") : "";
+
+		if (im.n[JF_SALE_RETURNS] > 0)
+			jf_warnx(_("%s%ld receipts recorded (%ld lines), %ld of "
+			    "them returns, %ld recorded already, %ld rejected"),
+			    dry, im.n[JF_SALE_RECORDED], im.n[JF_SALE_LINES],
+			    im.n[JF_SALE_RETURNS], im.n[JF_SALE_SKIPPED],
+			    im.bad);
+		else
+			jf_warnx(_("%s%ld receipts recorded (%ld lines), %ld "
+			    "recorded already, %ld rejected"), dry,
+			    im.n[JF_SALE_RECORDED], im.n[JF_SALE_LINES],
+			    im.n[JF_SALE_SKIPPED], im.bad);
 		k->said_dry = 1;
 	}
 	rc = jf_import_close(&im, rc);

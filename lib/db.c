@@ -48,7 +48,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 #define STR(x) STR_(x)
 #define STR_(x) #x
 
@@ -580,6 +580,35 @@ static const char migration_6[] =
     "CREATE TABLE seal (id INTEGER PRIMARY KEY CHECK (id = 1), "
     "check_value TEXT NOT NULL);";
 
+/*
+ * Version 7: a return has its own receipt number, as a till's credit
+ * note does ("C536379"), which makes an imported return idempotent, and
+ * the store its goods went back to; a refund to stock of goods sold to
+ * no member, with no sale to name, has no sale_id.  Returns booked
+ * before are numbered after their sale: "main-20261118-0001-R1".
+ */
+static const char migration_7[] =
+    "CREATE TABLE sale_return_7 ("
+    "id INTEGER PRIMARY KEY, "
+    "sale_id INTEGER REFERENCES sale(id), "
+    "receipt TEXT NOT NULL UNIQUE, "
+    "at TEXT NOT NULL, "
+    "store TEXT NOT NULL, "
+    "gross INTEGER NOT NULL, "
+    "points_reversed INTEGER NOT NULL DEFAULT 0, "
+    "points_restored INTEGER NOT NULL DEFAULT 0, "
+    "operator TEXT NOT NULL, "
+    "audit_id INTEGER NOT NULL REFERENCES audit(id));"
+    "INSERT INTO sale_return_7 SELECT r.id, r.sale_id, s.receipt || '-R' || "
+    "(SELECT count(*) FROM sale_return x WHERE x.sale_id = r.sale_id "
+    "AND x.id <= r.id), r.at, s.store, r.gross, r.points_reversed, "
+    "r.points_restored, r.operator, r.audit_id "
+    "FROM sale_return r JOIN sale s ON s.id = r.sale_id;"
+    "DROP TABLE sale_return;"
+    "ALTER TABLE sale_return_7 RENAME TO sale_return;"
+    "CREATE INDEX sale_return_sale ON sale_return(sale_id);"
+    "CREATE INDEX sale_return_at ON sale_return(at);";
+
 /* Version 1: the schema, and the default rules as version 1. */
 static int
 create(struct jf_ctx *c)
@@ -616,6 +645,7 @@ static const struct {
 	{ 3, migration_3, migrate_3 },
 	{ 5, migration_5, migrate_5 },
 	{ 6, migration_6, NULL },
+	{ 7, migration_7, NULL },
 };
 
 /* The book's schema version into *v. */

@@ -911,6 +911,7 @@ struct rsale {
 	char *store, *member;
 	struct rline *lines;
 	int nlines;
+	const char *when;	/* the return's time */
 };
 
 static void
@@ -1101,7 +1102,7 @@ offset_entry(struct jf_ctx *c, const char *receipt, int64_t mid, int64_t *id)
  */
 static int
 reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
-    int64_t *own)
+    const char *when, int64_t *own)
 {
 	static const char sql[] = "SELECT member_id, sum(delta) FROM ledger "
 	    "WHERE ref = ? AND kind = 'bonus' GROUP BY member_id "
@@ -1118,7 +1119,7 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 	if ((rc = jf_q_close(&r)) != 0)
 		return rc;
 	for (int i = 0; i < n; i++) {
-		struct jf_entry e = { who[i], "reverse", pts[i], NULL, receipt,
+		struct jf_entry e = { who[i], "reverse", pts[i], when, receipt,
 			"return", NULL, NULL, NULL };
 		int64_t gained, reversed, expired;
 
@@ -1140,16 +1141,61 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 	return 0;
 }
 
+/* The return's row: sale_id 0 for a refund that names no sale. */
 static int
-insert_return(struct jf_ctx *c, int64_t sale_id, const struct jf_return *out)
+insert_return(struct jf_ctx *c, int64_t sale_id, const char *store,
+    const struct jf_return *out)
 {
-	static const char sql[] = "INSERT INTO sale_return (sale_id, at, "
-	    "gross, points_reversed, points_restored, operator, audit_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+	static const char sql[] = "INSERT INTO sale_return (sale_id, "
+	    "receipt, at, store, gross, points_reversed, points_restored, "
+	    "operator, audit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-	return jf_q_exec(c, sql, "itiiiti", sale_id, c->now, out->gross,
-	    out->points_reversed, out->points_restored, c->operator,
-	    (int64_t)c->audit_id);
+	return jf_q_exec(c, sql, "nttti" "iiti", sale_id, out->ret, out->at,
+	    store, out->gross, out->points_reversed, out->points_restored,
+	    c->operator, (int64_t)c->audit_id);
+}
+
+/*
+ * The return's own number and time: given (a till's credit note, "a
+ * return recorded already" JF_EDUP when it is), or the sale's receipt
+ * and "-R" and the return's count; in->at or now, never later than the
+ * clock.
+ */
+static int
+return_start(struct jf_ctx *c, const struct jf_return_in *in,
+    int64_t sale_id, struct jf_return *out)
+{
+	int64_t n = 0;
+	int rc;
+
+	if (in->at != NULL && *in->at != '\0') {
+		if (jf_ts_parse(in->at, out->at) == -1)
+			return jf_error(JF_EDATA, "%s", jf_errmsg());
+		if (jf_future(c, out->at))
+			return jf_error(JF_EDATA, _("%s is later than the "
+			    "clock (%s)"), out->at, c->clock);
+	} else
+		memcpy(out->at, c->now, sizeof(out->at));
+	if (in->receipt != NULL && *in->receipt != '\0') {
+		if (strlen(in->receipt) > JF_RECEIPT_MAX)
+			return jf_error(JF_EDATA, _("receipt number longer "
+			    "than %d bytes"), JF_RECEIPT_MAX);
+		snprintf(out->ret, sizeof(out->ret), "%s", in->receipt);
+		rc = jf_q_int(c, "SELECT 1 FROM sale_return WHERE receipt = ?",
+		    &n, "t", out->ret);
+		if (rc == 0)
+			return jf_error(JF_EDUP, _("return \"%s\" is recorded "
+			    "already"), out->ret);
+		return rc == JF_ENOROW ? 0 : rc;
+	}
+	if ((rc = jf_q_int(c, "SELECT count(*) FROM sale_return "
+	    "WHERE sale_id = ?", &n, "i", sale_id)) != 0)
+		return rc;
+	if (snprintf(out->ret, sizeof(out->ret), "%s-R%lld", in->of,
+	    (long long)n + 1) >= (int)sizeof(out->ret))
+		return jf_error(JF_EDATA, _("receipt number longer than %d "
+		    "bytes"), JF_RECEIPT_MAX - 8);
+	return 0;
 }
 
 static int
@@ -1162,7 +1208,7 @@ mark_returned(struct jf_ctx *c, const struct rsale *r, const char *receipt)
 	for (int i = 0; i < r->nlines; i++) {
 		const struct rline *l = &r->lines[i];
 		struct jf_move m = { l->product_id, "return", l->take, -1,
-			r->store, NULL, receipt, NULL, NULL };
+			r->store, r->when, receipt, NULL, NULL };
 
 		if (l->take == 0)
 			continue;
@@ -1202,7 +1248,7 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 		rev = before > kept ? before - kept : 0;
 	}
 	if (out->whole && (rc = reverse_bonuses(c, receipt, r->member_id,
-	    &rev)) != 0)
+	    r->when, &rev)) != 0)
 		return rc;
 	/*
 	 * Points that expired from the receipt's own lots are gone already:
@@ -1221,7 +1267,7 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 	}
 	if (out->points_restored > 0) {
 		struct jf_entry e = { r->member_id, "restore",
-			out->points_restored, NULL, receipt, "return", NULL,
+			out->points_restored, r->when, receipt, "return", NULL,
 			NULL, NULL };
 
 		if ((rc = offset_entry(c, receipt, r->member_id, &spent)) != 0)
@@ -1233,7 +1279,7 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 			return rc;
 	}
 	if (rev > 0) {
-		struct jf_entry e = { r->member_id, "reverse", rev, NULL,
+		struct jf_entry e = { r->member_id, "reverse", rev, r->when,
 			receipt, "return", NULL, NULL, NULL };
 
 		if ((rc = jf_ledger_reverse(c, &e, NULL)) != 0)
@@ -1257,21 +1303,74 @@ jf_window(struct jf_ctx *c, const char *at, const char *what)
 	return jf_need_role(c, JF_ROLE_MANAGER, msg);
 }
 
-int
-jf_sale_return(struct jf_ctx *c, const char *receipt,
-    const struct jf_sale_item *items, int n, struct jf_return *out)
+/*
+ * A refund that names no sale: goods sold to no member come back to the
+ * store at the prices given (or the products'), with no points.
+ */
+static int
+refund(struct jf_ctx *c, const struct jf_return_in *in, struct jf_return *out)
+{
+	const char *store = in->store && *in->store ? in->store : c->store;
+	int rc;
+
+	if (in->receipt == NULL || *in->receipt == '\0')
+		return jf_error(JF_EUSAGE, _("a refund with no sale needs its "
+		    "own receipt number"));
+	if ((rc = return_start(c, in, 0, out)) != 0)
+		return rc;
+	for (int k = 0; k < in->n; k++) {
+		const struct jf_sale_item *it = &in->items[k];
+		const struct jf_product *p;
+		struct jf_move m = { 0, "return", it->qty, -1, store, out->at,
+			out->ret, NULL, NULL };
+
+		if ((rc = product(c, it->sku, &p)) != 0)
+			return rc;
+		m.product_id = p->id;
+		out->gross += it->qty * (it->price >= 0 ? it->price : p->price);
+		if ((rc = jf_stock_move(c, &m)) != 0)
+			return rc;
+	}
+	out->whole = 1;
+	return insert_return(c, 0, store, out);
+}
+
+/* A member named with the return is the sale's. */
+static int
+same_member(struct jf_ctx *c, const struct jf_return_in *in,
+    const struct rsale *r)
+{
+	int64_t mid;
+	int rc;
+
+	if (in->member == NULL || *in->member == '\0')
+		return 0;
+	if ((rc = jf_member_id(c, in->member, &mid)) != 0)
+		return rc;
+	if (mid != r->member_id)
+		return jf_error(JF_EREFUSED, _("receipt \"%s\" was sold to %s, "
+		    "not to \"%s\""), in->of, r->member ? r->member :
+		    _("no member"), in->member);
+	return 0;
+}
+
+static int
+give_back(struct jf_ctx *c, const struct jf_return_in *in,
+    struct jf_return *out)
 {
 	struct rsale r;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
-	snprintf(out->receipt, sizeof(out->receipt), "%s", receipt);
-	if ((rc = rsale_load(c, receipt, &r)) != 0)
+	snprintf(out->receipt, sizeof(out->receipt), "%s", in->of);
+	if ((rc = rsale_load(c, in->of, &r)) != 0 ||
+	    (rc = return_start(c, in, r.id, out)) != 0)
 		goto done;
-	if ((rc = jf_window(c, r.at, _("a return"))) != 0)
+	r.when = out->at;
+	if ((rc = same_member(c, in, &r)) != 0 ||
+	    (rc = jf_window(c, r.at, _("a return"))) != 0)
 		goto done;
-	if ((rc = rsale_take(receipt, &r, items, n)) != 0)
+	if ((rc = rsale_take(in->of, &r, in->items, in->n)) != 0)
 		goto done;
 	out->whole = 1;
 	for (int i = 0; i < r.nlines; i++) {
@@ -1282,10 +1381,10 @@ jf_sale_return(struct jf_ctx *c, const char *receipt,
 			out->whole = 0;
 	}
 	if (r.member_id != 0 &&
-	    (rc = return_points(c, receipt, &r, out)) != 0)
+	    (rc = return_points(c, in->of, &r, out)) != 0)
 		goto done;
-	if ((rc = mark_returned(c, &r, receipt)) != 0 ||
-	    (rc = insert_return(c, r.id, out)) != 0)
+	if ((rc = mark_returned(c, &r, in->of)) != 0 ||
+	    (rc = insert_return(c, r.id, r.store, out)) != 0)
 		goto done;
 	if (r.member_id != 0) {
 		struct jf_points_now pn;
@@ -1296,5 +1395,26 @@ jf_sale_return(struct jf_ctx *c, const char *receipt,
 	}
 done:
 	rsale_clear(&r);
+	return rc;
+}
+
+int
+jf_sale_return(struct jf_ctx *c, const struct jf_return_in *in,
+    struct jf_return *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	/* a refusal found late undoes this return and nothing else */
+	if ((rc = savepoint(c, "SAVEPOINT jf_return")) != 0)
+		return rc;
+	if (in->of == NULL || *in->of == '\0')
+		rc = refund(c, in, out);
+	else
+		rc = give_back(c, in, out);
+	if (rc != 0 && savepoint(c, "ROLLBACK TO jf_return") != 0)
+		rc = JF_ESOFTWARE;
+	if (savepoint(c, "RELEASE jf_return") != 0 && rc == 0)
+		rc = JF_ESOFTWARE;
 	return rc;
 }

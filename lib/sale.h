@@ -119,9 +119,22 @@ int jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
 /* A receipt as booked, with its lines and the member's balance now. */
 int jf_sale_get(struct jf_ctx *c, const char *receipt, struct jf_sale *s);
 
+/* What a return is told. */
+struct jf_return_in {
+	const char *of;		/* the sale's receipt; NULL: a refund, no sale */
+	const char *receipt;	/* its own number; NULL: OF-R1, OF-R2, ... */
+	const char *at;		/* NULL: c->now */
+	const char *store;	/* a refund's; NULL: c->store */
+	const char *member;	/* NULL, or the sale's member, checked */
+	const struct jf_sale_item *items;	/* n 0: the whole receipt */
+	int n;
+};
+
 /* What a return did. */
 struct jf_return {
-	char receipt[JF_RECEIPT_MAX + 1];
+	char receipt[JF_RECEIPT_MAX + 1];	/* the sale's */
+	char ret[JF_RECEIPT_MAX + 1];		/* the return's own */
+	char at[JF_TS_LEN];
 	char *member;		/* owned; NULL: anonymous */
 	int64_t gross;		/* the returned lines' amounts */
 	int64_t points_reversed;	/* taken back from the sale's member */
@@ -133,8 +146,11 @@ struct jf_return {
 void jf_return_clear(struct jf_return *r);
 
 /*
- * Returns the whole receipt (n == 0: every line not returned yet) or
- * the quantities named.  A return that leaves nothing kept is whole: it
+ * Returns the whole receipt in->of (n == 0: every line not returned
+ * yet) or the quantities named, under its own number (JF_EDUP when
+ * that is recorded already) at in->at.  With no in->of, a refund: the
+ * goods named come back to in->store at their prices (or the
+ * products'), with no points.  A return that leaves nothing kept is whole: it
  * reverses everything the receipt earned, its bonuses included, and
  * gives back the rest of the points used.  A partial one reverses
  * earned_before - earned(kept lines), by the sale's rules version and
@@ -143,8 +159,8 @@ void jf_return_clear(struct jf_return *r);
  * receipt, an SKU not on it, or more than is left; JF_ENOPERM after 30
  * days for less than a manager.
  */
-int jf_sale_return(struct jf_ctx *c, const char *receipt,
-    const struct jf_sale_item *items, int n, struct jf_return *r);
+int jf_sale_return(struct jf_ctx *c, const struct jf_return_in *in,
+    struct jf_return *r);
 
 struct jf_sale_filter {
 	const char *since, *until;	/* dates, inclusive; NULL: open */
@@ -168,7 +184,7 @@ int jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f,
  * and [JF_SALE_SKIPPED].  *sp is new: jf_sale_import_free() it after
  * the run.
  */
-enum { JF_SALE_RECORDED, JF_SALE_LINES, JF_SALE_SKIPPED };
+enum { JF_SALE_RECORDED, JF_SALE_LINES, JF_SALE_SKIPPED, JF_SALE_RETURNS };
 struct jf_import;
 struct jf_sale_import;
 int jf_sale_import_new(struct jf_import *im, struct jf_sale_import **sp);

@@ -37,7 +37,7 @@ static const char *const list_cols[] = {
 static const char *const return_cols[] = {
 	NC_("column", "receipt"), NC_("column", "returned_gross"),
 	NC_("column", "points_reversed"), NC_("column", "points_restored"),
-	NC_("column", "balance"), NULL
+	NC_("column", "balance"), NC_("column", "return"), NULL
 };
 
 /* "1.50" for 150 hundredths: factors print as the rules write them. */
@@ -141,6 +141,7 @@ jf_return_write(FILE *fp, int fmt, const struct jf_return *r)
 		jf_out_int(out, r->balance);
 	else
 		jf_out_str(out, NULL);
+	jf_out_str(out, r->ret);
 	jf_out_end(out);
 	return done(out);
 }

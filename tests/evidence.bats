@@ -171,7 +171,7 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	# the first command to open it updates it, a reader too if it may
 	run report audit
 	[ "$status" -eq 0 ]
-	eq 6 "$(sql "PRAGMA user_version")"
+	eq 7 "$(sql "PRAGMA user_version")"
 	eq 9 "$(sql "SELECT count(*) FROM ledger_kind")"
 	eq 13800000001 "$(sql "SELECT phone_ix FROM member")"
 	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"

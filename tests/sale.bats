@@ -495,9 +495,9 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	shop
 	sale add --receipt A --member M0000001 --use-points 0 TEA:2 CUP:1@70 >/dev/null
 	run sale list --lines
-	eq "receipt,at,store,member,sku,qty,price,points_used" "${lines[0]}"
-	eq "A,2026-11-18 10:00:00,main,M0000001,TEA,2,120.00,0" "${lines[1]}"
-	eq "A,2026-11-18 10:00:00,main,M0000001,CUP,1,70.00,0" "${lines[2]}"
+	eq "receipt,at,store,member,sku,qty,price,points_used,return_of" "${lines[0]}"
+	eq "A,2026-11-18 10:00:00,main,M0000001,TEA,2,120.00,0," "${lines[1]}"
+	eq "A,2026-11-18 10:00:00,main,M0000001,CUP,1,70.00,0," "${lines[2]}"
 }
 
 # --- return --------------------------------------------------------------
@@ -509,8 +509,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 480 "$(balance M0000001)"	# 460 - 200 + 220
 	run sale return R1
 	[ "$status" -eq 0 ]
-	eq "receipt,returned_gross,points_reversed,points_restored,balance" "${lines[0]}"
-	eq "R1,240.00,220,200,460" "${lines[1]}"
+	eq "receipt,returned_gross,points_reversed,points_restored,balance,return" "${lines[0]}"
+	eq "R1,240.00,220,200,460,R1-R1" "${lines[1]}"
 	eq 460 "$(balance M0000001)"
 	eq "restore|200 reverse|-220" "$(sql "SELECT group_concat(kind || '|' || delta, ' ')
 	    FROM ledger WHERE ref = 'R1' AND kind IN ('restore', 'reverse')")"
@@ -582,7 +582,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	[ "$status" -eq 0 ]
 	eq "1 0 1" "$(sql "SELECT group_concat(returned, ' ') FROM (SELECT returned
 	    FROM sale_line ORDER BY line)")"
-	eq "R,240.00,0,0," "${lines[1]}"
+	eq "R,240.00,0,0,,R-R1" "${lines[1]}"
 	before=$(snapshot)
 	run sale return R TEA:2
 	[ "$status" -eq 1 ]
@@ -621,7 +621,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	before=$(snapshot)
 	run sale return -n R
 	[ "$status" -eq 0 ]
-	eq "R,120.00,220,0,0" "${lines[1]}"
+	eq "R,120.00,220,0,0,R-R1" "${lines[1]}"
 	eq "$before" "$(snapshot)"
 }
 
@@ -682,28 +682,33 @@ sales_csv() {
 	B1,2026-11-18 09:01:00,,NOPE,1,
 	B2,2026-11-18 09:02:00,,CUP,x,
 	B3,2026-11-18 09:03:00,M0999999,CUP,1,
-	B4,2026-11-18 09:04:00,,CUP,1,
-	B4,2026-11-18 09:05:00,,CUP,1,
+	B4,2026-11-18 09:04:00,M0000001,CUP,1,
+	B4,2026-11-18 09:05:00,M0000002,CUP,1,
 	G2,2026-11-18 09:06:00,,CUP,1,1.50
+	G3,2026-11-18 08:57:00,,CUP,1,
+	G3,2026-11-18 08:58:00,,TEA,1,
 	EOF
 	run --separate-stderr sale import --rejects rej.csv sales.csv
 	[ "$status" -eq 65 ]
 	[ -z "$output" ]
-	eq "sale: 2 receipts recorded (2 lines), 0 recorded already, 4 rejected" "$stderr"
-	eq "G1 G2" "$(sql "SELECT group_concat(receipt, ' ') FROM sale")"
+	eq "sale: 3 receipts recorded (4 lines), 0 recorded already, 4 rejected" "$stderr"
+	eq "G1 G2 G3" "$(sql "SELECT group_concat(receipt, ' ') FROM sale")"
+	# a receipt's time is its first line's: a till stamps each line
+	eq "2026-11-18 08:57:00" "$(sql "SELECT at FROM sale WHERE receipt = 'G3'")"
 	run cat rej.csv
 	eq "receipt,at,member,sku,qty,price,error" "${lines[0]}"
 	eq 'B1,2026-11-18 09:01:00,,TEA,1,,"sales.csv:4: sku: no product ""NOPE"""' "${lines[1]}"
 	eq 'B1,2026-11-18 09:01:00,,NOPE,1,,"sales.csv:4: sku: no product ""NOPE"""' "${lines[2]}"
-	eq 'B2,2026-11-18 09:02:00,,CUP,x,,"sales.csv:5: qty: not a quantity above 0: ""x"""' "${lines[3]}"
+	eq 'B2,2026-11-18 09:02:00,,CUP,x,,"sales.csv:5: qty: not a quantity: ""x"" (above 0 sold, below 0 returned)"' "${lines[3]}"
 	eq 'B3,2026-11-18 09:03:00,M0999999,CUP,1,,"sales.csv:6: member: no member ""M0999999"""' "${lines[4]}"
-	[[ "${lines[5]}" == 'B4,2026-11-18 09:04:00,,CUP,1,,"sales.csv:8: at: ""2026-11-18 09:05:00"" where an earlier row'* ]]
+	[[ "${lines[5]}" == 'B4,2026-11-18 09:04:00,M0000001,CUP,1,,"sales.csv:8: member: ""M0000002"" where an earlier row'* ]]
 	eq 7 "${#lines[@]}"
 	# the rejects, mended, import as they are (the error column is ignored)
-	sed 's/NOPE/CUP/; s/,x,/,1,/; s/M0999999//; s/09:05/09:04/' rej.csv >fixed.csv
+	sed 's/NOPE/CUP/; s/,x,/,1,/; s/M0999999//; s/M0000002/M0000001/' \
+	    rej.csv >fixed.csv
 	run sale import -q fixed.csv
 	[ "$status" -eq 0 ]
-	eq 6 "$(sql "SELECT count(*) FROM sale")"
+	eq 7 "$(sql "SELECT count(*) FROM sale")"
 }
 
 @test "import: rejects go to stderr by default; offset refusals name points_used" {
@@ -838,6 +843,118 @@ big() {	# N [LATE]
 	# the referrer's 300 is the one entry no sale counts as its own
 	eq "$(sql "SELECT sum(points_earned + bonus_points) + 300 FROM sale")" \
 	    "$(sql "SELECT sum(delta) FROM ledger")"
+}
+
+# --- returns in an import: a till's credit notes ----------------------------
+
+# A UCI "Online Retail"-style day: invoices, and credit notes (C...) with
+# negative quantities, one naming the invoice it takes back.
+credit_notes() {
+	shop
+	cat >till.csv <<-'EOF2'
+	receipt,at,member,sku,qty,price,return_of
+	536365,2026-11-18 08:26,M0000001,TEA,3,,
+	536365,2026-11-18 08:26,M0000001,CUP,2,,
+	536366,2026-11-18 08:28,,TEA,1,,
+	C536379,2026-11-18 09:41,M0000001,TEA,-1,,536365
+	C536380,2026-11-18 09:45,,CUP,-1,75.00,
+	EOF2
+}
+
+@test "import: credit notes — a member's return of return_of, a refund to stock with no member; idempotent" {
+	credit_notes
+	run --separate-stderr sale import till.csv
+	[ "$status" -eq 0 ]
+	eq "sale: 4 receipts recorded (5 lines), 2 of them returns, 0 recorded already, 0 rejected" "$stderr"
+	# 536365: 3x120 + 2x80 = 520.00 earns 520, and the signup bonus 100;
+	# C536379 takes back one TEA: earned(kept 2 TEA + 2 CUP = 400) = 400,
+	# so 120 points are reversed, and 120.00 is returned
+	eq "C536379|536365|2026-11-18 09:41:00|main|12000|120|0
+C536380||2026-11-18 09:45:00|main|7500|0|0" "$(sql "SELECT r.receipt,
+	    s.receipt, r.at, r.store, r.gross, r.points_reversed,
+	    r.points_restored FROM sale_return r LEFT JOIN sale s
+	    ON s.id = r.sale_id ORDER BY r.id")"
+	eq 500 "$(balance M0000001)"
+	eq "1 0" "$(sql "SELECT group_concat(returned, ' ') FROM sale_line l
+	    JOIN sale s ON s.id = l.sale_id WHERE s.receipt = '536365'")"
+	# the goods are back: TEA -4 +1, CUP -2 +1
+	eq "CUP|-1 TEA|-3" "$(sql "SELECT group_concat(sku || '|' || on_hand, ' ')
+	    FROM (SELECT p.sku, s.on_hand FROM stock s JOIN product p
+	    ON p.id = s.product_id ORDER BY p.sku)")"
+	eq "return|1|536365|2026-11-18 09:41:00 return|1|C536380|2026-11-18 09:45:00" \
+	    "$(sql "SELECT group_concat(kind || '|' || qty || '|' || ref || '|' || at, ' ')
+	    FROM move WHERE kind = 'return'")"
+	before=$(snapshot)
+	run --separate-stderr sale import till.csv
+	[ "$status" -eq 0 ]
+	eq "sale: 0 receipts recorded (0 lines), 4 recorded already, 0 rejected" "$stderr"
+	eq "$before" "$(snapshot)"
+}
+
+@test "import: a return a person would refuse is rejected, naming the row and column" {
+	credit_notes
+	sale import -q till.csv
+	cat >more.csv <<-'EOF2'
+	receipt,at,member,sku,qty,return_of
+	C1,2026-11-18 09:50,M0000001,CUP,-1,
+	C2,2026-11-18 09:51,,CUP,1,536365
+	C3,2026-11-18 09:52,M0000002,CUP,-1,536365
+	C4,2026-11-18 09:53,,TEA,-9,536366
+	C5,2026-11-18 09:54,,TEA,-1,NOPE
+	C6,2026-11-18 09:55,,TEA,2,
+	C6,2026-11-18 09:55,,CUP,-1,
+	EOF2
+	before=$(snapshot)
+	run --separate-stderr sale import --rejects rej.csv more.csv
+	[ "$status" -eq 65 ]
+	eq "sale: 0 receipts recorded (0 lines), 0 recorded already, 6 rejected" "$stderr"
+	eq "$before" "$(snapshot)"
+	run cut -d, -f1,7- rej.csv
+	eq 'receipt,error
+C1,more.csv:2: return_of: a member'"'"'s return names the receipt it takes back: return_of is needed
+C2,"more.csv:3: return_of: given on a sale (quantities above 0): only a return, below 0, takes back a receipt"
+C3,"more.csv:4: return_of: receipt ""536365"" was sold to M0000001, not to ""M0000002"""
+C4,"more.csv:5: return_of: receipt ""536366"" has 1 of ""TEA"" left to return, not 9"
+C5,"more.csv:6: return_of: no receipt ""NOPE"""
+C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s quantities are all above 0 or all below"
+C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s quantities are all above 0 or all below"' "$output"
+}
+
+@test "return --receipt R: the return's own number, once; without it RECEIPT-R1, -R2" {
+	shop
+	sale add --receipt A --member M0000001 TEA:3 >/dev/null
+	run sale return A TEA:1 --receipt CN-1
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *",CN-1" ]]
+	run --separate-stderr sale return A TEA:1 --receipt CN-1
+	[ "$status" -eq 1 ]
+	eq 'sale: return "CN-1" is recorded already' "$stderr"
+	run sale return A TEA:1 -o json
+	eq '"A-R2"' "$(jq .return <<<"$output")"
+	eq "CN-1 A-R2" "$(sql "SELECT group_concat(receipt, ' ') FROM
+	    (SELECT receipt FROM sale_return ORDER BY id)")"
+}
+
+@test "a book of schema 6 numbers its returns after their sales when opened" {
+	shop
+	sale add --receipt A TEA:3 >/dev/null
+	sale return A TEA:1 >/dev/null
+	sale return A TEA:1 >/dev/null
+	# back to version 6's table: no receipt, no store, a sale always
+	sqlite3 "$JIFEN_DB" "CREATE TABLE r6 (id INTEGER PRIMARY KEY,
+	    sale_id INTEGER NOT NULL REFERENCES sale(id), at TEXT NOT NULL,
+	    gross INTEGER NOT NULL, points_reversed INTEGER NOT NULL DEFAULT 0,
+	    points_restored INTEGER NOT NULL DEFAULT 0, operator TEXT NOT NULL,
+	    audit_id INTEGER NOT NULL REFERENCES audit(id));
+	    INSERT INTO r6 SELECT id, sale_id, at, gross, points_reversed,
+	    points_restored, operator, audit_id FROM sale_return;
+	    DROP TABLE sale_return; ALTER TABLE r6 RENAME TO sale_return;
+	    PRAGMA user_version = 6;"
+	run sale list
+	[ "$status" -eq 0 ]
+	eq 7 "$(sql "PRAGMA user_version")"
+	eq "A-R1|main A-R2|main" "$(sql "SELECT group_concat(receipt || '|' || store, ' ')
+	    FROM sale_return")"
 }
 
 @test "two tills at once: sales and imports in parallel, every receipt once, balances add up" {

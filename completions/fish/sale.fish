@@ -55,6 +55,7 @@ complete -c sale -l store -x -d 'the store'
 # add, quote
 complete -c sale -n "__fish_seen_subcommand_from add quote list" -l member -x -a '(__jifen_list members)' -d 'the member, by code or phone'
 complete -c sale -n "__fish_seen_subcommand_from add" -l receipt -x -d 'the receipt number'
+complete -c sale -n "__fish_seen_subcommand_from return" -l receipt -x -d 'the return\'s own number'
 complete -c sale -n "__fish_seen_subcommand_from add quote return" -l at -x -d 'when it happened'
 complete -c sale -n "__fish_seen_subcommand_from add quote" -l use-points -x -d 'pay with N points'
 complete -c sale -n "__fish_seen_subcommand_from add quote" -a '(__sale_items)'
