@@ -2,11 +2,10 @@
  * member - the members' register: add, show, list, update, import,
  * export, tiers, forget, and the staff who may use the tools.
  *
- * The subcommands and their options are the tables at the end (see
- * lib/opts.h).  add, show, update and tiers check their operands and
- * values before they open the book (in_book), so that a usage error
- * never makes one.  lib/member.h does the work and says who may do what;
- * lib/memberio.c writes the rows, before the transaction commits.
+ * The tables at the end are the subcommands and their options (opts.h);
+ * add, show, update and tiers check their operands and values before
+ * the book is opened (in_book), so a usage error makes none.  member.h
+ * does the work and says who may; memberio.c writes the rows.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -257,15 +256,18 @@ cmd_tiers(struct jf_call *k)
 static int
 cmd_operator_list(struct jf_call *k)
 {
-	return jf_fail(jf_operator_write(k->c, stdout, k->o->fmt));
+	return jf_fail(jf_operator_write(k->c, stdout, k->o->fmt, NULL));
 }
 
 static int
 cmd_operator_add(struct jf_call *k)
 {
 	struct args *a = k->a;
+	int rc;
 
-	return jf_fail(jf_operator_add(k->c, k->argv[0], a->role, a->pin));
+	if ((rc = jf_operator_add(k->c, k->argv[0], a->role, a->pin)) == 0)
+		rc = jf_operator_write(k->c, stdout, k->o->fmt, k->argv[0]);
+	return jf_fail(rc);
 }
 
 static int

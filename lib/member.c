@@ -448,6 +448,40 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	return jf_bonus_profile(c, mid);
 }
 
+/* Whether a given field differs from the member's. */
+static int
+differs(const char *given_v, const char *have)
+{
+	return given(given_v) && strcmp(given_v, have ? have : "") != 0;
+}
+
+/*
+ * *same: nothing u gives (a field not given is kept) differs from what
+ * member mid has, so an update would change nothing.
+ */
+static int
+unchanged(struct jf_ctx *c, int64_t mid, const struct jf_member_in *u,
+    int64_t rid, int *same)
+{
+	struct jf_member m = { 0 };
+	int64_t had = 0;
+	int rc;
+
+	if ((rc = jf_member_get(c, mid, &m)) != 0)
+		return rc;
+	if (m.referrer != NULL && (rc = jf_member_id(c, m.referrer,
+	    &had)) != 0) {
+		jf_member_clear(&m);
+		return rc;
+	}
+	*same = !differs(u->phone, m.phone) && !differs(u->name, m.name) &&
+	    !differs(u->email, m.email) && !differs(u->birthday, m.birthday) &&
+	    !differs(u->status, m.status) && !differs(u->joined, m.joined) &&
+	    (rid == 0 || rid == had);
+	jf_member_clear(&m);
+	return 0;
+}
+
 int
 jf_member_import(struct jf_ctx *c, const struct jf_member_in *in, int update,
     int *what, const char **col)
@@ -491,14 +525,17 @@ jf_member_import(struct jf_ctx *c, const struct jf_member_in *in, int update,
 	*what = JF_IMPORT_SAME;
 	if (!update)
 		return 0;
-	*what = JF_IMPORT_UPDATED;
 	{
 		/* an empty cell leaves the field as it is */
 		struct jf_member_in u = *in;
+		int same;
 
 		u.name = given(u.name) ? u.name : NULL;
 		u.email = given(u.email) ? u.email : NULL;
 		u.birthday = given(u.birthday) ? u.birthday : NULL;
+		if ((rc = unchanged(c, mid, &u, rid, &same)) != 0 || same)
+			return rc;
+		*what = JF_IMPORT_UPDATED;
 		rc = jf_member_update(c, mid, &u);
 	}
 	if (rc == JF_EREFUSED)

@@ -141,14 +141,15 @@ int jf_member_tiers(struct jf_ctx *c, jf_tier_fn *fn, void *arg);
  * when a write failed (for stdout, the frame says why).  jf_member_write
  * writes the member of row id mid as add, update and forget print it;
  * _show the member id names, with the points about to expire; _list
- * those f matches (list, export); _tiers jf_member_tiers().
+ * those f matches (list, export); _tiers jf_member_tiers();
+ * jf_operator_write the staff, or the one named (an object in JSON).
  */
 int jf_member_write(struct jf_ctx *c, FILE *fp, int fmt, int64_t mid);
 int jf_member_write_show(struct jf_ctx *c, FILE *fp, int fmt, const char *id);
 int jf_member_write_list(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_member_filter *f);
 int jf_member_write_tiers(struct jf_ctx *c, FILE *fp, int fmt);
-int jf_operator_write(struct jf_ctx *c, FILE *fp, int fmt);
+int jf_operator_write(struct jf_ctx *c, FILE *fp, int fmt, const char *name);
 
 /*
  * member import through the import engine (import.h): sets im's columns,

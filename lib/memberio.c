@@ -14,6 +14,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 #include "import.h"
@@ -52,6 +53,7 @@ struct table {
 	int fmt;
 	const char *const *cols;
 	struct jf_out *out;
+	const char *only;	/* the one row's name, or NULL: all */
 };
 
 static struct jf_out *
@@ -203,8 +205,14 @@ static void
 operator_row(void *arg, const char *name, const char *role,
     const char *added)
 {
-	struct jf_out *out = out_of(arg);
+	struct table *t = arg;
+	struct jf_out *out;
 
+	if (t->only != NULL && strcmp(t->only, name) != 0)
+		return;
+	out = out_of(t);
+	if (t->only != NULL)
+		jf_out_single(out);
 	jf_out_str(out, name);
 	jf_out_str(out, role);
 	jf_out_str(out, added);
@@ -212,9 +220,9 @@ operator_row(void *arg, const char *name, const char *role,
 }
 
 int
-jf_operator_write(struct jf_ctx *c, FILE *fp, int fmt)
+jf_operator_write(struct jf_ctx *c, FILE *fp, int fmt, const char *name)
 {
-	struct table t = { fp, fmt, operator_cols, NULL };
+	struct table t = { fp, fmt, operator_cols, NULL, name };
 
 	return table_end(&t, jf_operator_each(c, operator_row, &t));
 }

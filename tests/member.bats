@@ -1022,6 +1022,16 @@ EOF
 	    WHERE code = 'C1'")"
 	eq "乙改|active" "$(sql "SELECT name, status FROM member
 	    WHERE code = 'M0000001'")"
+	# the same file again changes nothing, and says so; so does a row
+	# whose phone is written another way, or whose cells are empty
+	before=$(snapshot)
+	run --separate-stderr member import --update m.csv
+	[ "$status" -eq 0 ]
+	eq "member: 0 added, 0 updated, 2 unchanged, 0 rejected" "$stderr"
+	printf 'code,phone,name\nC1,+86 137-0000-0009,\n' >same.csv
+	run --separate-stderr member import --update same.csv
+	eq "member: 0 added, 0 updated, 1 unchanged, 0 rejected" "$stderr"
+	eq "$before" "$(snapshot)"
 }
 
 @test "member import --update: a status column needs a manager once operators exist" {
@@ -1338,6 +1348,11 @@ EOF
 	    3<<<"$(pin_of tester)"
 	[ "$status" -eq 0 ]
 	eq "tester|admin|2026-11-18 10:00:00" "$(sql 'SELECT name, role, added FROM operator')"
+	# it says who was added, as operator list shows them
+	eq "name,role,added
+tester,admin,2026-11-18 10:00:00" "$output"
+	run as tester member operator add clerk --role cashier -o json
+	eq '{"name":"clerk","role":"cashier","added":"2026-11-18 10:00:00"}' "$output"
 }
 
 @test "member operator list prints name, role and when added" {
