@@ -48,7 +48,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 #define STR(x) STR_(x)
 #define STR_(x) #x
 
@@ -609,6 +609,17 @@ static const char migration_7[] =
     "CREATE INDEX sale_return_sale ON sale_return(sale_id);"
     "CREATE INDEX sale_return_at ON sale_return(at);";
 
+/*
+ * Version 8: a member's first purchase is the first made while active,
+ * the one that gives the signup and referral bonuses, so that a member
+ * frozen at the first purchase has them on the first after; books made
+ * before take each member's first sale, whatever the status was.
+ */
+static const char migration_8[] =
+    "ALTER TABLE member ADD COLUMN first_sale INTEGER;"	/* a sale's id */
+    "UPDATE member SET first_sale = (SELECT min(id) FROM sale s "
+    "WHERE s.member_id = member.id);";
+
 /* Version 1: the schema, and the default rules as version 1. */
 static int
 create(struct jf_ctx *c)
@@ -646,6 +657,7 @@ static const struct {
 	{ 5, migration_5, migrate_5 },
 	{ 6, migration_6, NULL },
 	{ 7, migration_7, NULL },
+	{ 8, migration_8, NULL },
 };
 
 /* The book's schema version into *v. */

@@ -249,6 +249,7 @@ struct who {
 	int referrer_active;
 	int64_t balance, debt;
 	int active;
+	int bought;		/* made a first purchase while active */
 	char code[128];
 	char tier[64];
 	char birthday[JF_DATE_LEN];
@@ -260,7 +261,7 @@ who_load(struct jf_ctx *c, const char *id, struct who *w)
 	/* jf_member_id()'s lookup (code, else phone), with what we need */
 #define WHO_COLS "SELECT id, code, status, tier, birthday, referrer_id, " \
 	"(SELECT status FROM member r WHERE r.id = m.referrer_id), " \
-	"balance, debt FROM member m "
+	"balance, debt, first_sale FROM member m "
 	static const char sql[] = WHO_COLS "WHERE code = ?1 UNION ALL "
 	    WHO_COLS "WHERE phone_ix = ?2 LIMIT 1";
 #undef WHO_COLS
@@ -284,25 +285,13 @@ who_load(struct jf_ctx *c, const char *id, struct who *w)
 		w->referrer_active = strcmp(jf_r_text(&r, 6), "active") == 0;
 		w->balance = jf_r_int(&r, 7);
 		w->debt = jf_r_int(&r, 8);
+		w->bought = jf_r_int(&r, 9) != 0;
 	}
 	if (jf_q_close(&r) != 0)
 		return r.rc;
 	if (rc != 0)
 		return rc;
 	return found ? 0 : jf_error(JF_EREFUSED, _("no member \"%s\""), id);
-}
-
-/* *yes: the member has bought before. */
-static int
-bought_before(struct jf_ctx *c, int64_t mid, int *yes)
-{
-	static const char sql[] = "SELECT 1 FROM sale WHERE member_id = ? "
-	    "LIMIT 1";
-	int64_t one;
-	int rc = jf_q_int(c, sql, &one, "i", mid);
-
-	*yes = rc == 0;
-	return rc == JF_ENOROW ? 0 : rc;
 }
 
 /*
@@ -490,7 +479,7 @@ till_member(struct till *t)
 {
 	const struct jf_sale_in *in = t->in;
 	struct jf_sale *s = t->s;
-	int rc, before = 0;
+	int rc;
 
 	s->tier_factor = 100;
 	if (in->member != NULL && in->member[0] != '\0') {
@@ -500,10 +489,7 @@ till_member(struct till *t)
 		s->member = strdup(t->w.code);
 		s->tier = strdup(t->w.tier);
 		t->earns = t->w.active;
-		if (t->earns && (rc = bought_before(t->c, t->w.id,
-		    &before)) != 0)
-			return rc;
-		t->first = t->earns && !before;
+		t->first = t->earns && !t->w.bought;
 	}
 	if (in->points_used < 0)
 		return blame(s, "points_used", -1, jf_error(JF_EUSAGE,
@@ -680,6 +666,9 @@ till_book(struct till *t)
 		return rc;
 	s->bonus_points = own;
 	if ((rc = insert_sale(t->c, s, &s->id)) != 0)
+		return rc;
+	if (t->first && (rc = jf_q_exec(t->c, "UPDATE member SET first_sale "
+	    "= ? WHERE id = ?", "ii", s->id, s->member_id)) != 0)
 		return rc;
 	for (int i = 0; i < t->in->nitems; i++) {
 		struct jf_move m = { t->prod[i]->id, "sale", -s->lines[i].qty,

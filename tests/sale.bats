@@ -229,6 +229,20 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 0 "$(balance M0000001)"
 }
 
+@test "add: a member frozen at the first purchase has signup and referral on the first purchase while active" {
+	shop
+	member update M0000002 --status frozen >/dev/null
+	run sale add --member M0000002 -o json CUP:1
+	eq "0 0" "$(field points_earned) $(field bonus_points)"
+	member update M0000002 --status active >/dev/null
+	run sale add --member M0000002 -o json CUP:1
+	# signup 100, referral 300, and the birthday month's 200
+	eq "80 600" "$(field points_earned) $(field bonus_points)"
+	eq 300 "$(balance M0000001)"		# the referrer's
+	run sale add --member M0000002 -o json CUP:1
+	eq "80 0" "$(field points_earned) $(field bonus_points)"	# once ever
+}
+
 @test "add: several lines, qty, a price given, a no-points product, stock goes out" {
 	shop
 	run sale add --member M0000001 -o json TEA:2@100.50 CUP:1 BAG:3
@@ -949,10 +963,11 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	    INSERT INTO r6 SELECT id, sale_id, at, gross, points_reversed,
 	    points_restored, operator, audit_id FROM sale_return;
 	    DROP TABLE sale_return; ALTER TABLE r6 RENAME TO sale_return;
+	    ALTER TABLE member DROP COLUMN first_sale;
 	    PRAGMA user_version = 6;"
 	run sale list
 	[ "$status" -eq 0 ]
-	eq 7 "$(sql "PRAGMA user_version")"
+	eq 8 "$(sql "PRAGMA user_version")"
 	eq "A-R1|main A-R2|main" "$(sql "SELECT group_concat(receipt || '|' || store, ' ')
 	    FROM sale_return")"
 }

@@ -682,8 +682,8 @@ class Model:
                     s["referrer_bonus"] = b["referral"]
                     self.event("referral bonus")
         s["bonus"] = own
-        if m is not None:
-            m.bought = True
+        if earns:
+            m.bought = True     # the first purchase is the first while active
         if (earns and earned + own > 0 and
                 r.tier_rank(m.tier) < len(r.tiers) - 1):
             t = r.tier_for(self.tier_points(m))
