@@ -289,6 +289,39 @@ row_on_hand(struct audit *a, const struct jf_rows *r)
 	    jf_r_opt(r, 3) == NULL ? "no stock row" : num(jf_r_int(r, 3), f));
 }
 
+/*
+ * 4b. The stock's value at cost, on hand x average cost, is the sum of
+ * what its moves added: the period's moves reconcile opening and
+ * closing value to the fen (report stock).  A move with no value (a
+ * book's rows written behind the tools' back) breaks it too.
+ */
+static const char q_value[] =
+    "WITH mv AS (SELECT store, product_id, sum(value) AS v, "
+    "count(*) - count(value) AS missing FROM move "
+    "GROUP BY store, product_id) "
+    "SELECT coalesce(p.sku, '#' || s.product_id), s.store, "
+    "s.on_hand * s.avg_cost, coalesce(mv.v, 0), coalesce(mv.missing, 0) "
+    "FROM stock s LEFT JOIN mv ON mv.store = s.store "
+    "AND mv.product_id = s.product_id "
+    "LEFT JOIN product p ON p.id = s.product_id "
+    "WHERE s.on_hand * s.avg_cost <> coalesce(mv.v, 0) OR mv.missing > 0 "
+    "ORDER BY 1, 2";
+
+static void
+row_value(struct audit *a, const struct jf_rows *r)
+{
+	char s[200], e[JF_MONEY_BUF], f[JF_MONEY_BUF + 40];
+
+	snprintf(s, sizeof(s), "%s@%s", jf_r_text(r, 0), jf_r_text(r, 1));
+	jf_money_fmt(jf_r_int(r, 2), e);
+	if (jf_r_int(r, 4) > 0)
+		snprintf(f, sizeof(f), "%lld moves with no value",
+		    (long long)jf_r_int(r, 4));
+	else
+		jf_money_fmt(jf_r_int(r, 3), f);
+	breach(a, "stock_value", s, e, f);
+}
+
 /* 5. Each line's amount is its quantity times its price. */
 static const char q_line[] =
     "SELECT coalesce(s.receipt, '#' || l.sale_id), l.line, "
@@ -698,6 +731,7 @@ jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
 	    (rc = each(&a, q_lot_range, row_lot_range)) != 0 ||
 	    (rc = each(&a, q_lot_expired, row_lot_expired)) != 0 ||
 	    (rc = each(&a, q_on_hand, row_on_hand)) != 0 ||
+	    (rc = each(&a, q_value, row_value)) != 0 ||
 	    (rc = each(&a, q_line, row_line)) != 0 ||
 	    (rc = each(&a, q_sale, row_sale)) != 0 ||
 	    (rc = check_offsets(&a)) != 0 ||

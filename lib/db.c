@@ -26,6 +26,7 @@
 #include "kind.h"
 #include "pin.h"
 #include "seal.h"
+#include "stock.h"
 
 /*
  * The statement layer under the query interface: SQLite's types stay in
@@ -48,7 +49,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 #define STR(x) STR_(x)
 #define STR_(x) #x
 
@@ -620,6 +621,31 @@ static const char migration_8[] =
     "UPDATE member SET first_sale = (SELECT min(id) FROM sale s "
     "WHERE s.member_id = member.id);";
 
+/*
+ * Version 9: cost and margin.  Each move carries its unit cost (the
+ * average at which goods went, or the cost they came in at) and the
+ * value at cost it added to the stock; each sale line the cost of its
+ * goods at the moment of sale.  Books made before are replayed move by
+ * move (jf_stock_replay); their lines take the cost of their sale move.
+ */
+static const char migration_9[] =
+    "ALTER TABLE move ADD COLUMN value INTEGER;"
+    "ALTER TABLE sale_line ADD COLUMN cost INTEGER;";
+
+static int
+migrate_9(struct jf_ctx *c)
+{
+	static const char lines[] = "UPDATE sale_line SET cost = "
+	    "(SELECT m.cost FROM move m JOIN sale s ON s.id = sale_line.sale_id "
+	    "WHERE m.kind = 'sale' AND m.ref = s.receipt AND m.store = s.store "
+	    "AND m.product_id = sale_line.product_id ORDER BY m.id LIMIT 1)";
+	int rc;
+
+	if ((rc = jf_stock_replay(c)) != 0)
+		return rc;
+	return jf_q_exec(c, lines, "");
+}
+
 /* Version 1: the schema, and the default rules as version 1. */
 static int
 create(struct jf_ctx *c)
@@ -658,6 +684,7 @@ static const struct {
 	{ 6, migration_6, NULL },
 	{ 7, migration_7, NULL },
 	{ 8, migration_8, NULL },
+	{ 9, migration_9, migrate_9 },
 };
 
 /* The book's schema version into *v. */

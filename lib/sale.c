@@ -418,12 +418,12 @@ insert_line(struct jf_ctx *c, int64_t sale_id, int line, int64_t product_id,
 {
 	static const char sql[] = "INSERT INTO sale_line (sale_id, line, "
 	    "product_id, qty, price, amount, multiplier, rule, points, "
-	    "mult_exact, offset_amount, paid) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "mult_exact, offset_amount, paid, cost) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-	return jf_q_exec(c, sql, "iiiiiiiTiiii", sale_id, (int64_t)line,
+	return jf_q_exec(c, sql, "iiiiiiiTiiiii", sale_id, (int64_t)line,
 	    product_id, l->qty, l->price, l->amount, l->mult, l->rule,
-	    l->points, l->mult_exact, l->offset, l->paid);
+	    l->points, l->mult_exact, l->offset, l->paid, l->cost);
 }
 
 /* Fails the sale naming the input column at fault. */
@@ -674,8 +674,9 @@ till_book(struct till *t)
 		struct jf_move m = { t->prod[i]->id, "sale", -s->lines[i].qty,
 			-1, s->store, s->at, s->receipt, NULL, NULL };
 
-		if ((rc = insert_line(t->c, s->id, i + 1, t->prod[i]->id,
-		    &s->lines[i])) != 0 || (rc = jf_stock_move(t->c, &m)) != 0)
+		if ((rc = jf_stock_move_cost(t->c, &m,
+		    &s->lines[i].cost)) != 0 || (rc = insert_line(t->c, s->id,
+		    i + 1, t->prod[i]->id, &s->lines[i])) != 0)
 			return rc;
 	}
 	/* a tier only goes up here: none above the top one */
@@ -886,6 +887,7 @@ jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f, int lines,
 /* A line of the sale being returned. */
 struct rline {
 	int64_t id, product_id, qty, price, returned, mult_exact;
+	int64_t cost;		/* unit cost of goods when sold; -1 unknown */
 	int64_t take;		/* returned now */
 	char *sku, *category;
 	int no_points;
@@ -928,7 +930,7 @@ rsale_load(struct jf_ctx *c, const char *receipt, struct rsale *r)
 	    "member m ON m.id = s.member_id WHERE s.receipt = ?";
 	static const char lsql[] = "SELECT l.id, l.product_id, l.qty, "
 	    "l.price, l.returned, p.sku, p.category, p.no_points, "
-	    "l.mult_exact "
+	    "l.mult_exact, coalesce(l.cost, -1) "
 	    "FROM sale_line l JOIN product p ON p.id = l.product_id "
 	    "WHERE l.sale_id = ? ORDER BY l.line";
 	struct jf_rows q;
@@ -971,6 +973,7 @@ rsale_load(struct jf_ctx *c, const char *receipt, struct rsale *r)
 		l->category = dup_opt(jf_r_opt(&q, 6));
 		l->no_points = (int)jf_r_int(&q, 7);
 		l->mult_exact = jf_r_int(&q, 8);
+		l->cost = jf_r_int(&q, 9);
 	}
 	return jf_q_close(&q);
 }
@@ -1196,7 +1199,8 @@ mark_returned(struct jf_ctx *c, const struct rsale *r, const char *receipt)
 
 	for (int i = 0; i < r->nlines; i++) {
 		const struct rline *l = &r->lines[i];
-		struct jf_move m = { l->product_id, "return", l->take, -1,
+		/* back at the cost they left with */
+		struct jf_move m = { l->product_id, "return", l->take, l->cost,
 			r->store, r->when, receipt, NULL, NULL };
 
 		if (l->take == 0)

@@ -75,6 +75,7 @@ struct jf_sale_line {
 	int64_t offset, paid;	/* the line's share of the receipt's */
 	int64_t points;		/* the line's own share, rounded down */
 	int64_t returned;	/* qty returned so far */
+	int64_t cost;		/* unit cost of its goods when sold, fen */
 };
 
 /* A sale as booked or read back; strings owned (jf_sale_clear). */

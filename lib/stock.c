@@ -219,63 +219,67 @@ receipt_new(struct jf_ctx *c, const struct jf_move *m, const char *store,
 	return rc;
 }
 
-/* Books the move's row; in a run of receipts, as one of this run's. */
+/*
+ * Books the move's row, with its unit cost and the value it adds to the
+ * stock at cost; in a run of receipts, as one of this run's.
+ */
 static int
 move_insert(struct jf_ctx *c, const struct jf_move *m, const char *store,
-    int receipt)
+    int receipt, int64_t unit, int64_t value)
 {
 	static const char ins_move[] = "INSERT INTO move (at, store, "
 	    "product_id, kind, qty, cost, ref, supplier, reason, operator, "
-	    "audit_id) VALUES (?, ?, ?, ?, ?, nullif(?, -1), ?, ?, ?, ?, ?)";
+	    "audit_id, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	static const char ins_run[] = "INSERT INTO temp.receipt_run "
 	    "(move_id) VALUES (?)";
 	const char *at = m->at && *m->at ? m->at : c->now;
 	int rc;
 
-	if ((rc = jf_q_exec(c, ins_move, "ttitiiTTTti", at, store,
-	    m->product_id, m->kind, m->qty, m->cost >= 0 ? m->cost : -1,
-	    m->ref, m->supplier, m->reason, c->operator,
-	    (int64_t)c->audit_id)) != 0)
+	if ((rc = jf_q_exec(c, ins_move, "ttitiiTTTtii", at, store,
+	    m->product_id, m->kind, m->qty, unit, m->ref, m->supplier,
+	    m->reason, c->operator, (int64_t)c->audit_id, value)) != 0)
 		return rc;
 	if (!receipts_run || !receipt || m->ref == NULL || *m->ref == '\0')
 		return 0;
 	return jf_q_exec(c, ins_run, "i", jf_last_id(c));
 }
 
-/*
- * Adds the move's quantity to the store's row (made at the receipt's
- * cost, else the list cost, when there is none), moving the average on
- * a receipt with a cost.  The caller checked on_hand + qty for range.
- */
+/* The store's row for the product set to on_hand at avg. */
 static int
-stock_add(struct jf_ctx *c, const struct jf_move *m, const char *store,
-    int receipt, int exists, int64_t on_hand, int64_t avg)
+stock_set(struct jf_ctx *c, const char *store, int64_t product_id,
+    int exists, int64_t on_hand, int64_t avg)
 {
 	static const char ins_stock[] = "INSERT INTO stock (store, "
-	    "product_id, on_hand, avg_cost) VALUES (?, ?, ?, "
-	    "coalesce(nullif(?, -1), (SELECT cost FROM product WHERE id = ?), "
-	    "0))";
+	    "product_id, on_hand, avg_cost) VALUES (?, ?, ?, ?)";
 	static const char upd_stock[] = "UPDATE stock SET on_hand = ?, "
 	    "avg_cost = ? WHERE store = ? AND product_id = ?";
-	int costed = receipt && m->cost >= 0;
 
 	if (!exists)
-		return jf_q_exec(c, ins_stock, "tiiii", store, m->product_id,
-		    m->qty, costed ? m->cost : -1, m->product_id);
-	if (costed)
-		avg = new_average(on_hand, avg, m->qty, m->cost);
-	return jf_q_exec(c, upd_stock, "iiti", on_hand + m->qty, avg, store,
-	    m->product_id);
+		return jf_q_exec(c, ins_stock, "tiii", store, product_id,
+		    on_hand, avg);
+	return jf_q_exec(c, upd_stock, "iiti", on_hand, avg, store,
+	    product_id);
 }
 
+/*
+ * The stock's value at cost is on hand x average cost, and each move
+ * books what it changed: so the moves of a period add up, to the fen,
+ * to the closing value less the opening (report audit checks it).
+ * Goods that come in at a cost (a receipt; a return, at the cost they
+ * left with) move the average; every other move goes at the average.
+ * A store's first row starts at the product's list cost.
+ */
 int
-jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
+jf_stock_move_cost(struct jf_ctx *c, const struct jf_move *m, int64_t *unit)
 {
-	static const char add_move[] = "UPDATE move SET qty = qty + ? "
-	    "WHERE id = ?";
+	static const char add_move[] = "UPDATE move SET qty = qty + ?, "
+	    "value = value + ? WHERE id = ?";
 	const char *store = m->store && *m->store ? m->store : c->store;
 	int receipt = strcmp(m->kind, "receive") == 0;
-	int64_t on_hand, avg, sum, merge = 0;
+	int costed = m->qty > 0 && m->cost >= 0 &&
+	    (receipt || strcmp(m->kind, "return") == 0);
+	int64_t on_hand, avg, sum, after, u, merge = 0;
+	__int128 value;
 	int rc, exists;
 
 	if (receipt && m->ref != NULL && *m->ref != '\0' &&
@@ -284,18 +288,113 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	if ((rc = stock_row(c, store, m->product_id, &on_hand, &avg,
 	    &exists)) != 0)
 		return rc;
+	if (!exists && (rc = jf_q_int(c, "SELECT cost FROM product "
+	    "WHERE id = ?", &avg, "i", m->product_id)) != 0)
+		return rc == JF_ENOROW ? jf_error(JF_EREFUSED,
+		    _("no product #%lld"), (long long)m->product_id) : rc;
 	if (__builtin_add_overflow(on_hand, m->qty, &sum))
 		return jf_error(JF_EREFUSED,
 		    _("on hand would be out of range"));
-
+	after = costed ? new_average(on_hand, avg, m->qty, m->cost) : avg;
+	value = (__int128)sum * after - (__int128)on_hand * avg;
+	if (value > INT64_MAX / 4 || value < -(INT64_MAX / 4))
+		return jf_error(JF_EREFUSED, _("stock value would be out of "
+		    "range"));
+	u = m->cost >= 0 ? m->cost : avg;
+	if (unit != NULL)
+		*unit = u;
 	/* the quantity of a move is bounded as a line's is */
 	if (merge != 0)
-		rc = jf_q_exec(c, add_move, "ii", m->qty, merge);
+		rc = jf_q_exec(c, add_move, "iii", m->qty, (int64_t)value,
+		    merge);
 	else
-		rc = move_insert(c, m, store, receipt);
+		rc = move_insert(c, m, store, receipt, u, (int64_t)value);
 	if (rc != 0)
 		return rc;
-	return stock_add(c, m, store, receipt, exists, on_hand, avg);
+	return stock_set(c, store, m->product_id, exists, sum, after);
+}
+
+int
+jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
+{
+	return jf_stock_move_cost(c, m, NULL);
+}
+
+/* One move of the replay: its unit cost and value into temp.revalue. */
+static int
+replay_one(struct jf_ctx *c, const struct jf_rows *r)
+{
+	static const char get[] = "SELECT on_hand, avg FROM temp.replay "
+	    "WHERE store = ? AND product_id = ?";
+	static const char put[] = "INSERT OR REPLACE INTO temp.replay "
+	    "VALUES (?, ?, ?, ?, ?)";
+	static const char val[] = "INSERT INTO temp.revalue VALUES (?, ?, ?)";
+	int64_t id = jf_r_int(r, 0), pid = jf_r_int(r, 2), qty = jf_r_int(r, 4);
+	int64_t cost = jf_r_int(r, 5), on_hand = 0, avg = jf_r_int(r, 6);
+	const char *store = jf_r_text(r, 1), *kind = jf_r_text(r, 3);
+	int costed = qty > 0 && cost >= 0 && (strcmp(kind, "receive") == 0 ||
+	    strcmp(kind, "return") == 0);
+	struct jf_rows q;
+	int64_t after;
+	int rc;
+
+	jf_q_open(c, &q, get, "ti", store, pid);
+	if (jf_q_next(&q)) {
+		on_hand = jf_r_int(&q, 0);
+		avg = jf_r_int(&q, 1);
+	}
+	if ((rc = jf_q_close(&q)) != 0)
+		return rc;
+	after = costed ? new_average(on_hand, avg, qty, cost) : avg;
+	if ((rc = jf_q_exec(c, val, "iii", id, cost >= 0 ? cost : avg,
+	    (int64_t)((__int128)(on_hand + qty) * after -
+	    (__int128)on_hand * avg))) != 0)
+		return rc;
+	return jf_q_exec(c, put, "tiiii", store, pid, on_hand + qty, after, id);
+}
+
+int
+jf_stock_replay(struct jf_ctx *c)
+{
+	static const char *const tables[] = {
+		"DROP TABLE IF EXISTS temp.replay",
+		"DROP TABLE IF EXISTS temp.revalue",
+		"CREATE TEMP TABLE replay (store TEXT, product_id INTEGER, "
+		"on_hand INTEGER, avg INTEGER, last INTEGER, "
+		"PRIMARY KEY (store, product_id))",
+		"CREATE TEMP TABLE revalue (id INTEGER PRIMARY KEY, "
+		"cost INTEGER, value INTEGER)", NULL
+	};
+	static const char moves[] = "SELECT m.id, m.store, m.product_id, "
+	    "m.kind, m.qty, coalesce(m.cost, -1), p.cost FROM move m "
+	    "JOIN product p ON p.id = m.product_id ORDER BY m.id";
+	/* a replay that ends off the row's average: the difference on the
+	 * row's last move, so that the values add up to what the book has */
+	static const char settle[] = "UPDATE temp.revalue SET value = value + "
+	    "(SELECT s.on_hand * s.avg_cost - r.on_hand * r.avg "
+	    "FROM temp.replay r JOIN stock s ON s.store = r.store "
+	    "AND s.product_id = r.product_id WHERE r.last = revalue.id) "
+	    "WHERE id IN (SELECT last FROM temp.replay)";
+	static const char apply[] = "UPDATE move SET cost = v.cost, "
+	    "value = v.value FROM temp.revalue v WHERE v.id = move.id";
+	struct jf_rows r;
+	int rc = 0;
+
+	for (int i = 0; rc == 0 && tables[i] != NULL; i++)
+		rc = jf_q_exec(c, tables[i], "");
+	if (rc != 0)
+		return rc;
+	jf_q_open(c, &r, moves, "");
+	while (rc == 0 && jf_q_next(&r))
+		rc = replay_one(c, &r);
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	if (rc != 0 || (rc = jf_q_exec(c, settle, "")) != 0 ||
+	    (rc = jf_q_exec(c, apply, "")) != 0)
+		return rc;
+	if ((rc = jf_q_exec(c, tables[0], "")) != 0)
+		return rc;
+	return jf_q_exec(c, tables[1], "");
 }
 
 static int

@@ -43,6 +43,21 @@ int jf_product_find(struct jf_ctx *c, const char *sku, struct jf_product *p);
  * quantity too (at the same cost; at another, JF_EREFUSED). */
 int jf_stock_move(struct jf_ctx *c, const struct jf_move *m);
 /*
+ * jf_stock_move(), and *unit the move's unit cost: a costed one's, else
+ * the average cost at which the goods went (a sale's cost of goods).
+ * Every move records its unit cost and the value at cost it added.
+ */
+int jf_stock_move_cost(struct jf_ctx *c, const struct jf_move *m,
+    int64_t *unit);
+/*
+ * For a book from before moves carried their value (schema 9): each
+ * move's unit cost and value, replayed in the order they were booked as
+ * jf_stock_move_cost() books them now; a store's row keeps its average,
+ * and a replay that ends elsewhere (a list cost changed before the
+ * first receipt) books the difference on the row's last move.
+ */
+int jf_stock_replay(struct jf_ctx *c);
+/*
  * A file of receipts starts (stock receive FILE), outside any
  * transaction: from now on the lines of one ref and SKU in this run are
  * summed into one move (split deliveries), while a ref booked by an

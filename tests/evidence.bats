@@ -160,6 +160,8 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	    DROP TRIGGER ledger_kind_fixed_d; DROP TABLE ledger_kind;
 	    DROP INDEX member_phone_ix; ALTER TABLE member DROP COLUMN phone_ix;
 	    ALTER TABLE member DROP COLUMN first_sale;
+	    ALTER TABLE move DROP COLUMN value;
+	    ALTER TABLE sale_line DROP COLUMN cost;
 	    DROP TABLE seal;
 	    ALTER TABLE audit DROP COLUMN hash; ALTER TABLE ledger DROP COLUMN hash;
 	    ALTER TABLE audit DROP COLUMN approver; ALTER TABLE audit DROP COLUMN refused;
@@ -172,7 +174,7 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	# the first command to open it updates it, a reader too if it may
 	run report audit
 	[ "$status" -eq 0 ]
-	eq 8 "$(sql "PRAGMA user_version")"
+	eq 9 "$(sql "PRAGMA user_version")"
 	eq 9 "$(sql "SELECT count(*) FROM ledger_kind")"
 	eq 13800000001 "$(sql "SELECT phone_ix FROM member")"
 	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"

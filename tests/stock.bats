@@ -630,8 +630,9 @@ PO5,Acme,TEA,1,,r.csv:7: cost: empty' "$(cat rej.csv)"
 	run stock adjust --sku TEA --qty +1 --reason found --at 2026-11-17
 	[ "$status" -eq 0 ]
 	eq 8 "$(on_hand TEA)"
-	eq "adjust|-3||broken in transit
-adjust|1||found" "$(sql "SELECT kind, qty, cost, reason FROM move
+	# every move carries its unit cost: an adjustment's is the average
+	eq "adjust|-3|500|broken in transit
+adjust|1|500|found" "$(sql "SELECT kind, qty, cost, reason FROM move
 	    WHERE kind = 'adjust' ORDER BY id")"
 	eq 500 "$(avg_cost TEA)"
 	eq 0 "$(book_breaches)"
@@ -862,7 +863,7 @@ main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
 2026-11-18 10:00:00,main,TEA,receive,10,5.00,,,,tester
 2026-11-18 10:00:00,main,CUP,receive,2,30.00,,,,tester
 2026-11-18 10:00:00,east,TEA,receive,3,6.00,,,,tester
-2026-11-18 10:00:00,east,CUP,adjust,-1,,,,broken,tester" "$output"
+2026-11-18 10:00:00,east,CUP,adjust,-1,30.00,,,broken,tester" "$output"
 }
 
 @test "stock moves --sku, --kind, --since, --until, --store" {
@@ -882,7 +883,7 @@ main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
 	run stock moves --store east -o jsonl
 	eq 2 "${#lines[@]}"
 	eq '"6.00"
-null' "$(jq -c .cost <<<"$output")"
+"30.00"' "$(jq -c .cost <<<"$output")"
 }
 
 @test "stock moves: an unknown SKU is refused, a bad kind or date is a usage error" {
