@@ -28,6 +28,7 @@
 static int sales_by(const char *arg, void *field);
 static int points_by(const char *arg, void *field);
 static int period(const char *arg, void *field);
+static int purchases_by(const char *arg, void *field);
 
 static const struct jf_opt daily_opts[] = {
 	{ "date", 0, JF_DATE, A(date), "D", N_("the day, if not today") },
@@ -66,6 +67,23 @@ static const struct jf_opt leader_opts[] = {
 	    N_("a day in the period, if not today") },
 	{ "top", 0, JF_INT, A(top), "N",
 	    N_("how many members, 10 if not said"), 1, 100000 },
+	{ NULL }
+};
+
+static const struct jf_opt log_opts[] = {
+	{ "since", 0, JF_DATE, A(since), "D", N_("the first day") },
+	{ "until", 0, JF_DATE, A(until), "D", N_("the last day") },
+	{ "by", 0, JF_STR, A(who), "NAME",
+	    N_("what this operator did or approved") },
+	{ "tool", 0, JF_STR, A(tool), "TOOL", N_("what this tool did") },
+	{ NULL }
+};
+
+static const struct jf_opt purchases_opts[] = {
+	{ "by", 0, JF_FN, A(by), "supplier|product|month",
+	    N_("the grouping, by supplier if not said"), 0, 0, purchases_by },
+	{ "since", 0, JF_DATE, A(since), "D", N_("the first day") },
+	{ "until", 0, JF_DATE, A(until), "D", N_("the last day") },
 	{ NULL }
 };
 
@@ -113,6 +131,26 @@ points_by(const char *arg, void *field)
 	if (*v != JF_BY_DAY && *v != JF_BY_MONTH && *v != JF_BY_YEAR &&
 	    *v != JF_BY_ALL) {
 		jf_error(JF_EUSAGE, _("day, month or year"));
+		return -1;
+	}
+	return 0;
+}
+
+/* purchases --by: supplier (-1), product or month. */
+static int
+purchases_by(const char *arg, void *field)
+{
+	int *v = field;
+
+	if (strcmp(arg, "supplier") == 0)
+		*v = -1;
+	else if (strcmp(arg, "product") == 0)
+		*v = JF_BY_PRODUCT;
+	else if (strcmp(arg, "month") == 0)
+		*v = JF_BY_MONTH;
+	else {
+		jf_error(JF_EUSAGE, _("supplier, product or month, not "
+		    "\"%s\""), arg);
 		return -1;
 	}
 	return 0;
@@ -179,6 +217,18 @@ static int
 cmd_leaderboard(struct jf_call *k)
 {
 	return report(k, jf_report_write_leaderboard);
+}
+
+static int
+cmd_purchases(struct jf_call *k)
+{
+	return report(k, jf_report_write_purchases);
+}
+
+static int
+cmd_log(struct jf_call *k)
+{
+	return report(k, jf_report_write_log);
 }
 
 /* -- audit -------------------------------------------------------------- */
@@ -267,6 +317,11 @@ static const struct jf_sub subs[] = {
 	{ "leaderboard", cmd_leaderboard, leader_opts, "", 0, 0, JF_READS,
 	    N_("the members ranked by the points they gained in a month or "
 	    "year") },
+	{ "purchases", cmd_purchases, purchases_opts, "", 0, 0, JF_READS,
+	    N_("the goods received, grouped by supplier, product or month") },
+	{ "log", cmd_log, log_opts, "", 0, 0, JF_READS,
+	    N_("the audit log: who did what, when, with which arguments "
+	    "(a manager's)") },
 	{ "audit", cmd_audit, audit_opts, "", 0, 0, JF_READS,
 	    N_("checks every invariant of the book; exit 1 naming each "
 	    "breach") },

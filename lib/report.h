@@ -137,6 +137,7 @@ struct jf_report_args {
 	int by;			/* JF_BY_*; -1: by day (sales), all (points) */
 	int year;		/* leaderboard: the calendar year, not month */
 	const char *audit_head, *ledger_head;	/* audit: kept heads */
+	const char *who, *tool;	/* log: one operator's, one tool's */
 };
 typedef int jf_report_write_fn(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a);
@@ -146,5 +147,8 @@ jf_report_write_fn jf_report_write_points;
 jf_report_write_fn jf_report_write_members;
 jf_report_write_fn jf_report_write_stock;
 jf_report_write_fn jf_report_write_leaderboard;
+/* reportbook.c: the audit log (a manager's), the receipts of goods. */
+jf_report_write_fn jf_report_write_log;
+jf_report_write_fn jf_report_write_purchases;
 
 #endif

@@ -1,6 +1,6 @@
 # fish completion for report(1)
 
-set -l cmds daily sales points members stock leaderboard audit
+set -l cmds daily sales points members stock leaderboard purchases log audit
 
 complete -c report -f
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a daily -d 'the store-close report of a day'
@@ -9,6 +9,8 @@ complete -c report -n "not __fish_seen_subcommand_from $cmds" -a points -d 'outs
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a members -d 'members by tier, activity and RFM segment'
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a stock -d 'valuation at cost, low stock, slow movers'
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a leaderboard -d 'members ranked by points gained'
+complete -c report -n "not __fish_seen_subcommand_from $cmds" -a purchases -d 'goods received by supplier, product or month'
+complete -c report -n "not __fish_seen_subcommand_from $cmds" -a log -d 'the audit log: who did what, when'
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'check every invariant of the book'
 
 complete -c report -s d -l db -r -F -d 'the database'
@@ -26,8 +28,11 @@ complete -c report -n "__fish_seen_subcommand_from daily leaderboard" -l date -x
 complete -c report -n "__fish_seen_subcommand_from daily leaderboard" -l top -x -d 'how many'
 complete -c report -n "__fish_seen_subcommand_from sales" -l by -x -a 'day month year product category member' -d 'grouping'
 complete -c report -n "__fish_seen_subcommand_from points" -l by -x -a 'day month year' -d 'period'
-complete -c report -n "__fish_seen_subcommand_from sales points" -l since -x -d 'first day (YYYY-MM-DD)'
-complete -c report -n "__fish_seen_subcommand_from sales points" -l until -x -d 'last day (YYYY-MM-DD)'
+complete -c report -n "__fish_seen_subcommand_from sales points purchases log" -l since -x -d 'first day (YYYY-MM-DD)'
+complete -c report -n "__fish_seen_subcommand_from sales points purchases log" -l until -x -d 'last day (YYYY-MM-DD)'
+complete -c report -n "__fish_seen_subcommand_from purchases" -l by -x -a 'supplier product month' -d 'grouping'
+complete -c report -n "__fish_seen_subcommand_from log" -l by -x -a '(__jifen_list operators)' -d 'what this operator did'
+complete -c report -n "__fish_seen_subcommand_from log" -l tool -x -a 'member stock sale points redeem expire report jifen' -d 'what this tool did'
 complete -c report -n "__fish_seen_subcommand_from stock" -l days -x -d 'slow after N days without a sale'
 complete -c report -n "__fish_seen_subcommand_from leaderboard" -l period -x -a 'month year' -d 'the calendar period'
 complete -c report -n "__fish_seen_subcommand_from audit" -l audit-head -x -d 'the audit_head of a daily report (ID:HASH)'

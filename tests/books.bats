@@ -1,0 +1,84 @@
+#!/usr/bin/env bats
+# books: the books behind the figures — report log (the audit log, a
+# manager's to read) and report purchases (进: what was bought from whom).
+
+load helper
+load fixtures
+bats_require_minimum_version 1.5.0
+
+# Two deliveries from Acme, one from Bolt, one with no supplier, over
+# two months and two stores; a member and a sale in between.
+deliveries() {
+	stock add --sku TEA --name Tea --price 120 >/dev/null
+	stock add --sku CUP --name Cup --price 80 >/dev/null
+	JIFEN_NOW="2026-10-05 09:00:00" stock receive --sku TEA --qty 10 \
+	    --cost 5.00 --supplier Acme --ref PO1 >/dev/null
+	JIFEN_NOW="2026-10-05 09:00:00" stock receive --sku CUP --qty 4 \
+	    --cost 30.00 --supplier Acme --ref PO1 >/dev/null
+	stock receive --sku TEA --qty 6 --cost 6.50 --supplier Bolt \
+	    --ref B-77 >/dev/null
+	stock receive --sku CUP --qty 2 --cost 31.00 --supplier Acme \
+	    --ref PO2 --store east >/dev/null
+	stock receive --sku TEA --qty 1 --cost 7.00 >/dev/null
+	member add --phone 13800000001 --name Ann >/dev/null
+	sale add --member M0000001 TEA:1 >/dev/null
+}
+
+@test "report purchases: by supplier, the receipts, lines, units and their cost" {
+	deliveries
+	run report purchases
+	[ "$status" -eq 0 ]
+	eq "key,receipts,lines,qty,cost,last_at
+,1,1,1,7.00,2026-11-18 10:00:00
+Acme,2,3,16,232.00,2026-11-18 10:00:00
+Bolt,1,1,6,39.00,2026-11-18 10:00:00" "$output"
+}
+
+@test "report purchases --by product|month, --since/--until, --store" {
+	deliveries
+	run report purchases --by product --no-header
+	eq "CUP,2,2,6,182.00,2026-11-18 10:00:00
+TEA,3,3,17,96.00,2026-11-18 10:00:00" "$output"
+	run report purchases --by month -o json
+	eq '["2026-10","2026-11"]' "$(jq -c '[.[].key]' <<<"$output")"
+	eq '"170.00"' "$(jq '.[0].cost' <<<"$output")"
+	run report purchases --since 2026-11 --until 2026-11 --no-header
+	eq 3 "${#lines[@]}"
+	run report purchases --store east --no-header
+	eq "Acme,1,1,2,62.00,2026-11-18 10:00:00" "$output"
+	run --separate-stderr report purchases --by day
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == *'supplier, product or month, not "day"'* ]]
+}
+
+@test "report log: every write in order, with its arguments as recorded; by operator and tool" {
+	deliveries
+	run report log
+	[ "$status" -eq 0 ]
+	eq "id,at,operator,approver,tool,args,refused" "${lines[0]}"
+	eq 9 "$(($(wc -l <<<"$output") - 1))"
+	# the phone was recorded masked, and stays so
+	[[ "$output" == *'"[""member"",""add"",""--phone"",""138****0001""'* ]]
+	run report log --tool sale -o jsonl
+	eq '["sale","add","--member","M0000001","TEA:1"]' \
+	    "$(jq -r .args <<<"$output")"
+	run report log --since 2026-11-18 --until 2026-11-18 -o json
+	eq 7 "$(jq length <<<"$output")"	# two were booked in October
+	run report log --by nobody --no-header
+	[ -z "$output" ]
+}
+
+@test "report log is a manager's: a cashier is refused, and the refusal is on the log" {
+	deliveries
+	staff
+	run --separate-stderr as tester report log
+	[ "$status" -eq 77 ]
+	[[ "$stderr" == *"reading the audit log"* ]]
+	run as mgr report log --by tester -o json
+	[ "$status" -eq 0 ]
+	eq "tester" "$(jq -r '.[-1].operator' <<<"$output")"
+	[[ "$(jq -r '.[-1].refused' <<<"$output")" == *manager* ]]
+	run as mgr report log --by boss --tool member -o jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"operator\",\"add\",\"--role\",\"manager\",\"--pin\",\"mgr'* ]]
+}
