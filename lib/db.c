@@ -853,8 +853,8 @@ jf_phone_check(const char *s)
 
 /*
  * The arguments as the audit log keeps them: personal data (the values
- * of --phone, --name, --email, --birthday, and phone numbers given as
- * member IDs) masked, so that `member forget` leaves none of it behind
+ * of --phone, --name but a product's, --email, --birthday, and phone
+ * numbers given as member IDs) masked, so that `member forget` leaves none of it behind
  * in a log that is append-only.
  */
 static char *
@@ -881,6 +881,10 @@ args_json(const char *tool, int argc, char **argv)
 
 		for (int k = 0; pii[k] != NULL; k++) {
 			size_t n = strlen(pii[k]);
+
+			/* a product's name is no one's personal data */
+			if (k == 1 && strcmp(tool, "stock") == 0)
+				continue;
 
 			if (strncmp(v, pii[k], n) == 0 && (v[n] == '\0' ||
 			    v[n] == '='))

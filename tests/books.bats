@@ -57,8 +57,10 @@ TEA,3,3,17,96.00,2026-11-18 10:00:00" "$output"
 	[ "$status" -eq 0 ]
 	eq "id,at,operator,approver,tool,args,refused" "${lines[0]}"
 	eq 9 "$(($(wc -l <<<"$output") - 1))"
-	# the phone was recorded masked, and stays so
-	[[ "$output" == *'"[""member"",""add"",""--phone"",""138****0001""'* ]]
+	# a product's name is kept; a member's phone and name were recorded
+	# masked, and stay so
+	[[ "${lines[1]}" == *'"[""stock"",""add"",""--sku"",""TEA"",""--name"",""Tea""'* ]]
+	[[ "$output" == *'"[""member"",""add"",""--phone"",""138****0001"",""--name"",""***""]"'* ]]
 	run report log --tool sale -o jsonl
 	eq '["sale","add","--member","M0000001","TEA:1"]' \
 	    "$(jq -r .args <<<"$output")"
