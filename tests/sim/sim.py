@@ -969,6 +969,7 @@ class Sim:
         self.skipped = {}
         self.redeem_codes = {}      # sim's id -> the tool's R0000001
         self.touched = set()
+        self.notes = 0               # credit notes imported
         self.n = 0
 
     def close(self):
@@ -1555,6 +1556,8 @@ class Sim:
                         if self.gated("restore-past-given-back"):
                             return False
                         mo.event("restore past what was given back")
+        if op.get("import"):
+            return self.import_return(op, s, m, items)
         try:
             want = mo.sale_return(op["receipt"], items)
             refused = None
@@ -1587,6 +1590,43 @@ class Sim:
                         net, "%s: the entries of %s, whole returned, net "
                         "to what expired of its lots" % (x.code,
                                                          s["receipt"]))
+        if m is not None:
+            self.touched.add(m.code)
+            if s["referrer"]:
+                self.touched.add(s["referrer"])
+        return True
+
+    def import_return(self, op, s, m, items):
+        """The return as a till's credit note in a sale import: negative
+        quantities and return_of, under the note's own number; a second
+        import of the same file records nothing."""
+        mo = self.model
+        if not items:
+            left = {}
+            for l in s["lines"]:
+                left[l["sku"]] = left.get(l["sku"], 0) + l["qty"] - \
+                    l["returned"]
+            items = [(k, v) for k, v in left.items() if v > 0]
+        try:
+            mo.sale_return(op["receipt"], items)
+            refused = None
+        except Refused as e:
+            refused = str(e)
+        self.notes += 1
+        note = "CN%05d" % self.notes
+        csv = "receipt,member,sku,qty,return_of\n" + "".join(
+            "%s,%s,%s,%d,%s\n" % (note, s["member"] or "", k, -q,
+                                  op["receipt"]) for k, q in items)
+        what = "sale import of credit note %s for %s" % (note, op["receipt"])
+        for n in (1, 2):
+            rc, out, err = self.book.run("sale", "import", "-q", "-",
+                                         stdin=csv)
+            ok = 65 if refused else 0
+            self.check("import_return.exit", rc == ok, "%s (run %d): "
+                       "model %s, exit %d: %s" % (
+                           what, n, "refuses (%s)" % refused if refused
+                           else "accepts", rc, err.strip()))
+        mo.event("return by credit note")
         if m is not None:
             self.touched.add(m.code)
             if s["referrer"]:
@@ -1876,6 +1916,8 @@ class Gen:
                 if rng.random() < 0.05:
                     items[0][1] += 5      # more than is left: refused
                 op["items"] = items
+            # a till's credit note in an import, as often as a person's
+            op["import"] = rng.random() < 0.3
         elif kind == "gift":
             if not codes:
                 return self.next(model)
