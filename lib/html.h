@@ -14,9 +14,14 @@ void jf_html_heading(FILE *fp, const char *text);
 /*
  * A bar chart under its heading: values holds nseries rows of nlabels
  * values (series s, label i at s * nlabels + i); money selects the
- * axis' yuan format.
+ * yuan format.  Each bar is a <rect> with data-label, data-series and
+ * data-value (as a table cell writes the value: "12.50", 120).
  */
 void jf_html_chart(FILE *fp, const char *title, int nlabels,
+    const char *const *labels, int nseries, const char *const *series,
+    const int64_t *values, int money);
+/* The same with one bar a label, its series stacked in their order. */
+void jf_html_stack(FILE *fp, const char *title, int nlabels,
     const char *const *labels, int nseries, const char *const *series,
     const int64_t *values, int money);
 void jf_html_end(FILE *fp);

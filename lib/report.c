@@ -90,6 +90,7 @@ day_sales(struct jf_ctx *c, const struct range *r, const char *store,
 			h = 0;
 		d->hour_receipts[h] += jf_r_int(&q, 1);
 		d->hour_paid[h] += jf_r_int(&q, 4);
+		d->hour_offset[h] += jf_r_int(&q, 3);
 		d->receipts += jf_r_int(&q, 1);
 		d->gross += jf_r_int(&q, 2);
 		d->offset += jf_r_int(&q, 3);
@@ -245,7 +246,7 @@ static const char q_sales_member[] =
     "SELECT m.code, count(*), "
     "sum((SELECT coalesce(sum(qty), 0) FROM sale_line l "
     "WHERE l.sale_id = s.id)), "
-    "sum(s.gross), sum(s.offset_amount), sum(s.paid) "
+    "sum(s.gross), sum(s.offset_amount), sum(s.paid), m.name "
     "FROM sale s LEFT JOIN member m ON m.id = s.member_id "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
     "GROUP BY s.member_id ORDER BY 4 DESC, 1";
@@ -257,7 +258,7 @@ static const char q_sales_member[] =
  */
 static const char q_sales_product[] =
     "SELECT p.sku, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
-    "sum(l.offset_amount), sum(l.paid) "
+    "sum(l.offset_amount), sum(l.paid), p.name "
     "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
     "JOIN product p ON p.id = l.product_id "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
@@ -271,6 +272,31 @@ static const char q_sales_category[] =
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
     "GROUP BY p.category ORDER BY 4 DESC, 1";
 
+/* The query of grouping by, and the length of its key's prefix of at. */
+static const char *
+sales_sql(int by, int *len)
+{
+	*len = 0;
+	switch (by) {
+	case JF_BY_DAY:
+		*len = 10;
+		return q_sales_time;
+	case JF_BY_MONTH:
+		*len = 7;
+		return q_sales_time;
+	case JF_BY_YEAR:
+		*len = 4;
+		return q_sales_time;
+	case JF_BY_PRODUCT:
+		return q_sales_product;
+	case JF_BY_CATEGORY:
+		return q_sales_category;
+	case JF_BY_MEMBER:
+		return q_sales_member;
+	}
+	return NULL;
+}
+
 int
 jf_report_sales(struct jf_ctx *c, int by, const char *since,
     const char *until, const char *store, jf_sales_fn *fn, void *arg)
@@ -279,33 +305,11 @@ jf_report_sales(struct jf_ctx *c, int by, const char *since,
 	struct range r;
 	struct jf_rows q;
 	const char *sql;
-	int rc = 0, len = 0;
+	char *name = NULL;
+	int rc = 0, len;
 
-	switch (by) {
-	case JF_BY_DAY:
-		sql = q_sales_time;
-		len = 10;
-		break;
-	case JF_BY_MONTH:
-		sql = q_sales_time;
-		len = 7;
-		break;
-	case JF_BY_YEAR:
-		sql = q_sales_time;
-		len = 4;
-		break;
-	case JF_BY_PRODUCT:
-		sql = q_sales_product;
-		break;
-	case JF_BY_CATEGORY:
-		sql = q_sales_category;
-		break;
-	case JF_BY_MEMBER:
-		sql = q_sales_member;
-		break;
-	default:
+	if ((sql = sales_sql(by, &len)) == NULL)
 		return jf_error(JF_EUSAGE, _("--by: not a grouping for sales"));
-	}
 	range(since, until, &r);
 	/* only q_sales_time has a ?4: the length of its key */
 	if (len)
@@ -319,8 +323,18 @@ jf_report_sales(struct jf_ctx *c, int by, const char *since,
 		s.gross = jf_r_int(&q, 3);
 		s.offset = jf_r_int(&q, 4);
 		s.paid = jf_r_int(&q, 5);
+		s.name = sql == q_sales_product ? jf_r_opt(&q, 6) : NULL;
+		/* a member's name is sealed in a sealed book */
+		if (sql == q_sales_member) {
+			free(name);
+			if ((rc = jf_unseal(c, "name", jf_r_opt(&q, 6),
+			    &name)) != 0)
+				break;
+			s.name = name;
+		}
 		rc = fn(arg, &s);
 	}
+	free(name);
 	if (jf_q_close(&q) != 0)
 		return q.rc;
 	return rc;

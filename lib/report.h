@@ -35,6 +35,7 @@ struct jf_daily {
 	int64_t points_awarded, points_reversed;
 	int64_t points_adjusted, points_restored;	/* net; given back */
 	int64_t hour_receipts[24], hour_paid[24];	/* by the sale's hour */
+	int64_t hour_offset[24];
 	char audit_head[96], ledger_head[96];	/* the chains: "ID:HASH" */
 };
 int jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
@@ -57,6 +58,7 @@ int jf_report_by(const char *name);
 
 struct jf_sales_row {
 	const char *key;	/* NULL: no category, or no member */
+	const char *name;	/* the product's or member's; else NULL */
 	int64_t receipts, qty, gross, offset, paid;
 };
 typedef int jf_sales_fn(void *arg, const struct jf_sales_row *r);

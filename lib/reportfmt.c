@@ -45,34 +45,66 @@ put_json(FILE *fp, json_t *j, int fmt)
 }
 
 /*
- * Rows of a JSON array of objects as a table (or HTML table).  "gross"
- * is money, a string of yuan in the JSON rows: back to fen, so that the
- * table aligns it as a number.
+ * A row's value in column k out: an integer, or money ("gross", a string
+ * of yuan in the JSON rows: back to fen, so that a table aligns it as a
+ * number), or text.  What it adds to a total, in *sum.
+ */
+static void
+put_cell(struct jf_out *out, json_t *r, const char *k, int64_t *sum)
+{
+	json_t *v = json_object_get(r, k);
+	int64_t fen;
+
+	if (json_is_integer(v)) {
+		jf_out_int(out, json_integer_value(v));
+		*sum += json_integer_value(v);
+	} else if (json_is_string(v) && strcmp(k, "gross") == 0 &&
+	    jf_money_parse(json_string_value(v), &fen) == 0) {
+		jf_out_money(out, fen);
+		*sum += fen;
+	} else
+		jf_out_str(out, json_string_value(v));
+}
+
+/*
+ * Rows of a JSON array of objects as a table (or HTML table); with total,
+ * on the page, a last row of the sums of the numbers under "Total".
  */
 static int
-put_rows(FILE *fp, int fmt, const char *const *cols, json_t *rows)
+put_rows(FILE *fp, int fmt, const char *const *cols, json_t *rows,
+    int total)
 {
-	struct jf_out *out = jf_out_new(fmt, fp, cols);
+	struct jf_out *out;
+	int64_t sum[16] = { 0 };
 	size_t i;
 	json_t *r;
+	int rc;
 
+	total = total && fmt == JF_FMT_HTML && json_array_size(rows) > 0;
+	if (total)
+		fputs("<div class=\"totals\">\n", fp);
+	out = jf_out_new(fmt, fp, cols);
 	json_array_foreach(rows, i, r) {
-		for (int k = 0; cols[k] != NULL; k++) {
-			json_t *v = json_object_get(r, cols[k]);
-			int64_t fen;
-
-			if (json_is_integer(v))
-				jf_out_int(out, json_integer_value(v));
-			else if (json_is_string(v) && strcmp(cols[k], "gross")
-			    == 0 && jf_money_parse(json_string_value(v),
-			    &fen) == 0)
-				jf_out_money(out, fen);
-			else
-				jf_out_str(out, json_string_value(v));
-		}
+		for (int k = 0; cols[k] != NULL && k < 16; k++)
+			put_cell(out, r, cols[k], &sum[k]);
 		jf_out_end(out);
 	}
-	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+	r = json_array_get(rows, 0);
+	for (int k = 0; total && cols[k] != NULL && k < 16; k++)
+		if (k == 0)
+			jf_out_str(out, _("Total"));
+		else if (json_is_integer(json_object_get(r, cols[k])))
+			jf_out_int(out, sum[k]);
+		else if (strcmp(cols[k], "gross") == 0)
+			jf_out_money(out, sum[k]);
+		else
+			jf_out_str(out, NULL);
+	if (total)
+		jf_out_end(out);
+	rc = jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+	if (total)
+		fputs("</div>\n", fp);
+	return rc;
 }
 
 /* -- daily -------------------------------------------------------------- */
@@ -203,11 +235,12 @@ day_json(FILE *fp, int fmt, const struct day *y)
 	    y->top, "low_stock", y->low), fmt);
 }
 
-/* The top products' chart: their gross, at most 64 of them. */
+/* The top products' chart: their gross, by name, at most 64 of them. */
 static void
 day_top_chart(FILE *fp, const struct day *y)
 {
-	const char *const gross[] = { _("gross") };
+	const char *const gross[] = { jf_label(NULL,
+		NC_("column", "gross")) };
 	const char *labels[64];
 	int64_t v[64];
 	size_t n = json_array_size(y->top), i;
@@ -217,7 +250,10 @@ day_top_chart(FILE *fp, const struct day *y)
 		n = 64;
 	for (i = 0; i < n; i++) {
 		r = json_array_get(y->top, i);
-		labels[i] = json_string_value(json_object_get(r, "sku"));
+		labels[i] = json_string_value(json_object_get(r, "name"));
+		if (labels[i] == NULL || *labels[i] == '\0')
+			labels[i] = json_string_value(json_object_get(r,
+			    "sku"));
 		if (jf_money_parse(json_string_value(json_object_get(r,
 		    "gross")), &v[i]) == -1)
 			v[i] = 0;
@@ -226,17 +262,44 @@ day_top_chart(FILE *fp, const struct day *y)
 	    gross, v, 1);
 }
 
+/*
+ * The day's points as the summary has them, a bar each, under the
+ * summary's labels: earned, redeemed and expired always, the others
+ * when there were any.
+ */
+static void
+day_points_chart(FILE *fp, const struct day *y)
+{
+	const char *const pts[] = { jf_label(NULL,
+		NC_("column", "points")) };
+	const char *labels[16];
+	int64_t v[16];
+	int n = 0;
+
+	for (const struct metric *m = metrics; m->name; m++) {
+		if (strncmp(m->name, "points_", 7) != 0 || (metric(&y->d, m)
+		    == 0 && strcmp(m->name, "points_earned") != 0 &&
+		    strcmp(m->name, "points_redeemed") != 0 &&
+		    strcmp(m->name, "points_expired") != 0))
+			continue;
+		labels[n] = jf_label(NULL, m->name);
+		v[n++] = metric(&y->d, m);
+	}
+	jf_html_chart(fp, _("Points earned, redeemed and expired"), n,
+	    labels, 1, pts, v, 0);
+}
+
 static int
 day_html(FILE *fp, const struct day *y)
 {
 	static const char *const hours[24] = { "00", "01", "02", "03", "04",
 		"05", "06", "07", "08", "09", "10", "11", "12", "13", "14",
 		"15", "16", "17", "18", "19", "20", "21", "22", "23" };
-	const char *const paid[] = { _("paid") };
-	const char *const pts_labels[] = { _("earned"), _("redeemed"),
-		_("expired") };
-	const char *const pts[] = { _("points") };
-	int64_t v[3];
+	const char *const parts[] = {
+		jf_label(NULL, NC_("column", "paid")),
+		jf_label(NULL, NC_("column", "offset"))
+	};
+	int64_t v[48];
 	char title[128];
 	int rc;
 
@@ -245,18 +308,19 @@ day_html(FILE *fp, const struct day *y)
 	jf_html_begin(fp, title);
 	jf_html_heading(fp, _("Summary"));
 	rc = put_summary(fp, JF_FMT_HTML, &y->d);
-	jf_html_chart(fp, _("Sales by hour (paid)"), 24, hours, 1, paid,
-	    y->d.hour_paid, 1);
-	v[0] = y->d.points_earned + y->d.points_bonus + y->d.points_awarded;
-	v[1] = y->d.points_redeemed;
-	v[2] = y->d.points_expired;
-	jf_html_chart(fp, _("Points earned, redeemed and expired"), 3,
-	    pts_labels, 1, pts, v, 0);
+	/* each hour's gross: what was paid, and what points paid */
+	memcpy(v, y->d.hour_paid, sizeof(y->d.hour_paid));
+	memcpy(v + 24, y->d.hour_offset, sizeof(y->d.hour_offset));
+	jf_html_stack(fp, _("Sales by hour: paid and points offset"), 24,
+	    hours, 2, parts, v, 1);
+	day_points_chart(fp, y);
 	day_top_chart(fp, y);
-	if (put_rows(fp, JF_FMT_HTML, top_cols, y->top) != 0)
+	if (put_rows(fp, JF_FMT_HTML, top_cols, y->top, 1) != 0)
 		rc = JF_ESOFTWARE;
 	jf_html_heading(fp, _("Low and negative stock"));
-	if (put_rows(fp, JF_FMT_HTML, low_cols, y->low) != 0)
+	if (json_array_size(y->low) == 0)
+		fprintf(fp, "<p class=\"note\">%s</p>\n", _("None."));
+	else if (put_rows(fp, JF_FMT_HTML, low_cols, y->low, 0) != 0)
 		rc = JF_ESOFTWARE;
 	jf_html_end(fp);
 	return rc;
@@ -274,9 +338,9 @@ day_text(FILE *fp, int fmt, const struct day *y)
 	if ((rc = put_summary(fp, fmt, &y->d)) != 0 || fmt != JF_FMT_TABLE)
 		return rc;
 	fprintf(fp, _("\nTop products\n"));
-	rc = put_rows(fp, fmt, top_cols, y->top);
+	rc = put_rows(fp, fmt, top_cols, y->top, 0);
 	fprintf(fp, _("\nLow and negative stock\n"));
-	if (put_rows(fp, fmt, low_cols, y->low) != 0)
+	if (put_rows(fp, fmt, low_cols, y->low, 0) != 0)
 		rc = JF_ESOFTWARE;
 	return rc;
 }
@@ -333,83 +397,212 @@ static const char *const sales_cols[] = {
 	NULL
 };
 
+/*
+ * The page's columns, by JF_BY_*: the key under its own name, and a
+ * product's or member's name beside its SKU or code.
+ */
+#define SALES_FIGURES NC_("column", "receipts"), NC_("column", "qty"), \
+	NC_("column", "gross"), NC_("column", "offset"), \
+	NC_("column", "paid"), NULL
+static const char *const sales_page_cols[][8] = {
+	{ NC_("column", "day"), SALES_FIGURES },
+	{ NC_("column", "month"), SALES_FIGURES },
+	{ NC_("column", "sku"), NC_("column", "name"), SALES_FIGURES },
+	{ NC_("column", "category"), SALES_FIGURES },
+	{ NC_("column", "member"), NC_("person", "name"), SALES_FIGURES },
+	{ NC_("column", "year"), SALES_FIGURES },
+};
+#undef SALES_FIGURES
+
 #define KEYS 60			/* the chart's: the first keys */
 
 struct sales {
 	struct jf_out *out;
-	int chart;		/* keep the keys for it */
-	int nkeys;
+	int by;
+	int page;		/* the HTML page: names, totals, a chart */
+	int nkeys;		/* the keys kept for the chart, and all */
+	int64_t nrows;
 	char *keys[KEYS];
-	int64_t gross[KEYS], paid[KEYS];
+	int64_t paid[KEYS], offset[KEYS];
+	struct jf_sales_row sum;
 };
+
+/*
+ * A row's key as the page shows it: a receipt without a member, or a
+ * product without a category, said so.
+ */
+static const char *
+sales_key(const struct sales *s, const struct jf_sales_row *r)
+{
+	if (r->key != NULL)
+		return r->key;
+	return s->by == JF_BY_MEMBER ? _("(not a member)") :
+	    _("(no category)");
+}
+
+/* The figures of a row, or of the totals. */
+static void
+sales_figures(struct jf_out *out, const struct jf_sales_row *r)
+{
+	jf_out_int(out, r->receipts);
+	jf_out_int(out, r->qty);
+	jf_out_money(out, r->gross);
+	jf_out_money(out, r->offset);
+	jf_out_money(out, r->paid);
+	jf_out_end(out);
+}
 
 static int
 sales_row(void *arg, const struct jf_sales_row *r)
 {
 	struct sales *s = arg;
+	int named = s->by == JF_BY_PRODUCT || s->by == JF_BY_MEMBER;
+	const char *label;
 
-	jf_out_str(s->out, r->key);
-	jf_out_int(s->out, r->receipts);
-	jf_out_int(s->out, r->qty);
-	jf_out_money(s->out, r->gross);
-	jf_out_money(s->out, r->offset);
-	jf_out_money(s->out, r->paid);
-	jf_out_end(s->out);
-	if (s->chart && s->nkeys < KEYS) {
-		s->keys[s->nkeys] = strdup(r->key ? r->key : "-");
-		s->gross[s->nkeys] = r->gross;
+	s->nrows++;
+	if (!s->page) {
+		jf_out_str(s->out, r->key);
+		sales_figures(s->out, r);
+		return 0;
+	}
+	jf_out_str(s->out, sales_key(s, r));
+	if (named)
+		jf_out_str(s->out, r->name);
+	sales_figures(s->out, r);
+	s->sum.receipts += r->receipts;
+	s->sum.qty += r->qty;
+	s->sum.gross += r->gross;
+	s->sum.offset += r->offset;
+	s->sum.paid += r->paid;
+	if (s->nkeys < KEYS) {
+		label = named && r->name != NULL && *r->name != '\0' ?
+		    r->name : sales_key(s, r);
+		if ((s->keys[s->nkeys] = strdup(label)) == NULL)
+			return jf_error(JF_ESOFTWARE, _("out of memory"));
 		s->paid[s->nkeys] = r->paid;
+		s->offset[s->nkeys] = r->offset;
 		s->nkeys++;
 	}
 	return 0;
 }
 
-/* The page's chart: gross and paid for each key kept. */
+/*
+ * The page's last row: the sums.  A receipt with lines of several
+ * products (or categories) counts under each, so there the receipts do
+ * not add up and their total is left out.
+ */
+static void
+sales_total(struct sales *s)
+{
+	if (s->nrows == 0)
+		return;
+	jf_out_str(s->out, _("Total"));
+	if (s->by == JF_BY_PRODUCT || s->by == JF_BY_MEMBER)
+		jf_out_str(s->out, NULL);
+	if (s->by == JF_BY_PRODUCT || s->by == JF_BY_CATEGORY) {
+		jf_out_str(s->out, NULL);
+		jf_out_int(s->out, s->sum.qty);
+		jf_out_money(s->out, s->sum.gross);
+		jf_out_money(s->out, s->sum.offset);
+		jf_out_money(s->out, s->sum.paid);
+		jf_out_end(s->out);
+	} else
+		sales_figures(s->out, &s->sum);
+}
+
+/* The page's chart: each key's gross, what was paid and what points paid. */
 static void
 sales_chart(FILE *fp, const struct sales *s)
 {
-	const char *const series[] = { _("gross"), _("paid") };
+	const char *const series[] = { jf_label(NULL, NC_("column", "paid")),
+		jf_label(NULL, NC_("column", "offset")) };
 	int64_t v[2 * KEYS];
 
 	for (int i = 0; i < s->nkeys; i++) {
-		v[i] = s->gross[i];
-		v[s->nkeys + i] = s->paid[i];
+		v[i] = s->paid[i];
+		v[s->nkeys + i] = s->offset[i];
 	}
-	jf_html_chart(fp, _("Gross and paid"), s->nkeys,
+	jf_html_stack(fp, _("Gross: paid and points offset"), s->nkeys,
 	    (const char *const *)s->keys, 2, series, v, 1);
+	if (s->nrows > s->nkeys) {
+		fputs("<p class=\"note\">", fp);
+		fprintf(fp, _("The chart shows the first %d of the %lld rows."),
+		    s->nkeys, (long long)s->nrows);
+		fputs("</p>\n", fp);
+	}
+}
+
+/* The page's title: the grouping and the range of days. */
+static void
+sales_title(const struct jf_report_args *a, int by, char *title,
+    size_t size)
+{
+	const char *t = _(by_titles[by]);
+
+	if (*a->since && *a->until)
+		snprintf(title, size, _("%s, %s to %s"), t, a->since,
+		    a->until);
+	else if (*a->since || *a->until)
+		snprintf(title, size, *a->since ? _("%s, since %s") :
+		    _("%s, until %s"), t, *a->since ? a->since : a->until);
+	else
+		snprintf(title, size, "%s", t);
+}
+
+/*
+ * The page: the chart, then the table it was drawn from, which is
+ * written first to memory as the rows come.
+ */
+static int
+sales_page(struct jf_ctx *c, FILE *fp, const struct jf_report_args *a,
+    struct sales *s)
+{
+	char title[160], *table = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if (s->by > JF_BY_YEAR)
+		return jf_error(JF_EUSAGE, _("--by: not a grouping for sales"));
+	if ((mem = open_memstream(&table, &len)) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	s->out = jf_out_new(JF_FMT_HTML, mem, sales_page_cols[s->by]);
+	if (s->by == JF_BY_MEMBER)
+		jf_out_labels(s->out, "person");
+	rc = jf_report_sales(c, s->by, a->since, a->until, jf_store_filter(c),
+	    sales_row, s);
+	if (rc == 0)
+		sales_total(s);
+	rc = jf_out_done(s->out, rc);
+	if (fclose(mem) != 0 && rc == 0)
+		rc = jf_error(JF_ESOFTWARE, _("out of memory"));
+	if (rc == 0) {
+		sales_title(a, s->by, title, sizeof(title));
+		jf_html_begin(fp, title);
+		sales_chart(fp, s);
+		jf_html_heading(fp, _("Sales"));
+		fprintf(fp, "<div class=\"totals\">\n%s</div>\n", table);
+		jf_html_end(fp);
+	}
+	free(table);
+	return rc;
 }
 
 int
 jf_report_write_sales(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a)
 {
-	struct sales s = { .chart = fmt == JF_FMT_HTML };
-	int by = a->by < 0 ? JF_BY_DAY : a->by;
-	char title[160];
+	struct sales s = { .page = fmt == JF_FMT_HTML };
 	int rc;
 
-	if (s.chart) {
-		const char *t = _(by_titles[by]);
-
-		if (*a->since && *a->until)
-			snprintf(title, sizeof(title), _("%s, %s to %s"), t,
-			    a->since, a->until);
-		else if (*a->since || *a->until)
-			snprintf(title, sizeof(title), *a->since ?
-			    _("%s, since %s") : _("%s, until %s"), t,
-			    *a->since ? a->since : a->until);
-		else
-			snprintf(title, sizeof(title), "%s", t);
-		jf_html_begin(fp, title);
-		jf_html_heading(fp, _("Sales"));
-	}
-	s.out = jf_out_new(fmt, fp, sales_cols);
-	rc = jf_report_sales(c, by, a->since, a->until, jf_store_filter(c),
-	    sales_row, &s);
-	rc = jf_out_done(s.out, rc);
-	if (rc == 0 && s.chart) {
-		sales_chart(fp, &s);
-		jf_html_end(fp);
+	s.by = a->by < 0 ? JF_BY_DAY : a->by;
+	if (s.page)
+		rc = sales_page(c, fp, a, &s);
+	else {
+		s.out = jf_out_new(fmt, fp, sales_cols);
+		rc = jf_report_sales(c, s.by, a->since, a->until,
+		    jf_store_filter(c), sales_row, &s);
+		rc = jf_out_done(s.out, rc);
 	}
 	for (int i = 0; i < s.nkeys; i++)
 		free(s.keys[i]);
@@ -418,13 +611,17 @@ jf_report_write_sales(struct jf_ctx *c, FILE *fp, int fmt,
 
 /* -- points ------------------------------------------------------------- */
 
-static const char *const points_cols[] = {
-	NC_("column", "period"), NC_("column", "earned"),
-	NC_("column", "bonus"), NC_("column", "awarded"),
-	NC_("column", "adjusted"), NC_("column", "redeemed"),
-	NC_("column", "expired"), NC_("column", "reversed"),
-	NC_("column", "restored"), NULL
-};
+#define POINTS_COLS NC_("column", "period"), NC_("column", "earned"), \
+	NC_("column", "bonus"), NC_("column", "awarded"), \
+	NC_("column", "adjusted"), NC_("column", "redeemed"), \
+	NC_("column", "expired"), NC_("column", "reversed"), \
+	NC_("column", "restored")
+enum { NPOINTS = 9 };		/* the period and the movements */
+static const char *const points_cols[] = { POINTS_COLS, NULL };
+/* CSV, TSV and JSON Lines: every row also has what the table heads */
+static const char *const points_flat_cols[] = { POINTS_COLS,
+	NC_("column", "outstanding"), NC_("column", "liability"), NULL };
+#undef POINTS_COLS
 
 static int
 points_row(void *arg, const struct jf_points_row *p)
@@ -446,86 +643,145 @@ col(json_t *r, const char *k)
 	return json_integer_value(json_object_get(r, k));
 }
 
-static int
-put_points(FILE *fp, int fmt, json_t *rows)
-{
-	struct jf_out *out = jf_out_new(fmt, fp, points_cols);
-	size_t i;
-	json_t *r;
+/* What report points read: the book's outstanding points, the periods. */
+struct pts {
+	int64_t outstanding, liability;
+	json_t *rows;
+};
 
-	json_array_foreach(rows, i, r) {
-		jf_out_str(out, json_string_value(json_object_get(r,
-		    "period")));
-		for (int k = 1; points_cols[k] != NULL; k++)
-			jf_out_int(out, col(r, points_cols[k]));
-		jf_out_end(out);
+/*
+ * One period's row: its movements, added to sum; flat (CSV, TSV, JSON
+ * Lines), the outstanding points and liability too.
+ */
+static void
+points_line(struct jf_out *out, json_t *r, const struct pts *p, int flat,
+    int64_t *sum)
+{
+	const char *period = json_string_value(json_object_get(r, "period"));
+
+	jf_out_str(out, period ? period : "all");
+	for (int k = 1; k < NPOINTS; k++) {
+		jf_out_int(out, col(r, points_cols[k]));
+		sum[k] += col(r, points_cols[k]);
 	}
-	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+	if (flat) {
+		jf_out_int(out, p->outstanding);
+		jf_out_money(out, p->liability);
+	}
+	jf_out_end(out);
 }
 
-/* The chart of the periods: points gained, redeemed and expired. */
+/*
+ * The periods; flat, one row "all" of no movement when there is none,
+ * so the outstanding points are there; on the page, a row of totals.
+ */
+static int
+put_points(FILE *fp, int fmt, const struct pts *p)
+{
+	int flat = fmt == JF_FMT_CSV || fmt == JF_FMT_TSV ||
+	    fmt == JF_FMT_JSONL;
+	int total = fmt == JF_FMT_HTML && json_array_size(p->rows) > 0;
+	struct jf_out *out;
+	int64_t sum[NPOINTS] = { 0 };
+	size_t i;
+	json_t *r;
+	int rc;
+
+	if (total)
+		fputs("<div class=\"totals\">\n", fp);
+	out = jf_out_new(fmt, fp, flat ? points_flat_cols : points_cols);
+	json_array_foreach(p->rows, i, r)
+		points_line(out, r, p, flat, sum);
+	if (flat && json_array_size(p->rows) == 0) {
+		r = json_object();
+		points_line(out, r, p, flat, sum);
+		json_decref(r);
+	}
+	if (total) {
+		jf_out_str(out, _("Total"));
+		for (int k = 1; k < NPOINTS; k++)
+			jf_out_int(out, sum[k]);
+		jf_out_end(out);
+	}
+	rc = jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+	if (total)
+		fputs("</div>\n", fp);
+	return rc;
+}
+
+/*
+ * The chart of the periods: a bar for each movement the table has a
+ * column for, under the column's label, leaving out those that never
+ * moved (earned is always there).
+ */
 static void
 points_chart(FILE *fp, json_t *rows)
 {
-	const char *const series[] = { _("earned"), _("redeemed"),
-		_("expired") };
 	size_t n = json_array_size(rows), i;
 	const char **labels = calloc(n ? n : 1, sizeof(*labels));
-	int64_t *v = calloc(3 * (n ? n : 1), sizeof(*v));
+	int64_t *v = calloc(NPOINTS * (n ? n : 1), sizeof(*v));
+	const char *series[NPOINTS];
+	int ns = 0;
 	json_t *r;
 
 	if (labels == NULL || v == NULL)
 		n = 0;
-	else
+	for (int k = 1; k < NPOINTS; k++) {
+		int any = k == 1;
+
+		json_array_foreach(rows, i, r)
+			any |= col(r, points_cols[k]) != 0;
+		if (!any || n == 0)
+			continue;
 		json_array_foreach(rows, i, r) {
 			labels[i] = json_string_value(json_object_get(r,
 			    "period"));
-			v[i] = col(r, "earned") + col(r, "bonus") +
-			    col(r, "awarded");
-			v[n + i] = col(r, "redeemed");
-			v[2 * n + i] = col(r, "expired");
+			v[ns * n + i] = col(r, points_cols[k]);
 		}
+		series[ns++] = jf_label(NULL, points_cols[k]);
+	}
+	if (ns == 0)
+		series[ns++] = jf_label(NULL, points_cols[1]);
 	jf_html_chart(fp, _("Points earned, redeemed and expired"),
-	    (int)n, labels, 3, series, v, 0);
+	    (int)n, labels, ns, series, v, 0);
 	free(labels);
 	free(v);
 }
 
 static int
-points_html(FILE *fp, int64_t outstanding, int64_t liability, json_t *rows)
+points_html(FILE *fp, const struct pts *p)
 {
 	char buf[JF_MONEY_BUF];
 	int rc;
 
 	jf_html_begin(fp, _("Points"));
 	fprintf(fp, "<p>%s <b>%lld</b> &nbsp; %s <b>%s</b></p>\n",
-	    _("outstanding points"), (long long)outstanding,
-	    _("liability (yuan)"), jf_money_fmt(liability, buf));
-	points_chart(fp, rows);
+	    _("outstanding points"), (long long)p->outstanding,
+	    _("liability (yuan)"), jf_money_fmt(p->liability, buf));
+	points_chart(fp, p->rows);
 	jf_html_heading(fp, _("Periods"));
-	rc = put_points(fp, JF_FMT_HTML, rows);
+	rc = put_points(fp, JF_FMT_HTML, p);
 	jf_html_end(fp);
 	return rc;
 }
 
 /* points: json one object; else the periods, under a header in a table. */
 static int
-points_put(FILE *fp, int fmt, int64_t outstanding, int64_t liability,
-    json_t *rows)
+points_put(FILE *fp, int fmt, const struct pts *p)
 {
 	char buf[JF_MONEY_BUF];
 
 	if (fmt == JF_FMT_JSON)
 		return put_json(fp, json_pack("{s:I, s:o, s:O}", "outstanding",
-		    (json_int_t)outstanding, "liability", jmoney(liability),
-		    "periods", rows), fmt);
+		    (json_int_t)p->outstanding, "liability",
+		    jmoney(p->liability), "periods", p->rows), fmt);
 	if (fmt == JF_FMT_HTML)
-		return points_html(fp, outstanding, liability, rows);
+		return points_html(fp, p);
 	if (fmt == JF_FMT_TABLE)
 		fprintf(fp, _("outstanding  %lld points\n"
-		    "liability    %s yuan\n\n"), (long long)outstanding,
-		    jf_money_fmt(liability, buf));
-	return put_points(fp, fmt, rows);
+		    "liability    %s yuan\n\n"), (long long)p->outstanding,
+		    jf_money_fmt(p->liability, buf));
+	return put_points(fp, fmt, p);
 }
 
 int
@@ -533,15 +789,14 @@ jf_report_write_points(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a)
 {
 	int by = a->by < 0 ? JF_BY_ALL : a->by;
-	int64_t outstanding, liability;
-	json_t *rows = json_array();
+	struct pts p = { .rows = json_array() };
 	int rc;
 
-	if ((rc = jf_report_outstanding(c, &outstanding, &liability)) == 0 &&
-	    (rc = jf_report_points(c, by, a->since, a->until, points_row,
-	    rows)) == 0)
-		rc = points_put(fp, fmt, outstanding, liability, rows);
-	json_decref(rows);
+	if ((rc = jf_report_outstanding(c, &p.outstanding,
+	    &p.liability)) == 0 && (rc = jf_report_points(c, by, a->since,
+	    a->until, points_row, p.rows)) == 0)
+		rc = points_put(fp, fmt, &p);
+	json_decref(p.rows);
 	return rc;
 }
 

@@ -313,8 +313,8 @@ M0000001,2,2,200.00,0.00,200.00
 2026-11 420 100 0 0 300 220 120 0' \
 	    "$(jq -r '.periods[] | [.period, .earned, .bonus, .awarded, .adjusted, .redeemed, .expired, .reversed, .restored] | join(" ")' <<<"$output")"
 	run report points -o csv
-	eq "period,earned,bonus,awarded,adjusted,redeemed,expired,reversed,restored
-all,660,200,0,0,300,220,120,0" "$output"
+	eq "period,earned,bonus,awarded,adjusted,redeemed,expired,reversed,restored,outstanding,liability
+all,660,200,0,0,300,220,120,0,220,22.00" "$output"
 }
 
 @test "report points: the movements add up to the outstanding points" {
@@ -329,10 +329,10 @@ all,660,200,0,0,300,220,120,0" "$output"
 @test "report points --by day, --since and --until" {
 	shop_day
 	run report points --by day --since 2026-11-01 -o csv
-	eq "period,earned,bonus,awarded,adjusted,redeemed,expired,reversed,restored
-2026-11-18,420,100,0,0,300,220,120,0" "$output"
+	eq "period,earned,bonus,awarded,adjusted,redeemed,expired,reversed,restored,outstanding,liability
+2026-11-18,420,100,0,0,300,220,120,0,220,22.00" "$output"
 	run report points --by year --until 2025-12-31 -o csv
-	eq "2024,120,100,0,0,0,0,0,0" "${lines[1]}"
+	eq "2024,120,100,0,0,0,0,0,0,220,22.00" "${lines[1]}"
 	[ "${#lines[@]}" -eq 2 ]
 }
 
