@@ -71,6 +71,8 @@ static const struct jf_opt import_opts[] = {
 	{ NULL }
 };
 
+static const struct jf_opt stream_opts[] = { JF_DRYRUN_OPT, { NULL } };
+
 static const struct jf_opt return_opts[] = {
 	{ "receipt", 0, JF_FN, A(receipt), "R",
 	    N_("the return's own number, if not RECEIPT-R1, -R2, ..."), 0, 0,
@@ -222,9 +224,28 @@ sell(struct jf_call *k, int keep)
 	return rc;
 }
 
+/* sale add -: receipts as JSON lines in, answers out (salestream.c). */
+static int
+stream(struct jf_call *k)
+{
+	int rc;
+
+	if (k->o->w.at != NULL)
+		return jf_usage_error(_("--at: each receipt of the stream "
+		    "gives its own"));
+	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) == 0)
+		rc = jf_fail(jf_sale_stream(k->c, stdin, stdout,
+		    !k->o->w.dry_run));
+	jf_close(k->c);
+	k->c = NULL;
+	return rc;
+}
+
 static int
 cmd_add(struct jf_call *k)
 {
+	if (k->argc == 1 && strcmp(k->argv[0], "-") == 0)
+		return stream(k);
 	return sell(k, 1);
 }
 
@@ -336,7 +357,9 @@ cmd_import(struct jf_call *k)
 
 static const struct jf_sub subs[] = {
 	{ "add", cmd_add, add_opts, "SKU:QTY[@PRICE] ...", 0, -1, JF_OPS_LAST,
-	    N_("records a sale, the points it uses and earns, its stock") },
+	    N_("records a sale, the points it uses and earns, its stock; "
+	    "or a stream of them") },
+	{ "add", cmd_add, stream_opts, "-", 1, 1, JF_OPS_LAST },
 	{ "quote", cmd_quote, quote_opts, "SKU:QTY[@PRICE] ...", 0, -1,
 	    JF_OPS_LAST, N_("what a sale would come to, recording nothing") },
 	{ "import", cmd_import, import_opts, "[FILE|-]", 0, 1, 0,

@@ -1273,6 +1273,17 @@ fail:
 }
 
 int
+jf_clock_tick(struct jf_ctx *c)
+{
+	if (jf_now(c->clock) == -1)
+		return JF_EUSAGE;
+	memcpy(c->now, c->clock, sizeof(c->now));
+	memcpy(c->today, c->now, 10);
+	c->today[10] = '\0';
+	return 0;
+}
+
+int
 jf_tx_begin(struct jf_ctx *c)
 {
 	int rc;

@@ -178,6 +178,12 @@ const char *jf_phone_norm(const char *s, char *buf, size_t size);
 const char *jf_store_filter(const struct jf_ctx *c);
 
 /*
+ * The clock read again, for a run that books many things over time (a
+ * stream): now, and today, are the clock's (or $JIFEN_NOW's).
+ */
+int jf_clock_tick(struct jf_ctx *c);
+
+/*
  * The sign-in's own writes (pin.c): a transaction with no audit row and
  * no checks, committed even on a dry run; an audit row that records a
  * refusal, why saying what was refused ("wrong PIN").

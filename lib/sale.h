@@ -194,6 +194,14 @@ void jf_sale_import_free(struct jf_sale_import *si);
 extern const char *const jf_sale_line_cols[];
 
 /*
+ * sale add -: receipts as JSON lines from in, each answered on out by a
+ * line of JSON once committed (rolled back unless keep); see
+ * salestream.c.  0 when every line was answered, else why it stopped
+ * (out could not be written).
+ */
+int jf_sale_stream(struct jf_ctx *c, FILE *in, FILE *out, int keep);
+
+/*
  * The till's output (salefmt.c), written to fp in format fmt (output.h):
  * a sale as add, quote and show print it (returned: JSON's lines say
  * what of each was returned), its lines a row each, a return, and the

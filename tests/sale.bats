@@ -1043,3 +1043,69 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	    "$(sql "SELECT sum(value) FROM move")"
 	eq "500 0" "$(sql "SELECT group_concat(cost, ' ') FROM sale_line")"
 }
+
+# --- sale add -: a point-of-sale's co-process ----------------------------------
+
+@test "add -: one receipt a JSON line in, one answer out, each committed before it is answered" {
+	shop
+	coproc TILL { sale add - 2>&1; }
+	echo '{"receipt":"P1","member":"13800000001","lines":[{"sku":"TEA","qty":2}]}' >&"${TILL[1]}"
+	read -r answer <&"${TILL[0]}"
+	eq '"P1" "240.00" 240 100' "$(jq -r '[.receipt, .gross, .points_earned, .bonus_points] | map(tojson) | join(" ")' <<<"$answer")"
+	# the receipt is in the book while the stream is still open
+	eq "P1|24000" "$(sql "SELECT receipt, gross FROM sale")"
+	echo '{"lines":[{"sku":"CUP","qty":1,"price":"70.00"},{"sku":"BAG","qty":2,"price":3}]}' >&"${TILL[1]}"
+	read -r answer <&"${TILL[0]}"
+	eq '"76.00" null' "$(jq -r '[.gross, .member] | map(tojson) | join(" ")' <<<"$answer")"
+	exec {TILL[1]}>&-
+	wait "$TILL_PID"
+	eq 2 "$(sql "SELECT count(*) FROM sale")"
+}
+
+@test "add -: a refused or bad line is answered with why and the status sale add would have had; the stream goes on" {
+	shop
+	run --separate-stderr sale add - <<-'EOF'
+	{"receipt":"P1","lines":[{"sku":"TEA","qty":1}]}
+	not json
+
+	{"receipt":"P1","lines":[{"sku":"TEA","qty":1}]}
+	{"receipt":"P2","lines":[{"sku":"NOPE","qty":1}]}
+	{"receipt":"P3","lines":[{"sku":"TEA","qty":0}]}
+	{"receipt":"P4","lines":[{"sku":"TEA","qty":1,"price":1.5}]}
+	{"receipt":"P5","till":"3","lines":[{"sku":"TEA","qty":1}]}
+	{"receipt":"P6","member":"M0000002","use_points":100,"lines":[{"sku":"TEA","qty":2}]}
+	{"receipt":"P7","lines":[{"sku":"CUP","qty":1}]}
+	EOF
+	[ "$status" -eq 0 ]
+	eq 9 "${#lines[@]}"
+	eq '"P1" null' "$(jq -c '[.receipt, .status]' <<<"${lines[0]}" | tr -d '[]' | tr , ' ')"
+	eq 65 "$(jq .status <<<"${lines[1]}")"
+	[[ "$(jq -r .error <<<"${lines[1]}")" == "line 2: not JSON: "* ]]
+	eq '{"receipt":"P1","error":"receipt \"P1\" is recorded already","status":1}' "${lines[2]}"
+	eq '{"receipt":"P2","error":"no product \"NOPE\"","status":1}' "${lines[3]}"
+	eq 65 "$(jq .status <<<"${lines[4]}")"
+	eq '"TEA: price: a string of yuan, \"12.50\", or a whole number"' "$(jq .error <<<"${lines[5]}")"
+	eq '{"receipt":"P5","error":"unknown key \"till\"","status":65}' "${lines[6]}"
+	eq 1 "$(jq .status <<<"${lines[7]}")"	# no points to use
+	eq '"P7"' "$(jq .receipt <<<"${lines[8]}")"
+	eq "P1 P7" "$(sql "SELECT group_concat(receipt, ' ') FROM sale")"
+}
+
+@test "add - -n answers every receipt and books none; killed, a stream keeps what it answered" {
+	shop
+	before=$(snapshot)
+	run --separate-stderr sale add -n - <<<'{"receipt":"P1","lines":[{"sku":"TEA","qty":1}]}'
+	[ "$status" -eq 0 ]
+	eq '"P1"' "$(jq .receipt <<<"$output")"
+	eq "$before" "$(snapshot)"
+	coproc TILL { exec sale add - 2>/dev/null; }
+	for i in 1 2 3; do
+		echo "{\"receipt\":\"K$i\",\"lines\":[{\"sku\":\"TEA\",\"qty\":1}]}" >&"${TILL[1]}"
+		read -r answer <&"${TILL[0]}"
+	done
+	kill -9 "$TILL_PID"
+	wait "$TILL_PID" || true
+	eq "K1 K2 K3" "$(sql "SELECT group_concat(receipt, ' ') FROM sale")"
+	run --separate-stderr sale add --at "2026-11-18 09:00" -
+	[ "$status" -eq 64 ]
+}
