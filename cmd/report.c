@@ -271,6 +271,8 @@ static const struct jf_opt audit_opts[] = {
 	{ "ledger-head", 0, JF_FN, A(ledger_head), "ID:HASH",
 	    N_("the ledger_head a daily report printed: still there?"),
 	    .fn = head_arg },
+	{ "full", 0, JF_FLAG, A(full), NULL,
+	    N_("SQLite's integrity_check, which matches every index too") },
 	{ NULL }
 };
 
@@ -284,7 +286,7 @@ cmd_audit(struct jf_call *k)
 
 	if (!plain)
 		out = jf_out_new(k->o->fmt, stdout, audit_cols);
-	rc = jf_audit_run(k->c, breach_line, out, &n);
+	rc = jf_audit_run(k->c, a->full, breach_line, out, &n);
 	if (rc == 0 && a->audit_head != NULL)
 		rc = jf_audit_head(k->c, JF_CHAIN_AUDIT, a->audit_head,
 		    breach_line, out, &n);

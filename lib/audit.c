@@ -598,6 +598,7 @@ row_audit(struct audit *a, const struct jf_rows *r)
 
 /* 7. SQLite's own checks. */
 static const char q_integrity[] = "PRAGMA integrity_check";
+static const char q_quick[] = "PRAGMA quick_check";
 static const char q_fkey[] = "PRAGMA foreign_key_check";
 
 static void
@@ -715,7 +716,8 @@ static const char q_begin[] = "BEGIN";
 static const char q_end[] = "COMMIT";
 
 int
-jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
+jf_audit_run(struct jf_ctx *c, int full, jf_breach_fn *fn, void *arg,
+    int64_t *n)
 {
 	struct audit a = { c, fn, arg, 0 };
 	int rc;
@@ -723,7 +725,8 @@ jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n)
 	*n = 0;
 	if ((rc = jf_q_exec(c, q_begin, "")) != 0)
 		return rc;
-	if ((rc = each(&a, q_integrity, row_integrity)) != 0 ||
+	if ((rc = each(&a, full ? q_integrity : q_quick,
+	    row_integrity)) != 0 ||
 	    (rc = each(&a, q_fkey, row_fkey)) != 0 ||
 	    (rc = each(&a, q_balance, row_balance)) != 0 ||
 	    (rc = check_kinds(&a)) != 0 ||

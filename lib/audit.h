@@ -25,10 +25,14 @@ typedef void jf_breach_fn(void *arg, const struct jf_breach *b);
 
 /*
  * Checks every invariant, calling fn for each breach, and sets *n to
- * their number.  Returns 0 (whatever the breaches) or the status of a
- * database error that kept a check from running.
+ * their number; SQLite's own check of the file is PRAGMA quick_check,
+ * or with full integrity_check, which also matches every index to its
+ * table and takes several times as long.  Returns 0 (whatever the
+ * breaches) or the status of a database error that kept a check from
+ * running.
  */
-int jf_audit_run(struct jf_ctx *c, jf_breach_fn *fn, void *arg, int64_t *n);
+int jf_audit_run(struct jf_ctx *c, int full, jf_breach_fn *fn, void *arg,
+    int64_t *n);
 /*
  * A chain's head kept from a daily report, "ID:HASH" (chain.h's
  * JF_CHAIN_AUDIT or JF_CHAIN_LEDGER): a breach, counted in *n, unless

@@ -140,6 +140,7 @@ struct jf_report_args {
 	int year;		/* leaderboard: the calendar year, not month */
 	const char *audit_head, *ledger_head;	/* audit: kept heads */
 	const char *who, *tool;	/* log: one operator's, one tool's */
+	int full;		/* audit: integrity_check, not quick_check */
 };
 typedef int jf_report_write_fn(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a);

@@ -477,6 +477,22 @@ main,TEA01,Longjing,tea,7,8,60.00,420.00,2026-11-18 10:00:00,low" "$output"
 	eq "check,subject,expected,found" "$output"
 }
 
+@test "report audit --full: integrity_check finds an index that quick_check does not read" {
+	shop_day
+	run report audit --full
+	[ "$status" -eq 0 ]
+	# an index whose schema says another column than its entries hold
+	SKIP_AUDIT=1
+	sqlite3 "$JIFEN_DB" "PRAGMA writable_schema = ON;
+	    UPDATE sqlite_schema SET sql = 'CREATE INDEX member_joined ON
+	    member(code)' WHERE name = 'member_joined';"
+	run report audit
+	[ "$status" -eq 0 ]
+	run report audit --full -o csv
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"integrity,database,ok,"*"member_joined"* ]]
+}
+
 @test "report audit names a stock move changed behind the tools' back" {
 	shop_day
 	SKIP_AUDIT=1

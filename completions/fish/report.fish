@@ -37,3 +37,4 @@ complete -c report -n "__fish_seen_subcommand_from stock" -l days -x -d 'slow af
 complete -c report -n "__fish_seen_subcommand_from leaderboard" -l period -x -a 'month year' -d 'the calendar period'
 complete -c report -n "__fish_seen_subcommand_from audit" -l audit-head -x -d 'the audit_head of a daily report (ID:HASH)'
 complete -c report -n "__fish_seen_subcommand_from audit" -l ledger-head -x -d 'the ledger_head of a daily report (ID:HASH)'
+complete -c report -n "__fish_seen_subcommand_from audit" -l full -d 'integrity_check: every index too'
