@@ -65,7 +65,8 @@ static const struct jf_opt quote_opts[] = {
 static const struct jf_opt import_opts[] = {
 	JF_IMPORT_OPTS(A(im)),
 	{ "batch", 0, JF_FN, A(batch), "N",
-	    N_("receipts a transaction, 10000 if not said"), 0, 0,
+	    N_("receipts a transaction; the whole file in one if not said"),
+	    0, 0,
 	    batch_arg },
 	JF_DRYRUN_OPT,
 	{ NULL }
@@ -98,14 +99,6 @@ static const struct jf_opt list_opts[] = {
 	LINES_OPT,
 	{ NULL }
 };
-
-static void
-init(void *arg)
-{
-	struct args *a = arg;
-
-	a->batch = 10000;
-}
 
 /* A value refused: what it is not, and the value; -1 for the frame. */
 static int
@@ -374,7 +367,7 @@ static const struct jf_sub subs[] = {
 };
 
 static const struct jf_tool tool = { "sale", .subs = subs,
-	.argsize = sizeof(struct args), .init = init };
+	.argsize = sizeof(struct args) };
 
 int
 main(int argc, char **argv)

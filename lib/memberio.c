@@ -237,7 +237,6 @@ jf_operator_write(struct jf_ctx *c, FILE *fp, int fmt, const char *name)
 static const char *const known[] = { "code", "phone", "name", "email",
 	"birthday", "referrer", "joined", "status", "tier", "balance", NULL };
 
-#define IMPORT_BATCH 250000	/* rows a transaction: few, large commits */
 
 static int
 import_header(struct jf_import *im)
@@ -287,7 +286,7 @@ void
 jf_member_importer(struct jf_import *im, int *update)
 {
 	im->known = known;
-	im->batch = IMPORT_BATCH;
+	im->batch = 0;		/* one transaction: the fewest writes */
 	im->label = "import";
 	im->verb = _("imported");
 	im->header = import_header;

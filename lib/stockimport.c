@@ -20,7 +20,6 @@
 #include "output.h"
 #include "stock.h"
 
-#define IMPORT_BATCH 250000	/* rows a transaction: few, large commits */
 
 struct jf_stock_batch {
 	FILE *fp;
@@ -210,7 +209,7 @@ jf_stock_batch_new(struct jf_import *im, int what, FILE *fp,
 	im->needed = needed[what];
 	im->row = row[what];
 	im->start = start[what];
-	im->batch = what == JF_BATCH_PRODUCTS ? IMPORT_BATCH : 0;
+	im->batch = 0;		/* one transaction: the fewest writes */
 	im->arg = *bp;
 	return 0;
 }
