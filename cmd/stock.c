@@ -1,6 +1,6 @@
 /*
  * stock - products and the stock book: add, update, import, receive,
- * adjust, count, list, moves.
+ * adjust, count, list, show, moves.
  *
  * The tables below give each subcommand its options; the frame
  * (lib/opts.h) parses them, opens the book and runs a write in one
@@ -86,30 +86,28 @@ reason_arg(const char *arg, void *field)
 	return 0;
 }
 
-/* --since D: a month means from its first day. */
+/* --since D and --until D: a day (a month) from its start, to its end. */
+static int
+bound_arg(const char *arg, char *field, int last)
+{
+	char d[JF_DATE_LEN];
+
+	if (jf_bound_parse(arg, last, d) == -1)
+		return jf_ts_parse(arg, field);
+	snprintf(field, JF_TS_LEN, last ? "%s 23:59:59" : "%s 00:00:00", d);
+	return 0;
+}
+
 static int
 since_arg(const char *arg, void *field)
 {
-	char d[JF_DATE_LEN];
-
-	if (jf_bound_parse(arg, 0, d) == 0) {
-		snprintf(field, JF_TS_LEN, "%s 00:00:00", d);
-		return 0;
-	}
-	return jf_ts_parse(arg, field);
+	return bound_arg(arg, field, 0);
 }
 
-/* --until D: a day (a month) means up to its last second. */
 static int
 until_arg(const char *arg, void *field)
 {
-	char d[JF_DATE_LEN];
-
-	if (jf_bound_parse(arg, 1, d) == 0) {
-		snprintf(field, JF_TS_LEN, "%s 23:59:59", d);
-		return 0;
-	}
-	return jf_ts_parse(arg, field);
+	return bound_arg(arg, field, 1);
 }
 
 static int
@@ -352,6 +350,12 @@ cmd_list(struct jf_call *k)
 }
 
 static int
+cmd_show(struct jf_call *k)
+{
+	return jf_fail(jf_stock_write_card(k->c, stdout, k->argv[0]));
+}
+
+static int
 cmd_moves(struct jf_call *k)
 {
 	struct args *a = k->a;
@@ -377,6 +381,8 @@ static const struct jf_sub subs[] = {
 	    N_("a stocktake: books what was counted, and prints each line") },
 	{ "list", cmd_list, list_opts, "", 0, 0, JF_READS,
 	    N_("on hand, average cost and value, per store and product") },
+	{ "show", cmd_show, NULL, "SKU", 1, 1, JF_READS,
+	    N_("a product: its fields, on hand, value, last in and out") },
 	{ "moves", cmd_moves, moves_opts, "", 0, 0, JF_READS,
 	    N_("the stock book, in time order") },
 	{ NULL }

@@ -730,6 +730,35 @@ jf_stocktake_free(struct jf_stocktake *t)
 	free(t);
 }
 
+/* The columns of a stock row both queries below select, in this order. */
+#define STOCK_COLS "s.store, p.sku, p.name, p.category, " \
+	"coalesce(k.on_hand, 0), p.reorder_level, " \
+	"coalesce(k.avg_cost, p.cost), p.price, p.cost, p.no_points, " \
+	"coalesce(p.gift_points, 0)"
+
+/* A stock row from r's STOCK_COLS into s; 0, or a value out of range. */
+static int
+stock_row_read(const struct jf_rows *r, struct jf_stock_row *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->store = jf_r_text(r, 0);
+	s->sku = jf_r_text(r, 1);
+	s->name = jf_r_text(r, 2);
+	s->category = jf_r_opt(r, 3);
+	s->on_hand = jf_r_int(r, 4);
+	s->reorder_level = jf_r_int(r, 5);
+	s->avg_cost = jf_r_int(r, 6);
+	s->price = jf_r_int(r, 7);
+	s->cost = jf_r_int(r, 8);
+	s->no_points = jf_r_int(r, 9) != 0;
+	s->gift_points = jf_r_int(r, 10);
+	if (__builtin_mul_overflow(s->on_hand, s->avg_cost, &s->value))
+		return jf_error(JF_ESOFTWARE,
+		    _("value of \"%s\" in \"%s\" out of range"),
+		    s->sku, s->store);
+	return 0;
+}
+
 int
 jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
     jf_stock_fn *fn, void *arg)
@@ -742,9 +771,7 @@ jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
 	static const char sql[] = "WITH s(store) AS ("
 	    "SELECT store FROM stock WHERE ?1 IS NULL "
 	    "UNION SELECT coalesce(?1, ?2)) "
-	    "SELECT s.store, p.sku, p.name, p.category, "
-	    "coalesce(k.on_hand, 0), p.reorder_level, "
-	    "coalesce(k.avg_cost, p.cost) "
+	    "SELECT " STOCK_COLS " "
 	    "FROM s CROSS JOIN product p "
 	    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
 	    "WHERE (?3 IS NULL OR p.category = ?3) "
@@ -758,23 +785,41 @@ jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
 
 	jf_q_open(c, &r, sql, "TtTii", f->store, c->store, f->category,
 	    (int64_t)(f->low != 0), (int64_t)(f->negative != 0));
-	while (rc == 0 && jf_q_next(&r)) {
-		s.store = jf_r_text(&r, 0);
-		s.sku = jf_r_text(&r, 1);
-		s.name = jf_r_text(&r, 2);
-		s.category = jf_r_opt(&r, 3);
-		s.on_hand = jf_r_int(&r, 4);
-		s.reorder_level = jf_r_int(&r, 5);
-		s.avg_cost = jf_r_int(&r, 6);
-		if (__builtin_mul_overflow(s.on_hand, s.avg_cost, &s.value))
-			rc = jf_error(JF_ESOFTWARE,
-			    _("value of \"%s\" in \"%s\" out of range"),
-			    s.sku, s.store);
-		else
+	while (rc == 0 && jf_q_next(&r))
+		if ((rc = stock_row_read(&r, &s)) == 0)
 			rc = fn(arg, &s);
+	if (jf_q_close(&r) != 0)
+		return r.rc;
+	return rc;
+}
+
+int
+jf_stock_card(struct jf_ctx *c, const char *sku, jf_stock_fn *fn, void *arg)
+{
+	/* goods out, as report stock's last_sale: sold or given as gifts */
+	static const char sql[] = "WITH s(store) AS (SELECT ?2) "
+	    "SELECT " STOCK_COLS ", "
+	    "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
+	    "AND m.store = s.store AND m.kind = 'receive'), "
+	    "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
+	    "AND m.store = s.store AND m.kind IN ('sale', 'redeem')) "
+	    "FROM s CROSS JOIN product p "
+	    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
+	    "WHERE p.sku = ?1";
+	struct jf_stock_row s;
+	struct jf_rows r;
+	int rc = 0, found;
+
+	jf_q_open(c, &r, sql, "tt", sku, c->store);
+	if ((found = jf_q_next(&r)) && (rc = stock_row_read(&r, &s)) == 0) {
+		s.last_received = jf_r_opt(&r, 11);
+		s.last_sale = jf_r_opt(&r, 12);
+		rc = fn(arg, &s);
 	}
 	if (jf_q_close(&r) != 0)
 		return r.rc;
+	if (!found)
+		return jf_error(JF_EREFUSED, _("no product \"%s\""), sku);
 	return rc;
 }
 

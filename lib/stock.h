@@ -151,10 +151,20 @@ int jf_stock_batch_new(struct jf_import *im, int what, FILE *fp,
     struct jf_stock_batch **bp);
 int jf_stock_batch_free(struct jf_stock_batch *b);
 
-/* A row of the stock list; strings borrowed for the callback's time. */
+/*
+ * A row of the stock list, or a product's card; strings borrowed for the
+ * callback's time.  The product's own fields are those stock import
+ * reads (gift_points 0: not a gift).  last_received and last_sale are
+ * the card's: the time of the store's last receipt of it, and of the
+ * last that went out (sold, or given as a gift); NULL for none, and
+ * always in the list.
+ */
 struct jf_stock_row {
 	const char *store, *sku, *name, *category;
 	int64_t on_hand, reorder_level, avg_cost, value;
+	int64_t price, cost, gift_points;
+	int no_points;
+	const char *last_received, *last_sale;
 };
 /*
  * store NULL: every store that has a stock row, and the context's store,
@@ -169,6 +179,13 @@ typedef int jf_stock_fn(void *arg, const struct jf_stock_row *r);
 /* Calls fn per store and SKU in that order; stops on non-zero, returned. */
 int jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
     jf_stock_fn *fn, void *arg);
+/*
+ * stock show: calls fn once with the product sku in the context's store
+ * (on hand 0 and the list cost where it never moved there), its dates
+ * set.  JF_EREFUSED "no product" for a SKU that is none.
+ */
+int jf_stock_card(struct jf_ctx *c, const char *sku, jf_stock_fn *fn,
+    void *arg);
 
 /* A row of the stock book; cost -1 where none was booked. */
 struct jf_move_row {
@@ -190,15 +207,17 @@ int jf_move_kind_valid(const char *kind);
 /*
  * stock's tables written to fp in the book's format (lib/stockfmt.c):
  * the product as it is now; a move just booked by jf_stock_book(), with
- * the stock it left; the stock list; the stock book, of a product that
- * exists.  0, a status with its message, or JF_ESOFTWARE with no message
- * when a write to fp failed (for stdout, jf_run() reports that).
+ * the stock it left; the stock list; a product's card (stock show); the
+ * stock book, of a product that exists.  0, a status with its message
+ * (JF_EREFUSED for a SKU that is no product), or JF_ESOFTWARE with no
+ * message when a write to fp failed (for stdout, jf_run() reports that).
  */
 int jf_stock_write_product(struct jf_ctx *c, FILE *fp, const char *sku);
 int jf_stock_write_move(struct jf_ctx *c, FILE *fp, const struct jf_move *m,
     const char *sku);
 int jf_stock_write_list(struct jf_ctx *c, FILE *fp,
     const struct jf_stock_filter *f);
+int jf_stock_write_card(struct jf_ctx *c, FILE *fp, const char *sku);
 int jf_stock_write_moves(struct jf_ctx *c, FILE *fp,
     const struct jf_move_filter *f);
 

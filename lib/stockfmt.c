@@ -1,8 +1,8 @@
 /*
  * stockfmt.c - stock's tables written out, for `stock`: a product, a
- * move just booked with the stock it left, the stock list and the
- * stock book, each read through stock.c and written to the FILE * it
- * is given, in the book's format (output.h).
+ * move just booked with the stock it left, the stock list, a product's
+ * card and the stock book, each read through stock.c and written to the
+ * FILE * it is given, in the book's format (output.h).
  *
  * A failed query is the caller's to report, with its message; a failed
  * write is JF_ESOFTWARE with none, for jf_run() reports what went wrong
@@ -89,6 +89,22 @@ jf_stock_write_move(struct jf_ctx *c, FILE *fp, const struct jf_move *m,
 	return out_end(out);
 }
 
+/*
+ * The product's fields the list adds after its own, for stock import to
+ * read back: price, cost (the list cost), no_points, gift_points.
+ */
+static void
+product_fields(struct jf_out *out, const struct jf_stock_row *r)
+{
+	jf_out_money(out, r->price);
+	jf_out_money(out, r->cost);
+	jf_out_int(out, r->no_points);
+	if (r->gift_points > 0)
+		jf_out_int(out, r->gift_points);
+	else
+		jf_out_str(out, NULL);
+}
+
 static int
 list_row(void *arg, const struct jf_stock_row *r)
 {
@@ -102,6 +118,7 @@ list_row(void *arg, const struct jf_stock_row *r)
 	jf_out_int(out, r->reorder_level);
 	jf_out_money(out, r->avg_cost);
 	jf_out_money(out, r->value);
+	product_fields(out, r);
 	jf_out_end(out);
 	return 0;
 }
@@ -114,7 +131,9 @@ jf_stock_write_list(struct jf_ctx *c, FILE *fp,
 		NC_("column", "store"), NC_("column", "sku"),
 		NC_("column", "name"), NC_("column", "category"),
 		NC_("column", "on_hand"), NC_("column", "reorder_level"),
-		NC_("column", "avg_cost"), NC_("column", "value"), NULL
+		NC_("column", "avg_cost"), NC_("column", "value"),
+		NC_("column", "price"), NC_("column", "cost"),
+		NC_("column", "no_points"), NC_("column", "gift_points"), NULL
 	};
 	struct jf_out *out = jf_out_new(c->fmt, fp, cols);
 	int rc;
@@ -124,6 +143,65 @@ jf_stock_write_list(struct jf_ctx *c, FILE *fp,
 		return rc;
 	}
 	return out_end(out);
+}
+
+/* A card's writer, made once its row is found: nothing for no product. */
+struct card {
+	struct jf_ctx *c;
+	FILE *fp;
+	struct jf_out *out;
+};
+
+/* The card: the product as stock add prints it, then its stock here. */
+static int
+card_row(void *arg, const struct jf_stock_row *r)
+{
+	static const char *const cols[] = {
+		NC_("column", "sku"), NC_("column", "name"),
+		NC_("column", "category"), NC_("column", "price"),
+		NC_("column", "cost"), NC_("column", "reorder_level"),
+		NC_("column", "no_points"), NC_("column", "gift_points"),
+		NC_("column", "store"), NC_("column", "on_hand"),
+		NC_("column", "avg_cost"), NC_("column", "value"),
+		NC_("column", "last_received"), NC_("column", "last_sale"), NULL
+	};
+	struct card *k = arg;
+	struct jf_out *out;
+
+	out = k->out = jf_out_new(k->c->fmt, k->fp, cols);
+	jf_out_single(out);
+	jf_out_str(out, r->sku);
+	jf_out_str(out, r->name);
+	jf_out_str(out, r->category);
+	jf_out_money(out, r->price);
+	jf_out_money(out, r->cost);
+	jf_out_int(out, r->reorder_level);
+	jf_out_int(out, r->no_points);
+	if (r->gift_points > 0)
+		jf_out_int(out, r->gift_points);
+	else
+		jf_out_str(out, NULL);
+	jf_out_str(out, r->store);
+	jf_out_int(out, r->on_hand);
+	jf_out_money(out, r->avg_cost);
+	jf_out_money(out, r->value);
+	jf_out_str(out, r->last_received);
+	jf_out_str(out, r->last_sale);
+	jf_out_end(out);
+	return 0;
+}
+
+int
+jf_stock_write_card(struct jf_ctx *c, FILE *fp, const char *sku)
+{
+	struct card k = { c, fp, NULL };
+	int rc;
+
+	if ((rc = jf_stock_card(c, sku, card_row, &k)) != 0) {
+		jf_out_free(k.out);
+		return rc;
+	}
+	return out_end(k.out);
 }
 
 static int

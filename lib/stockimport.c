@@ -180,14 +180,22 @@ count_row(struct jf_import *im)
 	return rc;
 }
 
+/*
+ * The columns stock list and show write beside the product's own, known
+ * to an import and not read (stock moves only through the book), so that
+ * `stock list -o csv | stock import` carries the products to another book.
+ */
+#define READ_ONLY "store", "on_hand", "avg_cost", "value", \
+	"last_received", "last_sale"
+
 int
 jf_stock_batch_new(struct jf_import *im, int what, FILE *fp,
     struct jf_stock_batch **bp)
 {
-	static const char *const known[][10] = {
+	static const char *const known[][16] = {
 		[JF_BATCH_PRODUCTS] = { "sku", "name", "category", "price",
 		    "cost", "reorder_level", "gift_points", "no_points",
-		    "error", NULL },
+		    "error", READ_ONLY, NULL },
 		[JF_BATCH_RECEIPTS] = { "ref", "supplier", "sku", "qty",
 		    "cost", "at", "error", NULL },
 		[JF_BATCH_COUNT] = { "sku", "counted", "error", NULL },

@@ -202,3 +202,26 @@ check_options() {
 @test "bash: every option TOOL SUB --help lists is offered, and no other" { check_options bash; }
 @test "zsh: every option TOOL SUB --help lists is offered, and no other" { check_options zsh; }
 @test "fish: every option TOOL SUB --help lists is offered, and no other" { check_options fish; }
+
+check_stock_show() {
+	need "$1"
+	# stock show SKU: the SKUs of the book the line names, the product's
+	# name beside where the shell shows it; its options are the common ones
+	eq "MUG
+TEA" "$(words "$1" 'stock show ')"
+	eq PEN "$(words "$1" 'stock -d other.db show ')"
+	eq PEN "$(words "$1" 'stock show -d other.db ')"
+	eq "MUG
+TEA" "$(words "$1" 'jifen stock show ')"
+	if [ "$1" != bash ]; then
+		[[ "$(comp "$1" 'stock show T')" == "TEA	Green tea"* ]]
+	fi
+	run words "$1" 'stock show --'
+	[[ "$output" == *--store* && "$output" != *--sku* ]]
+	run words "$1" 'stock '
+	[[ "$output" == *show* ]]
+}
+
+@test "bash: stock show completes SKUs from the book the line names" { check_stock_show bash; }
+@test "zsh: stock show completes SKUs, their names beside, from the book the line names" { check_stock_show zsh; }
+@test "fish: stock show completes SKUs, their names beside, from the book the line names" { check_stock_show fish; }

@@ -785,17 +785,17 @@ shop() {	# two stores, one product short, one negative, one untouched
 	stock adjust --store east --sku CUP --qty -1 --reason broken >/dev/null
 }
 
-@test "stock list: one row per store and SKU, valued at average cost" {
+@test "stock list: one row per store and SKU, valued at average cost, with price and list cost" {
 	shop
 	run stock list
 	[ "$status" -eq 0 ]
-	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value
-east,BAG,Bag,,0,0,0.20,0.00
-east,CUP,Cup,ware,-1,2,30.00,-30.00
-east,TEA,龙井,tea,3,5,6.00,18.00
-main,BAG,Bag,,0,0,0.20,0.00
-main,CUP,Cup,ware,2,2,30.00,60.00
-main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
+	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value,price,cost,no_points,gift_points
+east,BAG,Bag,,0,0,0.20,0.00,1.00,0.20,0,
+east,CUP,Cup,ware,-1,2,30.00,-30.00,80.00,30.00,0,
+east,TEA,龙井,tea,3,5,6.00,18.00,120.00,50.00,0,
+main,BAG,Bag,,0,0,0.20,0.00,1.00,0.20,0,
+main,CUP,Cup,ware,2,2,30.00,60.00,80.00,30.00,0,
+main,TEA,龙井,tea,10,5,5.00,50.00,120.00,50.00,0," "$output"
 	eq 0 "$(book_breaches)"
 }
 
@@ -804,29 +804,29 @@ main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
 	run stock list --store east
 	[ "$status" -eq 0 ]
 	eq 4 "${#lines[@]}"
-	[ "${lines[3]}" = "east,TEA,龙井,tea,3,5,6.00,18.00" ]
+	[ "${lines[3]}" = "east,TEA,龙井,tea,3,5,6.00,18.00,120.00,50.00,0," ]
 	JIFEN_STORE=main run stock list
 	eq 4 "${#lines[@]}"
-	[ "${lines[3]}" = "main,TEA,龙井,tea,10,5,5.00,50.00" ]
+	[ "${lines[3]}" = "main,TEA,龙井,tea,10,5,5.00,50.00,120.00,50.00,0," ]
 	run stock list --store west
-	[ "${lines[1]}" = "west,BAG,Bag,,0,0,0.20,0.00" ]
+	[ "${lines[1]}" = "west,BAG,Bag,,0,0,0.20,0.00,1.00,0.20,0," ]
 }
 
 @test "stock list --low, --negative, --category" {
 	shop
 	run stock list --low
-	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value
-east,BAG,Bag,,0,0,0.20,0.00
-east,CUP,Cup,ware,-1,2,30.00,-30.00
-east,TEA,龙井,tea,3,5,6.00,18.00
-main,BAG,Bag,,0,0,0.20,0.00
-main,CUP,Cup,ware,2,2,30.00,60.00" "$output"
+	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value,price,cost,no_points,gift_points
+east,BAG,Bag,,0,0,0.20,0.00,1.00,0.20,0,
+east,CUP,Cup,ware,-1,2,30.00,-30.00,80.00,30.00,0,
+east,TEA,龙井,tea,3,5,6.00,18.00,120.00,50.00,0,
+main,BAG,Bag,,0,0,0.20,0.00,1.00,0.20,0,
+main,CUP,Cup,ware,2,2,30.00,60.00,80.00,30.00,0," "$output"
 	run stock list --negative
-	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value
-east,CUP,Cup,ware,-1,2,30.00,-30.00" "$output"
+	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value,price,cost,no_points,gift_points
+east,CUP,Cup,ware,-1,2,30.00,-30.00,80.00,30.00,0," "$output"
 	run stock list --category tea --store main
-	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value
-main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
+	eq "store,sku,name,category,on_hand,reorder_level,avg_cost,value,price,cost,no_points,gift_points
+main,TEA,龙井,tea,10,5,5.00,50.00,120.00,50.00,0," "$output"
 	run stock list --low --negative --category ware --store east
 	eq 2 "${#lines[@]}"
 	run stock list --category none
@@ -839,7 +839,7 @@ main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
 	shop
 	run stock list --store main --category tea -o json
 	[ "$status" -eq 0 ]
-	eq '[{"store":"main","sku":"TEA","name":"龙井","category":"tea","on_hand":10,"reorder_level":5,"avg_cost":"5.00","value":"50.00"}]' \
+	eq '[{"store":"main","sku":"TEA","name":"龙井","category":"tea","on_hand":10,"reorder_level":5,"avg_cost":"5.00","value":"50.00","price":"120.00","cost":"50.00","no_points":0,"gift_points":null}]' \
 	    "$(jq -c . <<<"$output")"
 }
 
@@ -847,7 +847,139 @@ main,TEA,龙井,tea,10,5,5.00,50.00" "$output"
 	empty_book
 	run stock list
 	[ "$status" -eq 0 ]
-	[ "$output" = "store,sku,name,category,on_hand,reorder_level,avg_cost,value" ]
+	[ "$output" = "store,sku,name,category,on_hand,reorder_level,avg_cost,value,price,cost,no_points,gift_points" ]
+}
+
+# what a book holds of its products, for two books to agree on
+products_of() {	# [DB]
+	sqlite3 -batch -noheader "${1:-$JIFEN_DB}" "SELECT sku, name,
+	  coalesce(category, '-'), price, cost, reorder_level, no_points,
+	  coalesce(gift_points, '-') FROM product ORDER BY sku"
+}
+
+@test "stock list -o csv | stock import carries every product, price and all, to another book" {
+	shop
+	stock add --sku MUG --name 'Mug, "big"' --price 5.5 --no-points \
+	    --gift-points 300 >/dev/null
+	# a row per store and SKU: each product twice, the second unchanged
+	stock list -o csv >list.csv
+	run --separate-stderr stock -d b.db import list.csv
+	[ "$status" -eq 0 ]
+	eq "stock: list.csv: 4 added, 0 updated, 4 unchanged, 0 rejected" "$stderr"
+	eq "$(products_of)" "$(products_of b.db)"
+	eq "MUG|Mug, \"big\"|-|550|0|0|1|300" "$(products_of b.db | grep ^MUG)"
+	# products, not stock: the other book's stock moves by its own book
+	eq 0 "$(sqlite3 b.db 'SELECT count(*) FROM move')"
+	run stock -d b.db list --store main -o csv
+	eq "main,TEA,龙井,tea,0,5,50.00,0.00,120.00,50.00,0," "${lines[4]}"
+	# again, or back into the book it came from: nothing changes
+	run --separate-stderr stock -d b.db import list.csv
+	eq "stock: list.csv: 0 added, 0 updated, 8 unchanged, 0 rejected" "$stderr"
+	run --separate-stderr stock import list.csv
+	[ "$status" -eq 0 ]
+	eq "stock: list.csv: 0 added, 0 updated, 8 unchanged, 0 rejected" "$stderr"
+	# JSON Lines, and a pipe
+	stock list -o jsonl --store main | stock -d c.db import -q --input jsonl
+	eq "$(products_of)" "$(products_of c.db)"
+	stock list -o csv | stock -d d.db import -q -
+	eq "$(products_of)" "$(products_of d.db)"
+}
+
+@test "stock import of a list with prices changed updates those prices" {
+	shop
+	stock list --store main -o csv >list.csv
+	stock -d b.db import -q list.csv
+	sed -i 's/,120\.00,50\.00,/,128.00,52.50,/' list.csv
+	run --separate-stderr stock -d b.db import list.csv
+	[ "$status" -eq 0 ]
+	eq "stock: list.csv: 0 added, 1 updated, 2 unchanged, 0 rejected" "$stderr"
+	eq "12800|5250" "$(sqlite3 b.db "SELECT price, cost FROM product
+	    WHERE sku = 'TEA'")"
+	# on_hand and value are not read: the stock is the book's
+	sed -i 's/^main,TEA,龙井,tea,10,/main,TEA,龙井,tea,99,/' list.csv
+	stock import -q list.csv
+	eq 10 "$(on_hand TEA)"
+}
+
+# --- show -------------------------------------------------------------
+
+@test "stock show: the product, its stock and value in the store, its last receipt and sale" {
+	shop
+	JIFEN_NOW="2026-11-19 09:30:00" stock receive --sku TEA --qty 10 \
+	    --cost 7 >/dev/null
+	JIFEN_NOW="2026-11-20 16:05:00" sale add TEA:3 >/dev/null
+	run --separate-stderr stock show TEA
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	eq "sku,name,category,price,cost,reorder_level,no_points,gift_points,store,on_hand,avg_cost,value,last_received,last_sale
+TEA,龙井,tea,120.00,50.00,5,0,,main,17,6.00,102.00,2026-11-19 09:30:00,2026-11-20 16:05:00" "$output"
+	# value is on hand x average cost, in fen, as stock list has it
+	eq "$(stock list --store main -o jsonl | jq -r 'select(.sku == "TEA") | .value')" \
+	    "$(stock show TEA -o jsonl | jq -r .value)"
+	# never received nor sold: empty dates; on hand below zero, valued so
+	run stock show --store east CUP
+	eq "CUP,Cup,ware,80.00,30.00,2,0,,east,-1,30.00,-30.00,," "${lines[1]}"
+}
+
+@test "stock show --store and \$JIFEN_STORE: that store's stock; where it never moved, 0 at list cost" {
+	shop
+	run stock show --store east TEA
+	eq "TEA,龙井,tea,120.00,50.00,5,0,,east,3,6.00,18.00,2026-11-18 10:00:00," "${lines[1]}"
+	JIFEN_STORE=east run stock show TEA
+	eq "TEA,龙井,tea,120.00,50.00,5,0,,east,3,6.00,18.00,2026-11-18 10:00:00," "${lines[1]}"
+	run stock show --store west TEA
+	eq "TEA,龙井,tea,120.00,50.00,5,0,,west,0,50.00,0.00,," "${lines[1]}"
+}
+
+@test "stock show -o json is one object; jsonl one line; a gift shows its points and goes out as a sale" {
+	shop
+	stock add --sku MUG --name Mug --price 5 --no-points --gift-points 300 \
+	    >/dev/null
+	stock receive --sku MUG --qty 4 --cost 2.5 --at 2026-11-02 >/dev/null
+	# a gift given goes out as a sale does
+	member add --phone 13800000001 >/dev/null
+	points adjust M0000001 +500 --reason welcome >/dev/null
+	redeem gift M0000001 MUG >/dev/null
+	run --separate-stderr stock show -o json MUG
+	[ "$status" -eq 0 ]
+	eq '{"sku":"MUG","name":"Mug","category":null,"price":"5.00","cost":"0.00","reorder_level":0,"no_points":1,"gift_points":300,"store":"main","on_hand":3,"avg_cost":"2.50","value":"7.50","last_received":"2026-11-02 00:00:00","last_sale":"2026-11-18 10:00:00"}' \
+	    "$(jq -c . <<<"$output")"
+	run stock show -o jsonl TEA
+	eq 1 "${#lines[@]}"
+	eq "main 10 50.00" "$(jq -r '"\(.store) \(.on_hand) \(.value)"' <<<"$output")"
+	run stock show -o table TEA
+	eq 2 "${#lines[@]}"
+	[[ "${lines[0]}" == "sku "*" last_sale" ]]
+}
+
+@test "stock show: an unknown SKU exits 1 and prints nothing; no or two SKUs exit 64" {
+	shop
+	run --separate-stderr stock show NOPE
+	[ "$status" -eq 1 ]
+	eq 'stock: no product "NOPE"' "$stderr"
+	[ -z "$output" ]
+	run --separate-stderr stock show -o json NOPE
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	run --separate-stderr stock show
+	[ "$status" -eq 64 ]
+	eq "stock: show needs SKU" "${stderr%%$'\n'*}"
+	run stock show TEA CUP
+	[ "$status" -eq 64 ]
+	run stock show --low TEA
+	[ "$status" -eq 64 ]
+}
+
+@test "stock show on a missing book exits 66 and makes none" {
+	run --separate-stderr stock -d nowhere.db show TEA
+	[ "$status" -eq 66 ]
+	[ ! -e nowhere.db ]
+}
+
+@test "stock show -o csv | stock import copies one product to another book" {
+	shop
+	stock show -o csv CUP | stock -d b.db import -q
+	eq "$(products_of | grep '^CUP|')" "$(products_of b.db)"
 }
 
 # --- moves ------------------------------------------------------------

@@ -3,7 +3,7 @@
 # names (-d), by __jifen_list (installed among fish's functions): a member
 # by its code, its name the description.
 
-set -l cmds add update import receive adjust count list moves
+set -l cmds add update import receive adjust count list show moves
 
 
 complete -c stock -f
@@ -14,6 +14,7 @@ complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a receive -d 'book
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a adjust -d 'book damage, loss or goods found'
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a count -d "book a stocktake's differences"
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a list -d 'on hand, reorder level and value at cost'
+complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a show -d 'a product, its stock, last in and out'
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a moves -d 'the stock book, every movement'
 
 complete -c stock -s d -l db -r -F -d 'the database'
@@ -30,7 +31,7 @@ complete -c stock -l store -x -d 'the store'
 
 # products
 complete -c stock -n "__fish_seen_subcommand_from add update receive adjust moves" -l sku -x -a '(__jifen_list skus)'
-complete -c stock -n "__fish_seen_subcommand_from update" -a '(__jifen_list skus)'
+complete -c stock -n "__fish_seen_subcommand_from update show" -a '(__jifen_list skus)'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l name -x -d 'the name'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l price -x -d 'the shelf price in yuan'
 complete -c stock -n "__fish_seen_subcommand_from add update receive" -l cost -x -d 'the cost in yuan'
