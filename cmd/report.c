@@ -57,6 +57,10 @@ static const struct jf_opt points_opts[] = {
 static const struct jf_opt stock_opts[] = {
 	{ "days", 0, JF_INT, A(days), "N",
 	    N_("slow: stock on hand and no sale in N days (30)"), 0, 100000 },
+	{ "since", 0, JF_DATE, A(since), "D",
+	    N_("reconcile the value at cost from this day") },
+	{ "until", 0, JF_DATE, A(until), "D",
+	    N_("reconcile the value at cost to this day") },
 	{ NULL }
 };
 
@@ -315,7 +319,7 @@ static const struct jf_sub subs[] = {
 	    N_("counts of members: status, tier, activity, new, RFM") },
 	{ "stock", cmd_stock, stock_opts, "", 0, 0, JF_READS,
 	    N_("every product in every store, valued, with what needs "
-	    "attention") },
+	    "attention; over days, its value at cost reconciled") },
 	{ "leaderboard", cmd_leaderboard, leader_opts, "", 0, 0, JF_READS,
 	    N_("the members ranked by the points they gained in a month or "
 	    "year") },

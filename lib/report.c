@@ -9,6 +9,7 @@
  * writes what they return.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,12 +57,62 @@ range(const char *since, const char *until, struct range *r)
 		snprintf(r->hi, sizeof(r->hi), "9999-99-99");
 }
 
+/* -- stores ------------------------------------------------------------- */
+
+/*
+ * A store is known once anything was booked there: a stock row (every
+ * move makes one, and every sale line moves stock), a sale or a return.
+ */
+static const char q_store[] =
+    "SELECT EXISTS (SELECT 1 FROM stock WHERE store = ?1) "
+    "OR EXISTS (SELECT 1 FROM move WHERE store = ?1) "
+    "OR EXISTS (SELECT 1 FROM sale WHERE store = ?1) "
+    "OR EXISTS (SELECT 1 FROM sale_return WHERE store = ?1)";
+
+int
+jf_report_store(struct jf_ctx *c, const char *store)
+{
+	int64_t known = 0;
+	int rc;
+
+	if (store == NULL || *store == '\0')
+		return 0;
+	if ((rc = jf_q_int(c, q_store, &known, "t", store)) != 0)
+		return rc;
+	if (!known)
+		return jf_error(JF_EREFUSED, _("no store \"%s\": nothing was "
+		    "ever sold, received or counted there"), store);
+	return 0;
+}
+
+int
+jf_margin_pct(int64_t margin, int64_t paid, int64_t *hundredths)
+{
+	__int128 n = (__int128)margin * 10000, q;
+
+	if (paid == 0)
+		return -1;
+	if (paid < 0) {
+		n = -n;
+		paid = -paid;
+	}
+	/* half away from zero, in whole hundredths of a percent */
+	q = (n + (n < 0 ? -(__int128)paid : paid) / 2) / paid;
+	if (q > INT64_MAX || q < -INT64_MAX)
+		return -1;
+	*hundredths = (int64_t)q;
+	return 0;
+}
+
 /* -- daily -------------------------------------------------------------- */
 
+/* a line whose cost no move recorded (an old book's) counts at 0 */
 static const char q_day_sales[] =
-    "SELECT CAST(substr(at, 12, 2) AS INTEGER), count(*), sum(gross), "
-    "sum(offset_amount), sum(paid) FROM sale "
-    "WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR store = ?3) "
+    "SELECT CAST(substr(s.at, 12, 2) AS INTEGER), count(*), sum(s.gross), "
+    "sum(s.offset_amount), sum(s.paid), "
+    "sum((SELECT coalesce(sum(l.qty * l.cost), 0) FROM sale_line l "
+    "WHERE l.sale_id = s.id)) FROM sale s "
+    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
     "GROUP BY 1";
 
 static const char q_day_points[] =
@@ -74,6 +125,12 @@ static const char q_day_members[] =
 static const char q_day_returns[] =
     "SELECT count(*), coalesce(sum(r.gross), 0) FROM sale_return r "
     "WHERE r.at >= ?1 AND r.at < ?2 AND (?3 IS NULL OR r.store = ?3)";
+
+/* the goods that came back, at the cost they left with */
+static const char q_day_returned_cost[] =
+    "SELECT coalesce(sum(qty * cost), 0) FROM move "
+    "WHERE at >= ?1 AND at < ?2 AND kind = 'return' "
+    "AND (?3 IS NULL OR store = ?3)";
 
 /* The day's receipts in d, in all and by the hour. */
 static int
@@ -95,7 +152,9 @@ day_sales(struct jf_ctx *c, const struct range *r, const char *store,
 		d->gross += jf_r_int(&q, 2);
 		d->offset += jf_r_int(&q, 3);
 		d->paid += jf_r_int(&q, 4);
+		d->cost += jf_r_int(&q, 5);
 	}
+	d->margin = d->paid - d->cost;
 	return jf_q_close(&q);
 }
 
@@ -133,7 +192,7 @@ day_points(struct jf_ctx *c, const struct range *r, struct jf_daily *d)
 	return jf_q_close(&q);
 }
 
-/* The day's new members and its returns in d. */
+/* The day's new members and its returns, their gross and cost, in d. */
 static int
 day_counts(struct jf_ctx *c, const struct range *r, const char *store,
     struct jf_daily *d)
@@ -151,6 +210,11 @@ day_counts(struct jf_ctx *c, const struct range *r, const char *store,
 		d->returns = jf_r_int(&q, 0);
 		d->returned = jf_r_int(&q, 1);
 	}
+	if ((rc = jf_q_close(&q)) != 0)
+		return rc;
+	jf_q_open(c, &q, q_day_returned_cost, "ttT", r->lo, r->hi, store);
+	if (jf_q_next(&q))
+		d->returned_cost = jf_r_int(&q, 0);
 	return jf_q_close(&q);
 }
 
@@ -233,12 +297,23 @@ jf_report_by(const char *name)
 	return -1;
 }
 
+/*
+ * The cost of a receipt's goods: each line's units at the cost they
+ * left the stock with (a line whose cost no move recorded, an old
+ * book's, at 0).  As gross is, it is the sale as rung up: goods
+ * returned later are not taken off.
+ */
+#define SALE_COST "sum((SELECT coalesce(sum(l.qty * l.cost), 0) " \
+	"FROM sale_line l WHERE l.sale_id = s.id))"
+#define LINE_COST "coalesce(sum(l.qty * l.cost), 0)"
+
 /* By day, month or year: ?4 is the length of the key's prefix of at. */
 static const char q_sales_time[] =
     "SELECT substr(s.at, 1, ?4), count(*), "
     "sum((SELECT coalesce(sum(qty), 0) FROM sale_line l "
     "WHERE l.sale_id = s.id)), "
-    "sum(s.gross), sum(s.offset_amount), sum(s.paid) FROM sale s "
+    "sum(s.gross), sum(s.offset_amount), sum(s.paid), " SALE_COST " "
+    "FROM sale s "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
     "GROUP BY 1 ORDER BY 1";
 
@@ -246,8 +321,8 @@ static const char q_sales_member[] =
     "SELECT m.code, count(*), "
     "sum((SELECT coalesce(sum(qty), 0) FROM sale_line l "
     "WHERE l.sale_id = s.id)), "
-    "sum(s.gross), sum(s.offset_amount), sum(s.paid), m.name "
-    "FROM sale s LEFT JOIN member m ON m.id = s.member_id "
+    "sum(s.gross), sum(s.offset_amount), sum(s.paid), " SALE_COST ", "
+    "m.name FROM sale s LEFT JOIN member m ON m.id = s.member_id "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
     "GROUP BY s.member_id ORDER BY 4 DESC, 1";
 
@@ -258,7 +333,7 @@ static const char q_sales_member[] =
  */
 static const char q_sales_product[] =
     "SELECT p.sku, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
-    "sum(l.offset_amount), sum(l.paid), p.name "
+    "sum(l.offset_amount), sum(l.paid), " LINE_COST ", p.name "
     "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
     "JOIN product p ON p.id = l.product_id "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
@@ -266,7 +341,7 @@ static const char q_sales_product[] =
 
 static const char q_sales_category[] =
     "SELECT p.category, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
-    "sum(l.offset_amount), sum(l.paid) "
+    "sum(l.offset_amount), sum(l.paid), " LINE_COST " "
     "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
     "JOIN product p ON p.id = l.product_id "
     "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
@@ -323,11 +398,13 @@ jf_report_sales(struct jf_ctx *c, int by, const char *since,
 		s.gross = jf_r_int(&q, 3);
 		s.offset = jf_r_int(&q, 4);
 		s.paid = jf_r_int(&q, 5);
-		s.name = sql == q_sales_product ? jf_r_opt(&q, 6) : NULL;
+		s.cost = jf_r_int(&q, 6);
+		s.margin = s.paid - s.cost;
+		s.name = sql == q_sales_product ? jf_r_opt(&q, 7) : NULL;
 		/* a member's name is sealed in a sealed book */
 		if (sql == q_sales_member) {
 			free(name);
-			if ((rc = jf_unseal(c, "name", jf_r_opt(&q, 6),
+			if ((rc = jf_unseal(c, "name", jf_r_opt(&q, 7),
 			    &name)) != 0)
 				break;
 			s.name = name;
@@ -669,6 +746,70 @@ jf_report_stock(struct jf_ctx *c, const char *store, const char *slow_since,
 			rc = fn(arg, &l);
 	if (jf_q_close(&q) != 0)
 		return q.rc;
+	return rc;
+}
+
+/*
+ * The stock's value at cost over [since, until], per store, from the
+ * values the moves booked (move.value: on hand at the average after the
+ * move less before it).  The opening is the sum before since, the
+ * closing up to the end of until, and each kind of move between adds
+ * its own column, so opening + the columns = closing to the fen.  A
+ * receipt's value takes in the revaluation its rounding of the average
+ * books; adjustments are adjust and count moves.
+ */
+static const char q_reconcile[] =
+    "SELECT store, "
+    "coalesce(sum(CASE WHEN at < ?1 THEN value END), 0), "
+    "coalesce(sum(CASE WHEN at >= ?1 AND kind = 'receive' THEN value END), "
+    "0), "
+    "coalesce(sum(CASE WHEN at >= ?1 AND kind = 'sale' THEN value END), 0), "
+    "coalesce(sum(CASE WHEN at >= ?1 AND kind = 'return' THEN value END), "
+    "0), "
+    "coalesce(sum(CASE WHEN at >= ?1 AND kind IN ('adjust', 'count') "
+    "THEN value END), 0), "
+    "coalesce(sum(CASE WHEN at >= ?1 AND kind = 'redeem' THEN value END), "
+    "0), "
+    "coalesce(sum(value), 0) "
+    "FROM move WHERE at < ?2 AND (?3 IS NULL OR store = ?3) "
+    "GROUP BY store ORDER BY store";
+
+int
+jf_report_reconcile(struct jf_ctx *c, const char *since, const char *until,
+    const char *store, jf_recon_fn *fn, void *arg)
+{
+	struct jf_recon k;
+	struct range r;
+	struct jf_rows q;
+	int rc = 0, any = 0;
+
+	if (since && *since && until && *until && strcmp(since, until) > 0)
+		return jf_error(JF_EUSAGE, _("--since %s is after --until %s"),
+		    since, until);
+	if ((rc = jf_report_store(c, store)) != 0)
+		return rc;
+	range(since, until, &r);
+	jf_q_open(c, &q, q_reconcile, "ttT", r.lo, r.hi, store);
+	while (rc == 0 && jf_q_next(&q)) {
+		k.store = jf_r_text(&q, 0);
+		k.opening = jf_r_int(&q, 1);
+		k.purchases = jf_r_int(&q, 2);
+		k.sales = -jf_r_int(&q, 3);
+		k.returns = jf_r_int(&q, 4);
+		k.adjustments = jf_r_int(&q, 5);
+		k.gifts = -jf_r_int(&q, 6);
+		k.closing = jf_r_int(&q, 7);
+		any = 1;
+		rc = fn(arg, &k);
+	}
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	/* a store that is known but had no move by then: all at 0 */
+	if (rc == 0 && !any && store != NULL && *store != '\0') {
+		memset(&k, 0, sizeof(k));
+		k.store = store;
+		rc = fn(arg, &k);
+	}
 	return rc;
 }
 

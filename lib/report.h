@@ -34,10 +34,18 @@ struct jf_daily {
 	int64_t returns, returned;	/* returns booked that day, gross */
 	int64_t points_awarded, points_reversed;
 	int64_t points_adjusted, points_restored;	/* net; given back */
+	int64_t cost, margin;	/* the sales' goods at cost; paid - cost */
+	int64_t returned_cost;	/* the returns' goods, at the cost they left */
 	int64_t hour_receipts[24], hour_paid[24];	/* by the sale's hour */
 	int64_t hour_offset[24];
 	char audit_head[96], ledger_head[96];	/* the chains: "ID:HASH" */
 };
+/*
+ * 0 when store is NULL, "" or a store where anything was ever booked (a
+ * stock row, a move, a sale, a return); else JF_EREFUSED naming it.
+ */
+int jf_report_store(struct jf_ctx *c, const char *store);
+
 int jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
     struct jf_daily *d);
 
@@ -60,15 +68,25 @@ struct jf_sales_row {
 	const char *key;	/* NULL: no category, or no member */
 	const char *name;	/* the product's or member's; else NULL */
 	int64_t receipts, qty, gross, offset, paid;
+	int64_t cost, margin;	/* the goods at the cost they left with */
 };
 typedef int jf_sales_fn(void *arg, const struct jf_sales_row *r);
 /*
  * By day or month in time order; by product, category or member the
  * best (by gross) first.  A receipt's offset is shared among its lines
- * in proportion to their amounts, each share rounded down.
+ * in proportion to their amounts, each share rounded down.  The cost
+ * is each line's units at the cost they left the stock with; like gross
+ * it is the sale as rung up, returns not taken off, and the margin is
+ * paid - cost.
  */
 int jf_report_sales(struct jf_ctx *c, int by, const char *since,
     const char *until, const char *store, jf_sales_fn *fn, void *arg);
+/*
+ * margin as a percentage of paid, in hundredths of a percent rounded
+ * half away from zero ("23.45" as money formats it): 0, or -1 when paid
+ * is 0 (no percentage).
+ */
+int jf_margin_pct(int64_t margin, int64_t paid, int64_t *hundredths);
 
 /* report points: outstanding points, their value, and the movements. */
 int jf_report_outstanding(struct jf_ctx *c, int64_t *points,
@@ -113,6 +131,26 @@ typedef int jf_stock_line_fn(void *arg, const struct jf_stock_line *r);
 int jf_report_stock(struct jf_ctx *c, const char *store,
     const char *slow_since, jf_stock_line_fn *fn, void *arg);
 
+/*
+ * report stock --since --until: a store's value at cost at the opening
+ * (before since) and the closing (the end of until), and what each kind
+ * of move did between, from the values the moves booked, so that
+ * opening + purchases - sales + returns + adjustments - gifts = closing
+ * to the fen.  sales (the cost of the goods sold) and gifts (of
+ * redemptions) are positive sizes; adjustments (adjust and count moves)
+ * are signed.  One row per store with a move by the closing, in order
+ * of its code; with a store, that store's only (all 0 when it had
+ * none), and JF_EREFUSED when no such store was ever booked.
+ */
+struct jf_recon {
+	const char *store;
+	int64_t opening, purchases, sales, returns, adjustments, gifts;
+	int64_t closing;
+};
+typedef int jf_recon_fn(void *arg, const struct jf_recon *r);
+int jf_report_reconcile(struct jf_ctx *c, const char *since,
+    const char *until, const char *store, jf_recon_fn *fn, void *arg);
+
 /* report leaderboard: points gained in [since, until] (dates). */
 struct jf_leader {
 	int64_t rank;
@@ -128,7 +166,8 @@ int jf_report_leaderboard(struct jf_ctx *c, const char *since,
  * snapshot the caller has begun, and writes the report to fp in format
  * fmt (JF_FMT_*; daily, sales and points also JF_FMT_HTML, a page with
  * charts).  a holds what was asked for; its defaults are the reports'
- * (today, the whole range, and so on).  Returns 0, or a status with
+ * (today, the whole range, and so on; stock with a since or an until
+ * is the reconciliation of its value).  Returns 0, or a status with
  * the message set (JF_ESOFTWARE, no message, when fp failed).
  */
 struct jf_report_args {

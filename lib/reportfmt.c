@@ -134,6 +134,9 @@ static const struct metric metrics[] = {
 	{ NC_("column", "points_reversed"), M(points_reversed, 0) },
 	{ NC_("column", "points_adjusted"), M(points_adjusted, 0) },
 	{ NC_("column", "points_restored"), M(points_restored, 0) },
+	{ NC_("column", "cost"), M(cost, 1) },
+	{ NC_("column", "margin"), M(margin, 1) },
+	{ NC_("column", "returned_cost"), M(returned_cost, 1) },
 	{ NULL, 0, 0 }
 };
 #undef M
@@ -352,6 +355,8 @@ day_read(struct jf_ctx *c, const struct jf_report_args *a, struct day *y)
 	char day[JF_DATE_LEN], slow[JF_DATE_LEN];
 	int rc;
 
+	if ((rc = jf_report_store(c, y->store)) != 0)
+		return rc;
 	snprintf(day, sizeof(day), "%s", *a->date ? a->date : c->today);
 	/* only low and negative matter here: no product is slow */
 	jf_date_add_days(c->today, -36500, slow);
@@ -394,7 +399,8 @@ static const char *const by_titles[] = { N_("Sales by day"),
 static const char *const sales_cols[] = {
 	NC_("column", "key"), NC_("column", "receipts"), NC_("column", "qty"),
 	NC_("column", "gross"), NC_("column", "offset"), NC_("column", "paid"),
-	NULL
+	NC_("column", "cost"), NC_("column", "margin"),
+	NC_("column", "margin_pct"), NULL
 };
 
 /*
@@ -403,8 +409,9 @@ static const char *const sales_cols[] = {
  */
 #define SALES_FIGURES NC_("column", "receipts"), NC_("column", "qty"), \
 	NC_("column", "gross"), NC_("column", "offset"), \
-	NC_("column", "paid"), NULL
-static const char *const sales_page_cols[][8] = {
+	NC_("column", "paid"), NC_("column", "cost"), \
+	NC_("column", "margin"), NC_("column", "margin_pct"), NULL
+static const char *const sales_page_cols[][11] = {
 	{ NC_("column", "day"), SALES_FIGURES },
 	{ NC_("column", "month"), SALES_FIGURES },
 	{ NC_("column", "sku"), NC_("column", "name"), SALES_FIGURES },
@@ -440,16 +447,35 @@ sales_key(const struct sales *s, const struct jf_sales_row *r)
 	    _("(no category)");
 }
 
+/*
+ * The money of a row, or of the totals: gross to margin, and the margin
+ * as a percentage of paid (hundredths, written as money is: "23.45"),
+ * absent when nothing was paid.
+ */
+static void
+sales_money(struct jf_out *out, const struct jf_sales_row *r)
+{
+	int64_t pct;
+
+	jf_out_money(out, r->gross);
+	jf_out_money(out, r->offset);
+	jf_out_money(out, r->paid);
+	jf_out_money(out, r->cost);
+	jf_out_money(out, r->margin);
+	if (jf_margin_pct(r->margin, r->paid, &pct) == 0)
+		jf_out_money(out, pct);
+	else
+		jf_out_str(out, NULL);
+	jf_out_end(out);
+}
+
 /* The figures of a row, or of the totals. */
 static void
 sales_figures(struct jf_out *out, const struct jf_sales_row *r)
 {
 	jf_out_int(out, r->receipts);
 	jf_out_int(out, r->qty);
-	jf_out_money(out, r->gross);
-	jf_out_money(out, r->offset);
-	jf_out_money(out, r->paid);
-	jf_out_end(out);
+	sales_money(out, r);
 }
 
 static int
@@ -474,6 +500,8 @@ sales_row(void *arg, const struct jf_sales_row *r)
 	s->sum.gross += r->gross;
 	s->sum.offset += r->offset;
 	s->sum.paid += r->paid;
+	s->sum.cost += r->cost;
+	s->sum.margin += r->margin;
 	if (s->nkeys < KEYS) {
 		label = named && r->name != NULL && *r->name != '\0' ?
 		    r->name : sales_key(s, r);
@@ -502,10 +530,7 @@ sales_total(struct sales *s)
 	if (s->by == JF_BY_PRODUCT || s->by == JF_BY_CATEGORY) {
 		jf_out_str(s->out, NULL);
 		jf_out_int(s->out, s->sum.qty);
-		jf_out_money(s->out, s->sum.gross);
-		jf_out_money(s->out, s->sum.offset);
-		jf_out_money(s->out, s->sum.paid);
-		jf_out_end(s->out);
+		sales_money(s->out, &s->sum);
 	} else
 		sales_figures(s->out, &s->sum);
 }
@@ -949,6 +974,134 @@ stock_end(FILE *fp, int fmt, struct stockr *s, int64_t days)
 	return 0;
 }
 
+/*
+ * The reconciliation (report stock --since --until): a row per store,
+ * read before any is written; a table or JSON adds the chain's total.
+ */
+static const char *const recon_cols[] = {
+	NC_("column", "store"), NC_("column", "since"), NC_("column", "until"),
+	NC_("column", "opening"), NC_("column", "purchases"),
+	NC_("column", "cost_of_sales"), NC_("column", "returned_cost"),
+	NC_("column", "adjustments"), NC_("column", "gifts"),
+	NC_("column", "closing"), NULL
+};
+
+struct recon {
+	const char *since, *until;	/* NULL: from the first move */
+	struct jf_recon *rows, sum;
+	int n;
+};
+
+/* Adds the figures of k to those of sum. */
+static void
+recon_add(struct jf_recon *sum, const struct jf_recon *k)
+{
+	sum->opening += k->opening;
+	sum->purchases += k->purchases;
+	sum->sales += k->sales;
+	sum->returns += k->returns;
+	sum->adjustments += k->adjustments;
+	sum->gifts += k->gifts;
+	sum->closing += k->closing;
+}
+
+static int
+recon_row(void *arg, const struct jf_recon *k)
+{
+	struct recon *r = arg;
+	struct jf_recon *x = realloc(r->rows, (r->n + 1) * sizeof(*x));
+
+	if (x == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	r->rows = x;
+	x[r->n] = *k;
+	if ((x[r->n].store = strdup(k->store)) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	r->n++;
+	recon_add(&r->sum, k);
+	return 0;
+}
+
+static void
+recon_out(struct jf_out *out, const struct recon *r, const struct jf_recon *k)
+{
+	jf_out_str(out, k->store);
+	jf_out_str(out, r->since);
+	jf_out_str(out, r->until);
+	jf_out_money(out, k->opening);
+	jf_out_money(out, k->purchases);
+	jf_out_money(out, k->sales);
+	jf_out_money(out, k->returns);
+	jf_out_money(out, k->adjustments);
+	jf_out_money(out, k->gifts);
+	jf_out_money(out, k->closing);
+	jf_out_end(out);
+}
+
+/* A row's figures as a JSON object, its store too when it has one. */
+static json_t *
+recon_json(const struct jf_recon *k)
+{
+	return json_pack("{s:s*, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "store",
+	    k->store, "opening", jmoney(k->opening), "purchases",
+	    jmoney(k->purchases), "cost_of_sales", jmoney(k->sales),
+	    "returned_cost", jmoney(k->returns), "adjustments",
+	    jmoney(k->adjustments), "gifts", jmoney(k->gifts), "closing",
+	    jmoney(k->closing));
+}
+
+/*
+ * json: {since, until, stores: [...], total: {...}}; else a row per
+ * store, and in a table a title and, for more than one store, a total.
+ */
+static int
+recon_put(FILE *fp, int fmt, struct recon *r)
+{
+	struct jf_out *out;
+	json_t *rows;
+
+	if (fmt == JF_FMT_JSON) {
+		rows = json_array();
+		for (int i = 0; i < r->n; i++)
+			json_array_append_new(rows, recon_json(&r->rows[i]));
+		r->sum.store = NULL;
+		return put_json(fp, json_pack("{s:s?, s:s, s:o, s:o}", "since",
+		    r->since, "until", r->until, "stores", rows, "total",
+		    recon_json(&r->sum)), fmt);
+	}
+	if (fmt == JF_FMT_TABLE)
+		fprintf(fp, _("Stock value at cost, %s to %s: opening + "
+		    "purchases - cost of sales + returns + adjustments - gifts "
+		    "= closing\n\n"), r->since ? r->since : _("the start"),
+		    r->until);
+	out = jf_out_new(fmt, fp, recon_cols);
+	for (int i = 0; i < r->n; i++)
+		recon_out(out, r, &r->rows[i]);
+	if (fmt == JF_FMT_TABLE && r->n > 1) {
+		r->sum.store = _("Total");
+		recon_out(out, r, &r->sum);
+	}
+	return jf_out_free(out) == 0 ? 0 : JF_ESOFTWARE;
+}
+
+static int
+stock_reconcile(struct jf_ctx *c, FILE *fp, int fmt,
+    const struct jf_report_args *a)
+{
+	struct recon r = { .since = *a->since ? a->since : NULL,
+		.until = *a->until ? a->until : c->today };
+	int rc;
+
+	rc = jf_report_reconcile(c, a->since, a->until, jf_store_filter(c),
+	    recon_row, &r);
+	if (rc == 0)
+		rc = recon_put(fp, fmt, &r);
+	for (int i = 0; i < r.n; i++)
+		free((char *)r.rows[i].store);
+	free(r.rows);
+	return rc;
+}
+
 int
 jf_report_write_stock(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a)
@@ -956,6 +1109,9 @@ jf_report_write_stock(struct jf_ctx *c, FILE *fp, int fmt,
 	struct stockr s = { 0 };
 	char since[JF_DATE_LEN];
 	int rc;
+
+	if (*a->since || *a->until)
+		return stock_reconcile(c, fp, fmt, a);
 
 	jf_date_add_days(c->today, -(int)a->days, since);
 	if (fmt == JF_FMT_JSON)

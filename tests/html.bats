@@ -122,10 +122,13 @@ charted() {
 }
 
 # totalled PAGE: the last row of the table is "Total" (or 合计) and each of
-# its figures the sum of the column above; money summed in fen.
+# its figures the sum of the column above; money summed in fen.  The
+# margin as a percentage (margin_pct, 毛利率%) is no sum: the totals
+# row has its own, and the tests hold it to the figure worked by hand.
 totalled() {
 	rows "$1" | awk -F'|' '
-	NR == 1 { next }
+	NR == 1 { for (i = 1; i <= NF; i++) if ($i == "margin_pct" ||
+	    $i == "毛利率%") pct = i; next }
 	{ for (i = 1; i <= NF; i++) c[NR, i] = $i; n = NR; nf = NF }
 	END {
 		if (c[n, 1] != "Total" && c[n, 1] != "合计") {
@@ -133,7 +136,7 @@ totalled() {
 			exit 1
 		}
 		for (i = 2; i <= nf; i++) {
-			if (c[n, i] == "")
+			if (c[n, i] == "" || i == pct)
 				continue
 			sum = 0
 			for (r = 2; r < n; r++) {
@@ -203,37 +206,41 @@ points_expired|points|0" "$output"
 		# two bars a row, the table's rows less its totals
 		eq $(( 2 * ($(rows $by.html | wc -l) - 2) )) "$output"
 		totalled $by.html || { echo "--by $by" >&2; return 1; }
-		eq "856.00|20.00|836.00" "$(rows $by.html | tail -n 1 |
-		    awk -F'|' '{ print $(NF-2) "|" $(NF-1) "|" $NF }')"
+		eq "856.00|20.00|836.00|356.00|480.00|57.42" \
+		    "$(rows $by.html | tail -n 1 | awk -F'|' '{ OFS = "|"
+		    print $(NF-5), $(NF-4), $(NF-3), $(NF-2), $(NF-1), $NF }')"
 	done
-	eq "day|receipts|qty|gross|offset|paid" "$(rows day.html | head -n 1)"
-	eq "Total|5|14|856.00|20.00|836.00" "$(rows day.html | tail -n 1)"
+	eq "day|receipts|qty|gross|offset|paid|cost|margin|margin_pct" \
+	    "$(rows day.html | head -n 1)"
+	eq "Total|5|14|856.00|20.00|836.00|356.00|480.00|57.42" "$(rows day.html | tail -n 1)"
 	eq "2026-11-18|paid|580.00" "$(bars day.html | grep '^2026-11-18|paid')"
 	# a receipt of several products counts under each: no total receipts
-	eq "Total|||14|856.00|20.00|836.00" "$(rows product.html | tail -n 1)"
-	eq "Total||14|856.00|20.00|836.00" "$(rows category.html | tail -n 1)"
-	eq "(no category)|1|1|20.00|0.00|20.00" "$(rows category.html | grep '^(no')"
-	eq "Total||5|14|856.00|20.00|836.00" "$(rows member.html | tail -n 1)"
+	eq "Total|||14|856.00|20.00|836.00|356.00|480.00|57.42" "$(rows product.html | tail -n 1)"
+	eq "Total||14|856.00|20.00|836.00|356.00|480.00|57.42" "$(rows category.html | tail -n 1)"
+	eq "(no category)|1|1|20.00|0.00|20.00|8.00|12.00|60.00" "$(rows category.html | grep '^(no')"
+	eq "Total||5|14|856.00|20.00|836.00|356.00|480.00|57.42" "$(rows member.html | tail -n 1)"
 }
 
 @test "report sales -o html: products and members by name, SKU and code beside, no phone" {
 	shop
 	report sales --by product -o html > product.html
-	eq "sku|name|receipts|qty|gross|offset|paid" "$(rows product.html | head -n 1)"
-	eq "TEA01|西湖龙井|3|4|512.00|0.00|512.00" "$(rows product.html | sed -n 2p)"
+	eq "sku|name|receipts|qty|gross|offset|paid|cost|margin|margin_pct" \
+	    "$(rows product.html | head -n 1)"
+	eq "TEA01|西湖龙井|3|4|512.00|0.00|512.00|240.00|272.00|53.13" \
+	    "$(rows product.html | sed -n 2p)"
 	grep -q 'data-label="西湖龙井" data-series="paid" data-value="512.00"' product.html
 	report sales --by member -o html > member.html
-	eq "member|name|receipts|qty|gross|offset|paid
-M0000001|张三|3|11|672.00|20.00|652.00
-M0000002|李四|1|2|148.00|0.00|148.00
-(not a member)||1|1|36.00|0.00|36.00" "$(rows member.html | sed '$d')"
+	eq "member|name|receipts|qty|gross|offset|paid|cost|margin|margin_pct
+M0000001|张三|3|11|672.00|20.00|652.00|276.00|376.00|57.67
+M0000002|李四|1|2|148.00|0.00|148.00|68.00|80.00|54.05
+(not a member)||1|1|36.00|0.00|36.00|12.00|24.00|66.67" "$(rows member.html | sed '$d')"
 	grep -q 'data-label="张三" data-series="offset" data-value="20.00"' member.html
 	grep -q 'data-label="(not a member)" data-series="paid" data-value="36.00"' member.html
 	# a page shows no more of a member than member list does: no phone
 	run grep -c '1380000\|138\*' member.html
 	eq 0 "$output"
 	# the names are the page's only: CSV keeps its columns
-	eq "key,receipts,qty,gross,offset,paid" "$(report sales --by member -o csv | head -n 1)"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct" "$(report sales --by member -o csv | head -n 1)"
 }
 
 # --- points -----------------------------------------------------------
@@ -298,11 +305,14 @@ all,800,200,0,0,300,0,0,0,700,70.00" "$output"
 	eq "合计||12|600.00" "$(rows daily.html | tail -n 1)"
 	zh report sales --by member -o html > member.html
 	grep -q '<title>按会员销售</title>' member.html
-	eq "会员|姓名|小票数|数量|销售额|积分抵现|实收" "$(rows member.html | head -n 1)"
-	eq "（非会员）||1|1|36.00|0.00|36.00" "$(rows member.html | sed -n 4p)"
+	eq "会员|姓名|小票数|数量|销售额|积分抵现|实收|成本|毛利|毛利率%" \
+	    "$(rows member.html | head -n 1)"
+	eq "（非会员）||1|1|36.00|0.00|36.00|12.00|24.00|66.67" \
+	    "$(rows member.html | sed -n 4p)"
 	grep -q '<h2>销售额：实收与积分抵现</h2>' member.html
 	zh report sales --by month -o html > month.html
-	eq "月份|小票数|数量|销售额|积分抵现|实收" "$(rows month.html | head -n 1)"
+	eq "月份|小票数|数量|销售额|积分抵现|实收|成本|毛利|毛利率%" \
+	    "$(rows month.html | head -n 1)"
 	zh report points -o html > points.html
 	grep -q '<th>期间</th><th>消费积分</th><th>奖励积分</th>' points.html
 	eq "合计|800|200|0|0|300|0|0|0" "$(rows points.html | tail -n 1)"

@@ -165,6 +165,9 @@ points_awarded,0
 points_reversed,120
 points_adjusted,0
 points_restored,0
+cost,270.00
+margin,310.00
+returned_cost,60.00
 audit_head,$(sql "SELECT id || ':' || hash FROM audit ORDER BY id DESC LIMIT 1")
 ledger_head,$(sql "SELECT id || ':' || hash FROM ledger ORDER BY id DESC LIMIT 1")" "$output"
 }
@@ -241,8 +244,8 @@ north POT01 0 low
 north TEA01 1 low' \
 	    "$(jq -r '.low_stock[] | "\(.store) \(.sku) \(.on_hand) \(.status)"' <<<"$output")"
 	run report sales --store north -o csv
-	eq "key,receipts,qty,gross,offset,paid
-2026-11-18,1,1,120.00,0.00,120.00" "$output"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct
+2026-11-18,1,1,120.00,0.00,120.00,60.00,60.00,50.00" "$output"
 }
 
 # --- sales ------------------------------------------------------------
@@ -251,38 +254,38 @@ north TEA01 1 low' \
 	shop_day
 	run report sales -o csv
 	[ "$status" -eq 0 ]
-	eq "key,receipts,qty,gross,offset,paid
-2024-11-05,1,1,120.00,0.00,120.00
-2026-10-10,1,1,80.00,0.00,80.00
-2026-11-18,3,6,600.00,20.00,580.00" "$output"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct
+2024-11-05,1,1,120.00,0.00,120.00,60.00,60.00,50.00
+2026-10-10,1,1,80.00,0.00,80.00,30.00,50.00,62.50
+2026-11-18,3,6,600.00,20.00,580.00,270.00,310.00,53.45" "$output"
 	run report sales --by month -o csv
-	eq "2026-11,3,6,600.00,20.00,580.00" "${lines[3]}"
+	eq "2026-11,3,6,600.00,20.00,580.00,270.00,310.00,53.45" "${lines[3]}"
 	run report sales --by year -o csv
-	eq "key,receipts,qty,gross,offset,paid
-2024,1,1,120.00,0.00,120.00
-2026,4,7,680.00,20.00,660.00" "$output"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct
+2024,1,1,120.00,0.00,120.00,60.00,60.00,50.00
+2026,4,7,680.00,20.00,660.00,300.00,360.00,54.55" "$output"
 }
 
 @test "report sales --by product and category share the offset among lines" {
 	shop_day
 	# R4's 20.00 offset: 120/200 of it to TEA01, 80/200 to CUP01
 	run report sales --by product -o csv
-	eq "key,receipts,qty,gross,offset,paid
-TEA01,3,4,480.00,12.00,468.00
-CUP01,3,4,320.00,8.00,312.00" "$output"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct
+TEA01,3,4,480.00,12.00,468.00,240.00,228.00,48.72
+CUP01,3,4,320.00,8.00,312.00,120.00,192.00,61.54" "$output"
 	run report sales --by category -o csv
-	eq "key,receipts,qty,gross,offset,paid
-tea,3,4,480.00,12.00,468.00
-ware,3,4,320.00,8.00,312.00" "$output"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct
+tea,3,4,480.00,12.00,468.00,240.00,228.00,48.72
+ware,3,4,320.00,8.00,312.00,120.00,192.00,61.54" "$output"
 }
 
 @test "report sales --by member; anonymous receipts have no key" {
 	shop_day
 	run report sales --by member -o csv
-	eq "key,receipts,qty,gross,offset,paid
-M0000002,2,4,440.00,20.00,420.00
-M0000001,2,2,200.00,0.00,200.00
-,1,2,160.00,0.00,160.00" "$output"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct
+M0000002,2,4,440.00,20.00,420.00,210.00,210.00,50.00
+M0000001,2,2,200.00,0.00,200.00,90.00,110.00,55.00
+,1,2,160.00,0.00,160.00,60.00,100.00,62.50" "$output"
 	run report sales --by member -o json
 	eq null "$(jq '.[2].key' <<<"$output")"
 	eq '"440.00"' "$(jq '.[0].gross' <<<"$output")"
@@ -291,12 +294,12 @@ M0000001,2,2,200.00,0.00,200.00
 @test "report sales --since and --until are inclusive days" {
 	shop_day
 	run report sales --since 2026-10-10 --until 2026-10-10 -o csv
-	eq "key,receipts,qty,gross,offset,paid
-2026-10-10,1,1,80.00,0.00,80.00" "$output"
+	eq "key,receipts,qty,gross,offset,paid,cost,margin,margin_pct
+2026-10-10,1,1,80.00,0.00,80.00,30.00,50.00,62.50" "$output"
 	run report sales --by month --since 2025-01-01 -o csv
 	[ "${#lines[@]}" -eq 3 ]
 	run report sales --until 2024-12-31 -o csv
-	eq "2024-11-05,1,1,120.00,0.00,120.00" "${lines[1]}"
+	eq "2024-11-05,1,1,120.00,0.00,120.00,60.00,60.00,50.00" "${lines[1]}"
 	[ "${#lines[@]}" -eq 2 ]
 }
 
