@@ -27,109 +27,23 @@ struct args {
 	struct jf_product_in in;
 	int points, no_gift;
 	int64_t qty;
-	const char *supplier, *ref, *reason, *kind;
+	const char *supplier, *ref, *reason, *kind, *reverse;
 	int low, negative;
 	char since[JF_TS_LEN], until[JF_TS_LEN];
 	struct jf_import im;
 };
 
-/* Option values checked in stock's words: 0, or -1 with the message. */
-static int
-sku_arg(const char *arg, void *field)
-{
-	*(const char **)field = arg;
-	return jf_sku_check(arg) == 0 ? 0 : -1;
-}
-
-static int
-name_arg(const char *arg, void *field)
-{
-	*(const char **)field = arg;
-	if (*arg == '\0')
-		return jf_error(JF_EUSAGE, _("empty name")), -1;
-	return 0;
-}
-
-static int
-money_arg(const char *arg, void *field)
-{
-	int64_t *v = field;
-
-	if (jf_money_parse(arg, v) == -1)
-		return -1;
-	if (*v < 0)
-		return jf_error(JF_EUSAGE, _("negative amount: \"%s\""), arg),
-		    -1;
-	return 0;
-}
-
-/* --qty ±N: an adjustment is not 0. */
-static int
-adjust_qty(const char *arg, void *field)
-{
-	int64_t *v = field;
-
-	if (jf_int_parse(arg, JF_QTY_MAX, v) == -1)
-		return jf_error(JF_EUSAGE, _("not a whole number from %lld to "
-		    "%lld: \"%s\""), -JF_QTY_MAX, JF_QTY_MAX, arg), -1;
-	if (*v == 0)
-		return jf_error(JF_EUSAGE, _("an adjustment is not 0")), -1;
-	return 0;
-}
-
-static int
-reason_arg(const char *arg, void *field)
-{
-	*(const char **)field = arg;
-	if (arg[strspn(arg, " \t")] == '\0')
-		return jf_error(JF_EUSAGE, _("empty")), -1;
-	return 0;
-}
-
-/* --since D and --until D: a day (a month) from its start, to its end. */
-static int
-bound_arg(const char *arg, char *field, int last)
-{
-	char d[JF_DATE_LEN];
-
-	if (jf_bound_parse(arg, last, d) == -1)
-		return jf_ts_parse(arg, field);
-	snprintf(field, JF_TS_LEN, last ? "%s 23:59:59" : "%s 00:00:00", d);
-	return 0;
-}
-
-static int
-since_arg(const char *arg, void *field)
-{
-	return bound_arg(arg, field, 0);
-}
-
-static int
-until_arg(const char *arg, void *field)
-{
-	return bound_arg(arg, field, 1);
-}
-
-static int
-kind_arg(const char *arg, void *field)
-{
-	*(const char **)field = arg;
-	if (!jf_move_kind_valid(arg))
-		return jf_error(JF_EUSAGE, _("receive, sale, return, redeem, "
-		    "adjust or count, not \"%s\""), arg), -1;
-	return 0;
-}
-
 #define A(f) offsetof(struct args, f)
-#define SKU(t, h) { "sku", 0, JF_FN | (t), A(in.sku), "S", h, 0, 0, sku_arg }
+#define SKU(t, h) { "sku", 0, JF_FN | (t), A(in.sku), "S", h, 0, 0, \
+	jf_stock_sku_arg }
 #define PRODUCT(t) \
 	{ "name", 0, JF_FN | (t), A(in.name), "N", N_("its name"), 0, 0, \
-	    name_arg }, \
+	    jf_stock_name_arg }, \
 	{ "price", 0, JF_FN | (t), A(in.price), "P", \
-	    N_("its shelf price, in yuan"), 0, 0, money_arg }, \
+	    N_("its shelf price, in yuan"), 0, 0, jf_stock_money_arg }, \
 	{ "cost", 0, JF_FN, A(in.cost), "C", \
 	    N_("its list cost, which values it until a receipt"), 0, 0, \
-	    money_arg }, \
+	    jf_stock_money_arg }, \
 	{ "category", 0, JF_STR, A(in.category), "C", N_("its category") }, \
 	{ "reorder", 0, JF_INT, A(in.reorder_level), "N", \
 	    N_("the reorder level: at or below it, it is low"), 0, JF_QTY_MAX }
@@ -165,9 +79,18 @@ static const struct jf_opt receive_opts[] = {
 	{ "qty", 0, JF_INT | JF_REQUIRED, A(qty), "N", N_("how many"),
 	    1, JF_QTY_MAX },
 	{ "cost", 0, JF_FN | JF_REQUIRED, A(in.cost), "C",
-	    N_("the unit cost, in yuan"), 0, 0, money_arg },
+	    N_("the unit cost, in yuan"), 0, 0, jf_stock_money_arg },
 	{ "supplier", 0, JF_STR, A(supplier), "NAME", N_("the supplier") },
 	{ "ref", 0, JF_STR, A(ref), "PO", N_("its order number: booked once") },
+	JF_AT_OPT,
+	{ NULL }
+};
+
+static const struct jf_opt reverse_opts[] = {
+	{ "reverse", 0, JF_STR | JF_REQUIRED, A(reverse), "PO",
+	    N_("the receipt to take back whole, by its order number") },
+	{ "ref", 0, JF_STR, A(ref), "PO",
+	    N_("the counter-receipt's own number, PO-R if not said") },
 	JF_AT_OPT,
 	{ NULL }
 };
@@ -175,9 +98,9 @@ static const struct jf_opt receive_opts[] = {
 static const struct jf_opt adjust_opts[] = {
 	SKU(JF_REQUIRED, N_("the product")),
 	{ "qty", 0, JF_FN | JF_REQUIRED, A(qty), "±N",
-	    N_("how many more, or fewer; not 0"), 0, 0, adjust_qty },
+	    N_("how many more, or fewer; not 0"), 0, 0, jf_stock_adjust_qty },
 	{ "reason", 0, JF_FN | JF_REQUIRED, A(reason), "TEXT",
-	    N_("why: damage, loss, goods found"), 0, 0, reason_arg },
+	    N_("why: damage, loss, goods found"), 0, 0, jf_stock_reason_arg },
 	JF_AT_OPT,
 	{ NULL }
 };
@@ -192,11 +115,12 @@ static const struct jf_opt list_opts[] = {
 static const struct jf_opt moves_opts[] = {
 	SKU(0, N_("only the moves of that product")),
 	{ "since", 0, JF_FN, A(since), "D", N_("from the start of day D"),
-	    0, 0, since_arg },
+	    0, 0, jf_stock_since_arg },
 	{ "until", 0, JF_FN, A(until), "D", N_("up to the end of day D"),
-	    0, 0, until_arg },
+	    0, 0, jf_stock_until_arg },
 	{ "kind", 0, JF_FN, A(kind), "K",
-	    N_("only of kind K: receive, sale, return, ..."), 0, 0, kind_arg },
+	    N_("only of kind K: receive, sale, return, ..."), 0, 0,
+	    jf_stock_kind_arg },
 	{ NULL }
 };
 
@@ -329,6 +253,25 @@ cmd_receive(struct jf_call *k)
 	return one_move(k, &m);
 }
 
+/* receive --reverse PO: the counter-receipt's moves, printed as booked. */
+static int
+cmd_reverse(struct jf_call *k)
+{
+	struct args *a = k->a;
+	char ref[256];
+
+	if (a->ref == NULL)
+		snprintf(ref, sizeof(ref), "%s-R", a->reverse);
+	return jf_fail(jf_stock_reverse(k->c, a->reverse, a->ref ? a->ref :
+	    ref, stdout));
+}
+
+static int
+cmd_suppliers(struct jf_call *k)
+{
+	return jf_fail(jf_stock_write_suppliers(k->c, stdout, k->o->fmt));
+}
+
 static int
 cmd_adjust(struct jf_call *k)
 {
@@ -374,6 +317,7 @@ static const struct jf_sub subs[] = {
 	    N_("adds or updates products from a file, by SKU") },
 	{ "receive", cmd_receive, receive_opts, "", 0, 0, JF_WRITES,
 	    N_("books goods received and prints the move; or a file of them") },
+	{ "receive", cmd_reverse, reverse_opts, "", 0, 0, JF_WRITES },
 	{ "receive", cmd_receive_file, file_opts, "[FILE|-]", 0, 1, 0 },
 	{ "adjust", cmd_adjust, adjust_opts, "", 0, 0, JF_WRITES,
 	    N_("books a correction with its reason (a manager's)") },
@@ -385,6 +329,8 @@ static const struct jf_sub subs[] = {
 	    N_("a product: its fields, on hand, value, last in and out") },
 	{ "moves", cmd_moves, moves_opts, "", 0, 0, JF_READS,
 	    N_("the stock book, in time order") },
+	{ "suppliers", cmd_suppliers, NULL, "", 0, 0, JF_READS,
+	    N_("the suppliers goods came from, each with its last receipt") },
 	{ NULL }
 };
 

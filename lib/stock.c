@@ -124,6 +124,25 @@ new_average(int64_t on_hand, int64_t avg, int64_t qty, int64_t cost)
 	return (int64_t)((2 * num + den) / (2 * den));
 }
 
+/*
+ * The average after qty (> 0) taken back at cost from on_hand at avg (a
+ * counter-receipt): what is left at what it is left worth, half up; the
+ * average as it was when nothing is left, 0 when nothing is worth.
+ */
+static int64_t
+old_average(int64_t on_hand, int64_t avg, int64_t qty, int64_t cost)
+{
+	__int128 num, den;
+
+	if (on_hand - qty <= 0)
+		return avg;
+	num = (__int128)on_hand * avg - (__int128)qty * cost;
+	den = (__int128)on_hand - qty;
+	if (num <= 0)
+		return 0;
+	return (int64_t)((2 * num + den) / (2 * den));
+}
+
 /* The store's row for the product: on hand and average cost. */
 static int
 stock_row(struct jf_ctx *c, const char *store, int64_t product_id,
@@ -295,7 +314,12 @@ jf_stock_move_cost(struct jf_ctx *c, const struct jf_move *m, int64_t *unit)
 	if (__builtin_add_overflow(on_hand, m->qty, &sum))
 		return jf_error(JF_EREFUSED,
 		    _("on hand would be out of range"));
-	after = costed ? new_average(on_hand, avg, m->qty, m->cost) : avg;
+	if (costed)
+		after = new_average(on_hand, avg, m->qty, m->cost);
+	else if (receipt && m->qty < 0 && m->cost >= 0)	/* taken back */
+		after = old_average(on_hand, avg, -m->qty, m->cost);
+	else
+		after = avg;
 	value = (__int128)sum * after - (__int128)on_hand * avg;
 	if (value > INT64_MAX / 4 || value < -(INT64_MAX / 4))
 		return jf_error(JF_EREFUSED, _("stock value would be out of "

@@ -221,4 +221,25 @@ int jf_stock_write_card(struct jf_ctx *c, FILE *fp, const char *sku);
 int jf_stock_write_moves(struct jf_ctx *c, FILE *fp,
     const struct jf_move_filter *f);
 
+/*
+ * stockbook.c: the suppliers, each with its receipts and the last; and
+ * receipt ref taken back whole by counter-receipt counter (a manager's):
+ * receive moves of the opposite quantities at the same unit costs,
+ * written to fp as booked.  JF_EREFUSED when ref is no receipt in the
+ * store or was taken back already; JF_EDUP when counter is booked.
+ */
+int jf_stock_write_suppliers(struct jf_ctx *c, FILE *fp, int fmt);
+int jf_stock_reverse(struct jf_ctx *c, const char *ref, const char *counter,
+    FILE *fp);
+
+/* stockargs.c: the stock tool's option values (JF_FN, lib/opts.h). */
+int jf_stock_sku_arg(const char *arg, void *field);
+int jf_stock_name_arg(const char *arg, void *field);
+int jf_stock_money_arg(const char *arg, void *field);
+int jf_stock_adjust_qty(const char *arg, void *field);
+int jf_stock_reason_arg(const char *arg, void *field);
+int jf_stock_since_arg(const char *arg, void *field);
+int jf_stock_until_arg(const char *arg, void *field);
+int jf_stock_kind_arg(const char *arg, void *field);
+
 #endif

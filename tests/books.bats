@@ -84,3 +84,39 @@ TEA,3,3,17,96.00,2026-11-18 10:00:00" "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"operator\",\"add\",\"--role\",\"manager\",\"--pin\",\"mgr'* ]]
 }
+
+@test "stock receive --reverse PO: a counter-receipt takes the receipt back whole, at its costs; once" {
+	deliveries
+	staff
+	run --separate-stderr as tester stock receive --reverse B-77
+	[ "$status" -eq 77 ]
+	# TEA: 10 at 5.00, 6 at 6.50 (5.56), 1 at 7.00 (5.64), 1 sold: 16 at 5.64
+	run as mgr stock receive --reverse B-77 -o csv
+	[ "$status" -eq 0 ]
+	eq "at,store,sku,kind,qty,cost,ref,on_hand,avg_cost
+2026-11-18 10:00:00,main,TEA,receive,-6,6.50,B-77-R,10,5.12" "$output"
+	# what is left at what it is left worth: (16 x 5.64 - 6 x 6.50) / 10
+	eq "receive|-6|650|B-77-R|Bolt|reverses B-77" "$(sql "SELECT kind, qty,
+	    cost, ref, supplier, reason FROM move WHERE qty < 0 AND
+	    kind = 'receive'")"
+	run --separate-stderr as mgr stock receive --reverse B-77 --ref B-77-X
+	[ "$status" -eq 1 ]
+	eq 'stock: receipt "B-77" is reversed already in store "main"' "$stderr"
+	run --separate-stderr as mgr stock receive --reverse NOPE
+	[ "$status" -eq 1 ]
+	eq 'stock: no receipt "NOPE" in store "main"' "$stderr"
+	# Bolt's purchases net to nothing
+	run as mgr report purchases --no-header
+	[[ "$output" == *$'\n'"Bolt,2,2,0,0.00,2026-11-18 10:00:00"* ]]
+}
+
+@test "stock suppliers: each supplier's receipts, units, cost and last receipt" {
+	deliveries
+	run stock suppliers
+	[ "$status" -eq 0 ]
+	eq "supplier,receipts,qty,cost,last_at,last_ref
+Acme,2,16,232.00,2026-11-18 10:00:00,PO2
+Bolt,1,6,39.00,2026-11-18 10:00:00,B-77" "$output"
+	run stock suppliers --store east --no-header
+	eq "Acme,1,2,62.00,2026-11-18 10:00:00,PO2" "$output"
+}

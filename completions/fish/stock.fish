@@ -3,7 +3,7 @@
 # names (-d), by __jifen_list (installed among fish's functions): a member
 # by its code, its name the description.
 
-set -l cmds add update import receive adjust count list show moves
+set -l cmds add update import receive adjust count list show moves suppliers
 
 
 complete -c stock -f
@@ -16,6 +16,7 @@ complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a count -d "book a
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a list -d 'on hand, reorder level and value at cost'
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a show -d 'a product, its stock, last in and out'
 complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a moves -d 'the stock book, every movement'
+complete -c stock -n "not __fish_seen_subcommand_from $cmds" -a suppliers -d 'the suppliers, each with its last receipt'
 
 complete -c stock -s d -l db -r -F -d 'the database'
 complete -c stock -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
@@ -55,6 +56,7 @@ complete -c stock -n "__fish_seen_subcommand_from import receive count" -l input
 complete -c stock -n "__fish_seen_subcommand_from receive adjust" -l qty -x -d 'how many'
 complete -c stock -n "__fish_seen_subcommand_from receive" -l supplier -x -d 'who delivered'
 complete -c stock -n "__fish_seen_subcommand_from receive" -l ref -x -d 'the delivery note or PO'
+complete -c stock -n "__fish_seen_subcommand_from receive" -l reverse -x -d 'take this receipt back whole'
 complete -c stock -n "__fish_seen_subcommand_from adjust" -l reason -x -d 'why'
 complete -c stock -n "__fish_seen_subcommand_from receive adjust count" -l at -x -d 'book it at this time'
 
