@@ -1,0 +1,85 @@
+#!/bin/sh
+# A till's pace: receipts a second recorded one transaction each, by
+# tests/bench/sale_baseline.c committing every receipt (one C process,
+# the baseline), by `sale add -` (one process answering a JSON line per
+# receipt, each committed before its answer), and by a `sale add` process
+# per receipt; the ratios against the baseline.  TILL_RECEIPTS sets the
+# stream's and the baseline's count (default 3000), TILL_PROCS the
+# processes' (default 300).
+set -eu
+n=${TILL_RECEIPTS:-3000}
+np=${TILL_PROCS:-300}
+top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/jifen-till.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+export JIFEN_OPERATOR=bench JIFEN_NOW="2026-12-31 20:00:00" TZ=UTC
+nmem=1000
+nprod=200
+
+awk -v n="$nmem" 'BEGIN {
+	print "code,phone,joined"
+	for (i = 1; i <= n; i++)
+		printf "M%07d,139%08d,2025-01-01\n", i, i
+}' > "$dir/members.csv"
+awk -v n="$nprod" 'BEGIN {
+	print "sku,name,category,price,cost"
+	for (i = 0; i < n; i++)
+		printf "S%04d,Product %d,cat%d,%d.00,1.00\n", i, i, i % 10,
+		    1 + i % 200
+}' > "$dir/products.csv"
+# receipts of 1 to 5 lines, 70% with a member, through December: as CSV
+# lines for the baseline, as JSON lines for the stream, as command lines
+# for the processes (the same receipts, numbered apart)
+awk -v n="$n" -v m="$nmem" -v p="$nprod" -v dir="$dir" 'BEGIN {
+	print "receipt,at,member,sku,qty,price" > (dir "/till.csv")
+	for (r = 0; r < n; r++) {
+		at = sprintf("2026-12-%02d %02d:%02d:00", 1 + int(r * 28 / n),
+		    9 + r % 10, r % 60)
+		mem = (r % 10 < 7) ? sprintf("M%07d", 1 + (r * 7919) % m) : ""
+		j = sprintf("{\"receipt\":\"T%07d\",\"at\":\"%s\"", r, at)
+		if (mem != "")
+			j = j sprintf(",\"member\":\"%s\"", mem)
+		j = j ",\"lines\":["
+		a = sprintf("--receipt P%07d --at \"%s\"%s", r, at,
+		    mem != "" ? " --member " mem : "")
+		for (l = 0; l < 1 + r % 5; l++) {
+			s = (r * 31 + l * 17) % p
+			printf "B%07d,%s,%s,S%04d,%d,%d.00\n", r, at, mem, s,
+			    1 + (r + l) % 3, 1 + s % 200 > (dir "/till.csv")
+			j = j sprintf("%s{\"sku\":\"S%04d\",\"qty\":%d,\"price\":\"%d.00\"}",
+			    l ? "," : "", s, 1 + (r + l) % 3, 1 + s % 200)
+			a = a sprintf(" S%04d:%d@%d.00", s, 1 + (r + l) % 3,
+			    1 + s % 200)
+		}
+		print j "]}" > (dir "/till.jsonl")
+		print a > (dir "/till.args")
+	}
+}'
+
+JIFEN_DB=$dir/base.db member import -q "$dir/members.csv" >/dev/null
+JIFEN_DB=$dir/base.db stock import -q "$dir/products.csv" >/dev/null
+cp "$dir/base.db" "$dir/c.db"
+cp "$dir/base.db" "$dir/stream.db"
+cp "$dir/base.db" "$dir/procs.db"
+cc -O2 -o "$dir/baseline" "$top/tests/bench/sale_baseline.c" -lsqlite3
+
+now() { date +%s.%N; }
+t0=$(now)
+"$dir/baseline" "$dir/c.db" "$dir/till.csv" 1
+t1=$(now)
+JIFEN_DB=$dir/stream.db sale add - < "$dir/till.jsonl" > "$dir/answers"
+t2=$(now)
+head -n "$np" "$dir/till.args" | while IFS= read -r a; do
+	eval "JIFEN_DB=\$dir/procs.db sale add $a" >/dev/null
+done
+t3=$(now)
+bad=$(grep -c '"error"' "$dir/answers" || true)
+[ "$bad" -eq 0 ] || { echo "till: $bad receipts refused" >&2; exit 1; }
+echo "a till: receipts a second, one transaction each ($n receipts; $np processes)"
+awk -v n="$n" -v np="$np" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
+    -v t3="$t3" 'BEGIN {
+	b = n / (t1 - t0); s = n / (t2 - t1); p = np / (t3 - t2)
+	printf "  %-36s %8.0f receipts/s\n", "sale_baseline.c, commit each (baseline)", b
+	printf "  %-36s %8.0f receipts/s  %.2fx (aim >= 0.8x)\n", "sale add - (stream)", s, s / b
+	printf "  %-36s %8.0f receipts/s  %.2fx\n", "sale add, a process each", p, p / b
+}'
