@@ -51,6 +51,13 @@ say "Store close: the daily report"
 day "2026-11-21 21:00:00"
 report daily --date 2026-11-21 -o table
 
+say "What the day earned: sales by product, at cost and margin"
+report sales --by product --since 2026-11-21 --until 2026-11-21 -o table
+
+say "What was bought, from whom (进), and the stock's value reconciled"
+report purchases -o table
+report stock --since 2026-11-20 --until 2026-11-21 -o table
+
 say "Stock after the day"
 stock list -o table
 
