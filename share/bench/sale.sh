@@ -13,19 +13,11 @@ export JIFEN_OPERATOR=bench JIFEN_NOW="2026-12-31 20:00:00" TZ=UTC
 nmem=$((n / 20 + 1))
 nprod=1000
 
+. "$top/share/bench/book.inc"
+bench_book "$dir" "$nmem" "$nprod"
+
 # deterministic: 1 to 5 lines a receipt (3 on average), 70% with a
 # member, the receipts in time order over 2026, explicit prices
-awk -v n="$nmem" 'BEGIN {
-	print "code,phone,joined"
-	for (i = 1; i <= n; i++)
-		printf "M%07d,139%08d,2025-01-01\n", i, i
-}' > "$dir/members.csv"
-awk -v n="$nprod" 'BEGIN {
-	print "sku,name,category,price,cost"
-	for (i = 0; i < n; i++)
-		printf "S%04d,Product %d,cat%d,%d.%02d,1.00\n", i, i, i % 10,
-		    1 + i % 200, i % 100
-}' > "$dir/products.csv"
 awk -v n="$n" -v m="$nmem" -v p="$nprod" 'BEGIN {
 	print "receipt,at,member,sku,qty,price"
 	r = 0; i = 0; days = 336
@@ -45,8 +37,6 @@ awk -v n="$n" -v m="$nmem" -v p="$nprod" 'BEGIN {
 	}
 }' > "$dir/sales.csv"
 
-JIFEN_DB=$dir/base.db member import -q "$dir/members.csv" >/dev/null
-JIFEN_DB=$dir/base.db stock import -q "$dir/products.csv" >/dev/null
 # the last connection to close checkpoints the WAL: one file to copy
 cp "$dir/base.db" "$dir/jifen.db"
 cp "$dir/base.db" "$dir/c.db"

@@ -16,17 +16,8 @@ export JIFEN_OPERATOR=bench JIFEN_NOW="2026-12-31 20:00:00" TZ=UTC
 nmem=1000
 nprod=200
 
-awk -v n="$nmem" 'BEGIN {
-	print "code,phone,joined"
-	for (i = 1; i <= n; i++)
-		printf "M%07d,139%08d,2025-01-01\n", i, i
-}' > "$dir/members.csv"
-awk -v n="$nprod" 'BEGIN {
-	print "sku,name,category,price,cost"
-	for (i = 0; i < n; i++)
-		printf "S%04d,Product %d,cat%d,%d.00,1.00\n", i, i, i % 10,
-		    1 + i % 200
-}' > "$dir/products.csv"
+. "$top/share/bench/book.inc"
+bench_book "$dir" "$nmem" "$nprod"
 # receipts of 1 to 5 lines, 70% with a member, through December: as CSV
 # lines for the baseline, as JSON lines for the stream, as command lines
 # for the processes (the same receipts, numbered apart)
@@ -56,8 +47,6 @@ awk -v n="$n" -v m="$nmem" -v p="$nprod" -v dir="$dir" 'BEGIN {
 	}
 }'
 
-JIFEN_DB=$dir/base.db member import -q "$dir/members.csv" >/dev/null
-JIFEN_DB=$dir/base.db stock import -q "$dir/products.csv" >/dev/null
 cp "$dir/base.db" "$dir/c.db"
 cp "$dir/base.db" "$dir/stream.db"
 cp "$dir/base.db" "$dir/procs.db"
