@@ -277,6 +277,15 @@ jf_date_add_days(const char *date, int n, char *out)
 	jf_days_date(jf_date_days(date) + n, out);
 }
 
+const char *
+jf_day_after(const char *day, char *out)
+{
+	*out = '\0';
+	if (day != NULL && *day != '\0')
+		jf_date_add_days(day, 1, out);
+	return out;
+}
+
 int
 jf_weekday(const char *date)
 {

@@ -35,6 +35,12 @@ int jf_now(char *ts);
 /* date + n months, the same day clamped to the month's end. */
 void jf_date_add_months(const char *date, int n, char *out);
 void jf_date_add_days(const char *date, int n, char *out);
+/*
+ * The end of an inclusive last day as an exclusive bound: the day after
+ * day into out (JF_DATE_LEN), or "" (an open end, bound as NULL by the
+ * T of jf_q_open) when day is NULL or "".  Returns out.
+ */
+const char *jf_day_after(const char *day, char *out);
 /* 0 = Sunday ... 6 = Saturday. */
 int jf_weekday(const char *date);
 /* Days since 1970-01-01 of a valid date. */

@@ -616,7 +616,7 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	    EACH_WHERE "AND m.id IN (SELECT member_id FROM rfm "
 	    "WHERE segment = ?5) ORDER BY m.code";
 	struct jf_member m = { 0 };
-	char since[JF_DATE_LEN], until[JF_DATE_LEN] = "";
+	char since[JF_DATE_LEN], until[JF_DATE_LEN];
 	char buf[64];
 	struct jf_rows r;
 	int rc = 0;
@@ -626,12 +626,10 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 		return rc;
 	if (f->inactive_days >= 0)
 		jf_date_add_days(c->today, -f->inactive_days, since);
-	if (f->joined_until[0] != '\0')
-		jf_date_add_days(f->joined_until, 1, until);
 	/* a month of 0 or less binds NULL: any month */
 	jf_q_open(c, &r, f->segment ? seg : all, "TTTttT", f->tier,
 	    f->status, f->joined_since, f->inactive_days >= 0 ? since : NULL,
-	    f->segment, until);
+	    f->segment, jf_day_after(f->joined_until, until));
 	while (jf_q_next(&r)) {
 		if ((rc = from_row(c, &r, &m)) != 0)
 			break;

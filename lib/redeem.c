@@ -72,16 +72,15 @@ jf_redeem_each(struct jf_ctx *c, const struct jf_redeem_filter *f,
 	    "WHERE (?1 IS NULL OR r.at >= ?1) AND (?2 IS NULL OR r.at < ?2) "
 	    "AND (?3 IS NULL OR r.member_id = ?3) "
 	    "AND (?4 IS NULL OR r.store = ?4) ORDER BY r.at, r.id";
-	char until[JF_DATE_LEN] = "";
+	char until[JF_DATE_LEN];
 	struct jf_rows r;
 	int64_t mid = 0;
 	int stop = 0;
 
-	if (f->until != NULL && *f->until != '\0')
-		jf_date_add_days(f->until, 1, until);
 	if (f->member != NULL && (stop = jf_member_id(c, f->member, &mid)) != 0)
 		return stop;
-	jf_q_open(c, &r, sql, "TTnT", f->since, until, mid, f->store);
+	jf_q_open(c, &r, sql, "TTnT", f->since, jf_day_after(f->until, until),
+	    mid, f->store);
 	while (stop == 0 && jf_q_next(&r)) {
 		struct jf_redeemed d = {
 			.code = jf_r_text(&r, 0), .at = jf_r_text(&r, 1),

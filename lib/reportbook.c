@@ -29,16 +29,6 @@ static const char *const purchase_cols[] = {
 	NC_("column", "last_at"), NULL
 };
 
-/* The day after d into out, or "" for an open end. */
-static const char *
-day_after(const char *d, char *out)
-{
-	*out = '\0';
-	if (*d != '\0')
-		jf_date_add_days(d, 1, out);
-	return out;
-}
-
 int
 jf_report_write_log(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a)
@@ -57,7 +47,7 @@ jf_report_write_log(struct jf_ctx *c, FILE *fp, int fmt,
 	    _("reading the audit log"))) != 0)
 		return rc;
 	out = jf_out_new(fmt, fp, log_cols);
-	jf_q_open(c, &r, sql, "TTTT", a->since, day_after(a->until, until),
+	jf_q_open(c, &r, sql, "TTTT", a->since, jf_day_after(a->until, until),
 	    a->who, a->tool);
 	while (jf_q_next(&r)) {
 		jf_out_int(out, jf_r_int(&r, 0));
@@ -99,7 +89,7 @@ jf_report_write_purchases(struct jf_ctx *c, FILE *fp, int fmt,
 	int rc;
 
 	out = jf_out_new(fmt, fp, purchase_cols);
-	jf_q_open(c, &r, sql[k], "TTT", a->since, day_after(a->until, until),
+	jf_q_open(c, &r, sql[k], "TTT", a->since, jf_day_after(a->until, until),
 	    jf_store_filter(c));
 	while (jf_q_next(&r)) {
 		jf_out_str(out, jf_r_text(&r, 0));

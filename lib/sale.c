@@ -860,16 +860,15 @@ jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f, int lines,
 	    "WHERE (?1 IS NULL OR s.at >= ?1) AND (?2 IS NULL OR s.at < ?2) "
 	    "AND (?3 IS NULL OR s.member_id = ?3) "
 	    "AND (?4 IS NULL OR s.store = ?4) ORDER BY s.at, s.id";
-	char until[JF_DATE_LEN] = "";
+	char until[JF_DATE_LEN];
 	struct jf_rows r;
 	int64_t mid = 0;
 	int rc = 0;
 
-	if (f->until != NULL)
-		jf_date_add_days(f->until, 1, until);
 	if (f->member != NULL && (rc = jf_member_id(c, f->member, &mid)) != 0)
 		return rc;
-	jf_q_open(c, &r, sql, "TTnT", f->since, until, mid, f->store);
+	jf_q_open(c, &r, sql, "TTnT", f->since, jf_day_after(f->until, until),
+	    mid, f->store);
 	while (rc == 0 && jf_q_next(&r)) {
 		struct jf_sale s;
 
