@@ -49,7 +49,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 10
 #define STR(x) STR_(x)
 #define STR_(x) #x
 
@@ -646,6 +646,25 @@ migrate_9(struct jf_ctx *c)
 	return jf_q_exec(c, lines, "");
 }
 
+/*
+ * Version 10: marketing.  A line sold at a tier's discount keeps the
+ * list price it was discounted from; a redemption may be a reservation
+ * held until a day, and is picked up or lapses; a gift may be limited
+ * per member and to a window of days.
+ */
+static const char migration_10[] =
+    "ALTER TABLE sale_line ADD COLUMN list_price INTEGER;"
+    "ALTER TABLE redemption ADD COLUMN hold_until TEXT;"
+    "ALTER TABLE redemption ADD COLUMN picked_up TEXT;"
+    "ALTER TABLE product ADD COLUMN gift_limit INTEGER "
+    "CHECK (gift_limit IS NULL OR gift_limit > 0);"
+    "ALTER TABLE product ADD COLUMN gift_from TEXT;"
+    "ALTER TABLE product ADD COLUMN gift_to TEXT;"
+    "CREATE INDEX redemption_held ON redemption(hold_until) "
+    "WHERE hold_until IS NOT NULL AND picked_up IS NULL "
+    "AND cancelled IS NULL;"
+    "CREATE INDEX redemption_member ON redemption(member_id, product_id);";
+
 /* Version 1: the schema, and the default rules as version 1. */
 static int
 create(struct jf_ctx *c)
@@ -685,6 +704,7 @@ static const struct {
 	{ 7, migration_7, NULL },
 	{ 8, migration_8, NULL },
 	{ 9, migration_9, migrate_9 },
+	{ 10, migration_10, NULL },
 };
 
 /* The book's schema version into *v. */

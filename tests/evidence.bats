@@ -154,7 +154,7 @@ trigger,ledger_append_only_d,present,altered" "$output"
 @test "a book of schema 2 is given its chains when it is opened" {
 	day
 	# back to schema 2, as an older jifen left it
-	sql "DROP TRIGGER ledger_append_only_u; DROP TRIGGER ledger_append_only_d;
+	sql "$BACK_TO_9 DROP TRIGGER ledger_append_only_u; DROP TRIGGER ledger_append_only_d;
 	    DROP TRIGGER audit_append_only_u; DROP TRIGGER ledger_kind_sign;
 	    DROP TRIGGER ledger_kind_fixed_i; DROP TRIGGER ledger_kind_fixed_u;
 	    DROP TRIGGER ledger_kind_fixed_d; DROP TABLE ledger_kind;
@@ -174,7 +174,7 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	# the first command to open it updates it, a reader too if it may
 	run report audit
 	[ "$status" -eq 0 ]
-	eq 9 "$(sql "PRAGMA user_version")"
+	eq "$SCHEMA" "$(sql "PRAGMA user_version")"
 	eq 9 "$(sql "SELECT count(*) FROM ledger_kind")"
 	eq 13800000001 "$(sql "SELECT phone_ix FROM member")"
 	eq 0 "$(sql "SELECT count(*) FROM ledger WHERE hash IS NULL")"

@@ -122,7 +122,7 @@ try 'member --help'" "$stderr"
 	run member add --phone 13800000001
 	[ "$status" -eq 0 ]
 	eq 600 "$(stat -c %a "$JIFEN_DB")"
-	eq 9 "$(sql 'PRAGMA user_version')"
+	eq "$SCHEMA" "$(sql 'PRAGMA user_version')"
 	eq wal "$(sql 'PRAGMA journal_mode')"
 	eq M0000001 "$(sql 'SELECT code FROM member')"
 }

@@ -955,7 +955,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	sale return A TEA:1 >/dev/null
 	sale return A TEA:1 >/dev/null
 	# back to version 6's table: no receipt, no store, a sale always
-	sqlite3 "$JIFEN_DB" "CREATE TABLE r6 (id INTEGER PRIMARY KEY,
+	sqlite3 "$JIFEN_DB" "$BACK_TO_9 CREATE TABLE r6 (id INTEGER PRIMARY KEY,
 	    sale_id INTEGER NOT NULL REFERENCES sale(id), at TEXT NOT NULL,
 	    gross INTEGER NOT NULL, points_reversed INTEGER NOT NULL DEFAULT 0,
 	    points_restored INTEGER NOT NULL DEFAULT 0, operator TEXT NOT NULL,
@@ -969,7 +969,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	    PRAGMA user_version = 6;"
 	run sale list
 	[ "$status" -eq 0 ]
-	eq 9 "$(sql "PRAGMA user_version")"
+	eq "$SCHEMA" "$(sql "PRAGMA user_version")"
 	eq "A-R1|main A-R2|main" "$(sql "SELECT group_concat(receipt || '|' || store, ' ')
 	    FROM sale_return")"
 }
@@ -1031,7 +1031,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	# the replay books it so, and its value settles the row
 	want=$(sql "SELECT group_concat(id || ':' || cost || ':' || value, ' ')
 	    FROM move WHERE kind <> 'return'")
-	sqlite3 "$JIFEN_DB" "ALTER TABLE move DROP COLUMN value;
+	sqlite3 "$JIFEN_DB" "$BACK_TO_9 ALTER TABLE move DROP COLUMN value;
 	    ALTER TABLE sale_line DROP COLUMN cost;
 	    UPDATE move SET cost = NULL WHERE kind <> 'receive';
 	    PRAGMA user_version = 8;"
