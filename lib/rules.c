@@ -34,8 +34,10 @@ extern const char jf_rules_json[];
 #define FACTOR_MAX 100000	/* 1000.00 */
 #define COUNT_MAX 1000000000LL	/* points, counts, thresholds */
 
+/* The days a rule may name: the week from Sunday, bit 0, and the holidays. */
 static const char *daynames[] = { "sun", "mon", "tue", "wed", "thu", "fri",
-    "sat" };
+    "sat", "holiday" };
+#define HOLIDAY (1 << 7)
 
 /* The path and the first fault of one parse. */
 struct pctx {
@@ -260,12 +262,12 @@ want_days(struct pctx *p, json_t *o, const char *path, int *days)
 		snprintf(sub, sizeof(sub), "%s.days[%zu]", path, j);
 		if (want_str(p, json_array_get(v, j), sub, &s) == -1)
 			return -1;
-		for (d = 0; d < 7; d++)
+		for (d = 0; d < 8; d++)
 			if (strcmp(s, daynames[d]) == 0)
 				break;
-		if (d == 7)
-			return fault(p, sub, _("not a day (mon ... sun): \"%s\""),
-			    s);
+		if (d == 8)
+			return fault(p, sub, _("not a day (mon ... sun, "
+			    "holiday): \"%s\""), s);
 		*days |= 1 << d;
 	}
 	return 0;
@@ -322,10 +324,30 @@ parse_mult(struct pctx *p, json_t *o, size_t i, struct jf_mult *m)
 	return parse_when(p, o, path, m);
 }
 
+/* A VIP rate, "0.95": above 0, at most 1; 100 hundredths when absent. */
+static int
+want_rate(struct pctx *p, json_t *o, const char *path, const char *key,
+    int64_t *out)
+{
+	char sub[128];
+	json_t *v;
+
+	*out = 100;
+	if ((v = json_object_get(o, key)) == NULL)
+		return 0;
+	keypath(sub, sizeof(sub), path, key);
+	if (want_dec(p, v, sub, 0, 1, out) == -1)
+		return -1;
+	if (*out > 100)
+		return fault(p, sub, _("above 1: \"%s\""), json_string_value(v));
+	return 0;
+}
+
 static int
 parse_tier(struct pctx *p, json_t *o, size_t i, struct jf_tier *t)
 {
-	static const char *keys[] = { "name", "min_points", "factor", NULL };
+	static const char *keys[] = { "name", "min_points", "factor",
+	    "discount", "gift_discount", NULL };
 	char path[64], sub[128];
 	json_t *v;
 
@@ -339,6 +361,9 @@ parse_tier(struct pctx *p, json_t *o, size_t i, struct jf_tier *t)
 	if ((v = json_object_get(o, "min_points")) == NULL)
 		return fault(p, sub, "%s", _("missing"));
 	if (want_int(p, v, sub, 0, &t->min_points) == -1)
+		return -1;
+	if (want_rate(p, o, path, "discount", &t->discount) == -1 ||
+	    want_rate(p, o, path, "gift_discount", &t->gift_discount) == -1)
 		return -1;
 	return want_factor(p, o, path, &t->factor);
 }
@@ -418,7 +443,95 @@ parse_tiers(struct pctx *p, json_t *o, struct jf_rules *r)
 	return 0;
 }
 
-/* Expiry, the cash offset, pending days; holidays and thresholds empty. */
+/* The shop's holidays: a list of dates. */
+static int
+parse_holidays(struct pctx *p, json_t *o, struct jf_rules *r)
+{
+	char path[64];
+	const char *s;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_array(o))
+		return fault(p, "holidays", "%s", _("not a list"));
+	if ((r->holidays = calloc(json_array_size(o) + 1,
+	    sizeof(*r->holidays))) == NULL)
+		return fault(p, "holidays", "%s", _("out of memory"));
+	json_array_foreach(o, i, v) {
+		snprintf(path, sizeof(path), "holidays[%zu]", i);
+		if (want_str(p, v, path, &s) == -1)
+			return -1;
+		if (strlen(s) != 10 || jf_date_parse(s, r->holidays[i]) == -1)
+			return fault(p, path, _("not a date (YYYY-MM-DD): "
+			    "\"%s\""), s);
+		r->nholidays++;
+	}
+	return 0;
+}
+
+/*
+ * A spend-threshold bonus: a name no other threshold and no bonus of
+ * the ledger has, the least paid total, the points, and when.
+ */
+static int
+parse_threshold(struct pctx *p, json_t *o, size_t i, struct jf_rules *r)
+{
+	static const char *keys[] = { "name", "min_paid", "points", "days",
+	    "from", "to", "hours", NULL };
+	static const char *taken[] = { "signup", "profile", "birthday",
+	    "referral", "return", NULL };
+	struct jf_threshold *t = &r->thresholds[i];
+	char path[64], sub[128];
+	json_t *v;
+
+	t->when.hfrom = t->when.hto = -1;
+	snprintf(path, sizeof(path), "thresholds[%zu]", i);
+	if (!json_is_object(o))
+		return fault(p, path, "%s", _("not an object"));
+	if (check_keys(p, o, path, keys) == -1 ||
+	    want_name(p, o, path, &t->name) == -1)
+		return -1;
+	keypath(sub, sizeof(sub), path, "name");
+	for (const char **k = taken; *k != NULL; k++)
+		if (strcmp(t->name, *k) == 0)
+			return fault(p, sub, _("a name the ledger uses: \"%s\""),
+			    t->name);
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(r->thresholds[j].name, t->name) == 0)
+			return fault(p, sub, _("duplicate: \"%s\""), t->name);
+	keypath(sub, sizeof(sub), path, "min_paid");
+	if ((v = json_object_get(o, "min_paid")) == NULL)
+		return fault(p, sub, "%s", _("missing"));
+	if (want_dec(p, v, sub, 1, 1, &t->min_paid) == -1)
+		return -1;
+	keypath(sub, sizeof(sub), path, "points");
+	if ((v = json_object_get(o, "points")) == NULL)
+		return fault(p, sub, "%s", _("missing"));
+	if (want_int(p, v, sub, 1, &t->points) == -1)
+		return -1;
+	return parse_when(p, o, path, &t->when);
+}
+
+static int
+parse_thresholds(struct pctx *p, json_t *o, struct jf_rules *r)
+{
+	json_t *v;
+	size_t i;
+
+	if (!json_is_array(o))
+		return fault(p, "thresholds", "%s", _("not a list"));
+	if ((r->thresholds = calloc(json_array_size(o) + 1,
+	    sizeof(*r->thresholds))) == NULL)
+		return fault(p, "thresholds", "%s", _("out of memory"));
+	json_array_foreach(o, i, v) {
+		r->nthresholds++;
+		if (parse_threshold(p, v, i, r) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Expiry, the cash offset, pending days, holidays and thresholds. */
 static int
 parse_limits(struct pctx *p, json_t *d, struct jf_rules *r)
 {
@@ -461,17 +574,9 @@ parse_limits(struct pctx *p, json_t *d, struct jf_rules *r)
 		return fault(p, "pending_days", "%s",
 		    _("too large (at most 366)"));
 	r->pending_days = (int)x;
-	/* holidays and spend thresholds come with the marketing rules */
-	for (const char **k = (const char *[]){ "holidays", "thresholds",
-	    NULL }; *k != NULL; k++) {
-		o = json_object_get(d, *k);
-		if (!json_is_array(o))
-			return fault(p, *k, "%s", _("not a list"));
-		if (json_array_size(o) > 0)
-			return fault(p, *k, "%s", _("not supported by this "
-			    "version of jifen: leave it empty"));
-	}
-	return 0;
+	if (parse_holidays(p, json_object_get(d, "holidays"), r) == -1)
+		return -1;
+	return parse_thresholds(p, json_object_get(d, "thresholds"), r);
 }
 
 /* Reads the merged document (all keys present, types unchecked). */
@@ -636,6 +741,10 @@ jf_rules_free(struct jf_rules *r)
 	for (int i = 0; i < r->nacts; i++)
 		free(r->acts[i].name);
 	free(r->acts);
+	free(r->holidays);
+	for (int i = 0; i < r->nthresholds; i++)
+		free(r->thresholds[i].name);
+	free(r->thresholds);
 	free(r);
 }
 
@@ -948,14 +1057,15 @@ in_list(char **l, const char *s)
 
 /* Whether multiplier m applies to a line sold at ts (wday, date, minute). */
 static int
-applies(const struct jf_mult *m, const struct jf_earn_in *l, int wday,
+applies(const struct jf_mult *m, const struct jf_earn_in *l, int dbits,
     const char *date, int minute)
 {
-	if (m->skus != NULL && !in_list(m->skus, l->sku))
+	if (l != NULL && m->skus != NULL && !in_list(m->skus, l->sku))
 		return 0;
-	if (m->categories != NULL && !in_list(m->categories, l->category))
+	if (l != NULL && m->categories != NULL &&
+	    !in_list(m->categories, l->category))
 		return 0;
-	if (m->days != 0 && !(m->days & (1 << wday)))
+	if (m->days != 0 && !(m->days & dbits))
 		return 0;
 	if (m->from[0] && strcmp(date, m->from) < 0)
 		return 0;
@@ -979,7 +1089,7 @@ applies(const struct jf_mult *m, const struct jf_earn_in *l, int wday,
  * FACTOR_MAX.
  */
 static int64_t
-line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int wday,
+line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int dbits,
     const char *date, int minute, char *rule, size_t rulesz)
 {
 	__int128 num = JF_MULT_ONE, den = 1;
@@ -994,7 +1104,7 @@ line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int wday,
 	for (int i = 0; i < r->nmults; i++) {
 		const struct jf_mult *m = &r->mults[i];
 
-		if (!applies(m, l, wday, date, minute))
+		if (!applies(m, l, dbits, date, minute))
 			continue;
 		if (r->stacking == JF_STACK_MAX) {
 			if (rule[0] == '\0' || m->factor > best) {
@@ -1022,6 +1132,72 @@ line_mult(const struct jf_rules *r, const struct jf_earn_in *l, int wday,
 	if (r->stacking == JF_STACK_MAX)
 		return best * (JF_MULT_ONE / 100);
 	return (int64_t)(num / den);
+}
+
+/* The day of ts and its bits (weekday, holiday) and minute of the day. */
+static void
+when_of(const struct jf_rules *r, const char *ts, char *date, int *dbits,
+    int *minute)
+{
+	memcpy(date, ts, 10);
+	date[10] = '\0';
+	*dbits = 1 << jf_weekday(date);
+	if (jf_rules_holiday(r, date))
+		*dbits |= HOLIDAY;
+	*minute = 0;
+	if (strlen(ts) >= 16)
+		*minute = ((ts[11] - '0') * 10 + ts[12] - '0') * 60 +
+		    (ts[14] - '0') * 10 + ts[15] - '0';
+}
+
+int
+jf_rules_holiday(const struct jf_rules *r, const char *date)
+{
+	for (int i = 0; i < r->nholidays; i++)
+		if (strncmp(r->holidays[i], date, 10) == 0)
+			return 1;
+	return 0;
+}
+
+int
+jf_threshold_when(const struct jf_rules *r, const struct jf_threshold *t,
+    const char *ts)
+{
+	char date[JF_DATE_LEN];
+	int dbits, minute;
+
+	when_of(r, ts, date, &dbits, &minute);
+	return applies(&t->when, NULL, dbits, date, minute);
+}
+
+const struct jf_threshold *
+jf_rules_threshold(const struct jf_rules *r, const char *name)
+{
+	for (int i = 0; i < r->nthresholds; i++)
+		if (strcmp(r->thresholds[i].name, name) == 0)
+			return &r->thresholds[i];
+	return NULL;
+}
+
+int64_t
+jf_rules_price(const struct jf_rules *r, const char *tier, int64_t price)
+{
+	const struct jf_tier *t = tier != NULL ? jf_rules_tier(r, tier) : NULL;
+
+	if (t == NULL || t->discount >= 100)
+		return price;
+	return (int64_t)(((__int128)price * t->discount + 50) / 100);
+}
+
+int64_t
+jf_rules_gift_points(const struct jf_rules *r, const char *tier,
+    int64_t points)
+{
+	const struct jf_tier *t = tier != NULL ? jf_rules_tier(r, tier) : NULL;
+
+	if (t == NULL || t->gift_discount >= 100)
+		return points;
+	return (int64_t)(((__int128)points * t->gift_discount + 99) / 100);
 }
 
 /*
@@ -1057,14 +1233,9 @@ jf_earn(const struct jf_rules *r, const struct jf_earn_in *lines, int n,
 	char date[JF_DATE_LEN], rule[128];
 	unsigned __int128 s = 0;
 	int64_t gross = 0, paid;
-	int wday, minute = 0;
+	int dbits, minute;
 
-	memcpy(date, ts, 10);
-	date[10] = '\0';
-	wday = jf_weekday(date);
-	if (strlen(ts) >= 16)
-		minute = ((ts[11] - '0') * 10 + ts[12] - '0') * 60 +
-		    (ts[14] - '0') * 10 + ts[15] - '0';
+	when_of(r, ts, date, &dbits, &minute);
 	for (int i = 0; i < n; i++)
 		if (lines[i].amount > 0)
 			gross += lines[i].amount;
@@ -1078,7 +1249,7 @@ jf_earn(const struct jf_rules *r, const struct jf_earn_in *lines, int n,
 			m = lines[i].mult > 0 ? lines[i].mult : 0;
 			rule[0] = '\0';
 		} else
-			m = line_mult(r, &lines[i], wday, date, minute, rule,
+			m = line_mult(r, &lines[i], dbits, date, minute, rule,
 			    sizeof(rule));
 		s += (unsigned __int128)a * (unsigned __int128)m;
 		if (out == NULL)
@@ -1153,6 +1324,8 @@ jf_offset_max(const struct jf_rules *r, int64_t gross, int64_t balance,
 	return units * r->off_points;
 }
 
+static void when_text(const struct jf_mult *, char *, size_t, size_t);
+
 /* A multiplier as `points rules` shows it: "x2.00 categories tea ...". */
 static void
 mult_text(const struct jf_mult *m, char *v, size_t size)
@@ -1167,13 +1340,23 @@ mult_text(const struct jf_mult *m, char *v, size_t size)
 	for (char **s = m->categories; s != NULL && *s && len < size; s++)
 		len += snprintf(v + len, size - len, "%s%s",
 		    s == m->categories ? " categories " : ",", *s);
-	/* Monday first */
-	for (int d = 1, f = 1; d <= 7 && len < size; d++)
-		if (m->days & (1 << (d % 7))) {
+	when_text(m, v, size, len);
+}
+
+/* When a rule applies, as `points rules` shows it, after v's len bytes. */
+static void
+when_text(const struct jf_mult *m, char *v, size_t size, size_t len)
+{
+	/* Monday first, the holidays last */
+	for (int d = 1, f = 1; d <= 8 && len < size; d++) {
+		int b = d == 8 ? 7 : d % 7;
+
+		if (m->days & (1 << b)) {
 			len += snprintf(v + len, size - len, "%s%s",
-			    f ? " days " : ",", daynames[d % 7]);
+			    f ? " days " : ",", daynames[b]);
 			f = 0;
 		}
+	}
 	if ((m->from[0] || m->to[0]) && len < size)
 		len += snprintf(v + len, size - len, " %s..%s", m->from, m->to);
 	if (m->hfrom >= 0 && len < size)
@@ -1181,17 +1364,56 @@ mult_text(const struct jf_mult *m, char *v, size_t size)
 		    m->hfrom / 60, m->hfrom % 60, m->hto / 60, m->hto % 60);
 }
 
+/* A tier: "from 2000 points, x1.20, discount 0.95, gifts 0.90". */
+static void
+tier_text(const struct jf_tier *t, char *v, size_t size)
+{
+	char b[JF_MONEY_BUF];
+	size_t len;
+
+	len = (size_t)snprintf(v, size, "from %lld points, x%s",
+	    (long long)t->min_points, jf_money_fmt(t->factor, b));
+	if (t->discount < 100 && len < size)
+		len += snprintf(v + len, size - len, ", discount %s",
+		    jf_money_fmt(t->discount, b));
+	if (t->gift_discount < 100 && len < size)
+		snprintf(v + len, size - len, ", gifts %s",
+		    jf_money_fmt(t->gift_discount, b));
+}
+
+/* The holidays, "2026-10-01,2026-10-02", and the thresholds. */
+static void
+settings_marketing(const struct jf_rules *r, jf_setting_fn *fn, void *arg)
+{
+	char k[256], v[1024], b[JF_MONEY_BUF];
+	size_t len = 0;
+
+	v[0] = '\0';
+	for (int i = 0; i < r->nholidays && len + 12 < sizeof(v); i++)
+		len += snprintf(v + len, sizeof(v) - len, "%s%s",
+		    i ? "," : "", r->holidays[i]);
+	if (r->nholidays > 0)
+		fn(arg, "holidays", v);
+	for (int i = 0; i < r->nthresholds; i++) {
+		const struct jf_threshold *t = &r->thresholds[i];
+
+		snprintf(k, sizeof(k), "threshold %s", t->name);
+		len = (size_t)snprintf(v, sizeof(v), "%lld points from %s "
+		    "paid", (long long)t->points, jf_money_fmt(t->min_paid, b));
+		when_text(&t->when, v, sizeof(v), len);
+		fn(arg, k, v);
+	}
+}
+
 /* The tiers, the bonuses and the activities. */
 static void
 settings_members(const struct jf_rules *r, jf_setting_fn *fn, void *arg)
 {
-	char k[256], v[1024], b[JF_MONEY_BUF];
+	char k[256], v[1024];
 
 	for (int i = 0; i < r->ntiers; i++) {
 		snprintf(k, sizeof(k), "tier %s", r->tiers[i].name);
-		snprintf(v, sizeof(v), "from %lld points, x%s",
-		    (long long)r->tiers[i].min_points,
-		    jf_money_fmt(r->tiers[i].factor, b));
+		tier_text(&r->tiers[i], v, sizeof(v));
 		fn(arg, k, v);
 	}
 	snprintf(v, sizeof(v), "signup %lld, profile %lld, birthday %lld, "
@@ -1233,6 +1455,7 @@ jf_rules_settings(const struct jf_rules *r, jf_setting_fn *fn, void *arg)
 	}
 	fn(arg, "stacking", r->stacking == JF_STACK_MAX ? "max" : "multiply");
 	settings_members(r, fn, arg);
+	settings_marketing(r, fn, arg);
 	if (r->expiry_months > 0)
 		snprintf(v, sizeof(v), "%d months, reminder %d days before",
 		    r->expiry_months, r->remind_days);

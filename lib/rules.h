@@ -19,7 +19,8 @@ struct jf_mult {
 	char *name;
 	char **skus;		/* NULL-terminated, or NULL: any */
 	char **categories;	/* likewise */
-	int days;		/* bit 0 Sunday ... bit 6 Saturday; 0: any */
+	int days;		/* bit 0 Sunday ... bit 6 Saturday, bit 7
+				   the shop's holidays; 0: any */
 	char from[11], to[11];	/* inclusive dates, "" for open */
 	int hfrom, hto;		/* minutes of the day [hfrom, hto); -1: any */
 	int64_t factor;		/* hundredths */
@@ -29,6 +30,16 @@ struct jf_tier {
 	char *name;
 	int64_t min_points;
 	int64_t factor;		/* hundredths */
+	int64_t discount;	/* of list prices, hundredths; 100: none */
+	int64_t gift_discount;	/* of gifts' points, hundredths; 100: none */
+};
+
+/* A spend-threshold bonus: when.skus and when.categories are unused. */
+struct jf_threshold {
+	char *name;
+	int64_t min_paid;	/* fen */
+	int64_t points;
+	struct jf_mult when;
 };
 
 struct jf_activity {
@@ -56,6 +67,10 @@ struct jf_rules {
 	int64_t off_value;	/* ... offset.value fen */
 	int64_t off_min_points, off_min_order, off_max_value;
 	int pending_days;	/* a sale's points spendable from day + N */
+	char (*holidays)[11];	/* the shop's holidays, YYYY-MM-DD */
+	int nholidays;
+	struct jf_threshold *thresholds;
+	int nthresholds;
 };
 
 /*
@@ -79,6 +94,23 @@ const struct jf_tier *jf_rules_tier(const struct jf_rules *r, const char *name);
 int64_t jf_rules_tier_factor(const struct jf_rules *r, const char *name);
 /* The highest tier whose min_points the points reach (borrowed). */
 const struct jf_tier *jf_rules_tier_for(const struct jf_rules *r,
+    int64_t points);
+/* Whether the day (YYYY-MM-DD) is one of the shop's holidays. */
+int jf_rules_holiday(const struct jf_rules *r, const char *date);
+/* Whether a threshold's days, dates and hours hold at ts. */
+int jf_threshold_when(const struct jf_rules *r, const struct jf_threshold *t,
+    const char *ts);
+/* A threshold by name, or NULL (borrowed). */
+const struct jf_threshold *jf_rules_threshold(const struct jf_rules *r,
+    const char *name);
+/*
+ * A tier's VIP privileges: a list price discounted, half up to the fen;
+ * a gift's points discounted, up to a whole point.  The tier name may
+ * be NULL or unknown: no discount.
+ */
+int64_t jf_rules_price(const struct jf_rules *r, const char *tier,
+    int64_t price);
+int64_t jf_rules_gift_points(const struct jf_rules *r, const char *tier,
     int64_t points);
 /* An activity by name, or NULL (borrowed). */
 const struct jf_activity *jf_rules_activity(const struct jf_rules *r,
