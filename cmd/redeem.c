@@ -27,7 +27,7 @@ static const char *const catalog_cols[] = {
 static const char *const redemption_cols[] = {
 	NC_("column", "redemption"), NC_("column", "member"),
 	NC_("column", "sku"), NC_("column", "qty"), NC_("column", "points"),
-	NC_("column", "balance"), NULL
+	NC_("column", "balance"), NC_("column", "list_points"), NULL
 };
 static const char *const list_cols[] = {
 	NC_("column", "redemption"), NC_("column", "at"),
@@ -150,6 +150,7 @@ print_redemption(int fmt, const struct jf_redemption *r)
 	jf_out_int(out, r->qty);
 	jf_out_int(out, r->points);
 	jf_out_int(out, r->balance);
+	jf_out_int(out, r->list_points);
 	jf_out_end(out);
 	return jf_out_done(out, 0);
 }

@@ -224,6 +224,29 @@ explain_entries(struct jf_ctx *c, const char *receipt, jf_explain_fn *fn,
 	return rc;
 }
 
+/*
+ * A line sold at its tier's discount: what the discount took off the
+ * list price, at the rate of the tier the sale was made under.
+ */
+static int
+explain_discount(const struct jf_rules *r, const struct jf_sale *s, int i,
+    jf_explain_fn *fn, void *arg)
+{
+	const struct jf_sale_line *l = &s->lines[i];
+	const struct jf_tier *t = jf_rules_tier(r, s->tier ? s->tier : "");
+	struct jf_explain_row row = { .kind = "discount", .line = i + 1 };
+
+	if (l->list_price <= 0)
+		return 0;
+	row.sku = l->sku;
+	row.qty = l->qty;
+	row.amount = (l->list_price - l->price) * l->qty;
+	row.mult = t != NULL ? t->discount : -1;
+	row.rule = s->tier;
+	row.member = s->member;
+	return fn(arg, &row);
+}
+
 /* The sale's own figures into x. */
 static void
 explain_head(const struct jf_sale *s, struct jf_explain *x)
@@ -300,7 +323,8 @@ jf_points_explain(struct jf_ctx *c, const char *receipt,
 		row.rule = s.lines[i].rule;
 		row.member = x->member[0] ? x->member : NULL;
 		row.points = x->earns ? out[i].points : 0;
-		if ((rc = fn(arg, &row)) != 0)
+		if ((rc = fn(arg, &row)) != 0 ||
+		    (rc = explain_discount(r, &s, i, fn, arg)) != 0)
 			goto done;
 	}
 	memset(&row, 0, sizeof(row));

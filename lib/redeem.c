@@ -182,7 +182,8 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 	struct jf_product p;
 	struct jf_entry e = { .kind = "redeem" };
 	struct jf_move mv = { .kind = "redeem", .cost = -1 };
-	int64_t on_hand, points, rid;
+	const struct jf_rules *ru;
+	int64_t on_hand, points, list, rid;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -199,7 +200,12 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 		    p.sku);
 		goto done;
 	}
-	if (__builtin_mul_overflow(qty, p.gift_points, &points)) {
+	/* a tier's VIP gift discount, per unit, up to a whole point */
+	if ((rc = jf_rules_at(c, c->now, &ru)) != 0)
+		goto done;
+	if (__builtin_mul_overflow(qty, p.gift_points, &list) ||
+	    __builtin_mul_overflow(qty, jf_rules_gift_points(ru, m.tier,
+	    p.gift_points), &points)) {
 		rc = jf_error(JF_EREFUSED, _("%lld of \"%s\" is too many"),
 		    (long long)qty, p.sku);
 		goto done;
@@ -232,6 +238,7 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 		goto done;
 	out->qty = qty;
 	out->points = points;
+	out->list_points = list;
 	out->member = strdup(m.code);
 	out->sku = strdup(p.sku);
 	if (out->member == NULL || out->sku == NULL) {
@@ -357,6 +364,7 @@ jf_redeem_cancel(struct jf_ctx *c, const char *code,
 	snprintf(out->code, sizeof(out->code), "%s", code);
 	out->qty = r.qty;
 	out->points = r.points;
+	out->list_points = r.points;
 	out->member = r.member;
 	out->sku = r.sku;
 	r.member = r.sku = NULL;

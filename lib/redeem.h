@@ -61,6 +61,7 @@ struct jf_redemption {
 	int64_t qty;
 	int64_t points;
 	int64_t balance;	/* the member's, afterwards */
+	int64_t list_points;	/* before the tier's gift discount */
 };
 
 /* Frees what r owns; r itself is the caller's. */

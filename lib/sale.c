@@ -366,6 +366,33 @@ bonuses(struct jf_ctx *c, const struct jf_rules *r, const struct who *w,
 	return 0;
 }
 
+/*
+ * The spend thresholds the sale reaches: a bonus each, named by the
+ * threshold, booked once per receipt; added to *own.
+ */
+static int
+thresholds(struct jf_ctx *c, const struct jf_rules *r,
+    const struct jf_sale *s, const char *spendable, int64_t *own)
+{
+	char key[JF_RECEIPT_MAX + 256];
+	int64_t b;
+	int rc;
+
+	for (int i = 0; i < r->nthresholds; i++) {
+		const struct jf_threshold *t = &r->thresholds[i];
+
+		if (s->paid < t->min_paid || !jf_threshold_when(r, t, s->at))
+			continue;
+		snprintf(key, sizeof(key), "threshold:%s:%s", s->receipt,
+		    t->name);
+		if ((rc = bonus(c, s->member_id, t->points, s->at, s->receipt,
+		    t->name, key, spendable, &b)) != 0)
+			return rc;
+		*own += b;
+	}
+	return 0;
+}
+
 /* The distinct multiplier names of the lines, ","-joined, for the ledger. */
 static void
 earn_rule(const struct jf_earn_out *eo, int n, char *buf, size_t sz)
@@ -418,12 +445,13 @@ insert_line(struct jf_ctx *c, int64_t sale_id, int line, int64_t product_id,
 {
 	static const char sql[] = "INSERT INTO sale_line (sale_id, line, "
 	    "product_id, qty, price, amount, multiplier, rule, points, "
-	    "mult_exact, offset_amount, paid, cost) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "mult_exact, offset_amount, paid, cost, list_price) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-	return jf_q_exec(c, sql, "iiiiiiiTiiiii", sale_id, (int64_t)line,
+	return jf_q_exec(c, sql, "iiiiiiiTiiiiin", sale_id, (int64_t)line,
 	    product_id, l->qty, l->price, l->amount, l->mult, l->rule,
-	    l->points, l->mult_exact, l->offset, l->paid, l->cost);
+	    l->points, l->mult_exact, l->offset, l->paid, l->cost,
+	    l->list_price);
 }
 
 /* Fails the sale naming the input column at fault. */
@@ -526,6 +554,13 @@ till_lines(struct till *t)
 		l->name = strdup(t->prod[i]->name);
 		l->qty = it->qty;
 		l->price = it->price >= 0 ? it->price : t->prod[i]->price;
+		/* a tier's discount: on list prices, to active members */
+		if (it->price < 0 && t->earns) {
+			l->list_price = l->price;
+			l->price = jf_rules_price(t->r, s->tier, l->price);
+			if (l->price == l->list_price)
+				l->list_price = 0;
+		}
 		if (it->qty <= 0)
 			return blame(s, "qty", i, jf_error(JF_EDATA,
 			    _("not a quantity above 0: %lld"),
@@ -537,6 +572,8 @@ till_lines(struct till *t)
 			    it->sku));
 		l->amount = (int64_t)a;
 		s->gross += l->amount;
+		if (l->list_price > 0)
+			s->discount += (l->list_price - l->price) * l->qty;
 		t->ein[i].sku = t->prod[i]->sku;
 		t->ein[i].category = t->prod[i]->category;
 		t->ein[i].no_points = t->prod[i]->no_points;
@@ -661,8 +698,9 @@ till_book(struct till *t)
 		if ((rc = jf_ledger_gain(t->c, &e, NULL)) != 0)
 			return rc;
 	}
-	if (t->earns && (rc = bonuses(t->c, t->r, &t->w, t->first, s->at,
-	    s->receipt, pend, &own)) != 0)
+	if (t->earns && ((rc = bonuses(t->c, t->r, &t->w, t->first, s->at,
+	    s->receipt, pend, &own)) != 0 || (rc = thresholds(t->c, t->r, s,
+	    pend, &own)) != 0))
 		return rc;
 	s->bonus_points = own;
 	if ((rc = insert_sale(t->c, s, &s->id)) != 0)
@@ -803,7 +841,8 @@ fill_lines(struct jf_ctx *c, struct jf_sale *s)
 	    "WHERE sale_id = ?";
 	static const char sql[] = "SELECT p.sku, p.name, l.rule, l.qty, "
 	    "l.price, l.amount, l.multiplier, l.points, l.returned, "
-	    "l.mult_exact, l.offset_amount, l.paid "
+	    "l.mult_exact, l.offset_amount, l.paid, "
+	    "coalesce(l.list_price, 0) "
 	    "FROM sale_line l JOIN product p ON p.id = l.product_id "
 	    "WHERE l.sale_id = ? ORDER BY l.line";
 	struct jf_rows r;
@@ -830,6 +869,9 @@ fill_lines(struct jf_ctx *c, struct jf_sale *s)
 		l->mult_exact = jf_r_int(&r, 9);
 		l->offset = jf_r_int(&r, 10);
 		l->paid = jf_r_int(&r, 11);
+		l->list_price = jf_r_int(&r, 12);
+		if (l->list_price > 0)
+			s->discount += (l->list_price - l->price) * l->qty;
 	}
 	return jf_q_close(&r);
 }
@@ -1038,7 +1080,7 @@ rsale_take(const char *receipt, struct rsale *r,
  */
 static int
 earned_kept(struct jf_ctx *c, const struct rsale *r, int64_t used_left,
-    int64_t *earned)
+    int64_t *earned, int64_t *paid)
 {
 	const struct jf_rules *ru;
 	struct jf_earn_in *ein;
@@ -1066,6 +1108,7 @@ earned_kept(struct jf_ctx *c, const struct rsale *r, int64_t used_left,
 	    ru->off_points);
 	if (offset > gross)
 		offset = gross;
+	*paid = gross - offset;
 	if (gross > 0)
 		*earned = jf_earn(ru, ein, r->nlines, r->at, r->tier_factor,
 		    offset, NULL);
@@ -1128,6 +1171,63 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 			e.points = gained - reversed - expired;
 		if (e.points > 0 && (rc = jf_ledger_reverse(c, &e, NULL)) != 0)
 			return rc;
+	}
+	return 0;
+}
+
+/*
+ * A partial return whose kept lines pay less than a threshold asked
+ * takes that threshold's bonus back, once, as a reversal named by it;
+ * *thr is what was taken.  *before, the earnings not yet reversed, had
+ * earlier such reversals counted in: they are given back to it.
+ */
+static int
+reverse_thresholds(struct jf_ctx *c, const char *receipt,
+    const struct rsale *r, int64_t paid, int64_t *thr, int64_t *before)
+{
+	static const char sql[] = "SELECT b.rule, b.delta, (SELECT "
+	    "coalesce(-sum(v.delta), 0) FROM ledger v WHERE v.ref = b.ref "
+	    "AND v.member_id = b.member_id AND v.kind = 'reverse' "
+	    "AND v.rule = b.rule) FROM ledger b WHERE b.ref = ? "
+	    "AND b.member_id = ? AND b.kind = 'bonus' ORDER BY b.id";
+	const struct jf_rules *ru;
+	struct { char name[128]; int64_t points; } take[16];
+	struct jf_rows q;
+	int n = 0, rc;
+
+	*thr = 0;
+	if ((rc = jf_rules_version(c, r->rules_version, &ru)) != 0)
+		return rc;
+	jf_q_open(c, &q, sql, "ti", receipt, r->member_id);
+	while (n < 16 && jf_q_next(&q)) {
+		const char *name = jf_r_opt(&q, 0);
+		const struct jf_threshold *t;
+		int64_t left = jf_r_int(&q, 1) - jf_r_int(&q, 2);
+
+		if (name == NULL || (t = jf_rules_threshold(ru, name)) == NULL)
+			continue;
+		*before += jf_r_int(&q, 2);
+		if (left <= 0 || paid >= t->min_paid)
+			continue;
+		snprintf(take[n].name, sizeof(take[n].name), "%s", name);
+		take[n++].points = left;
+	}
+	if (jf_q_close(&q) != 0)
+		return q.rc;
+	for (int i = 0; i < n; i++) {
+		struct jf_entry e = { r->member_id, "reverse", take[i].points,
+			r->when, receipt, take[i].name, NULL, NULL, NULL };
+		int64_t gained, reversed, expired;
+
+		/* what expired from the receipt's lots is not charged again */
+		if ((rc = jf_ledger_ref_points(c, receipt, r->member_id,
+		    &gained, &reversed, &expired)) != 0)
+			return rc;
+		if (e.points > gained - reversed - expired)
+			e.points = gained - reversed - expired;
+		if (e.points > 0 && (rc = jf_ledger_reverse(c, &e, NULL)) != 0)
+			return rc;
+		*thr += e.points > 0 ? e.points : 0;
 	}
 	return 0;
 }
@@ -1216,7 +1316,7 @@ static int
 return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
     struct jf_return *out)
 {
-	int64_t used_left, before, kept, rev = 0, spent;
+	int64_t used_left, before, kept, paid = 0, rev = 0, thr = 0, spent;
 	int rc;
 
 	used_left = r->points_used - r->restored;
@@ -1229,13 +1329,13 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 			out->points_restored = used_left;
 	}
 	before = r->points_earned - r->reversed;
-	if (before < 0)
-		before = 0;
 	if (out->whole)
-		rev = before;
-	else if (before > 0) {
+		rev = before > 0 ? before : 0;
+	else {
 		if ((rc = earned_kept(c, r, used_left - out->points_restored,
-		    &kept)) != 0)
+		    &kept, &paid)) != 0 ||
+		    (rc = reverse_thresholds(c, receipt, r, paid, &thr,
+		    &before)) != 0)
 			return rc;
 		rev = before > kept ? before - kept : 0;
 	}
@@ -1277,7 +1377,7 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 		if ((rc = jf_ledger_reverse(c, &e, NULL)) != 0)
 			return rc;
 	}
-	out->points_reversed = rev;
+	out->points_reversed = rev + thr;
 	return 0;
 }
 

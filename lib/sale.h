@@ -76,6 +76,7 @@ struct jf_sale_line {
 	int64_t points;		/* the line's own share, rounded down */
 	int64_t returned;	/* qty returned so far */
 	int64_t cost;		/* unit cost of its goods when sold, fen */
+	int64_t list_price;	/* before the tier's discount; 0: none */
 };
 
 /* A sale as booked or read back; strings owned (jf_sale_clear). */
@@ -93,6 +94,7 @@ struct jf_sale {
 	char *tier;
 	int64_t tier_factor;	/* hundredths */
 	int64_t returned;	/* gross returned so far */
+	int64_t discount;	/* the tier's discount on the lines, fen */
 	struct jf_sale_line *lines;
 	int nlines;
 	/* on failure: the input column at fault and the item's index */

@@ -19,7 +19,8 @@ static const char *const sale_cols[] = {
 	NC_("column", "receipt"), NC_("column", "at"), NC_("column", "member"),
 	NC_("column", "gross"), NC_("column", "offset"), NC_("column", "paid"),
 	NC_("column", "points_used"), NC_("column", "points_earned"),
-	NC_("column", "bonus_points"), NC_("column", "balance"), NULL
+	NC_("column", "bonus_points"), NC_("column", "balance"),
+	NC_("column", "discount"), NULL
 };
 static const char *const line_cols[] = {
 	NC_("column", "receipt"), NC_("column", "line"), NC_("column", "sku"),
@@ -70,6 +71,9 @@ lines_json(const struct jf_sale *s, int returned)
 
 		if (o == NULL)
 			continue;
+		if (l->list_price > 0)
+			json_object_set_new(o, "list_price",
+			    json_string(jf_money_fmt(l->list_price, b1)));
 		if (returned)
 			json_object_set_new(o, "returned",
 			    json_integer(l->returned));
@@ -97,6 +101,7 @@ jf_sale_write(FILE *fp, int fmt, const struct jf_sale *s, int returned)
 		jf_out_int(out, s->balance);
 	else
 		jf_out_str(out, NULL);
+	jf_out_money(out, s->discount);
 	if (fmt == JF_FMT_JSON || fmt == JF_FMT_JSONL)
 		jf_out_json(out, "lines", lines_json(s, returned));
 	jf_out_end(out);

@@ -100,7 +100,7 @@ T002|2026-11-21 10:05:00|120.00" "$(sql "SELECT receipt, at,
 	# 6. a gift for points
 	run zas tester redeem gift M0000001 CUP01 -o table
 	[ "$status" -eq 0 ]
-	[[ "${lines[0]}" == 兑换单号*会员*积分余额 ]]
+	[[ "${lines[0]}" == 兑换单号*会员*积分余额* ]]
 	[[ "${lines[1]}" == R0000001*M0000001*CUP01*500* ]]
 
 	# 7. the night's cron: nothing has lapsed yet

@@ -94,8 +94,8 @@ G3,Gift G3,2000,0" "$output"
 	new_gift G1 1000 5
 	run redeem gift M0000001 G1
 	[ "$status" -eq 0 ]
-	eq "redemption,member,sku,qty,points,balance
-R0000001,M0000001,G1,1,1000,1500" "$output"
+	eq "redemption,member,sku,qty,points,balance,list_points
+R0000001,M0000001,G1,1,1000,1500,1000" "$output"
 	eq "M0000001|G1|1|1000|main|tester|" "$(sql "SELECT m.code, p.sku, r.qty,
 	    r.points, r.store, r.operator, coalesce(r.cancelled, '')
 	    FROM redemption r JOIN member m ON m.id = r.member_id
@@ -122,7 +122,7 @@ R0000001,M0000001,G1,1,1000,1500" "$output"
 	new_gift G1 1000 5
 	run redeem gift M0000001 G1 --qty 2
 	[ "$status" -eq 0 ]
-	eq "R0000001,M0000001,G1,2,2000,500" "${lines[1]}"
+	eq "R0000001,M0000001,G1,2,2000,500,2000" "${lines[1]}"
 	eq -2 "$(sql "SELECT qty FROM move WHERE kind = 'redeem'")"
 	eq 3 "$(sql "SELECT on_hand FROM stock")"
 	run redeem gift M0000001 G1 --qty 0
@@ -264,7 +264,7 @@ R0000001,M0000001,G1,1,1000,1500" "$output"
 	before=$(snapshot)
 	run redeem gift -n M0000001 G1
 	[ "$status" -eq 0 ]
-	eq "R0000001,M0000001,G1,1,1000,1500" "${lines[1]}"
+	eq "R0000001,M0000001,G1,1,1000,1500,1000" "${lines[1]}"
 	eq "$before" "$(snapshot)"
 }
 
@@ -358,8 +358,8 @@ M0000001,300.00,1200,120.00" "$output"
 	redeem gift M0000001 G1 >/dev/null
 	run redeem cancel R0000001
 	[ "$status" -eq 0 ]
-	eq "redemption,member,sku,qty,points,balance
-R0000001,M0000001,G1,1,1000,2300" "$output"
+	eq "redemption,member,sku,qty,points,balance,list_points
+R0000001,M0000001,G1,1,1000,2300,1000" "$output"
 	eq "2027-01-10|500
 2027-06-01|800
 2028-03-01|1000" "$(sql "SELECT expires_on, remaining FROM lot ORDER BY expires_on")"
@@ -440,7 +440,7 @@ R0000002,2026-11-17 11:00:00,main,M0000002,G1,2,200,,tester" "$output"
 	before=$(snapshot)
 	run redeem cancel --dry-run R0000001
 	[ "$status" -eq 0 ]
-	eq "R0000001,M0000001,G1,1,1000,1000" "${lines[1]}"
+	eq "R0000001,M0000001,G1,1,1000,1000,1000" "${lines[1]}"
 	eq "$before" "$(snapshot)"
 	eq "" "$(sql "SELECT cancelled FROM redemption")"
 }

@@ -266,8 +266,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	shop
 	run --separate-stderr sale add TEA:1
 	[ "$status" -eq 0 ]
-	eq "receipt,at,member,gross,offset,paid,points_used,points_earned,bonus_points,balance" "${lines[0]}"
-	eq "main-20261118-0001,2026-11-18 10:00:00,,120.00,0.00,120.00,0,0,0," "${lines[1]}"
+	eq "receipt,at,member,gross,offset,paid,points_used,points_earned,bonus_points,balance,discount" "${lines[0]}"
+	eq "main-20261118-0001,2026-11-18 10:00:00,,120.00,0.00,120.00,0,0,0,,0.00" "${lines[1]}"
 	eq "||100" "$(sql "SELECT member_id, tier, tier_factor FROM sale")"
 	eq 0 "$(sql "SELECT count(*) FROM ledger")"
 	eq "100|0" "$(sql "SELECT multiplier, points FROM sale_line")"
@@ -462,8 +462,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	sale add --member M0000001 --receipt R1 --at "2026-11-14 09:00" TEA:2 CUP:1 >/dev/null
 	run sale show R1
 	[ "$status" -eq 0 ]
-	eq "receipt,at,member,gross,offset,paid,points_used,points_earned,bonus_points,balance" "${lines[0]}"
-	eq "R1,2026-11-14 09:00:00,M0000001,320.00,0.00,320.00,0,480,100,580" "${lines[1]}"
+	eq "receipt,at,member,gross,offset,paid,points_used,points_earned,bonus_points,balance,discount" "${lines[0]}"
+	eq "R1,2026-11-14 09:00:00,M0000001,320.00,0.00,320.00,0,480,100,580,0.00" "${lines[1]}"
 	sale return R1 TEA:1 >/dev/null
 	run sale show -o json R1
 	eq '[1,0]' "$(jq -c '[.lines[].returned]' <<<"$output")"
@@ -668,7 +668,7 @@ sales_csv() {
 	    WHERE receipt = 'T3'")"		# Saturday 240.00, first purchase
 	eq "2000|200|330" "$(sql "SELECT offset_amount, points_used, points_earned
 	    FROM sale WHERE receipt = 'T4'")"	# Sunday: 220 x 1.5
-	eq "$(sale show T4 -o csv | tail -1)" "T4,2026-11-15 12:00:00,M0000001,240.00,20.00,220.00,200,330,0,840"
+	eq "$(sale show T4 -o csv | tail -1)" "T4,2026-11-15 12:00:00,M0000001,240.00,20.00,220.00,200,330,0,840,0.00"
 }
 
 @test "import: the same file twice changes nothing the second time" {
