@@ -23,12 +23,18 @@
 #include "money.h"
 #include "opts.h"
 #include "output.h"
+#include "redeem.h"
 #include "remind.h"
 #include "rules.h"
 
 static const char *const expire_cols[] = {
 	NC_("column", "member"), NC_("column", "points"),
 	NC_("column", "expired_on"), NULL
+};
+static const char *const lapse_cols[] = {
+	NC_("column", "redemption"), NC_("column", "member"),
+	NC_("column", "sku"), NC_("column", "qty"), NC_("column", "points"),
+	NC_("column", "hold_until"), NC_("column", "lapsed_on"), NULL
 };
 static const char *const remind_cols[] = {
 	NC_("column", "member"), NC_("person", "name"), NC_("column", "phone"),
@@ -41,6 +47,7 @@ struct args {
 	int64_t days;		/* -1 when not given */
 	const char *template;
 	int again;
+	int holds;
 };
 
 #define A(f) offsetof(struct args, f)
@@ -48,6 +55,8 @@ struct args {
 static const struct jf_opt expire_opts[] = {
 	{ "date", 0, JF_DATE, A(date), "D",
 	    N_("expire as that day's run would (a later day: with -n)") },
+	{ "holds", 0, JF_FLAG, A(holds), NULL,
+	    N_("only lapse the reservations, and list them") },
 	JF_DRYRUN_OPT,
 	{ NULL }
 };
@@ -138,10 +147,37 @@ expired_one(void *arg, const char *code, int64_t points,
 	jf_out_end(out);
 }
 
+/* Reservations lapse first: points back in lapsed lots expire too. */
 static int
 expire_work(struct jf_ctx *c, struct jf_out *out, void *arg)
 {
+	int rc;
+
+	if ((rc = jf_redeem_lapse(c, arg, NULL, NULL)) != 0)
+		return rc;
 	return jf_ledger_expire(c, arg, expired_one, out);
+}
+
+static int
+lapsed_one(void *arg, const struct jf_redemption *r, const char *lapsed_on)
+{
+	struct jf_out *out = arg;
+
+	jf_out_str(out, r->code);
+	jf_out_str(out, r->member);
+	jf_out_str(out, r->sku);
+	jf_out_int(out, r->qty);
+	jf_out_int(out, r->points);
+	jf_out_str(out, r->hold_until);
+	jf_out_str(out, lapsed_on);
+	jf_out_end(out);
+	return 0;
+}
+
+static int
+lapse_work(struct jf_ctx *c, struct jf_out *out, void *arg)
+{
+	return jf_redeem_lapse(c, arg, lapsed_one, out);
 }
 
 static int
@@ -153,9 +189,13 @@ cmd_expire(struct jf_call *k)
 	if (a->date[0] == '\0')
 		memcpy(a->date, c->today, sizeof(a->date));
 	if (strcmp(a->date, c->today) > 0 && !c->dry_run)
-		return jf_fail(jf_error(JF_EREFUSED, _("--date %s is after "
-		    "today (%s): points may still be used until then; "
+		return jf_fail(jf_error(JF_EREFUSED, a->holds ?
+		    _("--date %s is after today (%s): reservations are held "
+		    "until then; look ahead with --dry-run") : _("--date %s is "
+		    "after today (%s): points may still be used until then; "
 		    "look ahead with --dry-run"), a->date, c->today));
+	if (a->holds)
+		return spooled(c, lapse_cols, lapse_work, a->date);
 	return spooled(c, expire_cols, expire_work, a->date);
 }
 
@@ -231,7 +271,8 @@ cmd_remind(struct jf_call *k)
 
 static const struct jf_sub subs[] = {
 	{ "", cmd_expire, expire_opts, "", 0, 0, JF_BOOK,
-	    N_("books the points whose last valid day has passed as expired") },
+	    N_("books the points whose last valid day has passed as expired, "
+	    "and lets lapsed reservations go") },
 	{ "remind", cmd_remind, remind_opts, "", 0, 0, JF_BOOK,
 	    N_("the members to tell that points expire soon, with a message") },
 	{ NULL }

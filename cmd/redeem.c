@@ -22,18 +22,28 @@
 
 static const char *const catalog_cols[] = {
 	NC_("column", "sku"), NC_("column", "name"),
-	NC_("column", "gift_points"), NC_("column", "on_hand"), NULL
+	NC_("column", "gift_points"), NC_("column", "on_hand"),
+	NC_("column", "gift_limit"), NC_("column", "gift_from"),
+	NC_("column", "gift_to"), NULL
 };
 static const char *const redemption_cols[] = {
 	NC_("column", "redemption"), NC_("column", "member"),
 	NC_("column", "sku"), NC_("column", "qty"), NC_("column", "points"),
 	NC_("column", "balance"), NC_("column", "list_points"), NULL
 };
+/* reserve and pickup: a redemption's, then the hold's */
+static const char *const hold_cols[] = {
+	NC_("column", "redemption"), NC_("column", "member"),
+	NC_("column", "sku"), NC_("column", "qty"), NC_("column", "points"),
+	NC_("column", "balance"), NC_("column", "list_points"),
+	NC_("column", "hold_until"), NC_("column", "picked_up"), NULL
+};
 static const char *const list_cols[] = {
 	NC_("column", "redemption"), NC_("column", "at"),
 	NC_("column", "store"), NC_("column", "member"), NC_("column", "sku"),
 	NC_("column", "qty"), NC_("column", "points"),
-	NC_("column", "cancelled"), NC_("column", "operator"), NULL
+	NC_("column", "cancelled"), NC_("column", "operator"),
+	NC_("column", "hold_until"), NC_("column", "picked_up"), NULL
 };
 static const char *const quote_cols[] = {
 	NC_("column", "member"), NC_("column", "amount"),
@@ -45,6 +55,9 @@ struct args {
 	int64_t amount;
 	char since[JF_DATE_LEN], until[JF_DATE_LEN];
 	const char *member;
+	int64_t days;			/* reserve's */
+	char hold[JF_DATE_LEN];
+	int held;
 };
 
 #define A(f) offsetof(struct args, f)
@@ -66,6 +79,17 @@ static const struct jf_opt list_opts[] = {
 	{ "since", 0, JF_DATE, A(since), "D", N_("the first day") },
 	{ "until", 0, JF_DATE, A(until), "D", N_("the last day") },
 	{ "member", 0, JF_STR, A(member), "ID", N_("only this member's") },
+	{ "held", 0, JF_FLAG, A(held), NULL,
+	    N_("only reservations still held") },
+	{ NULL }
+};
+
+static const struct jf_opt reserve_opts[] = {
+	{ "qty", 0, JF_INT, A(qty), "N", N_("how many, 1 if not said"),
+	    1, JF_QTY_MAX },
+	{ "days", 0, JF_INT | JF_OR, A(days), "N",
+	    N_("held through N days from today (7)"), 0, 366 },
+	{ "until", 0, JF_DATE, A(hold), "D", N_("held through day D") },
 	{ NULL }
 };
 
@@ -80,6 +104,7 @@ init(void *arg)
 	struct args *a = arg;
 
 	a->qty = 1;
+	a->days = JF_HOLD_DAYS;
 }
 
 static int
@@ -91,6 +116,12 @@ gift_one(void *arg, const struct jf_gift *g)
 	jf_out_str(out, g->name);
 	jf_out_int(out, g->gift_points);
 	jf_out_int(out, g->on_hand);
+	if (g->gift_limit > 0)
+		jf_out_int(out, g->gift_limit);
+	else
+		jf_out_str(out, NULL);
+	jf_out_str(out, g->gift_from);
+	jf_out_str(out, g->gift_to);
 	jf_out_end(out);
 	return 0;
 }
@@ -120,6 +151,8 @@ redeemed_one(void *arg, const struct jf_redeemed *d)
 	jf_out_int(out, d->points);
 	jf_out_str(out, *d->cancelled ? d->cancelled : NULL);
 	jf_out_str(out, d->operator);
+	jf_out_str(out, *d->hold_until ? d->hold_until : NULL);
+	jf_out_str(out, *d->picked_up ? d->picked_up : NULL);
 	jf_out_end(out);
 	return 0;
 }
@@ -129,7 +162,7 @@ cmd_list(struct jf_call *k)
 {
 	struct args *a = k->a;
 	struct jf_redeem_filter f = { a->since, a->until, a->member,
-		jf_store_filter(k->c) };
+		jf_store_filter(k->c), a->held };
 	struct jf_out *out = jf_out_new(k->o->fmt, stdout, list_cols);
 	int rc;
 
@@ -139,9 +172,10 @@ cmd_list(struct jf_call *k)
 }
 
 static int
-print_redemption(int fmt, const struct jf_redemption *r)
+print_redemption(int fmt, const struct jf_redemption *r, int hold)
 {
-	struct jf_out *out = jf_out_new(fmt, stdout, redemption_cols);
+	struct jf_out *out = jf_out_new(fmt, stdout, hold ? hold_cols :
+	    redemption_cols);
 
 	jf_out_single(out);
 	jf_out_str(out, r->code);
@@ -151,27 +185,39 @@ print_redemption(int fmt, const struct jf_redemption *r)
 	jf_out_int(out, r->points);
 	jf_out_int(out, r->balance);
 	jf_out_int(out, r->list_points);
+	if (hold) {
+		jf_out_str(out, r->hold_until);
+		jf_out_str(out, *r->picked_up ? r->picked_up : NULL);
+	}
 	jf_out_end(out);
 	return jf_out_done(out, 0);
 }
 
+enum { GIFT, CANCEL, RESERVE, PICKUP };
+
 /*
- * gift and cancel: the redemption is printed before the frame commits,
- * so that output lost books nothing.
+ * gift, cancel, reserve and pickup: the redemption is printed before the
+ * frame commits, so that output lost books nothing.
  */
 static int
-book(struct jf_call *k, int cancel)
+book(struct jf_call *k, int what)
 {
 	struct args *a = k->a;
 	struct jf_redemption r = { 0 };
 	int rc;
 
-	rc = cancel ? jf_redeem_cancel(k->c, k->argv[0], &r) :
-	    jf_redeem_gift(k->c, k->argv[0], k->argv[1], a->qty, &r);
+	if (what == RESERVE)
+		rc = jf_redeem_reserve(k->c, k->argv[0], k->argv[1], a->qty,
+		    (int)a->days, *a->hold ? a->hold : NULL, &r);
+	else if (what == PICKUP)
+		rc = jf_redeem_pickup(k->c, k->argv[0], &r);
+	else
+		rc = what == CANCEL ? jf_redeem_cancel(k->c, k->argv[0], &r) :
+		    jf_redeem_gift(k->c, k->argv[0], k->argv[1], a->qty, &r);
 	if (rc != 0)
 		jf_fail(rc);
 	else
-		rc = print_redemption(k->o->fmt, &r);
+		rc = print_redemption(k->o->fmt, &r, what >= RESERVE);
 	jf_redemption_clear(&r);
 	return rc;
 }
@@ -179,13 +225,25 @@ book(struct jf_call *k, int cancel)
 static int
 cmd_gift(struct jf_call *k)
 {
-	return book(k, 0);
+	return book(k, GIFT);
+}
+
+static int
+cmd_reserve(struct jf_call *k)
+{
+	return book(k, RESERVE);
+}
+
+static int
+cmd_pickup(struct jf_call *k)
+{
+	return book(k, PICKUP);
 }
 
 static int
 cmd_cancel(struct jf_call *k)
 {
-	return book(k, 1);
+	return book(k, CANCEL);
 }
 
 static int
@@ -225,6 +283,10 @@ static const struct jf_sub subs[] = {
 	    N_("how many points an order could take as cash, and their value") },
 	{ "cancel", cmd_cancel, cancel_opts, "REDEMPTION", 1, 1, JF_WRITES,
 	    N_("cancels a redemption: the points go back, the gift to stock") },
+	{ "reserve", cmd_reserve, reserve_opts, "ID SKU", 2, 2, JF_WRITES,
+	    N_("holds a gift and its points for a member until pickup") },
+	{ "pickup", cmd_pickup, NULL, "RESERVATION", 1, 1, JF_WRITES,
+	    N_("a reserved gift handed over: marks it picked up") },
 	{ NULL }
 };
 

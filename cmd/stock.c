@@ -51,6 +51,16 @@ struct args {
 	N_("it earns no points") }
 #define GIFT(t) { "gift-points", 0, JF_INT | (t), A(in.gift_points), "N", \
 	N_("in the gift catalog at N points"), 1, JF_MONEY_MAX }
+#define GIFT_TERMS \
+	{ "gift-limit", 0, JF_INT, A(in.gift_limit), "N", \
+	    N_("a member may redeem N of it at most; 0: no limit"), \
+	    0, JF_QTY_MAX }, \
+	{ "gift-from", 0, JF_FN, A(in.gift_from), "D", \
+	    N_("redeemed from day D on; '' for no first day"), 0, 0, \
+	    jf_stock_day_arg }, \
+	{ "gift-to", 0, JF_FN, A(in.gift_to), "D", \
+	    N_("redeemed through day D; '' for no last day"), 0, 0, \
+	    jf_stock_day_arg }
 #define FILE_OPTS JF_IMPORT_OPTS(A(im))
 
 static const struct jf_opt add_opts[] = {
@@ -58,6 +68,7 @@ static const struct jf_opt add_opts[] = {
 	PRODUCT(JF_REQUIRED),
 	NO_POINTS(0),
 	GIFT(0),
+	GIFT_TERMS,
 	{ NULL }
 };
 
@@ -68,6 +79,7 @@ static const struct jf_opt update_opts[] = {
 	{ "points", 0, JF_FLAG, A(points), NULL, N_("it earns points again") },
 	GIFT(JF_OR),
 	{ "no-gift", 0, JF_FLAG, A(no_gift), NULL, N_("no longer a gift") },
+	GIFT_TERMS,
 	{ NULL }
 };
 

@@ -30,6 +30,9 @@
  *     trigger, earn_sale	      before and its fields; the append-only
  *				      triggers are there; each earn entry is
  *				      its sale's points_earned
+ *  13 hold_lapsed		      no reservation still held past its
+ *				      last day once expire ran for a later
+ *				      day after it was made
  *
  * A lot counts as past its day only when an expire run for a later day
  * was recorded after the lot last received points (its own entry, or a
@@ -259,6 +262,27 @@ row_lot_expired(struct audit *a, const struct jf_rows *r)
 	    jf_r_text(r, 1), (long long)jf_r_int(r, 0), jf_r_text(r, 3));
 	snprintf(e, sizeof(e), "0 after expire for %s", jf_r_text(r, 4));
 	breach(a, "lot_expired", s, e, num(jf_r_int(r, 2), f));
+}
+
+/*
+ * 13. A reservation held through a day before an expire run's, made
+ * before that run, was let go by it (expire lapses holds first).
+ */
+static const char q_hold[] =
+    "SELECT r.code, r.hold_until, max(x.day) FROM redemption r "
+    "JOIN expire_run x ON x.day > r.hold_until AND x.audit_id > r.audit_id "
+    "WHERE r.hold_until IS NOT NULL AND r.picked_up IS NULL "
+    "AND r.cancelled IS NULL GROUP BY r.id ORDER BY r.id";
+
+static void
+row_hold(struct audit *a, const struct jf_rows *r)
+{
+	char s[160], e[64];
+
+	snprintf(s, sizeof(s), "%s (held through %s)", jf_r_text(r, 0),
+	    jf_r_text(r, 1));
+	snprintf(e, sizeof(e), "lapsed by expire for %s", jf_r_text(r, 2));
+	breach(a, "hold_lapsed", s, e, "held");
 }
 
 /* 4. On hand per store and product is the sum of its moves. */
@@ -733,6 +757,7 @@ jf_audit_run(struct jf_ctx *c, int full, jf_breach_fn *fn, void *arg,
 	    (rc = each(&a, q_total, row_total)) != 0 ||
 	    (rc = each(&a, q_lot_range, row_lot_range)) != 0 ||
 	    (rc = each(&a, q_lot_expired, row_lot_expired)) != 0 ||
+	    (rc = each(&a, q_hold, row_hold)) != 0 ||
 	    (rc = each(&a, q_on_hand, row_on_hand)) != 0 ||
 	    (rc = each(&a, q_value, row_value)) != 0 ||
 	    (rc = each(&a, q_line, row_line)) != 0 ||

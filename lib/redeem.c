@@ -34,70 +34,6 @@ jf_redemption_clear(struct jf_redemption *r)
 	r->member = r->sku = NULL;
 }
 
-int
-jf_redeem_catalog(struct jf_ctx *c, const char *store, jf_gift_fn *fn,
-    void *arg)
-{
-	static const char sql[] = "SELECT p.sku, p.name, p.gift_points, "
-	    "coalesce(s.on_hand, 0) FROM product p LEFT JOIN stock s "
-	    "ON s.product_id = p.id AND s.store = ? "
-	    "WHERE p.gift_points > 0 ORDER BY p.sku";
-	struct jf_rows r;
-	int stop = 0;
-
-	jf_q_open(c, &r, sql, "t", store ? store : c->store);
-	while (stop == 0 && jf_q_next(&r)) {
-		struct jf_gift g = {
-			.sku = jf_r_text(&r, 0),
-			.name = jf_r_text(&r, 1),
-			.gift_points = jf_r_int(&r, 2),
-			.on_hand = jf_r_int(&r, 3),
-		};
-
-		stop = fn(arg, &g);
-	}
-	if (jf_q_close(&r) != 0)
-		return r.rc;
-	return stop;
-}
-
-int
-jf_redeem_each(struct jf_ctx *c, const struct jf_redeem_filter *f,
-    jf_redeemed_fn *fn, void *arg)
-{
-	static const char sql[] = "SELECT r.code, r.at, r.store, m.code, "
-	    "p.sku, r.qty, r.points, r.cancelled, r.operator "
-	    "FROM redemption r JOIN member m ON m.id = r.member_id "
-	    "JOIN product p ON p.id = r.product_id "
-	    "WHERE (?1 IS NULL OR r.at >= ?1) AND (?2 IS NULL OR r.at < ?2) "
-	    "AND (?3 IS NULL OR r.member_id = ?3) "
-	    "AND (?4 IS NULL OR r.store = ?4) ORDER BY r.at, r.id";
-	char until[JF_DATE_LEN];
-	struct jf_rows r;
-	int64_t mid = 0;
-	int stop = 0;
-
-	if (f->member != NULL && (stop = jf_member_id(c, f->member, &mid)) != 0)
-		return stop;
-	jf_q_open(c, &r, sql, "TTnT", f->since, jf_day_after(f->until, until),
-	    mid, f->store);
-	while (stop == 0 && jf_q_next(&r)) {
-		struct jf_redeemed d = {
-			.code = jf_r_text(&r, 0), .at = jf_r_text(&r, 1),
-			.store = jf_r_text(&r, 2), .member = jf_r_text(&r, 3),
-			.sku = jf_r_text(&r, 4), .qty = jf_r_int(&r, 5),
-			.points = jf_r_int(&r, 6),
-			.cancelled = jf_r_text(&r, 7),
-			.operator = jf_r_text(&r, 8),
-		};
-
-		stop = fn(arg, &d);
-	}
-	if (jf_q_close(&r) != 0)
-		return r.rc;
-	return stop;
-}
-
 /* Whether m may spend points at all: active and not in debt. */
 static int
 may_spend(const struct jf_member *m)
@@ -139,16 +75,19 @@ next_code(struct jf_ctx *c, int64_t *id, char *code, size_t size)
 	return 0;
 }
 
+/* A redemption, held through hold_until ("" or NULL: a gift). */
 static int
 insert_redemption(struct jf_ctx *c, int64_t id, const char *code,
-    int64_t mid, int64_t pid, int64_t qty, int64_t points)
+    int64_t mid, int64_t pid, int64_t qty, int64_t points,
+    const char *hold_until)
 {
 	static const char sql[] = "INSERT INTO redemption (id, code, at, "
-	    "store, member_id, product_id, qty, points, operator, audit_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "store, member_id, product_id, qty, points, operator, audit_id, "
+	    "hold_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-	return jf_q_exec(c, sql, "itttiiiiti", id, code, c->now, c->store,
-	    mid, pid, qty, points, c->operator, (int64_t)c->audit_id);
+	return jf_q_exec(c, sql, "itttiiiitiT", id, code, c->now, c->store,
+	    mid, pid, qty, points, c->operator, (int64_t)c->audit_id,
+	    hold_until);
 }
 
 /* 0 if the member may spend points today: lapsed and pending ones do not. */
@@ -174,9 +113,10 @@ may_afford(struct jf_ctx *c, const struct jf_member *m, int64_t points,
 	    (long long)pn.spendable, (long long)qty, sku, (long long)points);
 }
 
-int
-jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
-    int64_t qty, struct jf_redemption *out)
+/* A gift, or a reservation held through hold_until (not NULL). */
+static int
+redeem(struct jf_ctx *c, const char *id, const char *sku, int64_t qty,
+    const char *hold_until, struct jf_redemption *out)
 {
 	struct jf_member m = { 0 };
 	struct jf_product p;
@@ -193,13 +133,9 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 	if ((rc = jf_member_find(c, id, &m)) != 0)
 		return rc;
 	if ((rc = may_spend(&m)) != 0 ||
-	    (rc = jf_product_find(c, sku, &p)) != 0)
+	    (rc = jf_product_find(c, sku, &p)) != 0 ||
+	    (rc = jf_gift_allowed(c, &m, &p, qty)) != 0)
 		goto done;
-	if (p.gift_points <= 0) {
-		rc = jf_error(JF_EREFUSED, _("product \"%s\" is not a gift"),
-		    p.sku);
-		goto done;
-	}
 	/* a tier's VIP gift discount, per unit, up to a whole point */
 	if ((rc = jf_rules_at(c, c->now, &ru)) != 0)
 		goto done;
@@ -233,9 +169,11 @@ jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
 	mv.ref = out->code;
 	if ((rc = jf_stock_move(c, &mv)) != 0 ||
 	    (rc = insert_redemption(c, rid, out->code, m.id, p.id, qty,
-	    points)) != 0 ||
+	    points, hold_until)) != 0 ||
 	    (rc = balance_of(c, m.id, &out->balance)) != 0)
 		goto done;
+	if (hold_until != NULL)
+		snprintf(out->hold_until, JF_DATE_LEN, "%s", hold_until);
 	out->qty = qty;
 	out->points = points;
 	out->list_points = list;
@@ -251,10 +189,36 @@ done:
 	return rc;
 }
 
+int
+jf_redeem_gift(struct jf_ctx *c, const char *id, const char *sku,
+    int64_t qty, struct jf_redemption *out)
+{
+	return redeem(c, id, sku, qty, NULL, out);
+}
+
+int
+jf_redeem_reserve(struct jf_ctx *c, const char *id, const char *sku,
+    int64_t qty, int days, const char *hold_until,
+    struct jf_redemption *out)
+{
+	char last[JF_DATE_LEN];
+
+	memset(out, 0, sizeof(*out));
+	if (hold_until == NULL)
+		jf_date_add_days(c->today, days, last);
+	else
+		snprintf(last, sizeof(last), "%s", hold_until);
+	if (strcmp(last, c->today) < 0)
+		return jf_error(JF_EREFUSED, _("a reservation held through %s "
+		    "would have lapsed already: today is %s"), last, c->today);
+	return redeem(c, id, sku, qty, last, out);
+}
+
 /* What cancel needs of a redemption. */
 struct past {
 	int64_t id, member_id, product_id, qty, points, spent;
 	char at[JF_TS_LEN];
+	char hold_until[JF_DATE_LEN];	/* "" for a gift */
 	char *store, *cancelled, *member, *sku;
 };
 
@@ -279,7 +243,7 @@ find_redemption(struct jf_ctx *c, const char *code, struct past *r)
 	static const char sql[] = "SELECT r.id, r.at, r.store, r.member_id, "
 	    "r.product_id, r.qty, r.points, r.cancelled, m.code, p.sku, "
 	    "(SELECT min(id) FROM ledger WHERE kind = 'redeem' "
-	    "AND ref = r.code AND member_id = r.member_id) "
+	    "AND ref = r.code AND member_id = r.member_id), r.hold_until "
 	    "FROM redemption r JOIN member m ON m.id = r.member_id "
 	    "JOIN product p ON p.id = r.product_id WHERE r.code = ?";
 	struct jf_rows q;
@@ -299,6 +263,8 @@ find_redemption(struct jf_ctx *c, const char *code, struct past *r)
 		r->member = strdup(jf_r_text(&q, 8));
 		r->sku = strdup(jf_r_text(&q, 9));
 		r->spent = jf_r_int(&q, 10);
+		snprintf(r->hold_until, sizeof(r->hold_until), "%s",
+		    jf_r_text(&q, 11));
 	}
 	if (jf_q_close(&q) != 0) {
 		past_clear(r);
@@ -322,14 +288,18 @@ mark_cancelled(struct jf_ctx *c, int64_t id)
 	return jf_q_exec(c, sql, "ti", c->now, id);
 }
 
-int
-jf_redeem_cancel(struct jf_ctx *c, const char *code,
+/*
+ * The bookings of a redemption undone: a cancel, or a reservation's
+ * lapse (which keeps no window: expire lets it go whoever runs it).
+ */
+static int
+undo(struct jf_ctx *c, const char *code, int lapse,
     struct jf_redemption *out)
 {
 	struct past r;
 	struct jf_entry e = { .kind = "restore" };
 	struct jf_move mv = { .kind = "redeem", .cost = -1,
-		.reason = "cancelled" };
+		.reason = lapse ? "lapsed" : "cancelled" };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -342,7 +312,8 @@ jf_redeem_cancel(struct jf_ctx *c, const char *code,
 		goto done;
 	}
 	/* as with returns: a manager's after the window */
-	if ((rc = jf_window(c, r.at, _("cancelling a redemption"))) != 0)
+	if (!lapse &&
+	    (rc = jf_window(c, r.at, _("cancelling a redemption"))) != 0)
 		goto done;
 	if (r.spent == 0) {
 		rc = jf_error(JF_ESOFTWARE,
@@ -362,6 +333,7 @@ jf_redeem_cancel(struct jf_ctx *c, const char *code,
 	    (rc = balance_of(c, r.member_id, &out->balance)) != 0)
 		goto done;
 	snprintf(out->code, sizeof(out->code), "%s", code);
+	memcpy(out->hold_until, r.hold_until, sizeof(out->hold_until));
 	out->qty = r.qty;
 	out->points = r.points;
 	out->list_points = r.points;
@@ -371,6 +343,20 @@ jf_redeem_cancel(struct jf_ctx *c, const char *code,
 done:
 	past_clear(&r);
 	return rc;
+}
+
+int
+jf_redeem_cancel(struct jf_ctx *c, const char *code,
+    struct jf_redemption *out)
+{
+	return undo(c, code, 0, out);
+}
+
+int
+jf_redeem_release(struct jf_ctx *c, const char *code,
+    struct jf_redemption *out)
+{
+	return undo(c, code, 1, out);
 }
 
 int

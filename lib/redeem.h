@@ -16,13 +16,20 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "jtime.h"
 #include "member.h"
 
-/* A gift as the catalog shows it; strings borrowed for the callback. */
+/*
+ * A gift as the catalog shows it; strings borrowed for the callback.
+ * Its terms: the most a member may have of it (0 none), and the days it
+ * may be redeemed (NULL: open).
+ */
 struct jf_gift {
 	const char *sku, *name;
 	int64_t gift_points;
 	int64_t on_hand;	/* in the store asked for */
+	int64_t gift_limit;
+	const char *gift_from, *gift_to;
 };
 
 typedef int jf_gift_fn(void *arg, const struct jf_gift *g);
@@ -36,6 +43,8 @@ struct jf_redeemed {
 	int64_t qty, points;
 	const char *cancelled;	/* when, or "" */
 	const char *operator;
+	const char *hold_until;	/* a reservation's last day, or "" */
+	const char *picked_up;	/* when, or "" */
 };
 
 /* What `redeem list` lists: NULL or "" is no limit. */
@@ -43,6 +52,7 @@ struct jf_redeem_filter {
 	const char *since, *until;	/* days, inclusive */
 	const char *member;		/* an ID as jf_member_id() reads it */
 	const char *store;
+	int held;			/* only live reservations */
 };
 
 typedef int jf_redeemed_fn(void *arg, const struct jf_redeemed *r);
@@ -62,6 +72,8 @@ struct jf_redemption {
 	int64_t points;
 	int64_t balance;	/* the member's, afterwards */
 	int64_t list_points;	/* before the tier's gift discount */
+	char hold_until[JF_DATE_LEN];	/* a reservation's last day, or "" */
+	char picked_up[JF_TS_LEN];	/* when, or "" */
 };
 
 /* Frees what r owns; r itself is the caller's. */
@@ -76,6 +88,54 @@ void jf_redemption_clear(struct jf_redemption *r);
  */
 int jf_redeem_gift(struct jf_ctx *c, const char *member, const char *sku,
     int64_t qty, struct jf_redemption *out);
+
+/*
+ * A reservation: jf_redeem_gift() whose redemption is held through the
+ * day hold_until (NULL: days from today), for jf_redeem_pickup().  The
+ * points and the unit leave at once.  JF_EREFUSED as jf_redeem_gift(),
+ * and for a last day before today.
+ */
+int jf_redeem_reserve(struct jf_ctx *c, const char *member, const char *sku,
+    int64_t qty, int days, const char *hold_until,
+    struct jf_redemption *out);
+#define JF_HOLD_DAYS 7		/* a reservation's, when not said */
+
+/*
+ * Marks reservation code picked up; nothing else moves.  JF_EREFUSED when
+ * it is no reservation, picked up already, cancelled or lapsed, or past
+ * its last day.
+ */
+int jf_redeem_pickup(struct jf_ctx *c, const char *code,
+    struct jf_redemption *out);
+
+/*
+ * 0 if member m may redeem qty more of gift p today: within the gift's
+ * days, and within its limit counting the member's redemptions of it
+ * that were not cancelled (reservations live or picked up included).
+ * Else JF_EREFUSED with the message.
+ */
+struct jf_product;
+int jf_gift_allowed(struct jf_ctx *c, const struct jf_member *m,
+    const struct jf_product *p, int64_t qty);
+
+/* Called by jf_redeem_lapse for each reservation that lapsed. */
+typedef int jf_lapse_fn(void *arg, const struct jf_redemption *r,
+    const char *lapsed_on);
+/*
+ * Lets go every reservation held through a day before day, neither
+ * picked up nor cancelled: as jf_redeem_cancel() does, its points back
+ * to their lots and its unit back to stock, and it is marked cancelled
+ * now.  Idempotent: a lapsed reservation is not live.  Runs inside the
+ * caller's jf_begin().
+ */
+int jf_redeem_lapse(struct jf_ctx *c, const char *day, jf_lapse_fn *fn,
+    void *arg);
+/*
+ * jf_redeem_cancel() for jf_redeem_lapse: the same bookings, as a
+ * lapse (the unit's move says why), with no window to keep.
+ */
+int jf_redeem_release(struct jf_ctx *c, const char *code,
+    struct jf_redemption *out);
 
 /*
  * Cancels redemption code: its points back to the lots they came from,

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "jtime.h"
 #include "money.h"
 #include "stock.h"
 
@@ -26,6 +27,8 @@ jf_product_clear(struct jf_product *p)
 	free(p->sku);
 	free(p->name);
 	free(p->category);
+	free(p->gift_from);
+	free(p->gift_to);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -39,7 +42,8 @@ dup_col(const struct jf_rows *r, int i)
 
 /* The product columns every reader selects, in struct order. */
 #define PRODUCT_COLS "id, sku, name, category, price, cost, reorder_level, " \
-	"no_points, coalesce(gift_points, 0)"
+	"no_points, coalesce(gift_points, 0), coalesce(gift_limit, 0), " \
+	"gift_from, gift_to"
 
 static int
 product_read(const struct jf_rows *r, struct jf_product *p)
@@ -53,7 +57,12 @@ product_read(const struct jf_rows *r, struct jf_product *p)
 	p->reorder_level = jf_r_int(r, 6);
 	p->no_points = (int)jf_r_int(r, 7);
 	p->gift_points = jf_r_int(r, 8);
-	if (p->sku == NULL || p->name == NULL) {
+	p->gift_limit = jf_r_int(r, 9);
+	p->gift_from = dup_col(r, 10);
+	p->gift_to = dup_col(r, 11);
+	if (p->sku == NULL || p->name == NULL ||
+	    (jf_r_opt(r, 10) != NULL && p->gift_from == NULL) ||
+	    (jf_r_opt(r, 11) != NULL && p->gift_to == NULL)) {
 		jf_product_clear(p);
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	}
@@ -467,6 +476,15 @@ jf_sku_check(const char *sku)
 	return 0;
 }
 
+/* 0 for a day jf_date_parse() reads, NULL or "": else 1 (message set). */
+static int
+day_check(const char *s)
+{
+	char d[JF_DATE_LEN];
+
+	return s == NULL || *s == '\0' || jf_date_parse(s, d) == 0 ? 0 : 1;
+}
+
 int
 jf_product_check(const struct jf_product_in *in, const char **col)
 {
@@ -493,6 +511,56 @@ jf_product_check(const struct jf_product_in *in, const char **col)
 		*col = "gift_points";
 		return jf_error(JF_EDATA, _("negative points"));
 	}
+	if (in->gift_limit < -1 || in->gift_limit > JF_QTY_MAX) {
+		*col = "gift_limit";
+		return jf_error(JF_EDATA, _("not a quantity of 0 or more"));
+	}
+	if (day_check(in->gift_from) != 0 || day_check(in->gift_to) != 0) {
+		*col = day_check(in->gift_from) != 0 ? "gift_from" : "gift_to";
+		return JF_EDATA;
+	}
+	return 0;
+}
+
+/* A gift's terms as they will be: limit 0 none, days "" open. */
+struct terms {
+	int64_t limit;
+	char from[JF_DATE_LEN], to[JF_DATE_LEN];
+};
+
+/* The day given (NULL: have's, "": none) into out, "" for none. */
+static void
+term_day(const char *given, const char *have, char *out)
+{
+	if (given == NULL)
+		snprintf(out, JF_DATE_LEN, "%s", have ? have : "");
+	else if (*given == '\0' || jf_date_parse(given, out) == -1)
+		*out = '\0';
+}
+
+/*
+ * The terms of p (NULL: a new product) after in, into t; *changed set
+ * when they differ from p's.  JF_EDATA for a window that ends before it
+ * starts.
+ */
+static int
+gift_terms(const struct jf_product_in *in, const struct jf_product *p,
+    struct terms *t, int *changed)
+{
+	static const struct jf_product none;
+
+	if (p == NULL)
+		p = &none;
+	t->limit = in->gift_limit >= 0 ? in->gift_limit : p->gift_limit;
+	term_day(in->gift_from, p->gift_from, t->from);
+	term_day(in->gift_to, p->gift_to, t->to);
+	if (*t->from && *t->to && strcmp(t->from, t->to) > 0)
+		return jf_error(JF_EDATA, _("the gift's window would end "
+		    "(%s) before it starts (%s)"), t->to, t->from);
+	if (t->limit != p->gift_limit ||
+	    strcmp(t->from, p->gift_from ? p->gift_from : "") != 0 ||
+	    strcmp(t->to, p->gift_to ? p->gift_to : "") != 0)
+		*changed = 1;
 	return 0;
 }
 
@@ -500,12 +568,15 @@ int
 jf_product_add(struct jf_ctx *c, const struct jf_product_in *in, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO product (sku, name, category, "
-	    "price, cost, reorder_level, no_points, gift_points, audit_id) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "price, cost, reorder_level, no_points, gift_points, audit_id, "
+	    "gift_limit, gift_from, gift_to) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	struct terms t;
 	const char *col;
-	int rc;
+	int rc, changed;
 
-	if ((rc = jf_product_check(in, &col)) != 0)
+	if ((rc = jf_product_check(in, &col)) != 0 ||
+	    (rc = gift_terms(in, NULL, &t, &changed)) != 0)
 		return rc;
 	if (in->sku == NULL || in->name == NULL || in->price < 0)
 		return jf_error(JF_EDATA, _("a product needs a SKU, a name "
@@ -515,12 +586,12 @@ jf_product_add(struct jf_ctx *c, const struct jf_product_in *in, int64_t *id)
 	if (*id != 0)
 		return jf_error(JF_EREFUSED, _("product \"%s\" exists already"),
 		    in->sku);
-	if ((rc = jf_q_exec(c, sql, "ttTiiiini", in->sku, in->name,
+	if ((rc = jf_q_exec(c, sql, "ttTiiiininTT", in->sku, in->name,
 	    in->category, in->price, in->cost >= 0 ? in->cost : 0,
 	    in->reorder_level >= 0 ? in->reorder_level : 0,
 	    (int64_t)(in->no_points > 0),
 	    in->gift_points > 0 ? in->gift_points : 0,
-	    (int64_t)c->audit_id)) != 0)
+	    (int64_t)c->audit_id, t.limit, t.from, t.to)) != 0)
 		return rc;
 	*id = jf_last_id(c);
 	return 0;
@@ -544,8 +615,10 @@ jf_product_update(struct jf_ctx *c, int64_t id,
 {
 	static const char sql[] = "UPDATE product SET sku = ?, name = ?, "
 	    "category = ?, price = ?, cost = ?, reorder_level = ?, "
-	    "no_points = ?, gift_points = ?, audit_id = ? WHERE id = ?";
+	    "no_points = ?, gift_points = ?, audit_id = ?, gift_limit = ?, "
+	    "gift_from = ?, gift_to = ? WHERE id = ?";
 	struct jf_product p;
+	struct terms t;
 	const char *col;
 	int64_t other, gift;
 	int rc;
@@ -573,17 +646,18 @@ jf_product_update(struct jf_ctx *c, int64_t id,
 	    (in->gift_points >= 0 && in->gift_points != p.gift_points) ||
 	    (in->no_points >= 0 && (in->no_points > 0) != p.no_points))
 		*changed = 1;
-	if (!*changed)
+	if ((rc = gift_terms(in, &p, &t, changed)) != 0 || !*changed)
 		goto out;
 	gift = in->gift_points >= 0 ? in->gift_points : p.gift_points;
-	rc = jf_q_exec(c, sql, "ttTiiiinii", in->sku ? in->sku : p.sku,
+	rc = jf_q_exec(c, sql, "ttTiiiininTTi", in->sku ? in->sku : p.sku,
 	    in->name ? in->name : p.name,
 	    in->category ? in->category : p.category,
 	    in->price >= 0 ? in->price : p.price,
 	    in->cost >= 0 ? in->cost : p.cost,
 	    in->reorder_level >= 0 ? in->reorder_level : p.reorder_level,
 	    (int64_t)(in->no_points >= 0 ? in->no_points > 0 : p.no_points),
-	    gift > 0 ? gift : 0, (int64_t)c->audit_id, id);
+	    gift > 0 ? gift : 0, (int64_t)c->audit_id, t.limit, t.from, t.to,
+	    id);
 out:
 	jf_product_clear(&p);
 	return rc;
@@ -826,7 +900,8 @@ jf_stock_card(struct jf_ctx *c, const char *sku, jf_stock_fn *fn, void *arg)
 	    "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
 	    "AND m.store = s.store AND m.kind = 'receive'), "
 	    "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
-	    "AND m.store = s.store AND m.kind IN ('sale', 'redeem')) "
+	    "AND m.store = s.store AND m.kind IN ('sale', 'redeem')), "
+	    "coalesce(p.gift_limit, 0), p.gift_from, p.gift_to "
 	    "FROM s CROSS JOIN product p "
 	    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
 	    "WHERE p.sku = ?1";
@@ -838,6 +913,9 @@ jf_stock_card(struct jf_ctx *c, const char *sku, jf_stock_fn *fn, void *arg)
 	if ((found = jf_q_next(&r)) && (rc = stock_row_read(&r, &s)) == 0) {
 		s.last_received = jf_r_opt(&r, 11);
 		s.last_sale = jf_r_opt(&r, 12);
+		s.gift_limit = jf_r_int(&r, 13);
+		s.gift_from = jf_r_opt(&r, 14);
+		s.gift_to = jf_r_opt(&r, 15);
 		rc = fn(arg, &s);
 	}
 	if (jf_q_close(&r) != 0)

@@ -21,6 +21,8 @@ struct jf_product {
 	int64_t price, cost, reorder_level;
 	int64_t gift_points;		/* 0: not a gift */
 	int no_points;
+	int64_t gift_limit;		/* a member's most; 0: no limit */
+	char *gift_from, *gift_to;	/* the window's days; NULL: open */
 };
 
 struct jf_move {
@@ -77,14 +79,20 @@ int jf_stock_on_hand(struct jf_ctx *c, const char *store, int64_t product_id,
 /*
  * Products as a person or an import row gives them.  NULL, or -1 for a
  * number, is "not given"; a category of "" is none, gift_points 0 takes
- * the product out of the gift catalog.
+ * the product out of the gift catalog.  A gift's terms: gift_limit, the
+ * most one member may hold of it (0 lifts the limit), and the first and
+ * last days it may be redeemed, as jf_date_parse() reads them ("" opens
+ * that end).
  */
 struct jf_product_in {
 	const char *sku, *name, *category;
 	int64_t price, cost, reorder_level, gift_points;
 	int no_points;
+	int64_t gift_limit;
+	const char *gift_from, *gift_to;
 };
-#define JF_PRODUCT_IN_INIT { NULL, NULL, NULL, -1, -1, -1, -1, -1 }
+#define JF_PRODUCT_IN_INIT { NULL, NULL, NULL, -1, -1, -1, -1, -1, -1, \
+	NULL, NULL }
 #define JF_QTY_MAX 1000000000LL	/* a quantity's bound, either sign */
 
 /* A SKU is 1-64 bytes, no spaces, no control characters, no ',' or '"'
@@ -165,6 +173,9 @@ struct jf_stock_row {
 	int64_t price, cost, gift_points;
 	int no_points;
 	const char *last_received, *last_sale;
+	/* the card's: a gift's limit a member (0 none) and window (NULL) */
+	int64_t gift_limit;
+	const char *gift_from, *gift_to;
 };
 /*
  * store NULL: every store that has a stock row, and the context's store,
@@ -241,5 +252,6 @@ int jf_stock_reason_arg(const char *arg, void *field);
 int jf_stock_since_arg(const char *arg, void *field);
 int jf_stock_until_arg(const char *arg, void *field);
 int jf_stock_kind_arg(const char *arg, void *field);
+int jf_stock_day_arg(const char *arg, void *field);	/* a day, or "" */
 
 #endif

@@ -96,3 +96,15 @@ jf_stock_kind_arg(const char *arg, void *field)
 	return 0;
 }
 
+
+/* --gift-from D and --gift-to D: a day, or "" for an open end. */
+int
+jf_stock_day_arg(const char *arg, void *field)
+{
+	char d[JF_DATE_LEN];
+
+	*(const char **)field = arg;
+	if (*arg == '\0')
+		return 0;
+	return jf_date_parse(arg, d) == 0 ? 0 : -1;
+}

@@ -14,6 +14,19 @@
 #include "output.h"
 #include "stock.h"
 
+/* A gift's terms, the last columns of a product: none are empty. */
+static void
+out_terms(struct jf_out *out, int64_t limit, const char *from,
+    const char *to)
+{
+	if (limit > 0)
+		jf_out_int(out, limit);
+	else
+		jf_out_str(out, NULL);
+	jf_out_str(out, from);
+	jf_out_str(out, to);
+}
+
 /* Frees out: 0, or JF_ESOFTWARE, with no message, when a write failed. */
 static int
 out_end(struct jf_out *out)
@@ -30,7 +43,9 @@ jf_stock_write_product(struct jf_ctx *c, FILE *fp, const char *sku)
 		NC_("column", "sku"), NC_("column", "name"),
 		NC_("column", "category"), NC_("column", "price"),
 		NC_("column", "cost"), NC_("column", "reorder_level"),
-		NC_("column", "no_points"), NC_("column", "gift_points"), NULL
+		NC_("column", "no_points"), NC_("column", "gift_points"),
+		NC_("column", "gift_limit"), NC_("column", "gift_from"),
+		NC_("column", "gift_to"), NULL
 	};
 	struct jf_product p;
 	struct jf_out *out;
@@ -51,6 +66,7 @@ jf_stock_write_product(struct jf_ctx *c, FILE *fp, const char *sku)
 		jf_out_int(out, p.gift_points);
 	else
 		jf_out_str(out, NULL);
+	out_terms(out, p.gift_limit, p.gift_from, p.gift_to);
 	jf_out_end(out);
 	jf_product_clear(&p);
 	return out_end(out);
@@ -163,7 +179,9 @@ card_row(void *arg, const struct jf_stock_row *r)
 		NC_("column", "no_points"), NC_("column", "gift_points"),
 		NC_("column", "store"), NC_("column", "on_hand"),
 		NC_("column", "avg_cost"), NC_("column", "value"),
-		NC_("column", "last_received"), NC_("column", "last_sale"), NULL
+		NC_("column", "last_received"), NC_("column", "last_sale"),
+		NC_("column", "gift_limit"), NC_("column", "gift_from"),
+		NC_("column", "gift_to"), NULL
 	};
 	struct card *k = arg;
 	struct jf_out *out;
@@ -187,6 +205,7 @@ card_row(void *arg, const struct jf_stock_row *r)
 	jf_out_money(out, r->value);
 	jf_out_str(out, r->last_received);
 	jf_out_str(out, r->last_sale);
+	out_terms(out, r->gift_limit, r->gift_from, r->gift_to);
 	jf_out_end(out);
 	return 0;
 }

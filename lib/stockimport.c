@@ -54,12 +54,16 @@ product_row(struct jf_import *im)
 	p.sku = jf_row_str(in, "sku");
 	p.name = jf_row_str(in, "name");
 	p.category = jf_row_str(in, "category");
+	p.gift_from = jf_row_str(in, "gift_from");
+	p.gift_to = jf_row_str(in, "gift_to");
 	if ((rc = jf_row_money(in, "price", &p.price)) != 0 ||
 	    (rc = jf_row_money(in, "cost", &p.cost)) != 0 ||
 	    (rc = jf_row_int(in, "reorder_level", 0, JF_QTY_MAX,
 	    &p.reorder_level)) != 0 ||
 	    (rc = jf_row_int(in, "gift_points", 0, JF_MONEY_MAX,
 	    &p.gift_points)) != 0 ||
+	    (rc = jf_row_int(in, "gift_limit", 0, JF_QTY_MAX,
+	    &p.gift_limit)) != 0 ||
 	    (rc = jf_row_bool(in, "no_points", &p.no_points)) != 0)
 		return rc;
 	rc = jf_product_upsert(im->c, &p, &what, &col);
@@ -192,10 +196,11 @@ int
 jf_stock_batch_new(struct jf_import *im, int what, FILE *fp,
     struct jf_stock_batch **bp)
 {
-	static const char *const known[][16] = {
+	static const char *const known[][20] = {
 		[JF_BATCH_PRODUCTS] = { "sku", "name", "category", "price",
 		    "cost", "reorder_level", "gift_points", "no_points",
-		    "error", READ_ONLY, NULL },
+		    "gift_limit", "gift_from", "gift_to", "error", READ_ONLY,
+		    NULL },
 		[JF_BATCH_RECEIPTS] = { "ref", "supplier", "sku", "qty",
 		    "cost", "at", "error", NULL },
 		[JF_BATCH_COUNT] = { "sku", "counted", "error", NULL },

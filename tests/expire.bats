@@ -27,7 +27,7 @@ need_sale() {
 @test "expire -h prints the usage; a bad option or operand is a usage error" {
 	run expire -h
 	[ "$status" -eq 0 ]
-	eq "usage: expire [--date D] [-n]" "${lines[0]}"
+	eq "usage: expire [--date D] [--holds] [-n]" "${lines[0]}"
 	run expire remind --help
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"expire remind [--days N] [--template F] [--again] [-n]"* ]]

@@ -63,27 +63,27 @@ need_sale() {
 	JIFEN_STORE=east stock receive --sku G1 --qty 2 --cost 50.00 >/dev/null
 	run redeem catalog
 	[ "$status" -eq 0 ]
-	eq "sku,name,gift_points,on_hand
-G1,Gift G1,1000,5
-G2,Gift G2,500,3
-G3,Gift G3,2000,0" "$output"
+	eq "sku,name,gift_points,on_hand,gift_limit,gift_from,gift_to
+G1,Gift G1,1000,5,,,
+G2,Gift G2,500,3,,,
+G3,Gift G3,2000,0,,," "$output"
 	run redeem --store east catalog
-	eq "sku,name,gift_points,on_hand
-G1,Gift G1,1000,2
-G2,Gift G2,500,0
-G3,Gift G3,2000,0" "$output"
+	eq "sku,name,gift_points,on_hand,gift_limit,gift_from,gift_to
+G1,Gift G1,1000,2,,,
+G2,Gift G2,500,0,,,
+G3,Gift G3,2000,0,,," "$output"
 	run redeem catalog -o jsonl
-	eq '{"sku":"G1","name":"Gift G1","gift_points":1000,"on_hand":5}' "${lines[0]}"
+	eq '{"sku":"G1","name":"Gift G1","gift_points":1000,"on_hand":5,"gift_limit":null,"gift_from":null,"gift_to":null}' "${lines[0]}"
 	run redeem catalog -o table
-	eq "sku  name     gift_points  on_hand" "${lines[0]}"
-	eq "G1   Gift G1         1000        5" "${lines[1]}"
+	[[ "${lines[0]}" == "sku  name     gift_points  on_hand  gift_limit"* ]]
+	[[ "${lines[1]}" == "G1   Gift G1         1000        5"* ]]
 }
 
 @test "redeem catalog: an empty catalog prints the header only" {
 	empty_book
 	run redeem catalog
 	[ "$status" -eq 0 ]
-	eq "sku,name,gift_points,on_hand" "$output"
+	eq "sku,name,gift_points,on_hand,gift_limit,gift_from,gift_to" "$output"
 	run redeem catalog -o json
 	eq "[]" "$output"
 }
@@ -385,11 +385,11 @@ R0000001,M0000001,G1,1,1000,2300,1000" "$output"
 	JIFEN_NOW="2026-11-18 12:00:00" redeem cancel R0000001 >/dev/null
 	run redeem list
 	[ "$status" -eq 0 ]
-	eq "redemption,at,store,member,sku,qty,points,cancelled,operator
-R0000001,2026-11-16 10:00:00,main,M0000001,G1,1,100,2026-11-18 12:00:00,tester
-R0000002,2026-11-17 11:00:00,main,M0000002,G1,2,200,,tester" "$output"
+	eq "redemption,at,store,member,sku,qty,points,cancelled,operator,hold_until,picked_up
+R0000001,2026-11-16 10:00:00,main,M0000001,G1,1,100,2026-11-18 12:00:00,tester,,
+R0000002,2026-11-17 11:00:00,main,M0000002,G1,2,200,,tester,," "$output"
 	run redeem list --since 2026-11-17 --until 2026-11 --no-header
-	eq "R0000002,2026-11-17 11:00:00,main,M0000002,G1,2,200,,tester" "$output"
+	eq "R0000002,2026-11-17 11:00:00,main,M0000002,G1,2,200,,tester,," "$output"
 	run redeem list --until 2026-11-16 -o json
 	eq "null" "$(jq '.[1]' <<<"$output")"
 	eq '"2026-11-18 12:00:00"' "$(jq '.[0].cancelled' <<<"$output")"
@@ -512,6 +512,6 @@ M0000001,300,2026-11-19" "$output"
 	eq "6|9" "$(sql "SELECT s1.on_hand, s2.on_hand FROM stock s1, stock s2
 	    WHERE s1.product_id = 1 AND s2.product_id = 2")"
 	run redeem catalog
-	eq "G1,Gift G1,500,6" "${lines[1]}"
-	eq "G2,Gift G2,800,9" "${lines[2]}"
+	eq "G1,Gift G1,500,6,,," "${lines[1]}"
+	eq "G2,Gift G2,800,9,,," "${lines[2]}"
 }

@@ -77,8 +77,8 @@ tea() {
 	run --separate-stderr stock add --sku TEA --name 龙井 --price 120 \
 	    --cost 50.5 --category tea --reorder 5
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = "sku,name,category,price,cost,reorder_level,no_points,gift_points" ]
-	[ "${lines[1]}" = "TEA,龙井,tea,120.00,50.50,5,0," ]
+	[ "${lines[0]}" = "sku,name,category,price,cost,reorder_level,no_points,gift_points,gift_limit,gift_from,gift_to" ]
+	[ "${lines[1]}" = "TEA,龙井,tea,120.00,50.50,5,0,,,," ]
 	eq "TEA|龙井|tea|12000|5050|5|0|" "$(sql 'SELECT sku, name, category,
 	    price, cost, reorder_level, no_points, gift_points FROM product')"
 	eq 1 "$(sql 'SELECT count(*) FROM product p JOIN audit a
@@ -149,7 +149,7 @@ try 'stock add --help'" "$output"
 @test "stock add -n prints the product and books nothing" {
 	run stock add -n --sku A --name a --price 1
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = "A,a,,1.00,0.00,0,0," ]
+	[ "${lines[1]}" = "A,a,,1.00,0.00,0,0,,,," ]
 	eq 0 "$(sql 'SELECT count(*) FROM product')"
 	eq 0 "$(sql 'SELECT count(*) FROM audit')"
 }
@@ -160,7 +160,7 @@ try 'stock add --help'" "$output"
 	tea
 	run stock update TEA --price 130.5 --name "West Lake" --reorder 2
 	[ "$status" -eq 0 ]
-	[ "${lines[1]}" = "TEA,West Lake,tea,130.50,50.00,2,0," ]
+	[ "${lines[1]}" = "TEA,West Lake,tea,130.50,50.00,2,0,,,," ]
 	eq "13050|West Lake|2|5000" "$(sql 'SELECT price, name,
 	    reorder_level, cost FROM product')"
 }
@@ -911,24 +911,24 @@ products_of() {	# [DB]
 	run --separate-stderr stock show TEA
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
-	eq "sku,name,category,price,cost,reorder_level,no_points,gift_points,store,on_hand,avg_cost,value,last_received,last_sale
-TEA,龙井,tea,120.00,50.00,5,0,,main,17,6.00,102.00,2026-11-19 09:30:00,2026-11-20 16:05:00" "$output"
+	eq "sku,name,category,price,cost,reorder_level,no_points,gift_points,store,on_hand,avg_cost,value,last_received,last_sale,gift_limit,gift_from,gift_to
+TEA,龙井,tea,120.00,50.00,5,0,,main,17,6.00,102.00,2026-11-19 09:30:00,2026-11-20 16:05:00,,," "$output"
 	# value is on hand x average cost, in fen, as stock list has it
 	eq "$(stock list --store main -o jsonl | jq -r 'select(.sku == "TEA") | .value')" \
 	    "$(stock show TEA -o jsonl | jq -r .value)"
 	# never received nor sold: empty dates; on hand below zero, valued so
 	run stock show --store east CUP
-	eq "CUP,Cup,ware,80.00,30.00,2,0,,east,-1,30.00,-30.00,," "${lines[1]}"
+	eq "CUP,Cup,ware,80.00,30.00,2,0,,east,-1,30.00,-30.00,,,,," "${lines[1]}"
 }
 
 @test "stock show --store and \$JIFEN_STORE: that store's stock; where it never moved, 0 at list cost" {
 	shop
 	run stock show --store east TEA
-	eq "TEA,龙井,tea,120.00,50.00,5,0,,east,3,6.00,18.00,2026-11-18 10:00:00," "${lines[1]}"
+	eq "TEA,龙井,tea,120.00,50.00,5,0,,east,3,6.00,18.00,2026-11-18 10:00:00,,,," "${lines[1]}"
 	JIFEN_STORE=east run stock show TEA
-	eq "TEA,龙井,tea,120.00,50.00,5,0,,east,3,6.00,18.00,2026-11-18 10:00:00," "${lines[1]}"
+	eq "TEA,龙井,tea,120.00,50.00,5,0,,east,3,6.00,18.00,2026-11-18 10:00:00,,,," "${lines[1]}"
 	run stock show --store west TEA
-	eq "TEA,龙井,tea,120.00,50.00,5,0,,west,0,50.00,0.00,," "${lines[1]}"
+	eq "TEA,龙井,tea,120.00,50.00,5,0,,west,0,50.00,0.00,,,,," "${lines[1]}"
 }
 
 @test "stock show -o json is one object; jsonl one line; a gift shows its points and goes out as a sale" {
@@ -942,14 +942,14 @@ TEA,龙井,tea,120.00,50.00,5,0,,main,17,6.00,102.00,2026-11-19 09:30:00,2026-11
 	redeem gift M0000001 MUG >/dev/null
 	run --separate-stderr stock show -o json MUG
 	[ "$status" -eq 0 ]
-	eq '{"sku":"MUG","name":"Mug","category":null,"price":"5.00","cost":"0.00","reorder_level":0,"no_points":1,"gift_points":300,"store":"main","on_hand":3,"avg_cost":"2.50","value":"7.50","last_received":"2026-11-02 00:00:00","last_sale":"2026-11-18 10:00:00"}' \
+	eq '{"sku":"MUG","name":"Mug","category":null,"price":"5.00","cost":"0.00","reorder_level":0,"no_points":1,"gift_points":300,"store":"main","on_hand":3,"avg_cost":"2.50","value":"7.50","last_received":"2026-11-02 00:00:00","last_sale":"2026-11-18 10:00:00","gift_limit":null,"gift_from":null,"gift_to":null}' \
 	    "$(jq -c . <<<"$output")"
 	run stock show -o jsonl TEA
 	eq 1 "${#lines[@]}"
 	eq "main 10 50.00" "$(jq -r '"\(.store) \(.on_hand) \(.value)"' <<<"$output")"
 	run stock show -o table TEA
 	eq 2 "${#lines[@]}"
-	[[ "${lines[0]}" == "sku "*" last_sale" ]]
+	[[ "${lines[0]}" == "sku "*" last_sale  gift_limit  gift_from  gift_to" ]]
 }
 
 @test "stock show: an unknown SKU exits 1 and prints nothing; no or two SKUs exit 64" {
