@@ -234,6 +234,17 @@ cmd_reserve(struct jf_call *k)
 	return book(k, RESERVE);
 }
 
+/* --days and --until are two ways to say one day */
+static int
+reserve_check(struct jf_call *k)
+{
+	struct args *a = k->a;
+
+	if (*a->hold && (k->seen & 2))
+		return jf_usage_error(_("--days and --until contradict"));
+	return 0;
+}
+
 static int
 cmd_pickup(struct jf_call *k)
 {
@@ -284,7 +295,8 @@ static const struct jf_sub subs[] = {
 	{ "cancel", cmd_cancel, cancel_opts, "REDEMPTION", 1, 1, JF_WRITES,
 	    N_("cancels a redemption: the points go back, the gift to stock") },
 	{ "reserve", cmd_reserve, reserve_opts, "ID SKU", 2, 2, JF_WRITES,
-	    N_("holds a gift and its points for a member until pickup") },
+	    N_("holds a gift and its points for a member until pickup"),
+	    NULL, reserve_check },
 	{ "pickup", cmd_pickup, NULL, "RESERVATION", 1, 1, JF_WRITES,
 	    N_("a reserved gift handed over: marks it picked up") },
 	{ NULL }
