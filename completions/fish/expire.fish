@@ -3,6 +3,7 @@
 complete -c expire -f
 complete -c expire -n "not __fish_seen_subcommand_from remind" -a remind -d 'members with points about to lapse'
 complete -c expire -n "not __fish_seen_subcommand_from remind" -l date -x -d 'expire lots whose last valid day is before this date'
+complete -c expire -n "not __fish_seen_subcommand_from remind" -l holds -d 'only lapse the reservations, and list them'
 
 complete -c expire -s d -l db -r -F -d 'the database'
 complete -c expire -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'

@@ -3,7 +3,7 @@
 # names (-d), by __jifen_list (installed among fish's functions): a member
 # by its code, its name the description.
 
-set -l cmds catalog gift list quote cancel
+set -l cmds catalog gift list quote cancel reserve pickup
 
 # How many operands follow the command (options' values not counted).
 function __redeem_operands
@@ -17,7 +17,7 @@ function __redeem_operands
             continue
         end
         switch $t
-            case -d --db -o --format --operator --pin-fd --approve --store --qty --amount --at --since --until --member
+            case -d --db -o --format --operator --pin-fd --approve --store --qty --amount --at --since --until --member --days
                 set skip 1
             case '-*'
             case '*'
@@ -33,6 +33,8 @@ complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a gift -d 'exchan
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a list -d 'the redemptions, cancelled ones too'
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a quote -d 'the most points usable as cash on an order'
 complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a cancel -d 'give the points and the gift back'
+complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a reserve -d 'hold a gift and its points until pickup'
+complete -c redeem -n "not __fish_seen_subcommand_from $cmds" -a pickup -d 'hand over a reserved gift'
 
 complete -c redeem -s d -l db -r -F -d 'the database'
 complete -c redeem -s o -l format -x -a 'table csv tsv json jsonl' -d 'output format'
@@ -55,3 +57,10 @@ complete -c redeem -n "__fish_seen_subcommand_from quote" -l amount -x -d 'the o
 complete -c redeem -n "__fish_seen_subcommand_from list" -l since -x -d 'from this day'
 complete -c redeem -n "__fish_seen_subcommand_from list" -l until -x -d 'to this day'
 complete -c redeem -n "__fish_seen_subcommand_from list" -l member -x -a '(__jifen_list members)' -d 'only this member\'s'
+complete -c redeem -n "__fish_seen_subcommand_from list" -l held -d 'only reservations still held'
+complete -c redeem -n "__fish_seen_subcommand_from reserve" -l qty -x -d 'how many'
+complete -c redeem -n "__fish_seen_subcommand_from reserve" -l days -x -d 'held through N days from today'
+complete -c redeem -n "__fish_seen_subcommand_from reserve" -l until -x -d 'held through this day'
+complete -c redeem -n "__fish_seen_subcommand_from reserve; and test (__redeem_operands) = 0" -a '(__jifen_list members)'
+complete -c redeem -n "__fish_seen_subcommand_from reserve; and test (__redeem_operands) = 1" -a '(__jifen_list gifts)'
+complete -c redeem -n "__fish_seen_subcommand_from pickup; and test (__redeem_operands) = 0" -a '(__jifen_list redemptions)'

@@ -40,6 +40,9 @@ complete -c stock -n "__fish_seen_subcommand_from add update list" -l category -
 complete -c stock -n "__fish_seen_subcommand_from add update" -l reorder -x -d 'the reorder level'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l no-points -d 'earns no points'
 complete -c stock -n "__fish_seen_subcommand_from add update" -l gift-points -x -d 'in the gift catalog at N points'
+complete -c stock -n "__fish_seen_subcommand_from add update" -l gift-limit -x -d 'a member may redeem N at most; 0 no limit'
+complete -c stock -n "__fish_seen_subcommand_from add update" -l gift-from -x -d 'redeemed from this day on'
+complete -c stock -n "__fish_seen_subcommand_from add update" -l gift-to -x -d 'redeemed through this day'
 complete -c stock -n "__fish_seen_subcommand_from update" -l points -d 'earns points again'
 complete -c stock -n "__fish_seen_subcommand_from update" -l no-gift -d 'out of the gift catalog'
 
