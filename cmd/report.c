@@ -91,6 +91,22 @@ static const struct jf_opt purchases_opts[] = {
 	{ NULL }
 };
 
+static const struct jf_opt recommend_opts[] = {
+	{ "top", 0, JF_INT, A(top), "N",
+	    N_("how many products or pairs, 10 if not said"), 1, 100000 },
+	{ "since", 0, JF_DATE, A(since), "D",
+	    N_("the first day of the receipts counted") },
+	{ "until", 0, JF_DATE, A(until), "D",
+	    N_("the last day of the receipts counted") },
+	{ NULL }
+};
+
+static const struct jf_opt staff_opts[] = {
+	{ "since", 0, JF_DATE, A(since), "D", N_("the first day") },
+	{ "until", 0, JF_DATE, A(until), "D", N_("the last day") },
+	{ NULL }
+};
+
 static void
 init(void *arg)
 {
@@ -235,6 +251,21 @@ cmd_log(struct jf_call *k)
 	return report(k, jf_report_write_log);
 }
 
+static int
+cmd_recommend(struct jf_call *k)
+{
+	struct jf_report_args *a = k->a;
+
+	a->member = k->argc > 0 ? k->argv[0] : NULL;
+	return report(k, jf_report_write_recommend);
+}
+
+static int
+cmd_staff(struct jf_call *k)
+{
+	return report(k, jf_report_write_staff);
+}
+
 /* -- audit -------------------------------------------------------------- */
 
 static const char *const audit_cols[] = {
@@ -328,6 +359,12 @@ static const struct jf_sub subs[] = {
 	{ "log", cmd_log, log_opts, "", 0, 0, JF_READS,
 	    N_("the audit log: who did what, when, with which arguments "
 	    "(a manager's)") },
+	{ "recommend", cmd_recommend, recommend_opts, "[ID]", 0, 1, JF_READS,
+	    N_("what a member never bought, most often bought with what "
+	    "they did; without one, the pairs most often bought together") },
+	{ "staff", cmd_staff, staff_opts, "", 0, 0, JF_READS,
+	    N_("per operator: receipts, returns, members signed up, "
+	    "redemptions (a manager's)") },
 	{ "audit", cmd_audit, audit_opts, "", 0, 0, JF_READS,
 	    N_("checks every invariant of the book; exit 1 naming each "
 	    "breach") },

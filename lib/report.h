@@ -180,6 +180,7 @@ struct jf_report_args {
 	const char *audit_head, *ledger_head;	/* audit: kept heads */
 	const char *who, *tool;	/* log: one operator's, one tool's */
 	int full;		/* audit: integrity_check, not quick_check */
+	const char *member;	/* recommend: the member's code or phone */
 };
 typedef int jf_report_write_fn(struct jf_ctx *c, FILE *fp, int fmt,
     const struct jf_report_args *a);
@@ -192,5 +193,14 @@ jf_report_write_fn jf_report_write_leaderboard;
 /* reportbook.c: the audit log (a manager's), the receipts of goods. */
 jf_report_write_fn jf_report_write_log;
 jf_report_write_fn jf_report_write_purchases;
+/*
+ * reportmkt.c: recommend, for a member (a->member, JF_EREFUSED when no
+ * such member) the products they never bought, most often on one
+ * receipt with one they bought first; without one, the pairs of
+ * products most often on one receipt; staff, what each operator did (a
+ * manager's).
+ */
+jf_report_write_fn jf_report_write_recommend;
+jf_report_write_fn jf_report_write_staff;
 
 #endif
