@@ -17,6 +17,7 @@
 #include "ledger.h"
 #include "member.h"
 #include "money.h"
+#include "stock.h"
 #include "opts.h"
 
 /* Everything a subcommand may be given; each takes what its table says. */
@@ -34,48 +35,6 @@ init(void *arg)
 	struct args *a = arg;
 
 	a->f.inactive_days = -1;
-}
-
-/*
- * The option values the frame's types would not take in member's words:
- * -1 and the message for "--opt: message", or 0 and the value stored.
- */
-static int
-bad_value(const char *s, const char *what)
-{
-	jf_error(JF_EUSAGE, "%s \"%s\"", what, s);
-	return -1;
-}
-
-static int
-int_opt(const char *s, int *field, int lo, int hi, const char *what)
-{
-	int64_t v;
-
-	if (jf_int_parse(s, hi, &v) == -1 || v < lo)
-		return bad_value(s, what);
-	*field = (int)v;
-	return 0;
-}
-
-static int
-month_opt(const char *s, void *field)
-{
-	return int_opt(s, field, 1, 12, _("not a month:"));
-}
-
-static int
-days_opt(const char *s, void *field)
-{
-	return int_opt(s, field, 0, 100000, _("not a number of days:"));
-}
-
-static int
-role_opt(const char *s, void *field)
-{
-	if ((*(int *)field = jf_role_parse(s)) == JF_ROLE_NONE)
-		return bad_value(s, _("cashier, manager or admin, not"));
-	return 0;
 }
 
 /* A value that is not a phone, email, code, date or status: exit 64. */
@@ -150,6 +109,21 @@ cmd_show(struct jf_call *k)
 		return jf_usage_error(_("show needs one member"));
 	k->o->w.reads = 1;
 	return in_book(k, show_one);
+}
+
+/* --since dates what --bought or --category names, one of them. */
+static int
+check_list(struct jf_call *k)
+{
+	const struct jf_member_filter *f = &((struct args *)k->a)->f;
+
+	if (f->bought != NULL && f->category != NULL)
+		return jf_usage_error(_("--bought or --category, not both"));
+	if (*f->bought_since != '\0' && f->bought == NULL &&
+	    f->category == NULL)
+		return jf_usage_error(_("--since needs --bought or "
+		    "--category"));
+	return 0;
 }
 
 /* list and export; --unmask is a manager's, and a read on the record. */
@@ -299,13 +273,15 @@ static const struct jf_opt add_opts[] = {
 static const struct jf_opt list_opts[] = {
 	{ "tier", 0, JF_STR, A(f.tier), "T", N_("members in tier T") },
 	{ "birthday-month", 0, JF_FN, A(f.birthday_month), "M",
-	    N_("members born in month M (1 to 12)"), 0, 0, month_opt },
+	    N_("members born in month M (1 to 12)"), 0, 0,
+	    jf_member_month_arg },
 	{ "joined-since", 0, JF_DATE, A(f.joined_since), "D",
 	    N_("members who joined on day D or later") },
 	{ "joined-until", 0, JF_DATE, A(f.joined_until), "D",
 	    N_("members who joined on day D or earlier") },
 	{ "inactive-days", 0, JF_FN, A(f.inactive_days), "N",
-	    N_("members with no purchase in N days"), 0, 0, days_opt },
+	    N_("members with no purchase in N days"), 0, 0,
+	    jf_member_days_arg },
 	{ "status", 0, JF_CHOICE, A(f.status), "S",
 	    N_("members whose status is S"), 0, 0, NULL,
 	    jf_member_statuses },
@@ -314,6 +290,12 @@ static const struct jf_opt list_opts[] = {
 	    0, 0, NULL, jf_rfm_segments },
 	{ "query", 0, JF_STR, A(f.query), "TEXT",
 	    N_("members whose code, name, email or phone holds TEXT") },
+	{ "bought", 0, JF_FN, A(f.bought), "SKU",
+	    N_("members who bought this product"), 0, 0, jf_stock_sku_arg },
+	{ "category", 0, JF_STR, A(f.category), "C",
+	    N_("members who bought a product of this category") },
+	{ "since", 0, JF_DATE, A(f.bought_since), "D",
+	    N_("with --bought or --category: on day D or later") },
 	{ "unmask", 0, JF_FLAG, A(f.unmask), NULL, N_("phones, emails whole") },
 	{ NULL }
 };
@@ -351,7 +333,7 @@ static const struct jf_opt tiers_opts[] = {
 
 static const struct jf_opt operator_add_opts[] = {
 	{ "role", 0, JF_FN | JF_REQUIRED, A(role), "cashier|manager|admin",
-	    N_("what the operator may do"), 0, 0, role_opt },
+	    N_("what the operator may do"), 0, 0, jf_member_role_arg },
 	{ "pin", 0, JF_FLAG, A(pin), NULL,
 	    N_("set its PIN too (asked twice, or read from --pin-fd)") },
 	{ NULL }
@@ -375,7 +357,8 @@ static const struct jf_sub subs[] = {
 	{ "show", cmd_show, NULL, "ID", 0, -1, 0,
 	    N_("a member's record, with the points about to expire") },
 	{ "list", cmd_list, list_opts, "", 0, 0, 0,
-	    N_("the members the filters match, phones and emails masked") },
+	    N_("the members the filters match, phones and emails masked"),
+	    .check = check_list },
 	{ "update", cmd_update, update_opts, "ID|-", 0, -1, 0,
 	    N_("changes the fields given, of a member or of each on stdin") },
 	{ "import", cmd_import, import_opts, "[FILE|-]", 0, -1, 0,

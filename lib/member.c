@@ -603,7 +603,33 @@ const char *const jf_rfm_segments[] = { "champions", "loyal", "promising",
 	"AND (?3 IS NULL OR m.joined >= ?3) " \
 	"AND (?4 IS NULL OR (m.joined < ?4 AND NOT EXISTS (SELECT 1 " \
 	"  FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) " \
-	"AND (?6 IS NULL OR m.joined < ?6) "
+	"AND (?6 IS NULL OR m.joined < ?6) " \
+	"AND (?7 IS NULL AND ?8 IS NULL OR m.id IN (SELECT s.member_id " \
+	"  FROM product p JOIN sale_line l ON l.product_id = p.id " \
+	"  JOIN sale s ON s.id = l.sale_id WHERE l.returned < l.qty " \
+	"  AND (?7 IS NULL OR p.sku = ?7) AND (?8 IS NULL OR " \
+	"  p.category = ?8) AND (?9 IS NULL OR s.at >= ?9))) "
+
+/* --bought and --category: 0, or JF_EREFUSED for what no product is. */
+static int
+bought_known(struct jf_ctx *c, const struct jf_member_filter *f)
+{
+	static const char sku[] = "SELECT id FROM product WHERE sku = ?";
+	static const char cat[] = "SELECT id FROM product "
+	    "WHERE category = ? LIMIT 1";
+	int64_t id;
+	int rc;
+
+	if (f->bought != NULL && (rc = jf_q_int(c, sku, &id, "t",
+	    f->bought)) != 0)
+		return rc != JF_ENOROW ? rc : jf_error(JF_EREFUSED,
+		    _("no product \"%s\""), f->bought);
+	if (f->category != NULL && (rc = jf_q_int(c, cat, &id, "t",
+	    f->category)) != 0)
+		return rc != JF_ENOROW ? rc : jf_error(JF_EREFUSED,
+		    _("no product in category \"%s\""), f->category);
+	return 0;
+}
 
 int
 jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
@@ -624,12 +650,15 @@ jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
 	if (f->unmask && (rc = jf_need_role(c, JF_ROLE_MANAGER,
 	    "--unmask")) != 0)
 		return rc;
+	if ((rc = bought_known(c, f)) != 0)
+		return rc;
 	if (f->inactive_days >= 0)
 		jf_date_add_days(c->today, -f->inactive_days, since);
 	/* a month of 0 or less binds NULL: any month */
-	jf_q_open(c, &r, f->segment ? seg : all, "TTTttT", f->tier,
+	jf_q_open(c, &r, f->segment ? seg : all, "TTTttT" "ttT", f->tier,
 	    f->status, f->joined_since, f->inactive_days >= 0 ? since : NULL,
-	    f->segment, jf_day_after(f->joined_until, until));
+	    f->segment, jf_day_after(f->joined_until, until), f->bought,
+	    f->category, f->bought_since);
 	while (jf_q_next(&r)) {
 		if ((rc = from_row(c, &r, &m)) != 0)
 			break;

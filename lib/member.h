@@ -112,17 +112,28 @@ struct jf_member_filter {
 	int birthday_month;		/* 0: any */
 	int inactive_days;		/* -1: any */
 	int unmask;			/* phones and emails whole: a manager's */
+	const char *bought;		/* members who bought this SKU, */
+	const char *category;		/* or a product of this category */
+	char bought_since[JF_DATE_LEN];	/* on day D or later; "" ever */
 };
 typedef int jf_member_fn(void *arg, const struct jf_member *m);
 /*
  * Calls fn for each member matching f, in code order, with its phone and
- * email masked unless f->unmask; stops on non-zero.
+ * email masked unless f->unmask; stops on non-zero.  Bought (f->bought,
+ * f->category): a line of one of the member's receipts not returned in
+ * full; a SKU no product has, or a category none is in, is JF_EREFUSED
+ * naming it.
  */
 int jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
     jf_member_fn *fn, void *arg);
 
 /* "z***@example.com" into buf (at least 64 bytes); phones: jf_mask_phone. */
 const char *jf_mask_email(const char *e, char *buf);
+
+/* memberargs.c: member's option values (JF_FN, lib/opts.h). */
+int jf_member_month_arg(const char *s, void *field);
+int jf_member_days_arg(const char *s, void *field);
+int jf_member_role_arg(const char *s, void *field);
 
 /*
  * The tiers of the rules in force, lowest first, each with how many
