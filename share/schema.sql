@@ -4,6 +4,11 @@
 -- a newer version is a numbered migration run by PRAGMA user_version.
 -- Money is integer fen, points integers, times 'YYYY-MM-DD HH:MM:SS',
 -- dates 'YYYY-MM-DD'.  Every row a tool writes points at its audit row.
+--
+-- Every index is written on every insert: each one below says the queries
+-- that need it, as EXPLAIN QUERY PLAN shows them (a log of the statements
+-- the whole suite prepares, each planned on a fresh book).  A UNIQUE is the
+-- identity of its row (a code, a receipt, an idempotency key).
 
 CREATE TABLE operator (
 	name	TEXT PRIMARY KEY,
@@ -42,6 +47,8 @@ CREATE TABLE member (
 	forgotten TEXT,
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
+-- report members, member list --joined-since/--joined-until: the members
+-- who joined in a period (WHERE joined >= ? AND joined < ?).
 CREATE INDEX member_joined ON member(joined);
 
 -- The rules documents, each governing from its effective time on.
@@ -51,6 +58,8 @@ CREATE TABLE rules (
 	doc	TEXT NOT NULL,
 	audit_id INTEGER REFERENCES audit(id)	-- NULL for the built-in defaults
 );
+-- jf_rules_at: the version in force at a time (WHERE effective <= ?
+-- ORDER BY effective DESC, version DESC LIMIT 1), once per sale's time.
 CREATE INDEX rules_effective ON rules(effective, version);
 
 -- The points ledger: append-only, one row per movement.
@@ -67,8 +76,14 @@ CREATE TABLE ledger (
 	ikey	TEXT UNIQUE,			-- one source event books once
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
+-- points history, the tier's 365 days (sum WHERE member_id = ? AND at > ?),
+-- an activity's daily cap (count WHERE member_id = ? AND at >= ?).
 CREATE INDEX ledger_member ON ledger(member_id, at);
+-- report daily, report points and report leaderboard over a period
+-- (WHERE at >= ?1 AND at < ?2 GROUP BY kind / member_id).
 CREATE INDEX ledger_at ON ledger(at);
+-- a receipt's or redemption's entries: returns (the offset entry, the
+-- bonuses and thresholds to take back), points explain, redeem cancel.
 CREATE INDEX ledger_ref ON ledger(ref) WHERE ref IS NOT NULL;
 
 -- Every positive entry is a lot with its own last valid day.
@@ -82,7 +97,11 @@ CREATE TABLE lot (
 	expires_on TEXT NOT NULL,		-- the last valid day
 	reminded TEXT				-- when expire remind announced it
 );
+-- spending from the lots that expire first (WHERE member_id = ? AND
+-- remaining > 0 ORDER BY expires_on, id), points balance's expiring sums.
 CREATE INDEX lot_spend ON lot(member_id, expires_on, id) WHERE remaining > 0;
+-- expire: the lots past a day (WHERE remaining > 0 AND expires_on < ?);
+-- expire remind: those in the window.
 CREATE INDEX lot_expiry ON lot(expires_on) WHERE remaining > 0;
 
 -- Which lot paid for which spending entry (points > 0 taken), or which
@@ -93,7 +112,10 @@ CREATE TABLE alloc (
 	lot_id	INTEGER REFERENCES lot(id),
 	points	INTEGER NOT NULL CHECK (points > 0)
 );
+-- a restore: the lots a spending took from (WHERE entry_id = ?).
 CREATE INDEX alloc_entry ON alloc(entry_id);
+-- what was restored to a lot already (alloc b ... b.lot_id = a.lot_id),
+-- report audit's lot checks.
 CREATE INDEX alloc_lot ON alloc(lot_id);
 
 -- The days expire has run for.
@@ -142,9 +164,15 @@ CREATE TABLE move (
 	operator TEXT NOT NULL,
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
+-- a delivery's receipt once per store and product, and stock receive
+-- --reverse finding it (WHERE kind = 'receive' AND ref = ? AND store = ?).
 CREATE UNIQUE INDEX move_receipt ON move(ref, store, product_id)
 	WHERE kind = 'receive' AND ref IS NOT NULL;
+-- a product's moves: report stock's slow movers (max(m.at) WHERE
+-- m.product_id = p.id), stock moves --sku, a redemption's gift move.
 CREATE INDEX move_product ON move(product_id, at);
+-- stock moves and report purchases over a period, report stock's
+-- reconciliation (sum(value) by store WHERE at >= ?1 AND at < ?2).
 CREATE INDEX move_at ON move(at);
 
 CREATE TABLE sale (
@@ -165,7 +193,11 @@ CREATE TABLE sale (
 	operator TEXT NOT NULL,
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
+-- report daily and report sales by day, month, hour, product over a period
+-- (WHERE s.at >= ?1 AND s.at < ?2), sale list --since.
 CREATE INDEX sale_at ON sale(at);
+-- sale list --member, report members' RFM (GROUP BY member_id), a member's
+-- first sale (min(id) WHERE member_id = ?).
 CREATE INDEX sale_member ON sale(member_id, at);
 
 CREATE TABLE sale_line (
@@ -182,6 +214,8 @@ CREATE TABLE sale_line (
 	returned INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= qty),
 	UNIQUE (sale_id, line)
 );
+-- the buyers of a product: member list --bought, report recommend's
+-- co-purchases (sale_line WHERE product_id = ?).
 CREATE INDEX sale_line_product ON sale_line(product_id);
 
 CREATE TABLE sale_return (
@@ -194,7 +228,9 @@ CREATE TABLE sale_return (
 	operator TEXT NOT NULL,
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
+-- a sale's returns: what was reversed and restored so far, its -R number.
 CREATE INDEX sale_return_sale ON sale_return(sale_id);
+-- report daily's returns of a day (WHERE r.at >= ?1 AND r.at < ?2).
 CREATE INDEX sale_return_at ON sale_return(at);
 
 CREATE TABLE redemption (
@@ -210,4 +246,5 @@ CREATE TABLE redemption (
 	operator TEXT NOT NULL,
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
+-- redeem list --since/--until, report staff's redemptions in a period.
 CREATE INDEX redemption_at ON redemption(at);
