@@ -11,26 +11,45 @@
 #include "chain.h"
 #include "err.h"
 
+/* "\nLEN:" for a field of len bytes into b (at least 24), its length. */
+static int
+len_tag(char *b, size_t len)
+{
+	char d[24];
+	int k = 0, n = 0;
+
+	do
+		d[k++] = (char)('0' + len % 10);
+	while ((len /= 10) > 0);
+	b[n++] = '\n';
+	while (k > 0)
+		b[n++] = d[--k];
+	b[n++] = ':';
+	return n;
+}
+
 void
 jf_chain_hash(const char *prev, const char *const *fields, int n, char *out)
 {
 	crypto_hash_sha256_state st;
 	unsigned char h[crypto_hash_sha256_BYTES];
-	char len[32];
+	char tag[32];
 
 	crypto_hash_sha256_init(&st);
 	crypto_hash_sha256_update(&st, (const unsigned char *)prev,
 	    strlen(prev));
 	for (int i = 0; i < n; i++) {
 		const char *f = fields[i];
-		int k;
+		size_t len = f != NULL ? strlen(f) : 0;
 
-		k = f ? snprintf(len, sizeof(len), "\n%zu:", strlen(f)) :
-		    snprintf(len, sizeof(len), "\n-");
-		crypto_hash_sha256_update(&st, (const unsigned char *)len, k);
-		if (f != NULL)
+		if (f == NULL) {
 			crypto_hash_sha256_update(&st,
-			    (const unsigned char *)f, strlen(f));
+			    (const unsigned char *)"\n-", 2);
+			continue;
+		}
+		crypto_hash_sha256_update(&st, (const unsigned char *)tag,
+		    len_tag(tag, len));
+		crypto_hash_sha256_update(&st, (const unsigned char *)f, len);
 	}
 	crypto_hash_sha256_final(&st, h);
 	sodium_bin2hex(out, JF_HASH_LEN, h, sizeof(h));

@@ -938,6 +938,21 @@ jf_db_path(const struct jf_who *w)
 }
 
 /*
+ * Before SQLite's first use in the process: a connection is one thread's,
+ * so no mutex on every call, and no count of the memory it allocates.
+ */
+static void
+sqlite_once(void)
+{
+	static int done;
+
+	if (done++)
+		return;
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/*
  * Opens the book for a command that only reads, so that it leaves
  * nothing behind that a later writer could not use.  Where we may
  * write the file and its directory: read-write with PRAGMA query_only,
@@ -1149,6 +1164,7 @@ jf_open(const char *tool, const struct jf_who *w, int argc, char **argv,
 	 * -shm file with its mode that locks writers out after a chmod */
 	if (!w->reads && not_writable(c) != 0)
 		return JF_ECANTCREAT;
+	sqlite_once();
 	if (w->reads)
 		rc = open_readonly(c);
 	else
@@ -1453,6 +1469,7 @@ jf_seen_new(struct jf_seen **sp)
 	if ((*sp = s = calloc(1, sizeof(*s))) == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	/* "": a temporary database on disk, gone when closed */
+	sqlite_once();
 	if (sqlite3_open("", &s->db) != SQLITE_OK ||
 	    sqlite3_exec(s->db, "PRAGMA cache_size = -4096; BEGIN; "
 	    "CREATE TABLE seen (key TEXT PRIMARY KEY, row INTEGER NOT NULL) "
