@@ -50,9 +50,12 @@ static const char *const staff_cols[] = {
 /*
  * For member ?4: ever, what they bought at any time; mine, in the
  * receipts considered; basket, each receipt considered holding one of
- * mine (sid) with which (x); together, how many of those receipts hold
- * each product y they never bought, by x; cand, in all (a receipt with
- * two of mine counted once); why, the x of each y with the most.
+ * mine (sid) with which (x); cand, how many of those receipts hold each
+ * product y they never bought (a receipt with two of mine counted
+ * once); top, the ?5 with the most; together, how many hold each of
+ * those with each x; why, the x of each y with the most.  together is
+ * read from top's products' lines, not from every receipt's (CROSS JOIN
+ * keeps that order).
  */
 static const char rec_sql[] = "WITH "
     "ever AS (SELECT DISTINCT l.product_id AS pid FROM sale s "
@@ -65,21 +68,23 @@ static const char rec_sql[] = "WITH "
     "FROM mine JOIN sale_line l ON l.product_id = mine.pid "
     "JOIN sale s ON s.id = l.sale_id "
     "WHERE l.returned < l.qty AND " IN_RANGE("s") "), "
-    "together AS (SELECT b.x AS x, l.product_id AS y, "
-    "count(DISTINCT b.sid) AS n FROM basket b "
-    "JOIN sale_line l ON l.sale_id = b.sid WHERE l.returned < l.qty "
-    "AND l.product_id NOT IN (SELECT pid FROM ever) GROUP BY b.x, y), "
     "cand AS (SELECT l.product_id AS y, count(DISTINCT l.sale_id) AS n "
     "FROM sale_line l WHERE l.sale_id IN (SELECT sid FROM basket) "
     "AND l.returned < l.qty AND l.product_id NOT IN (SELECT pid FROM ever) "
     "GROUP BY l.product_id), "
+    "top AS (SELECT cand.y AS y, cand.n AS n FROM cand "
+    "JOIN product p ON p.id = cand.y ORDER BY cand.n DESC, p.sku "
+    "LIMIT ?5), "
+    "together AS (SELECT b.x AS x, t.y AS y, count(DISTINCT b.sid) AS n "
+    "FROM top t CROSS JOIN sale_line l ON l.product_id = t.y "
+    "CROSS JOIN basket b ON b.sid = l.sale_id WHERE l.returned < l.qty "
+    "GROUP BY b.x, t.y), "
     "why AS (SELECT t.y AS y, px.sku AS sku, row_number() OVER "
     "(PARTITION BY t.y ORDER BY t.n DESC, px.sku) AS k "
     "FROM together t JOIN product px ON px.id = t.x) "
-    "SELECT p.sku, p.name, p.category, p.price, cand.n, why.sku "
-    "FROM cand JOIN product p ON p.id = cand.y "
-    "JOIN why ON why.y = cand.y AND why.k = 1 "
-    "ORDER BY cand.n DESC, p.sku LIMIT ?5";
+    "SELECT p.sku, p.name, p.category, p.price, top.n, why.sku "
+    "FROM top JOIN product p ON p.id = top.y "
+    "JOIN why ON why.y = top.y AND why.k = 1 ORDER BY top.n DESC, p.sku";
 
 /*
  * Without a member: each two products on one receipt considered (a
