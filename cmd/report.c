@@ -1,6 +1,7 @@
 /*
  * report - what the owner reads: the store-close report, sales, points,
- * members, stock, the points leaderboard, and the audit of the book.
+ * members, stock, the points leaderboard, offers to members (recommend),
+ * the staff's figures, and the audit of the book.
  *
  * The tables below give each subcommand its options, which fill one
  * struct jf_report_args; the subcommand opens the book, takes one
