@@ -68,6 +68,9 @@ complete -c member -n "__member_using list" -l joined-until -x -d 'joined on day
 complete -c member -n "__member_using list" -l inactive-days -x -d 'no purchase in N days'
 complete -c member -n "__member_using list" -l segment -x -a 'champions loyal promising needs_attention at_risk lost' -d 'in RFM segment S'
 complete -c member -n "__member_using list" -l query -x -d 'code, name, phone or email containing TEXT'
+complete -c member -n "__member_using list" -l bought -x -a '(__jifen_list skus)' -d 'who bought this product'
+complete -c member -n "__member_using list" -l category -x -a '(__jifen_list categories)' -d 'who bought a product of this category'
+complete -c member -n "__member_using list" -l since -x -d 'bought on day D or later'
 complete -c member -n "__member_using list export" -l unmask -d 'phones and emails whole (manager)'
 complete -c member -n "__member_using import" -l update -d 'change the members that exist'
 complete -c member -n "__member_using import update" -l delimiter -x -a ', ; tab' -d "the CSV's delimiter"

@@ -1,6 +1,6 @@
 # fish completion for report(1)
 
-set -l cmds daily sales points members stock leaderboard purchases log audit
+set -l cmds daily sales points members stock leaderboard purchases log recommend staff audit
 
 complete -c report -f
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a daily -d 'the store-close report of a day'
@@ -11,6 +11,8 @@ complete -c report -n "not __fish_seen_subcommand_from $cmds" -a stock -d 'valua
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a leaderboard -d 'members ranked by points gained'
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a purchases -d 'goods received by supplier, product or month'
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a log -d 'the audit log: who did what, when'
+complete -c report -n "not __fish_seen_subcommand_from $cmds" -a recommend -d 'what a member never bought, most often bought with what they did'
+complete -c report -n "not __fish_seen_subcommand_from $cmds" -a staff -d 'per operator: receipts, returns, members signed up, redemptions'
 complete -c report -n "not __fish_seen_subcommand_from $cmds" -a audit -d 'check every invariant of the book'
 
 complete -c report -s d -l db -r -F -d 'the database'
@@ -25,11 +27,11 @@ complete -c report -l approve -x -d 'a manager who approves, by PIN'
 complete -c report -l store -x -d 'narrow to one store'
 
 complete -c report -n "__fish_seen_subcommand_from daily leaderboard" -l date -x -d 'the day (YYYY-MM-DD)'
-complete -c report -n "__fish_seen_subcommand_from daily leaderboard" -l top -x -d 'how many'
+complete -c report -n "__fish_seen_subcommand_from daily leaderboard recommend" -l top -x -d 'how many'
 complete -c report -n "__fish_seen_subcommand_from sales" -l by -x -a 'day month year product category member' -d 'grouping'
 complete -c report -n "__fish_seen_subcommand_from points" -l by -x -a 'day month year' -d 'period'
-complete -c report -n "__fish_seen_subcommand_from sales points purchases log stock" -l since -x -d 'first day (YYYY-MM-DD)'
-complete -c report -n "__fish_seen_subcommand_from sales points purchases log stock" -l until -x -d 'last day (YYYY-MM-DD)'
+complete -c report -n "__fish_seen_subcommand_from sales points purchases log stock recommend staff" -l since -x -d 'first day (YYYY-MM-DD)'
+complete -c report -n "__fish_seen_subcommand_from sales points purchases log stock recommend staff" -l until -x -d 'last day (YYYY-MM-DD)'
 complete -c report -n "__fish_seen_subcommand_from purchases" -l by -x -a 'supplier product month' -d 'grouping'
 complete -c report -n "__fish_seen_subcommand_from log" -l by -x -a '(__jifen_list operators)' -d 'what this operator did'
 complete -c report -n "__fish_seen_subcommand_from log" -l tool -x -a 'member stock sale points redeem expire report jifen' -d 'what this tool did'
@@ -37,4 +39,5 @@ complete -c report -n "__fish_seen_subcommand_from stock" -l days -x -d 'slow af
 complete -c report -n "__fish_seen_subcommand_from leaderboard" -l period -x -a 'month year' -d 'the calendar period'
 complete -c report -n "__fish_seen_subcommand_from audit" -l audit-head -x -d 'the audit_head of a daily report (ID:HASH)'
 complete -c report -n "__fish_seen_subcommand_from audit" -l ledger-head -x -d 'the ledger_head of a daily report (ID:HASH)'
+complete -c report -n "__fish_seen_subcommand_from recommend" -a '(__jifen_list members)'
 complete -c report -n "__fish_seen_subcommand_from audit" -l full -d 'integrity_check: every index too'
