@@ -67,6 +67,43 @@ expire -o table
 say "Night (cron): reminders for points expiring within 30 days, for the SMS gateway"
 expire remind -o csv
 
+say "Sunday 2026-11-22: the owner plans December's marketing"
+day "2026-11-22 10:00:00"
+cat > "$dir/marketing.json" <<'EOF'
+{ "holidays": ["2026-12-25"],
+  "multipliers": [ { "name": "weekend", "days": ["sat", "sun"], "factor": "1.5" },
+                   { "name": "christmas", "days": ["holiday"], "factor": "2" } ],
+  "thresholds": [ { "name": "december-500", "min_paid": "500.00", "points": 100,
+                    "from": "2026-12-01", "to": "2026-12-31" } ],
+  "tiers": [ { "name": "normal", "min_points": 0, "factor": "1" },
+             { "name": "silver", "min_points": 1000, "factor": "1.2" },
+             { "name": "gold", "min_points": 2000, "factor": "1.5",
+               "discount": "0.95", "gift_discount": "0.90" } ] }
+EOF
+points rules load --at "2026-12-01 00:00:00" "$dir/marketing.json" >/dev/null
+points rules --at "2026-12-01 00:00:00" -o table
+stock update GIFT-TIN --gift-limit 1 -o table
+
+say "Friday 2026-12-25: Christmas (2x), and 满500送100: Wang Fang spends 576.00"
+day "2026-12-25 15:00:00"
+sale add --member M0000001 --receipt R-1225-001 TEA-PE:2 POT-01:1@240.00 -o table
+points explain R-1225-001 -o table
+
+say "Now gold, Wang Fang reserves a tea tin (300 points, 10% off for gold) for next week"
+member show M0000001 -o table
+redeem reserve M0000001 GIFT-TIN --days 7 -o table
+say "A second one is refused: the tin is limited to one a member"
+redeem gift M0000001 GIFT-TIN -o table 2>&1 || true
+day "2026-12-28 11:00:00"
+redeem pickup R0000002 -o table
+
+say "What to offer Li Qiang, and who bought pu-erh (for a campaign)"
+report recommend M0000002 --top 3 -o table
+member list --bought TEA-PE -o table
+
+say "The month's staff figures, for the till staff's bonus"
+report staff --since 2026-11-01 --until 2026-12-31 -o table
+
 say "Members now"
 member list -o table
 report audit
