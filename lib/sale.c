@@ -1130,6 +1130,29 @@ offset_entry(struct jf_ctx *c, const char *receipt, int64_t mid, int64_t *id)
 }
 
 /*
+ * Reverses e, no more than the member's lots of the receipt (e->ref)
+ * still hold: what expired from them is not charged again.  e->points is
+ * left with what was reversed.
+ */
+static int
+reverse_left(struct jf_ctx *c, struct jf_entry *e)
+{
+	int64_t gained, reversed, expired;
+	int rc;
+
+	if ((rc = jf_ledger_ref_points(c, e->ref, e->member_id, &gained,
+	    &reversed, &expired)) != 0)
+		return rc;
+	if (e->points > gained - reversed - expired)
+		e->points = gained - reversed - expired;
+	if (e->points <= 0) {
+		e->points = 0;
+		return 0;
+	}
+	return jf_ledger_reverse(c, e, NULL);
+}
+
+/*
  * Reverses the bonuses the receipt gave, member by member: the sale's
  * own member's are added to *own (reversed with the earnings), the
  * others' (a referrer's) are reversed here.
@@ -1155,7 +1178,6 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 	for (int i = 0; i < n; i++) {
 		struct jf_entry e = { who[i], "reverse", pts[i], when, receipt,
 			"return", NULL, NULL, NULL };
-		int64_t gained, reversed, expired;
 
 		if (pts[i] <= 0)
 			continue;
@@ -1163,13 +1185,7 @@ reverse_bonuses(struct jf_ctx *c, const char *receipt, int64_t mid,
 			*own += pts[i];
 			continue;
 		}
-		/* what expired from the bonus lot is not charged again */
-		if ((rc = jf_ledger_ref_points(c, receipt, who[i], &gained,
-		    &reversed, &expired)) != 0)
-			return rc;
-		if (e.points > gained - reversed - expired)
-			e.points = gained - reversed - expired;
-		if (e.points > 0 && (rc = jf_ledger_reverse(c, &e, NULL)) != 0)
+		if ((rc = reverse_left(c, &e)) != 0)
 			return rc;
 	}
 	return 0;
@@ -1217,17 +1233,10 @@ reverse_thresholds(struct jf_ctx *c, const char *receipt,
 	for (int i = 0; i < n; i++) {
 		struct jf_entry e = { r->member_id, "reverse", take[i].points,
 			r->when, receipt, take[i].name, NULL, NULL, NULL };
-		int64_t gained, reversed, expired;
 
-		/* what expired from the receipt's lots is not charged again */
-		if ((rc = jf_ledger_ref_points(c, receipt, r->member_id,
-		    &gained, &reversed, &expired)) != 0)
+		if ((rc = reverse_left(c, &e)) != 0)
 			return rc;
-		if (e.points > gained - reversed - expired)
-			e.points = gained - reversed - expired;
-		if (e.points > 0 && (rc = jf_ledger_reverse(c, &e, NULL)) != 0)
-			return rc;
-		*thr += e.points > 0 ? e.points : 0;
+		*thr += e.points;
 	}
 	return 0;
 }
