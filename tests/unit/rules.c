@@ -295,7 +295,7 @@ validation(void)
 	bad("{ \"multipliers\": [ { \"name\": \"w\", \"factor\": \"2\" }, "
 	    "{ \"name\": \"v\", \"factor\": \"2\", \"days\": [\"sat\", "
 	    "\"fun\"] } ] }",
-	    "rules.json: multipliers[1].days[1]: not a day (mon ... sun): "
+	    "rules.json: multipliers[1].days[1]: not a day (mon ... sun, holiday): "
 	    "\"fun\"");
 	bad("{ \"multipliers\": [ { \"name\": \"w\", \"factor\": \"2\", "
 	    "\"days\": \"sat\" } ] }",
