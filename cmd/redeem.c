@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "draw.h"
 #include "err.h"
 #include "member.h"
 #include "money.h"
@@ -51,6 +52,7 @@ static const char *const quote_cols[] = {
 };
 
 struct args {
+	struct jf_draw_args draw;	/* first: lib/drawcmd.c's offsets */
 	int64_t qty;
 	int64_t amount;
 	char since[JF_DATE_LEN], until[JF_DATE_LEN];
@@ -299,6 +301,7 @@ static const struct jf_sub subs[] = {
 	    NULL, reserve_check },
 	{ "pickup", cmd_pickup, NULL, "RESERVATION", 1, 1, JF_WRITES,
 	    N_("a reserved gift handed over: marks it picked up") },
+	{ "draw", NULL, NULL, NULL, 0, 0, 0, NULL, jf_draw_subs },
 	{ NULL }
 };
 

@@ -33,6 +33,11 @@
  *  13 hold_lapsed		      no reservation still held past its
  *				      last day once expire ran for a later
  *				      day after it was made
+ *  14 draw_seed, draw_winners,      a run draw's seed hashes to the hash
+ *     draw_points, draw_refund,      committed at its opening, its winners
+ *     draw_stock		      are those the seed picks; its tickets'
+ *				      points, refunds and gifts add up
+ *				      (lib/draw.c)
  *
  * A lot counts as past its day only when an expire run for a later day
  * was recorded after the lot last received points (its own entry, or a
@@ -46,6 +51,7 @@
 
 #include "audit.h"
 #include "chain.h"
+#include "draw.h"
 #include "err.h"
 #include "kind.h"
 #include "money.h"
@@ -736,6 +742,13 @@ check_chains(struct audit *a)
 	return jf_chain_walk(a->c, JF_CHAIN_LEDGER, 0, link_row, &le);
 }
 
+/* 14. The draws, checked by lib/draw.c: its breaches counted here. */
+static void
+draw_breach(void *arg, const struct jf_breach *b)
+{
+	breach(arg, b->check, b->subject, b->expected, b->found);
+}
+
 static const char q_begin[] = "BEGIN";
 static const char q_end[] = "COMMIT";
 
@@ -769,7 +782,8 @@ jf_audit_run(struct jf_ctx *c, int full, jf_breach_fn *fn, void *arg,
 	    (rc = each(&a, q_audit_rows, row_audit)) != 0 ||
 	    (rc = each(&a, q_earn, row_earn)) != 0 ||
 	    (rc = check_triggers(&a)) != 0 ||
-	    (rc = check_chains(&a)) != 0) {
+	    (rc = check_chains(&a)) != 0 ||
+	    (rc = jf_draw_audit(c, draw_breach, &a)) != 0) {
 		jf_rollback(c);
 		*n = a.n;
 		return rc;

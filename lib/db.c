@@ -49,7 +49,7 @@ static const char *jf_col_opt(sqlite3_stmt *, int);
 extern const char jf_schema_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 10
+#define SCHEMA_VERSION 11
 #define STR(x) STR_(x)
 #define STR_(x) #x
 
@@ -391,6 +391,12 @@ jf_last_id(struct jf_ctx *c)
 	return sqlite3_last_insert_rowid(c->db);
 }
 
+int
+jf_changes(struct jf_ctx *c)
+{
+	return sqlite3_changes(c->db);
+}
+
 /* Runs static SQL text (no input in it): pragmas, BEGIN, the schema. */
 static int
 run(struct jf_ctx *c, const char *sql)
@@ -665,6 +671,42 @@ static const char migration_10[] =
     "AND cancelled IS NULL;"
     "CREATE INDEX redemption_member ON redemption(member_id, product_id);";
 
+/*
+ * Version 11: points draws (lib/draw.c).  A draw keeps the SHA-256 of
+ * its seed from the opening and the seed from the run; a ticket the
+ * ledger entry that paid for it, its prize and the points given back.
+ */
+static const char migration_11[] =
+    "CREATE TABLE draw ("
+    "id INTEGER PRIMARY KEY, "
+    "code TEXT NOT NULL UNIQUE, "
+    "name TEXT NOT NULL, "
+    "store TEXT NOT NULL, "
+    "product_id INTEGER NOT NULL REFERENCES product(id), "
+    "prizes INTEGER NOT NULL CHECK (prizes > 0), "
+    "ticket_points INTEGER NOT NULL CHECK (ticket_points > 0), "
+    "refund_losers INTEGER NOT NULL CHECK (refund_losers IN (0, 1)), "
+    "seed_hash TEXT NOT NULL, "
+    "seed TEXT, "
+    "opened TEXT NOT NULL, "
+    "ran TEXT, "
+    "operator TEXT NOT NULL, "
+    "ran_by TEXT, "
+    "audit_id INTEGER NOT NULL REFERENCES audit(id), "
+    "run_audit_id INTEGER REFERENCES audit(id));"
+    "CREATE TABLE draw_ticket ("
+    "id INTEGER PRIMARY KEY, "
+    "draw_id INTEGER NOT NULL REFERENCES draw(id), "
+    "number INTEGER NOT NULL CHECK (number > 0), "
+    "member_id INTEGER NOT NULL REFERENCES member(id), "
+    "entry_id INTEGER NOT NULL REFERENCES ledger(id), "
+    "at TEXT NOT NULL, "
+    "prize INTEGER CHECK (prize IS NULL OR prize > 0), "
+    "refunded INTEGER NOT NULL DEFAULT 0, "
+    "operator TEXT NOT NULL, "
+    "audit_id INTEGER NOT NULL REFERENCES audit(id), "
+    "UNIQUE (draw_id, number));";
+
 /* Version 1: the schema, and the default rules as version 1. */
 static int
 create(struct jf_ctx *c)
@@ -705,6 +747,7 @@ static const struct {
 	{ 8, migration_8, NULL },
 	{ 9, migration_9, migrate_9 },
 	{ 10, migration_10, NULL },
+	{ 11, migration_11, NULL },
 };
 
 /* The book's schema version into *v. */

@@ -20,7 +20,8 @@ export LC_MESSAGES=C
 # The schema version this build writes, and the SQL that takes a book of
 # it back to version 9, from where the migration tests go further back.
 SCHEMA=$(sed -n 's/^#define SCHEMA_VERSION //p' "$TOP/lib/db.c")
-BACK_TO_9="DROP INDEX redemption_held; DROP INDEX redemption_member;
+BACK_TO_9="DROP TABLE draw_ticket; DROP TABLE draw;
+    DROP INDEX redemption_held; DROP INDEX redemption_member;
     ALTER TABLE sale_line DROP COLUMN list_price;
     ALTER TABLE redemption DROP COLUMN hold_until;
     ALTER TABLE redemption DROP COLUMN picked_up;
