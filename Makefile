@@ -6,7 +6,8 @@
 #   make sim        the seeded simulation of the points book, SEED=1 STEPS=2000
 #                   (SEED=1,2,3 for several; FEATURES=all for the known bugs)
 #   make demo       a demo store's day, on a fresh database
-#   make bench      imports timed against sqlite3 .import of the same file
+#   make bench      issue 15's table: imports, a till, report audit and daily,
+#                   each against its baseline (share/bench.sh)
 #   make fuzz       libFuzzer harnesses, SECONDS=60 each (fuzz-build: build only)
 #   make install    PREFIX=/usr/local DESTDIR= BINLINKS=yes (make uninstall
 #                   undoes it): jifen in bin, the tools in libexec/jifen

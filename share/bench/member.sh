@@ -1,48 +1,68 @@
 #!/bin/sh
-# member import against sqlite3 .import of the same file into a table with
-# the same unique indexes (code, phone): wall time, CPU time and peak
-# memory of each, in the same run.  Two files: members with a full profile
-# (each one is also given the profile bonus: a ledger entry and a lot),
-# and members without an email (no bonus), which measures the import
-# machinery alone.
+# member import against two baselines, on the same file in the same run:
+# sqlite3 .import into a table with the same unique indexes (code,
+# phone), and tests/bench/member_peer.py, a Python csv + sqlite3
+# executemany script writing the same rows (the members, their referrers,
+# the profile bonus's entry and balance) in one transaction.  Two files
+# of BENCH_MEMBERS rows (default 1000000, book.inc's gen_members): 65%
+# with an email, so a full profile and the 50-point profile bonus (a
+# ledger entry and a lot), and the same rows without the emails (no
+# bonus), which measures the import machinery alone.  15% of the rows
+# name an earlier member as their referrer.  Wall time, CPU time and
+# peak memory of each; the ratios of wall time, and of CPU time.
 set -eu
-n=${BENCH_MEMBERS:-100000}
+n=${BENCH_MEMBERS:-1000000}
+top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/jifen-bench.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
-gen() {	# deterministic; codes and phones scattered, as an old system's are
-	awk -v n="$n" -v email="$1" 'BEGIN {
-		print "code,phone,name,email,birthday,joined"
-		for (i = 1; i <= n; i++)
-			printf "C%08d,139%08d,Name %d,%s,19%02d-%02d-%02d,2025-%02d-%02d\n",
-			    (i * 7919) % 10000019, (i * 104729) % 99999989, i,
-			    email ? "u" i "@example.com" : "",
-			    50 + i % 50, 1 + i % 12, 1 + i % 28, 1 + i % 12, 1 + i % 28
-	}'
+export JIFEN_OPERATOR=bench JIFEN_NOW="2026-12-31 20:00:00" TZ=UTC
+unset JIFEN_STORE
+. "$top/share/bench/book.inc"
+N=$(bench_n "$n")
+py=yes
+python3 -c 'import sqlite3' 2>/dev/null || {
+	echo "member.sh: no python3 with sqlite3: the Python peer is left out" >&2
+	py=
 }
-measure() {	# prints "wall user+sys maxrss_kb"
-	/usr/bin/time -f '%e %U %S %M' -o "$dir/t" "$@" >/dev/null 2>&1 || {
-		echo "failed: $*" >&2; exit 1; }
-	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$dir/t"
-}
+
 row() { printf '  %-36s %8s s wall %8s s cpu %8s KB\n' "$@"; }
 for kind in full noemail; do
 	f=$dir/$kind.csv
-	gen "$([ $kind = full ] && echo 1 || echo 0)" > "$f"
-	rm -f "$dir"/j.db* "$dir"/s.db
-	set -- $(measure sqlite3 "$dir/s.db" \
-		"CREATE TABLE member (code TEXT NOT NULL UNIQUE, phone TEXT UNIQUE, name TEXT, email TEXT, birthday TEXT, joined TEXT);" \
+	gen_members "$n" "$([ $kind = full ] && echo 1 || echo 0)" > "$f"
+	rm -f "$dir"/*.db*
+	set -- $(bench_measure sqlite3 "$dir/s.db" \
+		"CREATE TABLE member (code TEXT NOT NULL UNIQUE, phone TEXT UNIQUE, name TEXT, email TEXT, birthday TEXT, joined TEXT, referrer TEXT);" \
 		".mode csv" ".import --skip 1 $f member")
 	sw=$1 sc=$2 sm=$3
-	set -- $(JIFEN_DB=$dir/j.db JIFEN_OPERATOR=bench measure member import -q "$f")
+	set -- $(JIFEN_DB=$dir/j.db bench_measure member import -q "$f")
 	jw=$1 jc=$2 jm=$3
-	set -- $(JIFEN_DB=$dir/j.db JIFEN_OPERATOR=bench measure member import -q "$f")
+	set -- $(JIFEN_DB=$dir/j.db bench_measure member import -q "$f")
 	rw=$1
-	echo "member import, $n rows, $( [ $kind = full ] &&
-	    echo 'full profiles: every member also gets the 50-point profile bonus' ||
-	    echo 'no email: no profile bonus')"
+	if [ -n "$py" ]; then
+		set -- $(bench_measure python3 "$top/tests/bench/member_peer.py" \
+		    "$dir/p.db" "$f")
+		pw=$1 pc=$2 pm=$3
+	fi
+	if [ $kind = full ]; then
+		what="member import, $N rows, 65% with email (profile bonus)"
+		echo "member import, $n rows, 65% with an email: the profile bonus (a ledger entry and a lot) for each"
+		goal="≤ 2.0×"
+	else
+		what="member import, $N rows, no email"
+		echo "member import, $n rows, no email: no profile bonus"
+		goal="≤ 1.2×"
+	fi
 	row "sqlite3 .import (baseline)" "$sw" "$sc" "$sm"
+	[ -z "$py" ] || row "member_peer.py (baseline)" "$pw" "$pc" "$pm"
 	row "member import" "$jw" "$jc" "$jm"
 	row "member import again (idempotent)" "$rw" "-" "-"
-	awk -v a="$jw" -v b="$sw" -v c="$jc" -v d="$sc" 'BEGIN {
-		printf "  ratio member/sqlite3: %.2fx wall, %.2fx cpu (aim <= 1.5x)\n", a / b, c / d }'
+	result "member_$kind" "$jw s" "$sw s" \
+	    "$(bench_ratio "$jw" "$sw") (cpu $(bench_ratio "$jc" "$sc"))" \
+	    "$goal" "$what" "\`sqlite3 .import\` into a table with the same unique indexes"
+	[ -z "$py" ] || result "member_${kind}_py" "$jw s" "$pw s" \
+	    "$(bench_ratio "$jw" "$pw") (cpu $(bench_ratio "$jc" "$pc"))" \
+	    "< 1× (faster than Python)" "$what, vs Python" \
+	    "tests/bench/member_peer.py: csv + sqlite3 executemany, the same rows, one transaction"
+	result "member_${kind}_again" "$rw s" "" "" "" \
+	    "member import of the same file again (idempotent)" ""
 done

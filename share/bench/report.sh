@@ -17,6 +17,7 @@
 #   REPORT_RUNS   runs of report daily timed on each, 20
 #   REPORT_KEEP   a directory to keep the two books in (short.db, long.db)
 set -eu
+top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
 short=${REPORT_SHORT:-1000000}
 long=${REPORT_LONG:-10000000}
 day=${REPORT_DAY:-20000}
@@ -37,7 +38,8 @@ unset JIFEN_STORE
 # the ten years before D, then the day's DAY lines on D.
 book() {
 	db=$1 n=$2
-	JIFEN_DB=$db report daily -o csv >/dev/null	# the schema and rules
+	# the schema, the rules and audit row 1
+	printf 'code,phone\n' | JIFEN_DB=$db member import -q - >/dev/null
 	nsale=$((n / 2)) dsale=$((day / 2))
 	nmem=$((n / 100 + 1000)) nprod=1000
 	sqlite3 "$db" >/dev/null <<EOF
@@ -45,7 +47,7 @@ PRAGMA journal_mode = WAL;
 PRAGMA synchronous = OFF;
 PRAGMA cache_size = -262144;
 BEGIN;
-INSERT INTO audit (id, at, operator, tool, args)
+INSERT OR IGNORE INTO audit (id, at, operator, tool, args)
     VALUES (1, '$D 00:00:00', 'bench', 'bench', '[]');
 WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < $nmem)
 INSERT INTO member (id, code, phone, joined, audit_id)
@@ -118,10 +120,13 @@ book "$dir/long.db" "$long"
 t2=$(date +%s)
 ts=$(timed "$dir/short.db" short)
 tl=$(timed "$dir/long.db" long)
-# the same day, the same figures
-cmp -s "$dir/out.short" "$dir/out.long" || {
+# the same day, the same figures (but the chains' heads, the whole book's)
+for f in short long; do
+	grep -v '^[a-z]*_head,' "$dir/out.$f" > "$dir/day.$f" || true
+done
+cmp -s "$dir/day.short" "$dir/day.long" || {
 	echo "report daily differs between the two books" >&2
-	diff "$dir/out.short" "$dir/out.long" >&2 || true
+	diff "$dir/day.short" "$dir/day.long" >&2 || true
 	exit 1
 }
 echo "report daily on one day of $day sale lines, $runs runs each"
@@ -134,3 +139,7 @@ printf '  %-44s %8s s (built in %s s, %s MB)\n' \
 awk -v a="$tl" -v b="$ts" 'BEGIN {
 	if (b <= 0) b = 0.01
 	printf "  ratio long/short: %.2fx (aim <= 1.3x)\n", a / b }'
+. "$top/share/bench/book.inc"
+result report_daily "$tl s" "$ts s" "$(bench_ratio "$tl" "$ts")" "≤ 1.3×" \
+    "\`report daily\` of one day, $runs runs, over $(bench_n "$long") lines of history" \
+    "the same over $(bench_n "$short") lines"

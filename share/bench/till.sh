@@ -72,3 +72,11 @@ awk -v n="$n" -v np="$np" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
 	printf "  %-36s %8.0f receipts/s  %.2fx (aim >= 0.8x)\n", "sale add - (stream)", s, s / b
 	printf "  %-36s %8.0f receipts/s  %.2fx\n", "sale add, a process each", p, p / b
 }'
+set -- $(awk -v n="$n" -v np="$np" -v t0="$t0" -v t1="$t1" -v t2="$t2" \
+    -v t3="$t3" 'BEGIN { printf "%.0f %.0f %.0f\n", n / (t1 - t0),
+	n / (t2 - t1), np / (t3 - t2) }')
+result till "$2/s" "$1/s" "$(bench_ratio "$2" "$1")" "≥ 0.8×" \
+    "a till, receipts recorded per second, one transaction each: \`sale add -\` (stream), $n receipts" \
+    "one C process (sale_baseline.c), one transaction per receipt"
+result till_procs "$3/s" "$1/s" "$(bench_ratio "$3" "$1")" "" \
+    "same, a \`sale add\` process per receipt ($np)" "same"

@@ -8,7 +8,8 @@
  * statements and nothing else: find the member and the products, insert
  * the sale, its lines and their stock moves (and the on-hand), and for a
  * member the earn entry, its lot and the balance; one transaction (with
- * its audit row) per BATCH receipts.  No rules, no bonuses, no checks.
+ * its audit row) for the file, as `sale import` by default, or one per
+ * BATCH receipts.  No rules, no bonuses, no checks.
  *
  *	cc -O2 tests/bench/sale_baseline.c -lsqlite3
  *	./a.out jifen.db sales.csv [batch]
@@ -181,7 +182,7 @@ main(int argc, char **argv)
 {
 	static struct receipt r;
 	char buf[4096], *f[6];
-	long batch = argc > 3 ? atol(argv[3]) : 10000, done = 0;
+	long batch = argc > 3 ? atol(argv[3]) : 0, done = 0;
 	FILE *fp;
 
 	if (argc < 3) {
@@ -217,7 +218,7 @@ main(int argc, char **argv)
 		if (r.n > 0 && (strcmp(f[0], r.receipt) != 0 || r.n == MAXL)) {
 			book(&r);
 			r.n = 0;
-			if (++done % batch == 0) {
+			if (batch > 0 && ++done % batch == 0) {
 				if (sqlite3_exec(db, "COMMIT", NULL, NULL,
 				    NULL) != SQLITE_OK)
 					die("commit");
