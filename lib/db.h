@@ -150,6 +150,12 @@ const char *jf_r_text(const struct jf_rows *r, int col);	/* "" for NULL */
 const char *jf_r_opt(const struct jf_rows *r, int col);	/* NULL for NULL */
 /* The row id the last INSERT made. */
 int64_t jf_last_id(struct jf_ctx *c);
+/*
+ * The rows the last INSERT, UPDATE or DELETE changed: 0 after an INSERT
+ * ... ON CONFLICT DO NOTHING that met a conflict.  (RETURNING would tell
+ * too, but SQLite buffers its rows in a temporary table each time.)
+ */
+int jf_changes(struct jf_ctx *c);
 
 /*
  * "138****5678" into buf (at least 64 bytes): all a list, an export or

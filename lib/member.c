@@ -327,8 +327,7 @@ seal_in(struct jf_ctx *c, const struct jf_member_in *in, struct sealed *f)
 /*
  * Inserts the member; a code or phone that exists already makes it
  * change nothing and set *mid to 0, so an import pays for the lookups
- * only when a row is not new.  The INSERT returns the new row's id, and
- * no row when it changed nothing.
+ * only when a row is not new.
  */
 static int
 insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
@@ -337,21 +336,22 @@ insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
 	static const char sql[] = "INSERT INTO member (code, phone, name, "
 	    "email, birthday, referrer_id, joined, status, audit_id, "
 	    "phone_ix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	    "ON CONFLICT DO NOTHING RETURNING id";
+	    "ON CONFLICT DO NOTHING";
 	struct sealed f;
 	char ix[JF_PHONE_IX_BUF];
 	int rc;
 
 	*mid = 0;
 	if ((rc = seal_in(c, in, &f)) == 0)
-		rc = jf_q_int(c, sql, mid, "ttTTTnttit", code, f.v[0], f.v[1],
+		rc = jf_q_exec(c, sql, "ttTTTnttit", code, f.v[0], f.v[1],
 		    f.v[2], f.v[3], rid,
 		    given(in->joined) ? in->joined : c->today,
 		    given(in->status) ? in->status : "active",
 		    (int64_t)c->audit_id, jf_phone_ix(c, in->phone, ix));
 	sealed_free(&f);
-	if (rc != 0)
-		return rc == JF_ENOROW ? 0 : rc;
+	if (rc != 0 || jf_changes(c) == 0)
+		return rc;
+	*mid = jf_last_id(c);
 	return jf_bonus_profile(c, *mid);
 }
 
