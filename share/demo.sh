@@ -97,6 +97,19 @@ redeem gift M0000001 GIFT-TIN -o table 2>&1 || true
 day "2026-12-28 11:00:00"
 redeem pickup R0000002 -o table
 
+say "New Year draw (积分抽奖): two tea tins; 100 points a ticket; the seed's hash is published"
+# the owner keeps the seed secret until the draw is run
+printf '%s\n' "tea shop new year 2027, kept in the safe" > "$dir/newyear.seed"
+redeem draw open "New Year" --sku GIFT-TIN --prizes 2 --ticket-points 100 \
+    --seed-file "$dir/newyear.seed" -o table
+redeem draw ticket D0000001 M0000001 --qty 3 -o table
+redeem draw ticket D0000001 M0000002 --qty 2 -o table
+redeem draw ticket D0000001 M0000003 --qty 1 -o table
+day "2026-12-31 20:00:00"
+say "New Year's Eve: the owner runs it with the seed; anyone can recompute the winners"
+redeem draw run D0000001 --seed-file "$dir/newyear.seed" -o table
+redeem draw tickets D0000001 -o table
+
 say "What to offer Li Qiang, and who bought pu-erh (for a campaign)"
 report recommend M0000002 --top 3 -o table
 member list --bought TEA-PE -o table
