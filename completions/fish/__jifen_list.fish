@@ -1,7 +1,7 @@
 # fish: what jifen's completions read from the book.
 #
 # __jifen_list [-T TOOL] KIND: KIND's candidates (members, receipts,
-# redemptions, skus, gifts, categories, tiers, operators), a line each:
+# redemptions, skus, gifts, categories, tiers, operators, draws), a line each:
 # the key, a tab and its description.  They come from the tools
 # themselves, as CSV, from the book the command line names (-d PATH,
 # --db PATH, --db=PATH), else $JIFEN_DB, else the default: the tool's
@@ -40,6 +40,8 @@ function __jifen_list
             set run member tiers; set key tier; set desc min_points
         case operators
             set run member operator list; set key name; set desc role
+        case draws
+            set run redeem draw list; set key draw; set desc 'name ran'
         case '*'
             return 1
     end
