@@ -26,7 +26,19 @@ points given back pay a debt first, then go back to the lots they came
 from, the last taken first, then a new lot; with pending_days a sale's
 earning and bonuses may be spent only from that many days on; multiply
 stacking is exact; a sale dated more than five minutes after the clock is
-refused.
+refused.  Issue 14's marketing rules: a day listed in `holidays` matches a
+multiplier's or threshold's "holiday" day; a spend threshold books a bonus
+named by it (ref the receipt, in bonus_points) when an active member's paid
+total reaches min_paid while its days/from/to/hours hold; a whole return
+takes it back with the other bonuses, a partial return whose kept lines pay
+(kept gross less the points still used on them at the sale's rate) below
+min_paid takes back what is left of it, capped like any reversal, as a
+reversal named by the threshold, counted in points_reversed, and before
+the earning's reversal, which stays earned_before - earned(kept); a tier's
+discount prices list-priced lines to its active members half up to the
+fen (sale's discount column, each line's list_price), its gift_discount
+prices each unit of a gift up to a whole point (redeem gift's list_points
+the undiscounted).
 
 How it checks: each operation's output (`-o json`) and exit status must be
 what the model predicts (a refusal is exit 1, and the model must refuse
@@ -101,6 +113,10 @@ FEATURES = {
                             "points, by a member holding lapsed lots: the "
                             "tools keep the lapse-expiry the refused "
                             "spending booked",
+    "marketing": "rules with holidays, spend thresholds (booked by sales, "
+                 "taken back by returns) and tiers' discount and "
+                 "gift_discount; time windows (hours) on multipliers "
+                 "(issue 14)",
 }
 
 # on unless turned off (-NAME): what the tools do as DESIGN.md and the man
@@ -108,7 +124,7 @@ FEATURES = {
 DEFAULT_ON = {"pending", "product-change", "return-after-expiry",
               "restore-in-debt", "lapsed-quote", "report-lines",
               "multiply-inexact", "adjust-stream", "restore-past-given-back",
-              "stream-refused-lapse"}
+              "stream-refused-lapse", "marketing"}
 
 START = datetime.datetime(2025, 1, 6, 9, 0, 0)  # a Monday
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -199,6 +215,13 @@ class Rules:
         self.stacking = d["stacking"]
         self.tiers = [(t["name"], t["min_points"], dec(t["factor"]))
                       for t in d["tiers"]]
+        # a tier's VIP privileges, in hundredths (100: none)
+        self.discounts = {t["name"]: (dec(t.get("discount", "1")),
+                                      dec(t.get("gift_discount", "1")))
+                          for t in d["tiers"]}
+        self.holidays = set(d.get("holidays", []))
+        self.thresholds = [dict(t, min_paid=dec(t["min_paid"]))
+                           for t in d.get("thresholds", [])]
         self.bonuses = d["bonuses"]
         self.activities = d["activities"]
         self.expiry_months = d["expiry"]["months"]
@@ -230,23 +253,55 @@ class Rules:
                 best = n
         return best
 
+    def when(self, m, at):
+        """Whether the time conditions of a multiplier or threshold hold
+        at at: days (a weekday listed, or "holiday" listed and the day one
+        of the holidays), from, to (inclusive dates), hours ("HH:MM-HH:MM",
+        the end excluded, across midnight when it is the smaller)."""
+        day = at.date().isoformat()
+        if "days" in m and DAYS[at.weekday()] not in m["days"] and not (
+                "holiday" in m["days"] and day in self.holidays):
+            return False
+        if "from" in m and day < m["from"]:
+            return False
+        if "to" in m and day > m["to"]:
+            return False
+        if "hours" in m:
+            h = m["hours"]
+            lo = int(h[0:2]) * 60 + int(h[3:5])
+            hi = int(h[6:8]) * 60 + int(h[9:11])
+            mi = at.hour * 60 + at.minute
+            if lo < hi and not lo <= mi < hi:
+                return False
+            if lo > hi and hi <= mi < lo:
+                return False
+        return True
+
+    def on_holiday(self, at):
+        return at.date().isoformat() in self.holidays
+
+    def price(self, tier, list_price):
+        """A tier's discount on a list price, half up to the fen."""
+        d = self.discounts.get(tier, (100, 100))[0]
+        return (list_price * d + 50) // 100
+
+    def gift_points(self, tier, points):
+        """A tier's gift discount on a gift's points, up to a point."""
+        d = self.discounts.get(tier, (100, 100))[1]
+        return (points * d + 99) // 100
+
     def multiplier(self, sku, category, no_points, at):
         """The line's multiplier, an exact Fraction, and whether any
         stacked product has more than two decimals."""
         if no_points:
             return Fraction(0)
-        day = at.date()
         found = []
         for m in self.multipliers:
             if "skus" in m and sku not in m["skus"]:
                 continue
             if "categories" in m and category not in m["categories"]:
                 continue
-            if "days" in m and DAYS[day.weekday()] not in m["days"]:
-                continue
-            if "from" in m and day.isoformat() < m["from"]:
-                continue
-            if "to" in m and day.isoformat() > m["to"]:
+            if not self.when(m, at):
                 continue
             found.append(Fraction(dec(m["factor"]), 100))
         if not found:
@@ -294,6 +349,16 @@ def earn(rules, lines, at, tier, offset):
         total += x
         per.append(floor_frac(x))
     return floor_frac(total), per
+
+
+def doc_marketing(doc):
+    """A document with issue 14's rules: holidays, thresholds, a tier's
+    discount or gift_discount, a multiplier's hours or holiday."""
+    return (any(k in doc for k in ("holidays", "thresholds")) or
+            any(k in t for t in doc.get("tiers", [])
+                for k in ("discount", "gift_discount")) or
+            any("hours" in m or "holiday" in m.get("days", [])
+                for m in doc.get("multipliers", [])))
 
 
 def doc_inexact(doc):
@@ -476,10 +541,10 @@ class Model:
         assert left == 0, "model: lots short of the spendable"
         return e
 
-    def reverse(self, m, pts, ref):
+    def reverse(self, m, pts, ref, rule="return"):
         """Takes back pts: the receipt's own lots first, then the lots
         that expire first; what is missing is debt."""
-        e = self._entry(m, "reverse", -pts, ref, "return")
+        e = self._entry(m, "reverse", -pts, ref, rule)
         key = lambda l: (l.expires, l.id)
         own = sorted((l for l in m.lots if l.entry.ref == ref and
                       l.entry.kind in ("earn", "bonus", "restore")), key=key)
@@ -612,10 +677,17 @@ class Model:
         for sku, qty, price in items:
             p = self.products[sku]
             pr = p["price"] if price is None else price
+            lp = None
+            # a tier's discount: on list prices, to active members
+            if price is None and earns and r.price(m.tier, pr) != pr:
+                lp, pr = pr, r.price(m.tier, pr)
             lines.append({"sku": sku, "qty": qty, "price": pr,
+                          "list_price": lp,
                           "amount": qty * pr, "category": p["category"],
                           "no_points": p["no_points"], "returned": 0})
         gross = sum(l["amount"] for l in lines)
+        discount = sum((l["list_price"] - l["price"]) * l["qty"]
+                       for l in lines if l["list_price"] is not None)
         offset = 0
         if used > 0:
             why = r.offset_refusal(used, gross)
@@ -641,13 +713,23 @@ class Model:
                 self.event("sale with a multiplier")
             if any((x * 100).denominator != 1 for x in ms):
                 self.event("sale with an inexact stacked multiplier")
+            if r.on_holiday(self.now) and any(
+                    "holiday" in x.get("days", []) and
+                    DAYS[self.now.weekday()] not in x["days"] and
+                    r.when(x, self.now) for x in r.multipliers):
+                self.event("sale with a multiplier by a holiday")
+            if discount:
+                self.event("sale with a tier's discount")
+            if r.on_holiday(self.now):
+                self.event("sale on a holiday")
         s = {"receipt": receipt, "at": self.now, "member": code,
              "lines": lines, "gross": gross, "offset": offset,
              "paid": gross - offset, "used": used, "earned": earned,
              "per": per, "rules": r, "tier": tier, "bonus": 0,
              "restored": 0, "ref_reversed": 0,
              "offset_entry": None, "referrer": None,
-             "referrer_bonus": 0, "reversed": 0, "whole": False}
+             "referrer_bonus": 0, "reversed": 0, "whole": False,
+             "discount": discount, "thresholds": {}, "thr_reversed": {}}
         if used > 0:
             s["offset_entry"] = self.spend(m, "offset", used, receipt)
         if earned > 0:
@@ -681,6 +763,22 @@ class Model:
                     s["referrer"] = ref.code
                     s["referrer_bonus"] = b["referral"]
                     self.event("referral bonus")
+            # spend thresholds: a bonus each that the paid total reaches
+            # when its conditions hold, named by the threshold
+            for t in r.thresholds:
+                if s["paid"] < t["min_paid"] or not r.when(t, self.now):
+                    if s["paid"] >= t["min_paid"]:
+                        self.event("threshold reached, conditions not")
+                    continue
+                self.gain(m, "bonus", t["points"], receipt, t["name"], True)
+                own += t["points"]
+                s["thresholds"][t["name"]] = t["points"]
+                self.event("threshold bonus")
+                if "holiday" in t.get("days", []) and \
+                        DAYS[self.now.weekday()] not in t["days"]:
+                    self.event("threshold bonus on a holiday")
+                if any(k in t for k in ("days", "from", "to", "hours")):
+                    self.event("threshold bonus with conditions")
         s["bonus"] = own
         if earns:
             m.bought = True     # the first purchase is the first while active
@@ -697,13 +795,23 @@ class Model:
         return sum(l.expired for l in m.lots if l.entry.ref == receipt and
                    l.entry.kind in ("earn", "bonus"))
 
-    def kept_earned(self, s, used_left):
+    def receipt_left(self, m, s):
+        """What the receipt's lots of m may still give to a reversal: what
+        it gained less what was reversed and what expired of them."""
+        return (s["earned"] + s["bonus"] - s["reversed"] -
+                sum(s["thr_reversed"].values()) -
+                self.expired_from(m, s["receipt"]))
+
+    def kept_earned(self, s, used_left, paid=False):
+        """earned(kept lines), and with paid their paid total: the kept
+        gross less the points still used on them at the sale's rate."""
         r = s["rules"]
         lines = [((l["qty"] - l["returned"]) * l["price"], l["sku"],
                   l["category"], l["no_points"]) for l in s["lines"]]
         gross = sum(a for a, _, _, _ in lines)
         off = min(used_left * r.off_value // r.off_points, gross)
-        return earn(r, lines, s["at"], s["tier"], off)[0]
+        e = earn(r, lines, s["at"], s["tier"], off)[0]
+        return (e, gross - off) if paid else e
 
     def return_take(self, s, items):
         """What a return of items takes of sale s, line by line, without
@@ -753,9 +861,12 @@ class Model:
         else:
             restored = min(s["used"] * rgross // s["gross"], used_left)
         # earned_before: what the sale earned less what returns reversed
+        # of it (a threshold's reversal is not of the earning)
         before = max(0, s["earned"] - s["reversed"])
+        thr = 0
         if whole:
-            want = before + s["bonus"]
+            # what is left of the earning and of the member's bonuses
+            want = before + s["bonus"] - sum(s["thr_reversed"].values())
             # the referrer's bonus, capped by what the referrer gained of
             # the receipt less what was reversed and what expired
             if s["referrer"] and s["referrer_bonus"] > 0:
@@ -768,16 +879,32 @@ class Model:
                 if booked > 0:
                     self.reverse(ref, booked, receipt)
                     s["ref_reversed"] += booked
-        elif before > 0:
-            kept = self.kept_earned(s, used_left - restored)
-            want = max(0, before - kept)
         else:
-            want = 0
+            kept, paid = self.kept_earned(s, used_left - restored, True)
+            want = max(0, before - kept)
+            # a threshold the kept lines no longer reach: what is left of
+            # its bonus, capped as any reversal, before the rest
+            for t in s["rules"].thresholds:
+                name = t["name"]
+                left = (s["thresholds"].get(name, 0) -
+                        s["thr_reversed"].get(name, 0))
+                if left <= 0 or paid >= t["min_paid"]:
+                    continue
+                p = max(0, min(left, self.receipt_left(m, s)))
+                self.event("threshold reversed by a partial return")
+                if p < left:
+                    self.event("threshold reversal less expired points")
+                if p > 0:
+                    self.reverse(m, p, receipt, name)
+                    s["thr_reversed"][name] = \
+                        s["thr_reversed"].get(name, 0) + p
+                    thr += p
         # a reversal takes at most what the receipt gained less what was
         # reversed and what expired of its lots: nothing charged twice
-        gained = s["earned"] + s["bonus"]
-        cap = gained - s["reversed"] - self.expired_from(m, receipt)
+        cap = self.receipt_left(m, s)
         booked = max(0, min(want, cap))
+        if whole and s["thresholds"] and booked > 0:
+            self.event("threshold reversed by a whole return")
         if restored > 0:
             self.restore(m, s["offset_entry"], restored, receipt, "return")
             s["restored"] += restored
@@ -788,7 +915,7 @@ class Model:
         self.event("whole return" if whole else "partial return")
         if want > booked:
             self.event("reversal less expired points")
-        out["points_reversed"] = booked
+        out["points_reversed"] = booked + thr
         out["points_restored"] = restored
         out["balance"] = self.shown(m)
         return out
@@ -806,14 +933,20 @@ class Model:
             raise Refused("debt")
         if p["on_hand"] < qty:
             raise Refused("out of stock")
-        pts = qty * p["gift_points"]
+        # a tier's gift discount, per unit, up to a whole point
+        unit = self.r.gift_points(m.tier, p["gift_points"])
+        pts = qty * unit
         e = self.spend(m, "redeem", pts, rid)
         p["on_hand"] -= qty
+        if unit != p["gift_points"]:
+            self.event("gift at a tier's discount")
         self.redemptions[rid] = {"member": code, "sku": sku, "qty": qty,
                                  "points": pts, "entry": e,
+                                 "list_points": qty * p["gift_points"],
                                  "cancelled": False}
         return {"redemption": rid, "member": code, "sku": sku, "qty": qty,
-                "points": pts, "balance": self.shown(m)}
+                "points": pts, "list_points": qty * p["gift_points"],
+                "balance": self.shown(m)}
 
     def cancel(self, rid):
         d = self.redemptions.get(rid)
@@ -1035,7 +1168,7 @@ class Sim:
         gains = ("earn", "bonus", "award", "adjust")
 
         def row(at, kind, delta, ref, rule, exp):
-            if kind not in ("bonus", "award"):
+            if kind not in ("bonus", "award", "reverse"):
                 rule = None
             if kind not in gains or delta < 0:
                 exp = None
@@ -1277,9 +1410,9 @@ class Sim:
         if k == "rules":
             if doc_inexact(op["doc"]) and self.gated("multiply-inexact"):
                 return False
-            if any(k in op["doc"] for k in ("pending_days", "holidays",
-                                            "thresholds")) and \
-                    self.gated("pending"):
+            if "pending_days" in op["doc"] and self.gated("pending"):
+                return False
+            if doc_marketing(op["doc"]) and self.gated("marketing"):
                 return False
             text = json.dumps(op["doc"])
             with open(os.path.join(self.tmp, "rules.json"), "w") as f:
@@ -1333,6 +1466,11 @@ class Sim:
             self.expect("redeem_cancel", refused, rc, out, "redeem cancel")
             if rc == 0:
                 want["redemption"] = code
+                # list_points: the points the gift was given back for
+                # (the tools print those, not the gift's list points)
+                want["list_points"] = want["points"]
+                if d["list_points"] != d["points"]:
+                    mo.event("cancel of a gift at a tier's discount")
                 self.eq("redeem_cancel", want, out, "redeem cancel")
             self.touched.add(m.code)
             return True
@@ -1433,8 +1571,15 @@ class Sim:
         used = op.get("use", 0)
         if used == "quote":
             # what redeem quote offers for this order, the till then takes
-            gross = sum(q * (mo.products[s]["price"] if p is None else p)
-                        for s, q, p in op["items"])
+            # at the prices the till charges: a tier's discount on list
+            # prices to an active member
+            def charged(sku, price):
+                if price is not None:
+                    return price
+                if m.status != "active":
+                    return mo.products[sku]["price"]
+                return mo.r.price(m.tier, mo.products[sku]["price"])
+            gross = sum(q * charged(s, p) for s, q, p in op["items"])
             want = mo.redeem_quote(code, gross)
             rc, q = self.book.json("redeem", "quote", code, "--amount",
                                    money(gross))
@@ -1503,12 +1648,19 @@ class Sim:
                     "points_used": s["used"],
                     "points_earned": s["earned"],
                     "bonus_points": s["bonus"],
-                    "balance": mo.shown(m) if m else None}
+                    "balance": mo.shown(m) if m else None,
+                    "discount": money(s["discount"])}
             got = {k: out.get(k) for k in want}
             self.eq("sale_add", want, got, what)
             self.eq("sale_add.lines", s["per"],
                     [l["points"] for l in out.get("lines", [])],
                     what + ": each line's points")
+            self.eq("sale_add.prices",
+                    [(money(l["price"]), l["list_price"] and
+                      money(l["list_price"])) for l in s["lines"]],
+                    [(l["price"], l.get("list_price"))
+                     for l in out.get("lines", [])],
+                    what + ": each line's price and list price")
         if m is not None:
             self.touched.add(m.code)
             if s and s["referrer"]:
@@ -1607,6 +1759,8 @@ class Sim:
                 left[l["sku"]] = left.get(l["sku"], 0) + l["qty"] - \
                     l["returned"]
             items = [(k, v) for k, v in left.items() if v > 0]
+            if not items:
+                return False    # a note of nothing: nothing to say
         try:
             mo.sale_return(op["receipt"], items)
             refused = None
@@ -1709,6 +1863,9 @@ class Gen:
             ops.append({"op": "receive", "sku": "G%d" % i, "qty": 30})
         for _ in range(4):
             ops.append(self.member(None))
+        if "marketing" in self.features:
+            # the run's first rules: marketing's, so every seed meets it
+            ops.append(self.rules(None, START.date(), 1))
         return ops
 
     def member(self, model):
@@ -1728,8 +1885,73 @@ class Gen:
             op["referrer"] = rng.choice(sorted(model.members))
         return op
 
-    def rules(self, model):
+    def when(self, today, m, days=0.3, hours=0.1, holiday=0.4):
+        """Draws a multiplier's or threshold's time conditions into m:
+        days (now and then "holiday" among them), from/to, hours."""
         rng = self.rng
+        market = "marketing" in self.features
+        if rng.random() < days:
+            m["days"] = sorted(rng.sample(DAYS, rng.randint(1, 3)),
+                               key=DAYS.index)
+            if market and rng.random() < holiday:
+                m["days"] = (m["days"][:rng.randint(0, 1)] + ["holiday"])
+        if rng.random() < 0.3:
+            d0 = today + datetime.timedelta(days=rng.randint(-10, 20))
+            m["from"] = d0.isoformat()
+            m["to"] = (d0 + datetime.timedelta(
+                days=rng.randint(0, 10))).isoformat()
+        if market and rng.random() < hours:
+            m["hours"] = rng.choice(["09:00-18:00", "18:00-22:00",
+                                     "22:00-02:00", "00:00-12:00",
+                                     "12:30-23:59", "10:15-10:45"])
+        return m
+
+    def marketing(self, doc, today):
+        """Holidays (some of the days the run goes through), spend
+        thresholds with and without conditions, and the tiers' discounts
+        on list prices and gifts (issue 14)."""
+        rng = self.rng
+        if rng.random() < 0.6:
+            days = [rng.randint(-2, 60) for _ in range(rng.randint(1, 8))]
+            if rng.random() < 0.5:
+                days.append(0)      # today: a sale on it is likely
+            doc["holidays"] = sorted(set(
+                (today + datetime.timedelta(days=d)).isoformat()
+                for d in days))
+            if rng.random() < 0.5:
+                doc["multipliers"].append({"name": "holiday",
+                                           "days": ["holiday"],
+                                           "factor": rng.choice(["2", "3",
+                                                                 "1.5"])})
+        elif rng.random() < 0.3:
+            doc["holidays"] = []
+        if rng.random() < 0.7:
+            ts_ = []
+            for i in range(rng.choice([1, 1, 2, 3])):
+                t = {"name": rng.choice(["spend%d" % i, "national-day",
+                                         "manyuesong"]) + "-%d" % i,
+                     "min_paid": rng.choice(["50.00", "100.00", "200.00",
+                                             "300.00", "500.00",
+                                             "1000.00"]),
+                     "points": rng.choice([10, 50, 100, 300])}
+                if rng.random() < 0.5:
+                    self.when(today, t, days=0.5, hours=0.3, holiday=0.7)
+                ts_.append(t)
+            doc["thresholds"] = ts_
+        elif rng.random() < 0.3:
+            doc["thresholds"] = []
+        for t in doc["tiers"]:
+            p = 0.1 if t["name"] == "normal" else 0.5
+            if rng.random() < p:
+                t["discount"] = rng.choice(["0.95", "0.9", "0.88", "0.85",
+                                            "0.5", "1"])
+            if rng.random() < p:
+                t["gift_discount"] = rng.choice(["0.9", "0.8", "0.75",
+                                                 "0.95", "0.33", "1"])
+
+    def rules(self, model, today=None, market=0.7):
+        rng = self.rng
+        today = today or model.today
         doc = {}
         if rng.random() < 0.8:
             doc["earn"] = {"points": rng.choice([1, 1, 1, 2, 3]),
@@ -1742,23 +1964,13 @@ class Gen:
         mults = []
         for i in range(rng.choice([0, 1, 1, 2, 2, 3])):
             m = {"name": "m%d" % i, "factor": rng.choice(facs)}
-            c = rng.random()
-            if c < 0.3:
-                m["days"] = sorted(rng.sample(DAYS, rng.randint(1, 3)),
-                                   key=DAYS.index)
             if rng.random() < 0.3:
                 m["categories"] = rng.sample(["tea", "cup", "snack"],
                                              rng.randint(1, 2))
             if rng.random() < 0.2:
                 m["skus"] = rng.sample(["P%d" % j for j in range(8)],
                                        rng.randint(1, 3))
-            if rng.random() < 0.3:
-                d0 = model.today + datetime.timedelta(
-                    days=rng.randint(-10, 20))
-                m["from"] = d0.isoformat()
-                m["to"] = (d0 + datetime.timedelta(
-                    days=rng.randint(0, 10))).isoformat()
-            mults.append(m)
+            mults.append(self.when(today, m))
         if rng.random() < 0.5:
             mults.append({"name": "weekend", "days": ["sat", "sun"],
                           "factor": "1.5"})
@@ -1794,10 +2006,10 @@ class Gen:
         if "pending" in self.features:
             doc["pending_days"] = (0 if rng.random() < 0.5 else
                                    rng.randint(1, 10))
-            if rng.random() < 0.2:
-                doc["holidays"] = []
-            if rng.random() < 0.2:
-                doc["thresholds"] = []
+        if "marketing" in self.features and rng.random() < market:
+            self.marketing(doc, today)
+            if nice and doc_inexact(doc):
+                doc["stacking"] = "max"
         for key in ("earn", "bonuses", "activities", "offset"):
             if rng.random() < 0.1:
                 doc.pop(key, None)
@@ -1834,6 +2046,42 @@ class Gen:
                 ops.append({"op": "cancel", "tick": 1, "id": g})
         return ops
 
+    def threshold(self, model):
+        """A sale just over a spend threshold, returned line by line: the
+        first partial return that leaves the kept lines paying less takes
+        the threshold's bonus back, a later one nothing more, a whole one
+        what is left (issue 14)."""
+        rng = self.rng
+        t = rng.choice(model.r.thresholds)
+        code = rng.choice(sorted(model.members))
+        self.nreceipt += 1
+        rc = "S%05d" % self.nreceipt
+        skus = rng.sample(["P%d" % i for i in range(7)], 3)
+        half = t["min_paid"] // 2
+        items = [[skus[0], 1, half + rng.choice([0, 1, 500, 5000])],
+                 [skus[1], 1, t["min_paid"] - half +
+                  rng.choice([0, 0, 99, 3000])]]
+        if rng.random() < 0.5:
+            items.append([skus[2], rng.randint(1, 2), None])
+        op = {"op": "sale", "tick": 1, "receipt": rc, "code": code,
+              "items": items}
+        if rng.random() < 0.4:
+            op["use"] = "quote"
+        ops = [op]
+        rng.shuffle(items)
+        for it in items[:rng.randint(1, len(items))]:
+            if rng.random() < 0.3:
+                ops.append({"op": "clock", "days": rng.randint(1, 40)})
+            if rng.random() < 0.2:
+                ops.append({"op": "expire", "tick": 1})
+            ops.append({"op": "return", "tick": 2, "receipt": rc,
+                        "items": [[it[0], 1]],
+                        "import": rng.random() < 0.3})
+        if rng.random() < 0.4:
+            ops.append({"op": "return", "tick": 2, "receipt": rc,
+                        "items": [], "import": rng.random() < 0.3})
+        return ops
+
     def next(self, model):
         if self.queue:
             return self.queue.pop(0)
@@ -1842,6 +2090,9 @@ class Gen:
         codes = sorted(mo.members)
         if codes and rng.random() < 0.01:
             self.queue = self.abuse(model)
+            return self.queue.pop(0)
+        if codes and mo.r.thresholds and rng.random() < 0.03:
+            self.queue = self.threshold(model)
             return self.queue.pop(0)
         w = [("sale", 30), ("clock", 12), ("return", 8), ("gift", 5),
              ("cancel", 2), ("adjust", 5), ("award", 4), ("expire", 4),
