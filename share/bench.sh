@@ -27,15 +27,25 @@ echo
 echo "== summary: $(date +%Y-%m-%d), $(uname -m), $(nproc 2>/dev/null || echo '?') cores," \
     "$(sqlite3 --version | cut -d' ' -f1) sqlite; make bench took $((secs / 60)) min $((secs % 60)) s"
 echo
-# RESULT name jifen baseline ratio goal work baseline-what, tab-separated
+# RESULT name jifen baseline ratio goal work baseline-what, tab-separated;
+# the rows in the issue's order, then any others
 awk -F '\t' 'BEGIN {
-	print "| work | jifen | baseline | ratio | goal |"
-	print "|---|---|---|---|---|"
+	k = split("sale_essential sale_baseline sale_again member_full " \
+	    "member_noemail member_full_py member_noemail_py " \
+	    "member_full_again member_noemail_again till till_procs " \
+	    "audit audit_full", order, " ")
+	for (i = 1; i <= k; i++)
+		rank[order[i]] = i
 }
 $1 == "RESULT" {
 	base = $4 == "" ? "—" : ($8 == "" ? $4 : $8 ": " $4)
 	if ($4 == "none") base = "none"
-	printf "| %s | %s | %s | %s | %s |\n", $7, $3, base,
+	r = $2 in rank ? rank[$2] : k + NR
+	printf "%06d| %s | %s | %s | %s | %s |\n", r, $7, $3, base,
 	    $5 == "" ? "—" : $5, $6 == "" ? "—" : $6
-}' "$BENCH_RESULTS"
+}' "$BENCH_RESULTS" | sort | {
+	echo "| work | jifen | baseline | ratio | goal |"
+	echo "|---|---|---|---|---|"
+	cut -c7-
+}
 [ -z "$failed" ] || { echo "bench: failed:$failed" >&2; exit 1; }

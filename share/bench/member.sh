@@ -64,5 +64,5 @@ for kind in full noemail; do
 	    "< 1× (faster than Python)" "$what, vs Python" \
 	    "tests/bench/member_peer.py: csv + sqlite3 executemany, the same rows, one transaction"
 	result "member_${kind}_again" "$rw s" "" "" "" \
-	    "member import of the same file again (idempotent)" ""
+	    "$what, the same file again (idempotent)" ""
 done
