@@ -215,9 +215,10 @@ jf_ledger_gain(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	int64_t id, pay;
 	int rc;
 
-	if ((rc = admit(c, e, JF_KIND_GAIN, &s)) != 0)
-		return rc;
-	if ((rc = check_ikey(c, e->ikey)) != 0)
+	if (e->fresh)
+		memset(&s, 0, sizeof(s));
+	else if ((rc = admit(c, e, JF_KIND_GAIN, &s)) != 0 ||
+	    (rc = check_ikey(c, e->ikey)) != 0)
 		return rc;
 	if ((rc = insert_entry(c, e, e->kind, e->points, e->ref, &id)) != 0)
 		return rc;
@@ -711,15 +712,16 @@ jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,
 	return jf_q_close(&r);
 }
 
-int
-jf_bonus_profile(struct jf_ctx *c, int64_t member_id)
+/* The profile bonus; fresh: of a member just made, complete, active. */
+static int
+profile(struct jf_ctx *c, int64_t member_id, int fresh)
 {
 	static const char sql[] = "SELECT 1 FROM member WHERE id = ? "
 	    "AND status = 'active' AND coalesce(name, '') <> '' "
 	    "AND coalesce(phone, '') <> '' AND coalesce(email, '') <> '' "
 	    "AND coalesce(birthday, '') <> ''";
 	const struct jf_rules *r;
-	struct jf_entry e = { 0 };
+	struct jf_entry e = { .fresh = fresh };
 	char ikey[64];
 	int64_t one;
 	int rc;
@@ -728,7 +730,7 @@ jf_bonus_profile(struct jf_ctx *c, int64_t member_id)
 		return rc;
 	if (r->bonus_profile <= 0)
 		return 0;
-	if ((rc = jf_q_int(c, sql, &one, "i", member_id)) != 0)
+	if (!fresh && (rc = jf_q_int(c, sql, &one, "i", member_id)) != 0)
 		return rc == JF_ENOROW ? 0 : rc;	/* not complete */
 	snprintf(ikey, sizeof(ikey), "profile:%lld", (long long)member_id);
 	e.member_id = member_id;
@@ -740,6 +742,18 @@ jf_bonus_profile(struct jf_ctx *c, int64_t member_id)
 	if (rc == JF_EDUP)
 		return 0;
 	return rc;
+}
+
+int
+jf_bonus_profile(struct jf_ctx *c, int64_t member_id)
+{
+	return profile(c, member_id, 0);
+}
+
+int
+jf_bonus_profile_new(struct jf_ctx *c, int64_t member_id)
+{
+	return profile(c, member_id, 1);
 }
 
 /* The points that count for tiers in the 365 days up to at. */

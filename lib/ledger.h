@@ -34,6 +34,9 @@ struct jf_entry {
 	const char *reason;	/* a person's words, or NULL */
 	const char *ikey;	/* idempotency key, or NULL */
 	const char *spendable;	/* a gain's first spendable day; NULL: now */
+	int fresh;		/* a gain of a member this transaction made:
+				   active, owing and holding nothing, no key
+				   of theirs booked (no lookup of either) */
 };
 
 
@@ -107,6 +110,11 @@ int jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,
  * filled; nothing when already given or the profile is incomplete.
  */
 int jf_bonus_profile(struct jf_ctx *c, int64_t member_id);
+/*
+ * The same for a member this transaction just made, whose profile the
+ * caller knows to be complete: no lookup of the member.
+ */
+int jf_bonus_profile_new(struct jf_ctx *c, int64_t member_id);
 
 /*
  * The member's tier from points earned (earn + bonus - reverse) in the

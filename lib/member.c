@@ -352,7 +352,12 @@ insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
 	if (rc != 0 || jf_changes(c) == 0)
 		return rc;
 	*mid = jf_last_id(c);
-	return jf_bonus_profile(c, *mid);
+	/* what the profile bonus would read back, known from the row */
+	if (given(in->name) && given(in->phone) && given(in->email) &&
+	    given(in->birthday) && (!given(in->status) ||
+	    strcmp(in->status, "active") == 0))
+		return jf_bonus_profile_new(c, *mid);
+	return 0;
 }
 
 int
