@@ -226,7 +226,8 @@ jf_ledger_gain(struct jf_ctx *c, const struct jf_entry *e, int64_t *entry_id)
 	if ((rc = insert_lot(c, id, e->member_id, e->points, e->points - pay,
 	    at, e->spendable)) != 0)
 		return rc;
-	if ((rc = move_member(c, e->member_id, e->points, -pay)) != 0)
+	if (!e->fresh &&
+	    (rc = move_member(c, e->member_id, e->points, -pay)) != 0)
 		return rc;
 	if (entry_id != NULL)
 		*entry_id = id;
@@ -712,7 +713,10 @@ jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,
 	return jf_q_close(&r);
 }
 
-/* The profile bonus; fresh: of a member just made, complete, active. */
+/*
+ * The profile bonus; fresh: of a member just made, complete, active, with
+ * the bonus as their balance.
+ */
 static int
 profile(struct jf_ctx *c, int64_t member_id, int fresh)
 {
@@ -751,8 +755,30 @@ jf_bonus_profile(struct jf_ctx *c, int64_t member_id)
 }
 
 int
-jf_bonus_profile_new(struct jf_ctx *c, int64_t member_id)
+jf_profile_points(struct jf_ctx *c, int64_t *points)
 {
+	const struct jf_rules *r;
+	int rc;
+
+	*points = 0;
+	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+		return rc;
+	*points = r->bonus_profile;
+	return 0;
+}
+
+int
+jf_bonus_profile_new(struct jf_ctx *c, int64_t member_id, int64_t points)
+{
+	const struct jf_rules *r;
+	int rc;
+
+	/* the points the row was made with are the rules' still */
+	if ((rc = jf_rules_at(c, c->now, &r)) != 0)
+		return rc;
+	if (r->bonus_profile != points)
+		return jf_error(JF_ESOFTWARE, "profile bonus: %lld, not %lld",
+		    (long long)r->bonus_profile, (long long)points);
 	return profile(c, member_id, 1);
 }
 

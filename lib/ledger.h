@@ -34,9 +34,10 @@ struct jf_entry {
 	const char *reason;	/* a person's words, or NULL */
 	const char *ikey;	/* idempotency key, or NULL */
 	const char *spendable;	/* a gain's first spendable day; NULL: now */
-	int fresh;		/* a gain of a member this transaction made:
-				   active, owing and holding nothing, no key
-				   of theirs booked (no lookup of either) */
+	int fresh;		/* a gain of a member this transaction made
+				   active, owing nothing, with these points as
+				   their balance already, no key of theirs
+				   booked: no lookup and no update of them */
 };
 
 
@@ -111,10 +112,13 @@ int jf_points_expiring(struct jf_ctx *c, int64_t member_id, int64_t *points,
  */
 int jf_bonus_profile(struct jf_ctx *c, int64_t member_id);
 /*
- * The same for a member this transaction just made, whose profile the
- * caller knows to be complete: no lookup of the member.
+ * The profile bonus's points now (0: none), and the bonus of a member
+ * this transaction just made with a complete profile, active, and with
+ * those points as their balance: no lookup or update of the member.
  */
-int jf_bonus_profile_new(struct jf_ctx *c, int64_t member_id);
+int jf_profile_points(struct jf_ctx *c, int64_t *points);
+int jf_bonus_profile_new(struct jf_ctx *c, int64_t member_id,
+    int64_t points);
 
 /*
  * The member's tier from points earned (earn + bonus - reverse) in the

@@ -335,29 +335,34 @@ insert(struct jf_ctx *c, const struct jf_member_in *in, const char *code,
 {
 	static const char sql[] = "INSERT INTO member (code, phone, name, "
 	    "email, birthday, referrer_id, joined, status, audit_id, "
-	    "phone_ix) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	    "phone_ix, balance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	    "ON CONFLICT DO NOTHING";
 	struct sealed f;
 	char ix[JF_PHONE_IX_BUF];
+	int64_t bonus = 0;
 	int rc;
 
 	*mid = 0;
+	/*
+	 * A complete profile earns its bonus at once: the row is made with
+	 * the balance that the bonus's entry and lot then account for.
+	 */
+	if (given(in->name) && given(in->phone) && given(in->email) &&
+	    given(in->birthday) && (!given(in->status) ||
+	    strcmp(in->status, "active") == 0) &&
+	    (rc = jf_profile_points(c, &bonus)) != 0)
+		return rc;
 	if ((rc = seal_in(c, in, &f)) == 0)
-		rc = jf_q_exec(c, sql, "ttTTTnttit", code, f.v[0], f.v[1],
+		rc = jf_q_exec(c, sql, "ttTTTnttiti", code, f.v[0], f.v[1],
 		    f.v[2], f.v[3], rid,
 		    given(in->joined) ? in->joined : c->today,
 		    given(in->status) ? in->status : "active",
-		    (int64_t)c->audit_id, jf_phone_ix(c, in->phone, ix));
+		    (int64_t)c->audit_id, jf_phone_ix(c, in->phone, ix), bonus);
 	sealed_free(&f);
 	if (rc != 0 || jf_changes(c) == 0)
 		return rc;
 	*mid = jf_last_id(c);
-	/* what the profile bonus would read back, known from the row */
-	if (given(in->name) && given(in->phone) && given(in->email) &&
-	    given(in->birthday) && (!given(in->status) ||
-	    strcmp(in->status, "active") == 0))
-		return jf_bonus_profile_new(c, *mid);
-	return 0;
+	return bonus > 0 ? jf_bonus_profile_new(c, *mid, bonus) : 0;
 }
 
 int
