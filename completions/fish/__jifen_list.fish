@@ -28,7 +28,7 @@ function __jifen_list
         case receipts
             set run sale list; set key receipt; set desc 'at member paid'
         case redemptions
-            set run stock moves --kind redeem; set key ref; set desc 'at sku'
+            set run redeem list; set key redemption; set desc 'at sku'
             set cancel 1
         case skus
             set run stock list; set key sku; set desc name
@@ -73,8 +73,8 @@ function __jifen_list
     # The CSV reader, the same program in the bash and zsh helpers: KEY's
     # column, each key once, then DESC's columns as its description; a
     # leading formula guard (') is taken off and control characters become
-    # spaces; with cancel=1 a key with a row of positive qty (a cancelled
-    # redemption) is left out.
+    # spaces; with cancel=1 a row with a cancelled time (a cancelled
+    # redemption, or a lapsed hold) is left out.
     set -l prog '
 function csv(s, f,    n, i, c, v, q) {
 	n = 1; v = ""; q = 0
@@ -100,7 +100,7 @@ gsub(/"/, "", t) % 2 { part = 1; next }
 {
 	k = clean(f[col[key]])
 	if (k == "") next
-	if (cancel && f[col["qty"]] > 0) { gone[k] = 1; next }
+	if (cancel && f[col["cancelled"]] != "") { gone[k] = 1; next }
 	if (k in seen) next
 	seen[k] = 1
 	s = ""
