@@ -1351,21 +1351,6 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 	if (out->whole && (rc = reverse_bonuses(c, receipt, r->member_id,
 	    r->when, &rev)) != 0)
 		return rc;
-	/*
-	 * Points that expired from the receipt's own lots are gone already:
-	 * a return never charges them a second time.
-	 */
-	{
-		int64_t gained, reversed, expired;
-
-		if ((rc = jf_ledger_ref_points(c, receipt, r->member_id,
-		    &gained, &reversed, &expired)) != 0)
-			return rc;
-		if (rev > gained - reversed - expired)
-			rev = gained - reversed - expired;
-		if (rev < 0)
-			rev = 0;
-	}
 	if (out->points_restored > 0) {
 		struct jf_entry e = { r->member_id, "restore",
 			out->points_restored, r->when, receipt, "return", NULL,
@@ -1379,12 +1364,18 @@ return_points(struct jf_ctx *c, const char *receipt, struct rsale *r,
 		if ((rc = jf_ledger_restore(c, spent, &e, NULL)) != 0)
 			return rc;
 	}
+	/*
+	 * Points that expired from the receipt's own lots are gone already:
+	 * a return never charges them a second time (reverse_left).  The
+	 * restore above gives to the lots the offset took from, not these.
+	 */
 	if (rev > 0) {
 		struct jf_entry e = { r->member_id, "reverse", rev, r->when,
 			receipt, "return", NULL, NULL, NULL };
 
-		if ((rc = jf_ledger_reverse(c, &e, NULL)) != 0)
+		if ((rc = reverse_left(c, &e)) != 0)
 			return rc;
+		rev = e.points;
 	}
 	out->points_reversed = rev + thr;
 	return 0;
