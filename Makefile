@@ -3,6 +3,7 @@
 #   make            build lib/libjifen.a and the seven tools into $(O)/bin
 #   make check      unit tests and every bats suite; ends "N passed, N failed"
 #   make check-asan the same, built with AddressSanitizer and UBSan
+#   make check-pg   the same against a throwaway PostgreSQL cluster
 #   make sim        the seeded simulation of the points book, SEED=1 STEPS=2000
 #                   (SEED=1,2,3 for several; FEATURES=all for the known bugs)
 #   make demo       a demo store's day, on a fresh database
@@ -31,8 +32,12 @@ WARN = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
 	-Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wformat=2
 override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP \
-	-Ilib -DLOCALEDIR='"$(LOCALEDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"'
-LDLIBS = -lsqlite3 -lcsv -ljansson -lsodium -lcrypt
+	-Ilib -I$(PGINC) -DLOCALEDIR='"$(LOCALEDIR)"' -DLIBEXECDIR='"$(LIBEXECDIR)"'
+# libpq's headers: where Debian's libpq-dev puts them
+ifndef PGINC
+PGINC := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+endif
+LDLIBS = -lsqlite3 -lpq -lcsv -ljansson -lsodium -lcrypt
 
 TOOLS = member stock sale points redeem expire report jifen
 LIBSRC = $(wildcard lib/*.c)
@@ -57,9 +62,10 @@ $(O)/lib/%.o: lib/%.c
 
 # The schema and the default rules, embedded so an installed tool needs
 # no share/ file to start.
-$(O)/embed.c: share/schema.sql share/rules.json share/embed.awk
+$(O)/embed.c: share/schema.sql share/schema-pg.sql share/rules.json share/embed.awk
 	@mkdir -p $(@D)
 	awk -v name=jf_schema_sql -f share/embed.awk share/schema.sql > $@.tmp
+	awk -v name=jf_schema_pg_sql -f share/embed.awk share/schema-pg.sql >> $@.tmp
 	awk -v name=jf_rules_json -f share/embed.awk share/rules.json >> $@.tmp
 	mv $@.tmp $@
 
@@ -93,6 +99,10 @@ deps:
 
 check: deps all $(UNITS)
 	@O=$(O) sh tests/run.sh
+
+# the same suite against PostgreSQL: a throwaway cluster (tests/pg.sh)
+check-pg: deps all $(UNITS)
+	@O=$(O) sh tests/pg.sh sh tests/run.sh
 
 check-asan:
 	$(MAKE) O=build-asan CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \

@@ -254,10 +254,10 @@ static const char q_lot_expired[] =
     "JOIN expire_run r ON r.day > lot.expires_on "
     "WHERE lot.remaining > 0 "
     "AND lot.expires_on < (SELECT max(day) FROM expire_run) "
-    "AND r.audit_id > max(e.audit_id, coalesce((SELECT max(x.audit_id) "
-    "FROM alloc al JOIN ledger x ON x.id = al.entry_id "
-    "WHERE al.lot_id = lot.id AND x.kind = 'restore'), 0)) "
-    "GROUP BY lot.id ORDER BY lot.id";
+    "AND r.audit_id > e.audit_id AND r.audit_id > coalesce((SELECT "
+    "max(x.audit_id) FROM alloc al JOIN ledger x ON x.id = al.entry_id "
+    "WHERE al.lot_id = lot.id AND x.kind = 'restore'), 0) "
+    "GROUP BY lot.id, m.code ORDER BY lot.id";
 
 static void
 row_lot_expired(struct audit *a, const struct jf_rows *r)
@@ -694,13 +694,19 @@ static const char *const triggers[] = { "audit_append_only_u",
 static const char q_trigger[] =
     "SELECT sql LIKE '%RAISE(ABORT%' FROM sqlite_master "
     "WHERE type = 'trigger' AND name = ?";
+/* PostgreSQL's: enabled, and calling the function that refuses */
+static const char q_trigger_pg[] =
+    "SELECT t.tgenabled <> 'D' AND p.proname IN ('jf_refuse', "
+    "'jf_kind_sign') FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+    "WHERE t.tgname = ?";
 
 static int
 check_triggers(struct audit *a)
 {
 	for (int i = 0; triggers[i] != NULL; i++) {
 		int64_t ok;
-		int rc = jf_q_int(a->c, q_trigger, &ok, "t", triggers[i]);
+		int rc = jf_q_int(a->c, jf_engine_pg(a->c) ? q_trigger_pg :
+		    q_trigger, &ok, "t", triggers[i]);
 
 		if (rc != 0 && rc != JF_ENOROW)
 			return rc;
@@ -750,6 +756,8 @@ draw_breach(void *arg, const struct jf_breach *b)
 }
 
 static const char q_begin[] = "BEGIN";
+/* one snapshot for every check, read only */
+static const char q_begin_pg[] = "BEGIN ISOLATION LEVEL REPEATABLE READ";
 static const char q_end[] = "COMMIT";
 
 int
@@ -760,11 +768,17 @@ jf_audit_run(struct jf_ctx *c, int full, jf_breach_fn *fn, void *arg,
 	int rc;
 
 	*n = 0;
-	if ((rc = jf_q_exec(c, q_begin, "")) != 0)
+	if ((rc = jf_q_exec(c, jf_engine_pg(c) ? q_begin_pg : q_begin,
+	    "")) != 0)
 		return rc;
-	if ((rc = each(&a, full ? q_integrity : q_quick,
-	    row_integrity)) != 0 ||
-	    (rc = each(&a, q_fkey, row_fkey)) != 0 ||
+	/*
+	 * SQLite's own checks of its file; PostgreSQL enforces foreign keys
+	 * always, and checks its pages itself (initdb --data-checksums,
+	 * pg_amcheck): see jifen-chain(7).
+	 */
+	if ((!jf_engine_pg(c) && ((rc = each(&a, full ? q_integrity :
+	    q_quick, row_integrity)) != 0 ||
+	    (rc = each(&a, q_fkey, row_fkey)) != 0)) ||
 	    (rc = each(&a, q_balance, row_balance)) != 0 ||
 	    (rc = check_kinds(&a)) != 0 ||
 	    (rc = each(&a, q_total, row_total)) != 0 ||

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "err.h"
 #include "kind.h"
+#include "pg.h"
 #include "pin.h"
 #include "seal.h"
 #include "stock.h"
@@ -34,12 +35,11 @@
  */
 struct jf_stmt_slot {
 	const char *sql;
-	sqlite3_stmt *st;
+	void *st;		/* sqlite3_stmt, or struct jf_pg_stmt */
 };
 
 static sqlite3_stmt *jf_stmt(struct jf_ctx *, const char *);
 static int jf_step(struct jf_ctx *, sqlite3_stmt *);
-static int jf_exec(struct jf_ctx *, sqlite3_stmt *);
 static void jf_audit_role_refusal(struct jf_ctx *);
 static int jf_dberr(struct jf_ctx *, int);
 static void jf_bind_opt(sqlite3_stmt *, int, const char *);
@@ -47,6 +47,7 @@ static const char *jf_col(sqlite3_stmt *, int);
 static const char *jf_col_opt(sqlite3_stmt *, int);
 
 extern const char jf_schema_sql[];
+extern const char jf_schema_pg_sql[];
 extern const char jf_rules_json[];
 
 #define SCHEMA_VERSION 11
@@ -167,28 +168,42 @@ grow(struct jf_ctx *c)
 	return 0;
 }
 
+/* sql's slot in the statement cache, claimed for it; NULL: out of memory. */
+static struct jf_stmt_slot *
+stmt_slot(struct jf_ctx *c, const char *sql)
+{
+	struct jf_stmt_slot *s;
+
+	if ((c->nused + 1) * 4 > c->ncache * 3 && grow(c) != 0)
+		return NULL;
+	s = slot(c->cache, c->ncache, sql);
+	if (s->sql != sql) {
+		s->sql = sql;
+		s->st = NULL;
+		c->nused++;
+	}
+	return s;
+}
+
 static sqlite3_stmt *
 jf_stmt(struct jf_ctx *c, const char *sql)
 {
 	struct jf_stmt_slot *s;
 	int rc;
 
-	if ((c->nused + 1) * 4 > c->ncache * 3 && grow(c) != 0)
+	if ((s = stmt_slot(c, sql)) == NULL)
 		return NULL;
-	s = slot(c->cache, c->ncache, sql);
-	if (s->sql == sql) {
+	if (s->st != NULL) {
 		sqlite3_reset(s->st);
 		sqlite3_clear_bindings(s->st);
 		return s->st;
 	}
 	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &s->st, NULL);
+	    (sqlite3_stmt **)&s->st, NULL);
 	if (rc != SQLITE_OK) {
 		jf_dberr(c, rc);
 		return NULL;
 	}
-	s->sql = sql;
-	c->nused++;
 	return s->st;
 }
 
@@ -202,19 +217,6 @@ jf_step(struct jf_ctx *c, sqlite3_stmt *st)
 	rc = -jf_dberr(c, rc);
 	sqlite3_reset(st);
 	return rc;
-}
-
-static int
-jf_exec(struct jf_ctx *c, sqlite3_stmt *st)
-{
-	int rc;
-
-	if (st == NULL)
-		return JF_ESOFTWARE;
-	while ((rc = jf_step(c, st)) == SQLITE_ROW)
-		;
-	sqlite3_reset(st);
-	return rc < 0 ? -rc : 0;
 }
 
 static void
@@ -286,31 +288,50 @@ bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
 /* The cached statement of sql with the values of fmt bound: 0 or a status. */
 static int
 prepv(struct jf_ctx *c, const char *sql, const char *fmt, va_list ap,
-    sqlite3_stmt **st)
+    void **st)
 {
+	struct jf_stmt_slot *s;
+
+	if (c->pg != NULL) {
+		if ((s = stmt_slot(c, sql)) == NULL)
+			return JF_ESOFTWARE;
+		*st = NULL;
+		if (jf_pg_prep(c, sql, fmt, ap,
+		    (struct jf_pg_stmt **)&s->st) != 0)
+			return JF_ESOFTWARE;
+		*st = s->st;
+		return 0;
+	}
 	if ((*st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
 	return bindv(*st, fmt, ap);
 }
 
-int
-jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
+/* One step of either engine: 1 a row, 0 done, minus a status. */
+static int
+step(struct jf_ctx *c, void *st)
 {
-	sqlite3_stmt *st;
-	va_list ap;
 	int rc;
 
-	va_start(ap, fmt);
-	rc = prepv(c, sql, fmt, ap, &st);
-	va_end(ap);
-	return rc != 0 ? rc : jf_exec(c, st);
+	if (c->pg != NULL)
+		return jf_pg_step(c, st);
+	rc = jf_step(c, st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : rc;
+}
+
+static void
+reset(struct jf_ctx *c, void *st)
+{
+	if (c->pg != NULL)
+		jf_pg_reset(st);
+	else
+		sqlite3_reset(st);
 }
 
 int
-jf_q_int(struct jf_ctx *c, const char *sql, int64_t *out, const char *fmt,
-    ...)
+jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
 {
-	sqlite3_stmt *st;
+	void *st;
 	va_list ap;
 	int rc;
 
@@ -319,19 +340,39 @@ jf_q_int(struct jf_ctx *c, const char *sql, int64_t *out, const char *fmt,
 	va_end(ap);
 	if (rc != 0)
 		return rc;
-	if ((rc = jf_step(c, st)) == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	while ((rc = step(c, st)) == 1)
+		;
+	reset(c, st);
+	return rc < 0 ? -rc : 0;
+}
+
+int
+jf_q_int(struct jf_ctx *c, const char *sql, int64_t *out, const char *fmt,
+    ...)
+{
+	void *st;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = prepv(c, sql, fmt, ap, &st);
+	va_end(ap);
+	if (rc != 0)
+		return rc;
+	if ((rc = step(c, st)) == 1)
+		*out = c->pg != NULL ? jf_pg_int(st, 0) :
+		    sqlite3_column_int64(st, 0);
+	reset(c, st);
 	if (rc < 0)
 		return -rc;
-	return rc == SQLITE_ROW ? 0 : JF_ENOROW;
+	return rc == 1 ? 0 : JF_ENOROW;
 }
 
 int
 jf_q_open(struct jf_ctx *c, struct jf_rows *r, const char *sql,
     const char *fmt, ...)
 {
-	sqlite3_stmt *st = NULL;
+	void *st = NULL;
 	va_list ap;
 
 	memset(r, 0, sizeof(*r));
@@ -350,7 +391,7 @@ jf_q_next(struct jf_rows *r)
 
 	if (r->st == NULL || r->rc != 0 || r->done)
 		return 0;
-	if ((rc = jf_step(r->c, r->st)) == SQLITE_ROW)
+	if ((rc = step(r->c, r->st)) == 1)
 		return 1;
 	r->done = 1;
 	if (rc < 0)
@@ -362,7 +403,7 @@ int
 jf_q_close(struct jf_rows *r)
 {
 	if (r->st != NULL)
-		sqlite3_reset(r->st);
+		reset(r->c, r->st);
 	r->st = NULL;
 	return r->rc;
 }
@@ -370,30 +411,43 @@ jf_q_close(struct jf_rows *r)
 int64_t
 jf_r_int(const struct jf_rows *r, int col)
 {
+	if (r->c->pg != NULL)
+		return jf_pg_int(r->st, col);
 	return sqlite3_column_int64((sqlite3_stmt *)r->st, col);
 }
 
 const char *
 jf_r_text(const struct jf_rows *r, int col)
 {
+	if (r->c->pg != NULL) {
+		const char *s = jf_pg_text(r->st, col);
+
+		return s ? s : "";
+	}
 	return jf_col((sqlite3_stmt *)r->st, col);
 }
 
 const char *
 jf_r_opt(const struct jf_rows *r, int col)
 {
+	if (r->c->pg != NULL)
+		return jf_pg_text(r->st, col);
 	return jf_col_opt((sqlite3_stmt *)r->st, col);
 }
 
 int64_t
 jf_last_id(struct jf_ctx *c)
 {
+	if (c->pg != NULL)
+		return jf_pg_last_id(c);
 	return sqlite3_last_insert_rowid(c->db);
 }
 
 int
 jf_changes(struct jf_ctx *c)
 {
+	if (c->pg != NULL)
+		return jf_pg_changes(c);
 	return sqlite3_changes(c->db);
 }
 
@@ -401,7 +455,11 @@ jf_changes(struct jf_ctx *c)
 static int
 run(struct jf_ctx *c, const char *sql)
 {
-	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	int rc;
+
+	if (c->pg != NULL)
+		return jf_pg_run(c, sql);
+	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
 
 	return rc == SQLITE_OK ? 0 : jf_dberr(c, rc);
 }
@@ -560,8 +618,9 @@ static const char migration_5_end[] =
     "CREATE TRIGGER ledger_kind_fixed_d BEFORE DELETE ON ledger_kind "
     "BEGIN SELECT RAISE(ABORT, 'the kinds of entry are fixed'); END;";
 
+/* The kinds of entry, as kind.c has them: fixed once written. */
 static int
-migrate_5(struct jf_ctx *c)
+insert_kinds(struct jf_ctx *c)
 {
 	int i, rc;
 
@@ -571,6 +630,16 @@ migrate_5(struct jf_ctx *c)
 		    (int64_t)jf_kinds[i].sign,
 		    (int64_t)!!(jf_kinds[i].flags & JF_KIND_EARNED))) != 0)
 			return rc;
+	return 0;
+}
+
+static int
+migrate_5(struct jf_ctx *c)
+{
+	int rc;
+
+	if ((rc = insert_kinds(c)) != 0)
+		return rc;
 	return run(c, migration_5_end);
 }
 
@@ -749,6 +818,57 @@ static const struct {
 	{ 10, migration_10, NULL },
 	{ 11, migration_11, NULL },
 };
+
+/*
+ * A PostgreSQL book is made at this version in one go (schema-pg.sql):
+ * the default rules as version 1, the kinds of entry, then the trigger
+ * that fixes them.  Its later versions will be numbered steps, as
+ * SQLite's are.
+ */
+static const char pg_kinds_fixed[] =
+    "CREATE TRIGGER ledger_kind_fixed_i BEFORE INSERT ON ledger_kind "
+    "FOR EACH ROW EXECUTE FUNCTION jf_refuse('the kinds of entry are fixed');"
+    "SELECT setval(pg_get_serial_sequence('rules', 'version'), 1);"
+    "INSERT INTO jf_schema (version) VALUES (" STR(SCHEMA_VERSION) ")";
+
+static int
+create_pg(struct jf_ctx *c)
+{
+	int rc;
+
+	if ((rc = run(c, jf_schema_pg_sql)) != 0 ||
+	    (rc = jf_q_exec(c, "INSERT INTO rules (version, effective, doc) "
+	    "VALUES (1, '0001-01-01 00:00:00', ?)", "t", jf_rules_json)) != 0 ||
+	    (rc = insert_kinds(c)) != 0)
+		return rc;
+	return run(c, pg_kinds_fixed);
+}
+
+static int
+migrate_pg(struct jf_ctx *c)
+{
+	int v, rc;
+
+	if ((rc = jf_pg_version(c, &v)) != 0)
+		return rc;
+	if (v == SCHEMA_VERSION)
+		return 0;
+	if (c->readonly && v == 0)
+		return jf_error(JF_ENOINPUT, _("%s: not a jifen book"),
+		    c->path);
+	/* two first writers at once: one makes the book, under its lock */
+	if ((rc = run(c, "BEGIN; SELECT pg_advisory_xact_lock(7366891)")) != 0)
+		return rc;
+	if ((rc = jf_pg_version(c, &v)) == 0 && v > SCHEMA_VERSION)
+		rc = jf_error(JF_ECANTCREAT,
+		    _("%s: made by a newer jifen (schema %d)"), c->path, v);
+	if (rc == 0 && v == 0)
+		rc = create_pg(c);
+	if (rc == 0)
+		return run(c, "COMMIT");
+	run(c, "ROLLBACK");
+	return rc;
+}
 
 /* The book's schema version into *v. */
 static int
@@ -1187,6 +1307,26 @@ book_file(struct jf_ctx *c, const struct jf_who *w)
 	return 0;
 }
 
+/* A PostgreSQL book: connected, made or migrated, the operator proven. */
+static int
+open_pg(struct jf_ctx *c, const struct jf_who *w)
+{
+	int rc;
+
+	if ((c->path = db_path(w->db)) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	c->readonly = w->reads;
+	if ((rc = jf_pg_open(c, c->path)) != 0 ||
+	    (rc = jf_pg_today(c)) != 0 ||
+	    (rc = migrate_pg(c)) != 0 ||
+	    (rc = jf_seal_load(c)) != 0 ||
+	    (rc = jf_prove(c)) != 0 ||
+	    (w->reads &&
+	    (rc = run(c, "SET default_transaction_read_only = on")) != 0))
+		return rc;
+	return 0;
+}
+
 int
 jf_open(const char *tool, const struct jf_who *w, int argc, char **argv,
     struct jf_ctx **cp)
@@ -1200,8 +1340,11 @@ jf_open(const char *tool, const struct jf_who *w, int argc, char **argv,
 	c->dry_run = w->dry_run;
 	c->quiet = w->quiet;
 	c->args = args_json(tool, argc, argv);
-	if ((rc = who_when_where(c, w)) != 0 ||
-	    (rc = book_file(c, w)) != 0)
+	if ((rc = who_when_where(c, w)) != 0)
+		return rc;
+	if (jf_pg_uri(w->db != NULL && *w->db ? w->db : getenv("JIFEN_DB")))
+		return open_pg(c, w);
+	if ((rc = book_file(c, w)) != 0)
 		return rc;
 	/* before SQLite opens a file it cannot write read-only, making a
 	 * -shm file with its mode that locks writers out after a chmod */
@@ -1247,8 +1390,12 @@ jf_close(struct jf_ctx *c)
 		jf_rollback(c);
 	jf_audit_role_refusal(c);
 	for (size_t i = 0; i < c->ncache; i++)
-		sqlite3_finalize(c->cache[i].st);
+		if (c->pg != NULL)
+			jf_pg_free(c->cache[i].st);
+		else
+			sqlite3_finalize(c->cache[i].st);
 	free(c->cache);
+	jf_pg_close(c);
 	sqlite3_close(c->db);
 	jf_seal_free(c);
 	if (c->rules_cache_free != NULL)
@@ -1323,6 +1470,13 @@ audit_row(struct jf_ctx *c, const char *refused, int64_t *id)
 	    refused, hash);
 }
 
+/* BEGIN IMMEDIATE, or PostgreSQL's SERIALIZABLE under the write lock. */
+static int
+begin_write(struct jf_ctx *c)
+{
+	return c->pg != NULL ? jf_pg_begin(c) : run(c, "BEGIN IMMEDIATE");
+}
+
 static int
 insert_audit(struct jf_ctx *c)
 {
@@ -1337,7 +1491,7 @@ jf_begin(struct jf_ctx *c)
 	if (c->readonly)
 		return jf_error(JF_ESOFTWARE, _("%s: a write, but the book "
 		    "was opened for reading only"), c->path);
-	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
+	if ((rc = begin_write(c)) != 0)
 		return rc;
 	c->in_tx = 1;
 	/* the staff may have changed since we opened */
@@ -1359,7 +1513,7 @@ jf_clock_tick(struct jf_ctx *c)
 	memcpy(c->now, c->clock, sizeof(c->now));
 	memcpy(c->today, c->now, 10);
 	c->today[10] = '\0';
-	return 0;
+	return c->pg != NULL ? jf_pg_today(c) : 0;
 }
 
 int
@@ -1367,7 +1521,7 @@ jf_tx_begin(struct jf_ctx *c)
 {
 	int rc;
 
-	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
+	if ((rc = begin_write(c)) != 0)
 		return rc;
 	c->in_tx = 1;
 	return 0;
@@ -1393,7 +1547,8 @@ audit_alone(struct jf_ctx *c, const char *refused)
 
 	/* a reader's book is query_only: this one row is its only write */
 	if (c->readonly)
-		run(c, "PRAGMA query_only = 0");
+		run(c, c->pg != NULL ? "SET default_transaction_read_only = off" :
+		    "PRAGMA query_only = 0");
 	if ((rc = jf_tx_begin(c)) != 0)
 		return rc;
 	if ((rc = audit_row(c, refused, &id)) != 0) {
@@ -1462,9 +1617,18 @@ jf_commit(struct jf_ctx *c)
 void
 jf_rollback(struct jf_ctx *c)
 {
-	if (sqlite3_get_autocommit(c->db) == 0)
+	if (c->pg != NULL) {
+		if (jf_pg_in_tx(c))
+			jf_pg_run(c, "ROLLBACK");
+	} else if (sqlite3_get_autocommit(c->db) == 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	c->in_tx = 0;
+}
+
+int
+jf_engine_pg(const struct jf_ctx *c)
+{
+	return c->pg != NULL;
 }
 
 const char *
@@ -1621,6 +1785,9 @@ jf_backup(struct jf_ctx *c, const char *path)
 	sqlite3 *to = NULL;
 	int fd, rc;
 
+	if (c->pg != NULL)
+		return jf_error(JF_EUSAGE, _("%s: a PostgreSQL book is backed "
+		    "up with pg_dump (see jifen-chain(7))"), c->path);
 	/* 0600 from the start: a backup holds the customers' data */
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1)
 		return jf_error(JF_ECANTCREAT, "%s: %s", path,
@@ -1651,6 +1818,9 @@ jf_restore(struct jf_ctx *c, const char *path)
 
 	if ((rc = jf_need_role(c, JF_ROLE_ADMIN, _("restoring a book"))) != 0)
 		return rc;
+	if (c->pg != NULL)
+		return jf_error(JF_EUSAGE, _("%s: a PostgreSQL book is restored "
+		    "with pg_restore (see jifen-chain(7))"), c->path);
 	if (c->dry_run)
 		return 0;
 	if (book_version(path) == -1)

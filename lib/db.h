@@ -40,12 +40,14 @@ struct jf_who {
 	int reads;		/* the command only reads: see jf_open() */
 };
 
-struct sqlite3;			/* the engine's, private to db.c */
+struct sqlite3;			/* the engines', private to db.c */
+struct jf_pg;			/* and pg.c */
 struct jf_stmt_slot;
 
 struct jf_ctx {
 	struct sqlite3 *db;
-	char *path;
+	struct jf_pg *pg;	/* a PostgreSQL book's, else NULL */
+	char *path;		/* the book's path or URI, for messages */
 	const char *tool;
 	char operator[128];	/* proven: see pin.h */
 	char login[128];	/* the real user's login name */
@@ -176,6 +178,9 @@ int jf_phone_check(const char *p);
  * spaces, dashes and a leading + (a member code) or is too long.
  */
 const char *jf_phone_norm(const char *s, char *buf, size_t size);
+
+/* Whether the book is PostgreSQL's (DESIGN.md section 7), not SQLite's. */
+int jf_engine_pg(const struct jf_ctx *c);
 
 /*
  * The store a listing or report narrows to: the one --store or

@@ -243,8 +243,9 @@ static int
 next_code(struct jf_ctx *c, char *buf, size_t n)
 {
 	static const char max[] = "SELECT coalesce(max(CAST(substr(code, 2) "
-	    "AS INTEGER)), 0) FROM member WHERE code GLOB "
-	    "'M[0-9][0-9][0-9][0-9][0-9][0-9][0-9]'";
+	    "AS BIGINT)), 0) FROM member WHERE length(code) = 8 AND "
+	    "substr(code, 1, 1) = 'M' AND "
+	    "ltrim(substr(code, 2), '0123456789') = ''";
 	static long long seq = -1;
 	int64_t high, other;
 	int rc;

@@ -29,8 +29,20 @@ BACK_TO_9="DROP TABLE draw_ticket; DROP TABLE draw;
     ALTER TABLE product DROP COLUMN gift_from;
     ALTER TABLE product DROP COLUMN gift_to;"
 
+# On PostgreSQL (make check-pg, tests/pg.sh) each test has a database of
+# its own, empty as a new book's file is; pg_db NAME is its URI.
+pg_db() {
+	echo "postgresql:///$1?host=$JIFEN_TEST_PG&user=$JIFEN_TEST_PG_USER"
+}
+
 setup() {
 	export JIFEN_DB="$BATS_TEST_TMPDIR/jifen.db"
+	if [ -n "${JIFEN_TEST_PG:-}" ]; then
+		PG_NAME="t_${BATS_ROOT_PID}_${BATS_SUITE_TEST_NUMBER}"
+		psql -X -q -d "$(pg_db postgres)" \
+		    -c "CREATE DATABASE $PG_NAME" >/dev/null || return 1
+		export JIFEN_DB=$(pg_db "$PG_NAME")
+	fi
 	export JIFEN_NOW="2026-11-18 10:00:00"	# a Wednesday
 	export JIFEN_OPERATOR=tester
 	unset JIFEN_STORE JIFEN_BUSY_MS XDG_DATA_HOME
@@ -40,14 +52,42 @@ setup() {
 }
 
 teardown() {
-	if [ -x "$BIN/report" ] && [ -f "$JIFEN_DB" ] && [ -z "${SKIP_AUDIT:-}" ]; then
+	local ok=0
+
+	if [ -x "$BIN/report" ] && book_exists && [ -z "${SKIP_AUDIT:-}" ]; then
 		run as "$JIFEN_OPERATOR" report audit
 		if [ "$status" -ne 0 ]; then
 			echo "report audit failed after the test:" >&2
 			echo "$output" >&2
-			return 1
+			ok=1
 		fi
 	fi
+	if [ -n "${PG_NAME:-}" ]; then
+		psql -X -q -d "$(pg_db postgres)" \
+		    -c "DROP DATABASE IF EXISTS $PG_NAME WITH (FORCE)" >/dev/null
+	fi
+	return $ok
+}
+
+# book_exists: whether a command has made the test's book yet.
+book_exists() {
+	if [ -n "${JIFEN_TEST_PG:-}" ]; then
+		[ "$(sql "SELECT to_regclass('jf_schema') IS NOT NULL" \
+		    2>/dev/null)" = t ]
+	else
+		[ -s "$JIFEN_DB" ]
+	fi
+}
+
+# on_pg: true when the suite runs against PostgreSQL (make check-pg).
+on_pg() {
+	[ -n "${JIFEN_TEST_PG:-}" ]
+}
+
+# skip_pg WHY: a test of SQLite's file (its mode, its directory, its
+# -wal, a backup), which a PostgreSQL book does not have.
+skip_pg() {
+	if on_pg; then skip "SQLite's file: $1"; fi
 }
 
 # pin_of NAME: the PIN the fixtures give NAME (staff in fixtures.bash).
@@ -87,7 +127,7 @@ as2() {
 hire() {
 	local by=${3:-$JIFEN_OPERATOR} n=0
 
-	if [ -s "$JIFEN_DB" ]; then
+	if book_exists; then
 		n=$(sql "SELECT count(*) FROM operator" 2>/dev/null) || n=0
 	fi
 	if [ "${n:-0}" -eq 0 ]; then
@@ -105,9 +145,14 @@ empty_book() {
 	member tiers --recalc -q >/dev/null
 }
 
-# sql QUERY: the database as sqlite3 sees it, for assertions.
+# sql QUERY: the database as sqlite3 (or psql, on PostgreSQL) sees it,
+# for assertions: rows one a line, columns between |.
 sql() {
-	sqlite3 -batch -noheader "$JIFEN_DB" "$@"
+	if on_pg; then
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$JIFEN_DB" -c "$@"
+	else
+		sqlite3 -batch -noheader "$JIFEN_DB" "$@"
+	fi
 }
 
 # fail_unless_eq EXPECTED ACTUAL: a readable assertion.

@@ -1,0 +1,417 @@
+/*
+ * pg.c - the book on PostgreSQL: libpq under db.h's query interface.
+ *
+ * The SQL is SQLite's, written in the subset both engines share; what
+ * differs is here: ?-parameters become $N, values go as text (integers
+ * typed int8, text left for the server to infer from its use), a
+ * result is read whole, and errors become err.h's statuses by their
+ * SQLSTATE.  Every unit of work is SERIALIZABLE, and its first
+ * statement takes the book's write lock before the snapshot, so writers
+ * follow one another as on SQLite (the audit and ledger hash chains
+ * make each write the successor of the last) and never fail to
+ * serialize.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "err.h"
+#include "pg.h"
+
+#define INT8OID 20
+
+struct jf_pg {
+	PGconn *conn;
+	int nstmt;		/* statements prepared: their names */
+	int changes;		/* the last command's rows */
+};
+
+struct jf_pg_stmt {
+	char name[16];
+	int nparams;
+	char **vals;		/* owned copies, NULL for NULL */
+	PGresult *res;
+	int row, nrows, ran;
+};
+
+int
+jf_pg_uri(const char *name)
+{
+	return name != NULL && (strncmp(name, "postgresql://", 13) == 0 ||
+	    strncmp(name, "postgres://", 11) == 0);
+}
+
+/* The first line of libpq's message, for one line on stderr. */
+static const char *
+firstline(const char *m, char *buf, size_t size)
+{
+	size_t n = strcspn(m, "\n");
+
+	snprintf(buf, size, "%.*s", (int)n, m);
+	return buf;
+}
+
+/* An error result as err.h's status, by its SQLSTATE. */
+static int
+pgerr(struct jf_ctx *c, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+	    NULL;
+	const char *m = res ? PQresultErrorField(res,
+	    PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char buf[512];
+
+	if (m == NULL)
+		m = firstline(PQerrorMessage(c->pg->conn), buf, sizeof(buf));
+	if (state == NULL)
+		return jf_error(JF_EBUSY, _("database: %s"), m);
+	/* serialization failure, deadlock, lock or statement timeout */
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		return jf_error(JF_EBUSY,
+		    _("database is busy: try again later"));
+	if (strncmp(state, "23", 2) == 0)
+		return jf_error(JF_EREFUSED, "%s", m);
+	/* the connection is gone: the server, or the network */
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)
+		return jf_error(JF_EBUSY, _("database: %s"), m);
+	return jf_error(JF_ESOFTWARE, _("database: %s"), m);
+}
+
+/* A password written into the URI: libpq's files are where it belongs. */
+static int
+has_password(const char *name)
+{
+	PQconninfoOption *o = PQconninfoParse(name, NULL), *p;
+	int yes = 0;
+
+	if (o == NULL)
+		return -1;
+	for (p = o; p->keyword != NULL; p++)
+		if (strcmp(p->keyword, "password") == 0 && p->val != NULL &&
+		    *p->val != '\0')
+			yes = 1;
+	PQconninfoFree(o);
+	return yes;
+}
+
+int
+jf_pg_open(struct jf_ctx *c, const char *name)
+{
+	static const char *const kw[] = { "dbname", "fallback_application_name",
+		NULL };
+	const char *val[] = { name, "jifen", NULL };
+	const char *e;
+	char buf[512], set[64];
+	int rc;
+
+	switch (has_password(name)) {
+	case -1:
+		return jf_error(JF_EUSAGE, _("%s: not a connection URI"),
+		    c->path);
+	case 1:
+		return jf_error(JF_EUSAGE, _("%s: a password in the URI; "
+		    "libpq reads it from ~/.pgpass, $PGPASSFILE or "
+		    "$PGSERVICE"), c->path);
+	}
+	if ((c->pg = calloc(1, sizeof(*c->pg))) == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	c->pg->conn = PQconnectdbParams(kw, val, 1);
+	if (PQstatus(c->pg->conn) != CONNECTION_OK)
+		return jf_error(c->readonly ? JF_ENOINPUT : JF_ECANTCREAT,
+		    "%s: %s", c->path, firstline(PQerrorMessage(c->pg->conn),
+		    buf, sizeof(buf)));
+	/* how long a writer waits for the lock: $JIFEN_BUSY_MS, as SQLite */
+	e = getenv("JIFEN_BUSY_MS");
+	snprintf(set, sizeof(set), "SET lock_timeout = %d",
+	    e && *e ? atoi(e) : 5000);
+	if ((rc = jf_pg_run(c, set)) != 0 ||
+	    (rc = jf_pg_run(c, "SET client_min_messages = warning")) != 0)
+		return rc;
+	return 0;
+}
+
+void
+jf_pg_close(struct jf_ctx *c)
+{
+	if (c->pg == NULL)
+		return;
+	PQfinish(c->pg->conn);
+	free(c->pg);
+	c->pg = NULL;
+}
+
+int
+jf_pg_run(struct jf_ctx *c, const char *sql)
+{
+	PGresult *res = PQexec(c->pg->conn, sql);
+	int st = PQresultStatus(res), rc = 0;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = pgerr(c, res);
+	PQclear(res);
+	return rc;
+}
+
+/*
+ * SQLite's ?, ?N into PostgreSQL's $N (a bare ? is one more than the
+ * largest number before it), outside quotes and comments; the count of
+ * parameters into *n.  New text: free().
+ */
+static char *
+dollars(const char *sql, int *n)
+{
+	char *out = malloc(strlen(sql) * 3 + 1), *o = out;
+	int max = 0;
+	char q = 0;
+
+	if (out == NULL)
+		return NULL;
+	for (const char *p = sql; *p; p++) {
+		if (q) {
+			if (*p == q)
+				q = 0;
+			*o++ = *p;
+		} else if (*p == '\'' || *p == '"') {
+			q = *p;
+			*o++ = *p;
+		} else if (*p == '?') {
+			char *end;
+			int k = max + 1;
+
+			if (p[1] >= '0' && p[1] <= '9') {
+				k = (int)strtol(p + 1, &end, 10);
+				p = end - 1;
+			}
+			if (k > max)
+				max = k;
+			o += sprintf(o, "$%d", k);
+		} else
+			*o++ = *p;
+	}
+	*o = '\0';
+	*n = max;
+	return out;
+}
+
+static struct jf_pg_stmt *
+prepare(struct jf_ctx *c, const char *sql)
+{
+	struct jf_pg_stmt *s = calloc(1, sizeof(*s));
+	PGresult *res;
+	char *text;
+	int n = 0;
+
+	if (s == NULL || (text = dollars(sql, &n)) == NULL) {
+		free(s);
+		jf_error(JF_ESOFTWARE, _("out of memory"));
+		return NULL;
+	}
+	snprintf(s->name, sizeof(s->name), "s%d", ++c->pg->nstmt);
+	s->nparams = n;
+	s->vals = calloc(n > 0 ? (size_t)n : 1, sizeof(*s->vals));
+	res = PQprepare(c->pg->conn, s->name, text, 0, NULL);
+	free(text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		pgerr(c, res);
+		PQclear(res);
+		free(s->vals);
+		free(s);
+		return NULL;
+	}
+	PQclear(res);
+	return s;
+}
+
+void
+jf_pg_reset(struct jf_pg_stmt *s)
+{
+	if (s == NULL)
+		return;
+	PQclear(s->res);
+	s->res = NULL;
+	s->ran = 0;
+	s->row = s->nrows = 0;
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->vals[i]);
+		s->vals[i] = NULL;
+	}
+}
+
+void
+jf_pg_free(struct jf_pg_stmt *s)
+{
+	if (s == NULL)
+		return;
+	jf_pg_reset(s);
+	free(s->vals);
+	free(s);
+}
+
+static int
+put(struct jf_pg_stmt *s, int i, const char *v)
+{
+	if (i >= s->nparams)
+		return 0;	/* SQLite ignores them too: none are */
+	free(s->vals[i]);
+	s->vals[i] = v ? strdup(v) : NULL;
+	return v != NULL && s->vals[i] == NULL ?
+	    jf_error(JF_ESOFTWARE, _("out of memory")) : 0;
+}
+
+int
+jf_pg_prep(struct jf_ctx *c, const char *sql, const char *fmt, va_list ap,
+    struct jf_pg_stmt **sp)
+{
+	struct jf_pg_stmt *s = *sp;
+	char num[24];
+	int rc = 0;
+
+	if (s == NULL && (s = *sp = prepare(c, sql)) == NULL)
+		return JF_ESOFTWARE;
+	jf_pg_reset(s);
+	for (int i = 0; rc == 0 && fmt != NULL && fmt[i]; i++) {
+		const char *t;
+		int64_t v;
+
+		switch (fmt[i]) {
+		case 'i':
+		case 'n':
+			v = va_arg(ap, int64_t);
+			snprintf(num, sizeof(num), "%lld", (long long)v);
+			rc = put(s, i, fmt[i] == 'n' && v == 0 ? NULL : num);
+			break;
+		case 't':
+		case 'T':
+			t = va_arg(ap, const char *);
+			if (fmt[i] == 'T' && t != NULL && *t == '\0')
+				t = NULL;
+			rc = put(s, i, t);
+			break;
+		default:
+			return jf_error(JF_ESOFTWARE, "query: bad format %c",
+			    fmt[i]);
+		}
+	}
+	return rc;
+}
+
+int
+jf_pg_step(struct jf_ctx *c, struct jf_pg_stmt *s)
+{
+	const char *n;
+	int st;
+
+	if (!s->ran) {
+		s->ran = 1;
+		s->res = PQexecPrepared(c->pg->conn, s->name, s->nparams,
+		    (const char *const *)s->vals, NULL, NULL, 0);
+		st = PQresultStatus(s->res);
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+			return -pgerr(c, s->res);
+		s->nrows = PQntuples(s->res);
+		s->row = -1;
+		n = PQcmdTuples(s->res);
+		c->pg->changes = n && *n ? atoi(n) : 0;
+	}
+	if (s->row + 1 >= s->nrows)
+		return 0;
+	s->row++;
+	return 1;
+}
+
+int64_t
+jf_pg_int(const struct jf_pg_stmt *s, int col)
+{
+	const char *v;
+
+	if (s->res == NULL || s->row < 0 || col >= PQnfields(s->res) ||
+	    PQgetisnull(s->res, s->row, col))
+		return 0;
+	v = PQgetvalue(s->res, s->row, col);
+	/* a boolean, where SQLite's comparisons give 1 or 0 */
+	if (strcmp(v, "t") == 0)
+		return 1;
+	return strtoll(v, NULL, 10);
+}
+
+const char *
+jf_pg_text(const struct jf_pg_stmt *s, int col)
+{
+	if (s->res == NULL || s->row < 0 || col >= PQnfields(s->res) ||
+	    PQgetisnull(s->res, s->row, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+int64_t
+jf_pg_last_id(struct jf_ctx *c)
+{
+	PGresult *res = PQexec(c->pg->conn, "SELECT lastval()");
+	int64_t id = 0;
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	return id;
+}
+
+int
+jf_pg_changes(struct jf_ctx *c)
+{
+	return c->pg->changes;
+}
+
+int
+jf_pg_in_tx(struct jf_ctx *c)
+{
+	return c->pg != NULL &&
+	    PQtransactionStatus(c->pg->conn) != PQTRANS_IDLE;
+}
+
+int
+jf_pg_begin(struct jf_ctx *c)
+{
+	return jf_pg_run(c, "BEGIN ISOLATION LEVEL SERIALIZABLE; "
+	    "LOCK TABLE jf_schema IN EXCLUSIVE MODE");
+}
+
+int
+jf_pg_version(struct jf_ctx *c, int *v)
+{
+	PGresult *res;
+	int rc = 0;
+
+	*v = 0;
+	res = PQexec(c->pg->conn, "SELECT CASE WHEN to_regclass('jf_schema') "
+	    "IS NULL THEN -1 ELSE 0 END");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pgerr(c, res);
+	else if (atoi(PQgetvalue(res, 0, 0)) == 0) {
+		PQclear(res);
+		res = PQexec(c->pg->conn, "SELECT max(version) FROM jf_schema");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			rc = pgerr(c, res);
+		else
+			*v = atoi(PQgetvalue(res, 0, 0));
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
+jf_pg_today(struct jf_ctx *c)
+{
+	const char *v[1] = { c->today };
+	PGresult *res = PQexecParams(c->pg->conn, "SELECT set_config("
+	    "'jifen.today', $1, false)", 1, NULL, v, NULL, NULL, 0);
+	int rc = 0;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pgerr(c, res);
+	PQclear(res);
+	return rc;
+}
