@@ -5,9 +5,10 @@
 # gettext compiles the message catalogs (msgfmt) and checks them against
 # the code (xgettext); the zh_CN.UTF-8 locale, which the tests run the
 # tools in, is generated when missing (as root; else the command is
-# printed and the script fails).  libpq-dev links the PostgreSQL engine;
-# postgresql is the server make check-pg starts a throwaway cluster of.  chromium and fonts-noto-cjk: tests/html.bats
-# draws the report pages in headless Chromium, Chinese text in a CJK font.
+# printed and the script fails).  chromium and fonts-noto-cjk:
+# tests/html.bats draws the report pages in headless Chromium, Chinese
+# text in a CJK font.  libpq-dev links the PostgreSQL engine; postgresql
+# is the server make check-pg starts a throwaway cluster of.
 pkgs="gcc make libsqlite3-dev sqlite3 libpq-dev postgresql libcsv-dev libjansson-dev libsodium-dev libcrypt-dev bats jq mandoc time python3 zsh fish gettext locales chromium fonts-noto-cjk"
 [ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-dev libsqlite3-dev libcsv-dev libjansson-dev libsodium-dev libcrypt-dev"
 missing=""
