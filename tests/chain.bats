@@ -142,3 +142,31 @@ west_file() {	# N LATE
 	run report daily --store west --date 2026-11-17 -o csv
 	[[ "$output" == *$'\nreceipts,3000\n'* ]]
 }
+
+@test "chain: a shop's SQLite book moves into PostgreSQL exactly (share/topg.sh)" {
+	on_pg || skip "moves a SQLite book into the test's PostgreSQL one"
+	local pg=$JIFEN_DB
+
+	export JIFEN_DB=$BATS_TEST_TMPDIR/shop.db
+	chain
+	till east 12
+	give M0000001 500 2026-11-01
+	redeem gift --store east M0000001 GIFT >/dev/null
+	sale return east-3 TEA:1 >/dev/null
+	JIFEN_NOW="2028-01-05 08:00:00" expire -q >/dev/null
+	before=$(points balance M0000002 -o csv; points balance M0000003 -o csv; report daily -o csv)
+	run "$TOP/share/topg.sh" "$JIFEN_DB" "$pg"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	export JIFEN_DB=$pg
+	eq "$before" "$(points balance M0000002 -o csv; points balance M0000003 -o csv; report daily -o csv)"
+	eq 12 "$(sql "SELECT count(*) FROM sale")"
+	# the identities go on past the ids copied: a new sale, member, lot
+	sale add --member M0000002 TEA:1 >/dev/null
+	new_member 13800000009
+	eq 13 "$(sql "SELECT count(DISTINCT id) FROM sale")"
+	# into a database that is not empty it refuses, and changes nothing
+	run "$TOP/share/topg.sh" "$BATS_TEST_TMPDIR/shop.db" "$pg"
+	[ "$status" -eq 73 ]
+	eq 13 "$(sql "SELECT count(*) FROM sale")"
+}
