@@ -156,7 +156,6 @@ west_file() {	# N LATE
 	JIFEN_NOW="2028-01-05 08:00:00" expire -q >/dev/null
 	before=$(points balance M0000002 -o csv; points balance M0000003 -o csv; report daily -o csv)
 	run "$TOP/share/topg.sh" "$JIFEN_DB" "$pg"
-	echo "$output"
 	[ "$status" -eq 0 ]
 	export JIFEN_DB=$pg
 	eq "$before" "$(points balance M0000002 -o csv; points balance M0000003 -o csv; report daily -o csv)"
@@ -169,4 +168,22 @@ west_file() {	# N LATE
 	run "$TOP/share/topg.sh" "$BATS_TEST_TMPDIR/shop.db" "$pg"
 	[ "$status" -eq 73 ]
 	eq 13 "$(sql "SELECT count(*) FROM sale")"
+}
+
+@test "chain: a write that cannot have the book's lock in time exits 75 and writes nothing" {
+	on_pg || skip "member.bats holds SQLite's lock"
+	chain
+	# another session holds the write lock jifen's writers take
+	psql -X -q -d "$JIFEN_DB" -c "BEGIN" \
+	    -c "LOCK TABLE jf_schema IN EXCLUSIVE MODE" \
+	    -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null &
+	sleep 1
+	JIFEN_BUSY_MS=300 run --separate-stderr sale add --member M0000001 TEA:1
+	[ "$status" -eq 75 ]
+	eq "sale: database is busy: try again later" "$stderr"
+	# a reader does not wait for it
+	run points balance M0000001 -o csv
+	[ "$status" -eq 0 ]
+	wait
+	eq 0 "$(sql "SELECT count(*) FROM sale")"
 }
