@@ -81,8 +81,8 @@ tea() {
 	[ "${lines[1]}" = "TEA,龙井,tea,120.00,50.50,5,0,,,," ]
 	eq "TEA|龙井|tea|12000|5050|5|0|" "$(sql 'SELECT sku, name, category,
 	    price, cost, reorder_level, no_points, gift_points FROM product')"
-	eq 1 "$(sql 'SELECT count(*) FROM product p JOIN audit a
-	    ON a.id = p.audit_id WHERE a.tool = "stock"')"
+	eq 1 "$(sql "SELECT count(*) FROM product p JOIN audit a
+	    ON a.id = p.audit_id WHERE a.tool = 'stock'")"
 }
 
 @test "stock add --no-points --gift-points, as JSON" {
