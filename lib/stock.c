@@ -871,15 +871,15 @@ jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
 	 * received shows at 0 rather than not at all.
 	 */
 	static const char sql[] = "WITH s(store) AS ("
-	    "SELECT store FROM stock WHERE ?1 IS NULL "
+	    "SELECT store FROM stock WHERE CAST(?1 AS TEXT) IS NULL "
 	    "UNION SELECT coalesce(?1, ?2)) "
 	    "SELECT " STOCK_COLS " "
 	    "FROM s CROSS JOIN product p "
 	    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
-	    "WHERE (?3 IS NULL OR p.category = ?3) "
+	    "WHERE (CAST(?3 AS TEXT) IS NULL OR p.category = ?3) "
 	    "AND ((?4 = 0 AND ?5 = 0) "
-	    "OR (?4 AND coalesce(k.on_hand, 0) <= p.reorder_level) "
-	    "OR (?5 AND coalesce(k.on_hand, 0) < 0)) "
+	    "OR (?4 <> 0 AND coalesce(k.on_hand, 0) <= p.reorder_level) "
+	    "OR (?5 <> 0 AND coalesce(k.on_hand, 0) < 0)) "
 	    "ORDER BY s.store, p.sku";
 	struct jf_stock_row s;
 	struct jf_rows r;
@@ -948,9 +948,11 @@ jf_move_each(struct jf_ctx *c, const struct jf_move_filter *f,
 	static const char sql[] = "SELECT m.at, m.store, p.sku, m.kind, "
 	    "m.qty, coalesce(m.cost, -1), m.ref, m.supplier, m.reason, "
 	    "m.operator FROM move m JOIN product p ON p.id = m.product_id "
-	    "WHERE (?1 IS NULL OR m.store = ?1) AND (?2 IS NULL OR p.sku = ?2) "
-	    "AND (?3 IS NULL OR m.kind = ?3) AND (?4 IS NULL OR m.at >= ?4) "
-	    "AND (?5 IS NULL OR m.at <= ?5) ORDER BY m.at, m.id";
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR m.store = ?1) "
+	    "AND (CAST(?2 AS TEXT) IS NULL OR p.sku = ?2) "
+	    "AND (CAST(?3 AS TEXT) IS NULL OR m.kind = ?3) "
+	    "AND (CAST(?4 AS TEXT) IS NULL OR m.at >= ?4) "
+	    "AND (CAST(?5 AS TEXT) IS NULL OR m.at <= ?5) ORDER BY m.at, m.id";
 	struct jf_move_row m;
 	struct jf_rows r;
 	int rc = 0;

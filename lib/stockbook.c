@@ -40,10 +40,11 @@ jf_stock_write_suppliers(struct jf_ctx *c, FILE *fp, int fmt)
 	    "count(DISTINCT coalesce(m.ref, '#' || m.id)), sum(m.qty), "
 	    "sum(m.qty * coalesce(m.cost, 0)), max(m.at), "
 	    "(SELECT x.ref FROM move x WHERE x.kind = 'receive' "
-	    "AND x.supplier = m.supplier AND (?1 IS NULL OR x.store = ?1) "
+	    "AND x.supplier = m.supplier "
+	    "AND (CAST(?1 AS TEXT) IS NULL OR x.store = ?1) "
 	    "ORDER BY x.at DESC, x.id DESC LIMIT 1) "
 	    "FROM move m WHERE m.kind = 'receive' AND m.supplier IS NOT NULL "
-	    "AND (?1 IS NULL OR m.store = ?1) "
+	    "AND (CAST(?1 AS TEXT) IS NULL OR m.store = ?1) "
 	    "GROUP BY m.supplier ORDER BY m.supplier";
 	struct jf_out *out = jf_out_new(fmt, fp, supplier_cols);
 	struct jf_rows r;
