@@ -255,13 +255,17 @@ jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
 	return day_counts(c, &r, store, d);
 }
 
+/*
+ * CROSS JOIN: SQLite keeps the period's receipts the outer loop; the
+ * lines' condition in WHERE, since PostgreSQL takes no ON with it.
+ */
 static const char q_top[] =
     "SELECT p.sku, p.name, sum(l.qty), sum(l.amount) "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id ORDER BY 4 DESC, 1 LIMIT ?4";
+    "GROUP BY l.product_id, p.sku, p.name ORDER BY 4 DESC, 1 LIMIT ?4";
 
 int
 jf_report_top(struct jf_ctx *c, const char *since, const char *until,
@@ -329,7 +333,7 @@ static const char q_sales_member[] =
     "m.name FROM sale s LEFT JOIN member m ON m.id = s.member_id "
     "WHERE s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
-    "GROUP BY s.member_id ORDER BY 4 DESC, 1";
+    "GROUP BY s.member_id, m.code, m.name ORDER BY 4 DESC, 1";
 
 /*
  * A line carries its share of the receipt's offset, spread by largest
@@ -339,18 +343,18 @@ static const char q_sales_member[] =
 static const char q_sales_product[] =
     "SELECT p.sku, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
     "sum(l.offset_amount), sum(l.paid), " LINE_COST ", p.name "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id ORDER BY 4 DESC, 1";
+    "GROUP BY l.product_id, p.sku, p.name ORDER BY 4 DESC, 1";
 
 static const char q_sales_category[] =
     "SELECT p.category, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
     "sum(l.offset_amount), sum(l.paid), " LINE_COST " "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
     "GROUP BY p.category ORDER BY 4 DESC, 1";
 
