@@ -75,11 +75,13 @@ load(struct jf_ctx *c, const char *ref, struct rline *l, int *n)
 {
 	static const char sql[] = "SELECT m.product_id, sum(m.qty), "
 	    "coalesce(m.cost, -1), p.sku, m.supplier, "
-	    "sum(m.reason = 'reverses ' || ?1) "
+	    "sum(CASE WHEN m.reason = 'reverses ' || CAST(?1 AS TEXT) "
+	    "THEN 1 ELSE 0 END) "
 	    "FROM move m JOIN product p ON p.id = m.product_id "
 	    "WHERE m.kind = 'receive' AND m.store = ?2 AND (m.ref = ?1 OR "
-	    "m.reason = 'reverses ' || ?1) GROUP BY m.product_id, m.cost, "
-	    "m.supplier ORDER BY min(m.id)";
+	    "m.reason = 'reverses ' || CAST(?1 AS TEXT)) "
+	    "GROUP BY m.product_id, m.cost, m.supplier, p.sku "
+	    "ORDER BY min(m.id)";
 	struct jf_rows r;
 	int reversed = 0;
 
