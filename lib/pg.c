@@ -41,8 +41,8 @@ static int drain(struct jf_ctx *, struct jf_pg_stmt *);
 
 struct jf_pg_stmt {
 	char name[16];
-	int sync;		/* a savepoint's: the pipeline drained first;
-				   2 for ROLLBACK (TO) */
+	int sync;		/* RELEASE: the pipeline drained after it;
+				   ROLLBACK (TO): before it */
 	int nparams;
 	char **vals;		/* owned copies, NULL for NULL */
 	PGresult *res;
@@ -232,7 +232,7 @@ jf_pg_exec(struct jf_ctx *c, struct jf_pg_stmt *s)
 		pg->failed = 0;		/* ROLLBACK TO: the failure undone */
 	else if (pg->failed)
 		return pg->failed;
-	if (!pg->bulk || s->sync) {
+	if (!pg->bulk || s->sync == 2) {
 		if ((rc = drain(c, NULL)) != 0)
 			return rc;
 		while ((rc = jf_pg_step(c, s)) == 1)
@@ -247,8 +247,11 @@ jf_pg_exec(struct jf_ctx *c, struct jf_pg_stmt *s)
 	if (PQsendQueryPrepared(pg->conn, s->name, s->nparams,
 	    (const char *const *)s->vals, NULL, NULL, 0) != 1)
 		return pgerr(c, NULL);
-	/* the server's answers must not fill the socket unread */
-	if (++pg->pending >= PIPE_MAX)
+	/*
+	 * A savepoint released: its writes' failures are its own.  And the
+	 * server's answers must not fill the socket unread.
+	 */
+	if (++pg->pending >= PIPE_MAX || s->sync)
 		return drain(c, NULL);
 	return 0;
 }
@@ -334,8 +337,7 @@ prepare(struct jf_ctx *c, const char *sql)
 	if (strncmp(sql, "ROLLBACK", 8) == 0)
 		s->sync = 2;
 	else
-		s->sync = strncmp(sql, "SAVEPOINT", 9) == 0 ||
-		    strncmp(sql, "RELEASE", 7) == 0;
+		s->sync = strncmp(sql, "RELEASE", 7) == 0;
 	s->nparams = n;
 	s->vals = calloc(n > 0 ? (size_t)n : 1, sizeof(*s->vals));
 	res = PQprepare(c->pg->conn, s->name, text, 0, NULL);

@@ -36,7 +36,7 @@ int jf_pg_prep(struct jf_ctx *c, const char *sql, const char *fmt,
  * A statement run for its effect: 0 or a status.  Under jf_pg_bulk(c, 1)
  * (an import) it is sent down libpq's pipeline, unanswered, and a write
  * that failed fails the next call that reads (a query, jf_pg_changes(),
- * a savepoint's statement, COMMIT): a batch's writes cost no round trip
+ * a savepoint's RELEASE, COMMIT): a batch's writes cost no round trip
  * each.
  */
 int jf_pg_exec(struct jf_ctx *c, struct jf_pg_stmt *st);
