@@ -41,7 +41,7 @@ struct jf_stmt_slot {
 static sqlite3_stmt *jf_stmt(struct jf_ctx *, const char *);
 static int jf_step(struct jf_ctx *, sqlite3_stmt *);
 static void jf_audit_role_refusal(struct jf_ctx *);
-static void forget_tips(struct jf_ctx *);
+static void forget_cached(struct jf_ctx *);
 static int jf_dberr(struct jf_ctx *, int);
 static void jf_bind_opt(sqlite3_stmt *, int, const char *);
 static const char *jf_col(sqlite3_stmt *, int);
@@ -342,7 +342,7 @@ jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
 	if (rc != 0)
 		return rc;
 	if (strncmp(sql, "ROLLBACK", 8) == 0)
-		forget_tips(c);
+		forget_cached(c);
 	if (c->pg != NULL)
 		return jf_pg_exec(c, st);
 	while ((rc = step(c, st)) == 1)
@@ -457,13 +457,15 @@ jf_changes(struct jf_ctx *c)
 }
 
 /*
- * The chains' tips chain.c keeps for a transaction, forgotten when one
- * begins or is rolled back (to a savepoint too).
+ * What is kept for a transaction (the chains' tips, chain.c; the stock
+ * rows, stock.c), forgotten when one begins or is rolled back, to a
+ * savepoint too.
  */
 static void
-forget_tips(struct jf_ctx *c)
+forget_cached(struct jf_ctx *c)
 {
 	c->tip_ok[0] = c->tip_ok[1] = 0;
+	c->tx_gen++;
 }
 
 /* Runs static SQL text (no input in it): pragmas, BEGIN, the schema. */
@@ -473,7 +475,7 @@ run(struct jf_ctx *c, const char *sql)
 	int rc;
 
 	if (strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "ROLLBACK", 8) == 0)
-		forget_tips(c);
+		forget_cached(c);
 	if (c->pg != NULL)
 		return jf_pg_run(c, sql);
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
@@ -1491,7 +1493,7 @@ audit_row(struct jf_ctx *c, const char *refused, int64_t *id)
 static int
 begin_write(struct jf_ctx *c)
 {
-	forget_tips(c);
+	forget_cached(c);
 	return c->pg != NULL ? jf_pg_begin(c) : run(c, "BEGIN IMMEDIATE");
 }
 
@@ -1635,7 +1637,7 @@ jf_commit(struct jf_ctx *c)
 void
 jf_rollback(struct jf_ctx *c)
 {
-	forget_tips(c);
+	forget_cached(c);
 	if (c->pg != NULL) {
 		if (jf_pg_in_tx(c))
 			jf_pg_run(c, "ROLLBACK");

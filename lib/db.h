@@ -78,6 +78,7 @@ struct jf_ctx {
 	int64_t tip_id[2];	/* each chain's last link in this */
 	char tip_hash[2][65];	/* transaction, when tip_ok (chain.c) */
 	int tip_ok[2];
+	unsigned tx_gen;	/* counts them: what stock.c keeps is of one */
 	void *rules_cache;	/* lib/rules.c's parsed versions, */
 	void (*rules_cache_free)(void *);	/* and how to free them */
 };

@@ -152,6 +152,49 @@ old_average(int64_t on_hand, int64_t avg, int64_t qty, int64_t cost)
 	return (int64_t)((2 * num + den) / (2 * den));
 }
 
+/*
+ * The stock rows a transaction read or wrote, kept for it (it holds the
+ * write lock, and stock_set() is the one writer of the table): a sale's
+ * lines read each product's row once a batch, which on PostgreSQL is a
+ * round trip.  An entry is good while its gen is the book's tx_gen,
+ * which a new transaction or a rollback moves on (db.c).
+ */
+struct stock_kept {
+	const struct jf_ctx *c;
+	unsigned gen;
+	int exists;
+	int64_t product_id, on_hand, avg;
+	char store[64];
+};
+static struct stock_kept kept[1024];
+
+static struct stock_kept *
+stock_kept(const char *store, int64_t product_id)
+{
+	size_t h = (size_t)product_id * 2654435761u;
+
+	for (const char *p = store; *p; p++)
+		h = h * 31 + (unsigned char)*p;
+	return &kept[h % (sizeof(kept) / sizeof(kept[0]))];
+}
+
+static void
+stock_keep(struct jf_ctx *c, const char *store, int64_t product_id,
+    int exists, int64_t on_hand, int64_t avg)
+{
+	struct stock_kept *k = stock_kept(store, product_id);
+
+	if (!c->in_tx || strlen(store) >= sizeof(k->store))
+		return;
+	k->c = c;
+	k->gen = c->tx_gen;
+	k->exists = exists;
+	k->product_id = product_id;
+	k->on_hand = on_hand;
+	k->avg = avg;
+	strcpy(k->store, store);
+}
+
 /* The store's row for the product: on hand and average cost. */
 static int
 stock_row(struct jf_ctx *c, const char *store, int64_t product_id,
@@ -159,15 +202,26 @@ stock_row(struct jf_ctx *c, const char *store, int64_t product_id,
 {
 	static const char sql[] = "SELECT on_hand, avg_cost FROM stock "
 	    "WHERE store = ? AND product_id = ?";
+	struct stock_kept *k = stock_kept(store, product_id);
 	struct jf_rows r;
+	int rc;
 
+	if (c->in_tx && k->c == c && k->gen == c->tx_gen &&
+	    k->product_id == product_id && strcmp(k->store, store) == 0) {
+		*exists = k->exists;
+		*on_hand = k->on_hand;
+		*avg = k->avg;
+		return 0;
+	}
 	*on_hand = *avg = 0;
 	jf_q_open(c, &r, sql, "ti", store, product_id);
 	if ((*exists = jf_q_next(&r))) {
 		*on_hand = jf_r_int(&r, 0);
 		*avg = jf_r_int(&r, 1);
 	}
-	return jf_q_close(&r);
+	if ((rc = jf_q_close(&r)) == 0)
+		stock_keep(c, store, product_id, *exists, *on_hand, *avg);
+	return rc;
 }
 
 static int receipts_run;	/* jf_stock_receipts_begin() was called */
@@ -282,11 +336,17 @@ stock_set(struct jf_ctx *c, const char *store, int64_t product_id,
 	static const char upd_stock[] = "UPDATE stock SET on_hand = ?, "
 	    "avg_cost = ? WHERE store = ? AND product_id = ?";
 
+	int rc;
+
 	if (!exists)
-		return jf_q_exec(c, ins_stock, "tiii", store, product_id,
+		rc = jf_q_exec(c, ins_stock, "tiii", store, product_id,
 		    on_hand, avg);
-	return jf_q_exec(c, upd_stock, "iiti", on_hand, avg, store,
-	    product_id);
+	else
+		rc = jf_q_exec(c, upd_stock, "iiti", on_hand, avg, store,
+		    product_id);
+	if (rc == 0)
+		stock_keep(c, store, product_id, 1, on_hand, avg);
+	return rc;
 }
 
 /*
