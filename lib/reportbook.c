@@ -35,9 +35,10 @@ jf_report_write_log(struct jf_ctx *c, FILE *fp, int fmt,
 {
 	static const char sql[] = "SELECT id, at, operator, approver, tool, "
 	    "args, refused FROM audit "
-	    "WHERE (?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2) "
-	    "AND (?3 IS NULL OR operator = ?3 OR approver = ?3) "
-	    "AND (?4 IS NULL OR tool = ?4) ORDER BY id";
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR at >= ?1) "
+	    "AND (CAST(?2 AS TEXT) IS NULL OR at < ?2) "
+	    "AND (CAST(?3 AS TEXT) IS NULL OR operator = ?3 OR approver = ?3) "
+	    "AND (CAST(?4 AS TEXT) IS NULL OR tool = ?4) ORDER BY id";
 	char until[JF_DATE_LEN];
 	struct jf_out *out;
 	struct jf_rows r;
@@ -72,8 +73,10 @@ jf_report_write_purchases(struct jf_ctx *c, FILE *fp, int fmt,
 	"count(DISTINCT coalesce(m.ref, '#' || m.id)), count(*), " \
 	"sum(m.qty), sum(m.qty * coalesce(m.cost, 0)), max(m.at) " \
 	"FROM move m JOIN product p ON p.id = m.product_id " \
-	"WHERE m.kind = 'receive' AND (?1 IS NULL OR m.at >= ?1) " \
-	"AND (?2 IS NULL OR m.at < ?2) AND (?3 IS NULL OR m.store = ?3) " \
+	"WHERE m.kind = 'receive' " \
+	"AND (CAST(?1 AS TEXT) IS NULL OR m.at >= ?1) " \
+	"AND (CAST(?2 AS TEXT) IS NULL OR m.at < ?2) " \
+	"AND (CAST(?3 AS TEXT) IS NULL OR m.store = ?3) " \
 	"GROUP BY k ORDER BY k"
 	/* static text each: statements are cached by their address */
 	static const char *const sql[] = {
