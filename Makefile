@@ -160,6 +160,7 @@ install: all
 	install -m 644 completions/zsh/_jifen_list $(DESTDIR)$(DATADIR)/zsh/site-functions/_jifen_list
 	install -m 644 completions/fish/__jifen_list.fish $(DESTDIR)$(DATADIR)/fish/vendor_functions.d/__jifen_list.fish
 	install -m 644 share/man/man7/jifen.7 $(DESTDIR)$(MANDIR)/man7/jifen.7
+	install -m 644 share/man/man7/jifen-chain.7 $(DESTDIR)$(MANDIR)/man7/jifen-chain.7
 	for l in $(LINGUAS); do \
 		mkdir -p $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
 		install -m 644 $(O)/locale/$$l/LC_MESSAGES/jifen.mo \
@@ -169,7 +170,9 @@ install: all
 		mkdir -p $(DESTDIR)$(MANDIR)/zh_CN/$$(basename $$(dirname $$p)); \
 		install -m 644 $$p $(DESTDIR)$(MANDIR)/zh_CN/$${p#share/man/zh_CN/}; \
 	done
-	install -m 644 share/rules.json share/schema.sql $(DESTDIR)$(DATADIR)/jifen/
+	install -m 644 share/rules.json share/schema.sql share/schema-pg.sql \
+	    $(DESTDIR)$(DATADIR)/jifen/
+	install -m 755 share/topg.sh $(DESTDIR)$(DATADIR)/jifen/topg.sh
 	cp -R share/jifen/. $(DESTDIR)$(DATADIR)/jifen/
 
 uninstall:
@@ -183,7 +186,7 @@ uninstall:
 	rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/_jifen_list \
 	    $(DESTDIR)$(DATADIR)/zsh/site-functions/_jifen_list \
 	    $(DESTDIR)$(DATADIR)/fish/vendor_functions.d/__jifen_list.fish
-	rm -f $(DESTDIR)$(MANDIR)/man7/jifen.7
+	rm -f $(DESTDIR)$(MANDIR)/man7/jifen.7 $(DESTDIR)$(MANDIR)/man7/jifen-chain.7
 	for l in $(LINGUAS); do \
 		rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/jifen.mo; \
 	done

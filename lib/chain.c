@@ -86,6 +86,12 @@ jf_chain_tip(struct jf_ctx *c, int chain, int64_t *id, char *hash)
 	return jf_q_close(&r);
 }
 
+/*
+ * The link after the chain's tip.  Within a transaction (which holds the
+ * write lock) the tip is the link made last, kept in c: a receipt's
+ * entries cost no read of the table each, which on PostgreSQL is a round
+ * trip.  A rollback, whole or to a savepoint, forgets it (db.c).
+ */
 int
 jf_chain_next(struct jf_ctx *c, int chain, const char **f, int n,
     char *idbuf, int64_t *id, char *hash)
@@ -93,11 +99,17 @@ jf_chain_next(struct jf_ctx *c, int chain, const char **f, int n,
 	char prev[JF_HASH_LEN];
 	int rc;
 
-	if ((rc = jf_chain_tip(c, chain, id, prev)) != 0)
+	if (c->tip_ok[chain]) {
+		*id = c->tip_id[chain];
+		memcpy(prev, c->tip_hash[chain], JF_HASH_LEN);
+	} else if ((rc = jf_chain_tip(c, chain, id, prev)) != 0)
 		return rc;
 	snprintf(idbuf, 24, "%" PRId64, ++*id);
 	f[0] = idbuf;
 	jf_chain_hash(prev, f, n, hash);
+	c->tip_id[chain] = *id;
+	memcpy(c->tip_hash[chain], hash, JF_HASH_LEN);
+	c->tip_ok[chain] = c->in_tx;
 	return 0;
 }
 

@@ -41,6 +41,7 @@ struct jf_stmt_slot {
 static sqlite3_stmt *jf_stmt(struct jf_ctx *, const char *);
 static int jf_step(struct jf_ctx *, sqlite3_stmt *);
 static void jf_audit_role_refusal(struct jf_ctx *);
+static void forget_tips(struct jf_ctx *);
 static int jf_dberr(struct jf_ctx *, int);
 static void jf_bind_opt(sqlite3_stmt *, int, const char *);
 static const char *jf_col(sqlite3_stmt *, int);
@@ -340,6 +341,10 @@ jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
 	va_end(ap);
 	if (rc != 0)
 		return rc;
+	if (strncmp(sql, "ROLLBACK", 8) == 0)
+		forget_tips(c);
+	if (c->pg != NULL)
+		return jf_pg_exec(c, st);
 	while ((rc = step(c, st)) == 1)
 		;
 	reset(c, st);
@@ -451,12 +456,24 @@ jf_changes(struct jf_ctx *c)
 	return sqlite3_changes(c->db);
 }
 
+/*
+ * The chains' tips chain.c keeps for a transaction, forgotten when one
+ * begins or is rolled back (to a savepoint too).
+ */
+static void
+forget_tips(struct jf_ctx *c)
+{
+	c->tip_ok[0] = c->tip_ok[1] = 0;
+}
+
 /* Runs static SQL text (no input in it): pragmas, BEGIN, the schema. */
 static int
 run(struct jf_ctx *c, const char *sql)
 {
 	int rc;
 
+	if (strncmp(sql, "BEGIN", 5) == 0 || strncmp(sql, "ROLLBACK", 8) == 0)
+		forget_tips(c);
 	if (c->pg != NULL)
 		return jf_pg_run(c, sql);
 	rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
@@ -1474,6 +1491,7 @@ audit_row(struct jf_ctx *c, const char *refused, int64_t *id)
 static int
 begin_write(struct jf_ctx *c)
 {
+	forget_tips(c);
 	return c->pg != NULL ? jf_pg_begin(c) : run(c, "BEGIN IMMEDIATE");
 }
 
@@ -1617,12 +1635,20 @@ jf_commit(struct jf_ctx *c)
 void
 jf_rollback(struct jf_ctx *c)
 {
+	forget_tips(c);
 	if (c->pg != NULL) {
 		if (jf_pg_in_tx(c))
 			jf_pg_run(c, "ROLLBACK");
 	} else if (sqlite3_get_autocommit(c->db) == 0)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	c->in_tx = 0;
+}
+
+void
+jf_bulk(struct jf_ctx *c, int on)
+{
+	if (c->pg != NULL)
+		jf_pg_bulk(c, on);
 }
 
 int

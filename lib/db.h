@@ -75,6 +75,9 @@ struct jf_ctx {
 	size_t ncache, nused;
 	void *seal;		/* a sealed book's keys (seal.h), or NULL */
 	char refusal[256];	/* what jf_need_role() refused, for the log */
+	int64_t tip_id[2];	/* each chain's last link in this */
+	char tip_hash[2][65];	/* transaction, when tip_ok (chain.c) */
+	int tip_ok[2];
 	void *rules_cache;	/* lib/rules.c's parsed versions, */
 	void (*rules_cache_free)(void *);	/* and how to free them */
 };
@@ -178,6 +181,13 @@ int jf_phone_check(const char *p);
  * spaces, dashes and a leading + (a member code) or is too long.
  */
 const char *jf_phone_norm(const char *s, char *buf, size_t size);
+
+/*
+ * Bulk work (an import) from here on (1) or no more (0): on PostgreSQL
+ * its writes go down one pipeline, their failures reported by the next
+ * query, savepoint or commit; nothing changes on SQLite.
+ */
+void jf_bulk(struct jf_ctx *c, int on);
 
 /* Whether the book is PostgreSQL's (DESIGN.md section 7), not SQLite's. */
 int jf_engine_pg(const struct jf_ctx *c);

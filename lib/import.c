@@ -459,6 +459,7 @@ jf_import_run(struct jf_import *im, struct jf_opts *o, int argc,
 		return jf_fail(rc);
 	if ((rc = jf_open_tool(o, argc, argv, &im->c)) != 0)
 		return rc;
+	jf_bulk(im->c, 1);
 	if ((im->start != NULL && (rc = im->start(im)) != 0) ||
 	    (rc = jf_begin(im->c)) != 0)
 		return jf_fail(rc);

@@ -27,10 +27,22 @@ struct jf_pg {
 	PGconn *conn;
 	int nstmt;		/* statements prepared: their names */
 	int changes;		/* the last command's rows */
+	int bulk;		/* jf_pg_bulk(): writes go down a pipeline */
+	int piped;		/* in libpq's pipeline mode */
+	int pending;		/* writes sent whose results are unread */
+	int failed;		/* a write's failure no call could return:
+				   every call's until the rollback */
 };
+
+static int drain(struct jf_ctx *, struct jf_pg_stmt *);
+
+/* Writes sent down the pipeline before their results are read. */
+#define PIPE_MAX 512
 
 struct jf_pg_stmt {
 	char name[16];
+	int sync;		/* a savepoint's: the pipeline drained first;
+				   2 for ROLLBACK (TO) */
 	int nparams;
 	char **vals;		/* owned copies, NULL for NULL */
 	PGresult *res;
@@ -139,16 +151,122 @@ jf_pg_close(struct jf_ctx *c)
 {
 	if (c->pg == NULL)
 		return;
+	drain(c, NULL);
 	PQfinish(c->pg->conn);
 	free(c->pg);
 	c->pg = NULL;
 }
 
+/*
+ * The pipeline's results read, up to its sync, and pipeline mode left:
+ * 0, or the status of the first write that failed (the rest were not
+ * run), which the caller returns as its own.  A query q goes down the
+ * pipeline last, its result kept in q->res: the writes before it and it
+ * cost one round trip.
+ */
+static int
+drain(struct jf_ctx *c, struct jf_pg_stmt *q)
+{
+	struct jf_pg *pg = c->pg;
+	PGresult *res;
+	int rc = 0, st, k = 0;
+
+	if (!pg->piped)
+		return 0;
+	if (q != NULL && PQsendQueryPrepared(pg->conn, q->name, q->nparams,
+	    (const char *const *)q->vals, NULL, NULL, 0) != 1)
+		rc = pgerr(c, NULL), q = NULL;
+	if (PQpipelineSync(pg->conn) != 1)
+		rc = rc ? rc : pgerr(c, NULL);
+	for (;;) {
+		if ((res = PQgetResult(pg->conn)) == NULL) {
+			if (PQstatus(pg->conn) != CONNECTION_OK) {
+				rc = rc ? rc : pgerr(c, NULL);
+				break;
+			}
+			k++;		/* the end of one statement's results */
+			continue;
+		}
+		st = PQresultStatus(res);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			break;
+		}
+		if (q != NULL && k == pg->pending && q->res == NULL) {
+			q->res = res;
+			continue;
+		}
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			const char *n = PQcmdTuples(res);
+
+			pg->changes = n && *n ? atoi(n) : 0;
+		} else if (st != PGRES_PIPELINE_ABORTED && rc == 0)
+			rc = pgerr(c, res);
+		PQclear(res);
+	}
+	pg->pending = 0;
+	if (PQexitPipelineMode(pg->conn) == 1)
+		pg->piped = 0;
+	else if (rc == 0)
+		rc = pgerr(c, NULL);
+	return rc;
+}
+
+void
+jf_pg_bulk(struct jf_ctx *c, int on)
+{
+	if (c->pg == NULL)
+		return;
+	if (!on)
+		drain(c, NULL);
+	c->pg->bulk = on;
+}
+
+int
+jf_pg_exec(struct jf_ctx *c, struct jf_pg_stmt *s)
+{
+	struct jf_pg *pg = c->pg;
+	int rc;
+
+	if (s->sync == 2)
+		pg->failed = 0;		/* ROLLBACK TO: the failure undone */
+	else if (pg->failed)
+		return pg->failed;
+	if (!pg->bulk || s->sync) {
+		if ((rc = drain(c, NULL)) != 0)
+			return rc;
+		while ((rc = jf_pg_step(c, s)) == 1)
+			;
+		return rc < 0 ? -rc : 0;
+	}
+	if (!pg->piped) {
+		if (PQenterPipelineMode(pg->conn) != 1)
+			return pgerr(c, NULL);
+		pg->piped = 1;
+	}
+	if (PQsendQueryPrepared(pg->conn, s->name, s->nparams,
+	    (const char *const *)s->vals, NULL, NULL, 0) != 1)
+		return pgerr(c, NULL);
+	/* the server's answers must not fill the socket unread */
+	if (++pg->pending >= PIPE_MAX)
+		return drain(c, NULL);
+	return 0;
+}
+
 int
 jf_pg_run(struct jf_ctx *c, const char *sql)
 {
-	PGresult *res = PQexec(c->pg->conn, sql);
-	int st = PQresultStatus(res), rc = 0;
+	PGresult *res;
+	int st, rc;
+
+	if (strncmp(sql, "ROLLBACK", 8) == 0)
+		c->pg->failed = 0;
+	else if (c->pg->failed)
+		return c->pg->failed;
+	if ((rc = drain(c, NULL)) != 0)
+		return rc;
+	res = PQexec(c->pg->conn, sql);
+	st = PQresultStatus(res);
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = pgerr(c, res);
@@ -213,12 +331,19 @@ prepare(struct jf_ctx *c, const char *sql)
 	char *text;
 	int n = 0;
 
+	if (drain(c, NULL) != 0)
+		return NULL;
 	if (s == NULL || (text = dollars(sql, &n)) == NULL) {
 		free(s);
 		jf_error(JF_ESOFTWARE, _("out of memory"));
 		return NULL;
 	}
 	snprintf(s->name, sizeof(s->name), "s%d", ++c->pg->nstmt);
+	if (strncmp(sql, "ROLLBACK", 8) == 0)
+		s->sync = 2;
+	else
+		s->sync = strncmp(sql, "SAVEPOINT", 9) == 0 ||
+		    strncmp(sql, "RELEASE", 7) == 0;
 	s->nparams = n;
 	s->vals = calloc(n > 0 ? (size_t)n : 1, sizeof(*s->vals));
 	res = PQprepare(c->pg->conn, s->name, text, 0, NULL);
@@ -314,9 +439,18 @@ jf_pg_step(struct jf_ctx *c, struct jf_pg_stmt *s)
 	int st;
 
 	if (!s->ran) {
+		int rc;
+
+		if ((rc = c->pg->failed) != 0)
+			return -rc;
 		s->ran = 1;
-		s->res = PQexecPrepared(c->pg->conn, s->name, s->nparams,
-		    (const char *const *)s->vals, NULL, NULL, 0);
+		if (c->pg->piped) {
+			if ((rc = drain(c, s)) != 0)
+				return -rc;
+		} else
+			s->res = PQexecPrepared(c->pg->conn, s->name,
+			    s->nparams, (const char *const *)s->vals, NULL,
+			    NULL, 0);
 		st = PQresultStatus(s->res);
 		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
 			return -pgerr(c, s->res);
@@ -358,9 +492,12 @@ jf_pg_text(const struct jf_pg_stmt *s, int col)
 int64_t
 jf_pg_last_id(struct jf_ctx *c)
 {
-	PGresult *res = PQexec(c->pg->conn, "SELECT lastval()");
+	PGresult *res;
 	int64_t id = 0;
 
+	if ((c->pg->failed = drain(c, NULL)) != 0)
+		return 0;
+	res = PQexec(c->pg->conn, "SELECT lastval()");
 	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
 		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
@@ -370,6 +507,8 @@ jf_pg_last_id(struct jf_ctx *c)
 int
 jf_pg_changes(struct jf_ctx *c)
 {
+	if ((c->pg->failed = drain(c, NULL)) != 0)
+		return 0;
 	return c->pg->changes;
 }
 

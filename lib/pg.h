@@ -32,6 +32,15 @@ int jf_pg_run(struct jf_ctx *c, const char *sql);
 /* The statement of sql (cached by address) with fmt's values bound. */
 int jf_pg_prep(struct jf_ctx *c, const char *sql, const char *fmt,
     va_list ap, struct jf_pg_stmt **st);
+/*
+ * A statement run for its effect: 0 or a status.  Under jf_pg_bulk(c, 1)
+ * (an import) it is sent down libpq's pipeline, unanswered, and a write
+ * that failed fails the next call that reads (a query, jf_pg_changes(),
+ * a savepoint's statement, COMMIT): a batch's writes cost no round trip
+ * each.
+ */
+int jf_pg_exec(struct jf_ctx *c, struct jf_pg_stmt *st);
+void jf_pg_bulk(struct jf_ctx *c, int on);
 /* 1: a row; 0: no more; else minus a status (message set). */
 int jf_pg_step(struct jf_ctx *c, struct jf_pg_stmt *st);
 void jf_pg_reset(struct jf_pg_stmt *st);

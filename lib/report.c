@@ -255,6 +255,10 @@ jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
 	return day_counts(c, &r, store, d);
 }
 
+/*
+ * CROSS JOIN: SQLite keeps the period's receipts the outer loop; the
+ * lines' condition in WHERE, since PostgreSQL takes no ON with it.
+ */
 static const char q_top[] =
     "SELECT p.sku, p.name, sum(l.qty), sum(l.amount) "
     "FROM sale s CROSS JOIN sale_line l "

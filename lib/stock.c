@@ -176,7 +176,7 @@ int
 jf_stock_receipts_begin(struct jf_ctx *c)
 {
 	static const char sql[] = "CREATE TEMP TABLE IF NOT EXISTS "
-	    "receipt_run (move_id INTEGER PRIMARY KEY)";
+	    "receipt_run (move_id BIGINT PRIMARY KEY)";
 	int rc;
 
 	/* outside the transactions, so that a batch's commit or a dry
@@ -191,7 +191,7 @@ jf_stock_receipts_begin(struct jf_ctx *c)
 static int
 booked_in_run(struct jf_ctx *c, int64_t move_id, int *yes)
 {
-	static const char sql[] = "SELECT 1 FROM temp.receipt_run "
+	static const char sql[] = "SELECT 1 FROM receipt_run "
 	    "WHERE move_id = ?";
 	int64_t one;
 	int rc;
@@ -258,7 +258,7 @@ move_insert(struct jf_ctx *c, const struct jf_move *m, const char *store,
 	static const char ins_move[] = "INSERT INTO move (at, store, "
 	    "product_id, kind, qty, cost, ref, supplier, reason, operator, "
 	    "audit_id, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	static const char ins_run[] = "INSERT INTO temp.receipt_run "
+	static const char ins_run[] = "INSERT INTO receipt_run "
 	    "(move_id) VALUES (?)";
 	const char *at = m->at && *m->at ? m->at : c->now;
 	int rc;
@@ -353,15 +353,17 @@ jf_stock_move(struct jf_ctx *c, const struct jf_move *m)
 	return jf_stock_move_cost(c, m, NULL);
 }
 
-/* One move of the replay: its unit cost and value into temp.revalue. */
+/* One move of the replay: its unit cost and value into revalue. */
 static int
 replay_one(struct jf_ctx *c, const struct jf_rows *r)
 {
-	static const char get[] = "SELECT on_hand, avg FROM temp.replay "
+	static const char get[] = "SELECT on_hand, avg FROM replay "
 	    "WHERE store = ? AND product_id = ?";
-	static const char put[] = "INSERT OR REPLACE INTO temp.replay "
-	    "VALUES (?, ?, ?, ?, ?)";
-	static const char val[] = "INSERT INTO temp.revalue VALUES (?, ?, ?)";
+	static const char put[] = "INSERT INTO replay VALUES (?, ?, ?, ?, ?) "
+	    "ON CONFLICT (store, product_id) DO UPDATE SET "
+	    "on_hand = excluded.on_hand, avg = excluded.avg, "
+	    "last = excluded.last";
+	static const char val[] = "INSERT INTO revalue VALUES (?, ?, ?)";
 	int64_t id = jf_r_int(r, 0), pid = jf_r_int(r, 2), qty = jf_r_int(r, 4);
 	int64_t cost = jf_r_int(r, 5), on_hand = 0, avg = jf_r_int(r, 6);
 	const char *store = jf_r_text(r, 1), *kind = jf_r_text(r, 3);
@@ -389,27 +391,29 @@ replay_one(struct jf_ctx *c, const struct jf_rows *r)
 int
 jf_stock_replay(struct jf_ctx *c)
 {
+	/* unqualified: a temporary table is found first on either engine,
+	 * and PostgreSQL has no schema "temp"; BIGINT, for 64 bits there */
 	static const char *const tables[] = {
-		"DROP TABLE IF EXISTS temp.replay",
-		"DROP TABLE IF EXISTS temp.revalue",
-		"CREATE TEMP TABLE replay (store TEXT, product_id INTEGER, "
-		"on_hand INTEGER, avg INTEGER, last INTEGER, "
+		"DROP TABLE IF EXISTS replay",
+		"DROP TABLE IF EXISTS revalue",
+		"CREATE TEMP TABLE replay (store TEXT, product_id BIGINT, "
+		"on_hand BIGINT, avg BIGINT, last BIGINT, "
 		"PRIMARY KEY (store, product_id))",
-		"CREATE TEMP TABLE revalue (id INTEGER PRIMARY KEY, "
-		"cost INTEGER, value INTEGER)", NULL
+		"CREATE TEMP TABLE revalue (id BIGINT PRIMARY KEY, "
+		"cost BIGINT, value BIGINT)", NULL
 	};
 	static const char moves[] = "SELECT m.id, m.store, m.product_id, "
 	    "m.kind, m.qty, coalesce(m.cost, -1), p.cost FROM move m "
 	    "JOIN product p ON p.id = m.product_id ORDER BY m.id";
 	/* a replay that ends off the row's average: the difference on the
 	 * row's last move, so that the values add up to what the book has */
-	static const char settle[] = "UPDATE temp.revalue SET value = value + "
+	static const char settle[] = "UPDATE revalue SET value = value + "
 	    "(SELECT s.on_hand * s.avg_cost - r.on_hand * r.avg "
-	    "FROM temp.replay r JOIN stock s ON s.store = r.store "
+	    "FROM replay r JOIN stock s ON s.store = r.store "
 	    "AND s.product_id = r.product_id WHERE r.last = revalue.id) "
-	    "WHERE id IN (SELECT last FROM temp.replay)";
+	    "WHERE id IN (SELECT last FROM replay)";
 	static const char apply[] = "UPDATE move SET cost = v.cost, "
-	    "value = v.value FROM temp.revalue v WHERE v.id = move.id";
+	    "value = v.value FROM revalue v WHERE v.id = move.id";
 	struct jf_rows r;
 	int rc = 0;
 
@@ -867,15 +871,15 @@ jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
 	 * received shows at 0 rather than not at all.
 	 */
 	static const char sql[] = "WITH s(store) AS ("
-	    "SELECT store FROM stock WHERE ?1 IS NULL "
+	    "SELECT store FROM stock WHERE CAST(?1 AS TEXT) IS NULL "
 	    "UNION SELECT coalesce(?1, ?2)) "
 	    "SELECT " STOCK_COLS " "
 	    "FROM s CROSS JOIN product p "
 	    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
-	    "WHERE (?3 IS NULL OR p.category = ?3) "
+	    "WHERE (CAST(?3 AS TEXT) IS NULL OR p.category = ?3) "
 	    "AND ((?4 = 0 AND ?5 = 0) "
-	    "OR (?4 AND coalesce(k.on_hand, 0) <= p.reorder_level) "
-	    "OR (?5 AND coalesce(k.on_hand, 0) < 0)) "
+	    "OR (?4 <> 0 AND coalesce(k.on_hand, 0) <= p.reorder_level) "
+	    "OR (?5 <> 0 AND coalesce(k.on_hand, 0) < 0)) "
 	    "ORDER BY s.store, p.sku";
 	struct jf_stock_row s;
 	struct jf_rows r;
@@ -944,9 +948,11 @@ jf_move_each(struct jf_ctx *c, const struct jf_move_filter *f,
 	static const char sql[] = "SELECT m.at, m.store, p.sku, m.kind, "
 	    "m.qty, coalesce(m.cost, -1), m.ref, m.supplier, m.reason, "
 	    "m.operator FROM move m JOIN product p ON p.id = m.product_id "
-	    "WHERE (?1 IS NULL OR m.store = ?1) AND (?2 IS NULL OR p.sku = ?2) "
-	    "AND (?3 IS NULL OR m.kind = ?3) AND (?4 IS NULL OR m.at >= ?4) "
-	    "AND (?5 IS NULL OR m.at <= ?5) ORDER BY m.at, m.id";
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR m.store = ?1) "
+	    "AND (CAST(?2 AS TEXT) IS NULL OR p.sku = ?2) "
+	    "AND (CAST(?3 AS TEXT) IS NULL OR m.kind = ?3) "
+	    "AND (CAST(?4 AS TEXT) IS NULL OR m.at >= ?4) "
+	    "AND (CAST(?5 AS TEXT) IS NULL OR m.at <= ?5) ORDER BY m.at, m.id";
 	struct jf_move_row m;
 	struct jf_rows r;
 	int rc = 0;

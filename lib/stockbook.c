@@ -40,10 +40,11 @@ jf_stock_write_suppliers(struct jf_ctx *c, FILE *fp, int fmt)
 	    "count(DISTINCT coalesce(m.ref, '#' || m.id)), sum(m.qty), "
 	    "sum(m.qty * coalesce(m.cost, 0)), max(m.at), "
 	    "(SELECT x.ref FROM move x WHERE x.kind = 'receive' "
-	    "AND x.supplier = m.supplier AND (?1 IS NULL OR x.store = ?1) "
+	    "AND x.supplier = m.supplier "
+	    "AND (CAST(?1 AS TEXT) IS NULL OR x.store = ?1) "
 	    "ORDER BY x.at DESC, x.id DESC LIMIT 1) "
 	    "FROM move m WHERE m.kind = 'receive' AND m.supplier IS NOT NULL "
-	    "AND (?1 IS NULL OR m.store = ?1) "
+	    "AND (CAST(?1 AS TEXT) IS NULL OR m.store = ?1) "
 	    "GROUP BY m.supplier ORDER BY m.supplier";
 	struct jf_out *out = jf_out_new(fmt, fp, supplier_cols);
 	struct jf_rows r;
@@ -74,11 +75,13 @@ load(struct jf_ctx *c, const char *ref, struct rline *l, int *n)
 {
 	static const char sql[] = "SELECT m.product_id, sum(m.qty), "
 	    "coalesce(m.cost, -1), p.sku, m.supplier, "
-	    "sum(m.reason = 'reverses ' || ?1) "
+	    "sum(CASE WHEN m.reason = 'reverses ' || CAST(?1 AS TEXT) "
+	    "THEN 1 ELSE 0 END) "
 	    "FROM move m JOIN product p ON p.id = m.product_id "
 	    "WHERE m.kind = 'receive' AND m.store = ?2 AND (m.ref = ?1 OR "
-	    "m.reason = 'reverses ' || ?1) GROUP BY m.product_id, m.cost, "
-	    "m.supplier ORDER BY min(m.id)";
+	    "m.reason = 'reverses ' || CAST(?1 AS TEXT)) "
+	    "GROUP BY m.product_id, m.cost, m.supplier, p.sku "
+	    "ORDER BY min(m.id)";
 	struct jf_rows r;
 	int reversed = 0;
 

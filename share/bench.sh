@@ -33,7 +33,7 @@ awk -F '\t' 'BEGIN {
 	k = split("sale_essential sale_baseline sale_again member_full " \
 	    "member_noemail member_full_py member_noemail_py " \
 	    "member_full_again member_noemail_again till till_procs " \
-	    "audit audit_full", order, " ")
+	    "audit audit_full pg_sqlite pg_copy pg_again", order, " ")
 	for (i = 1; i <= k; i++)
 		rank[order[i]] = i
 }

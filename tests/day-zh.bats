@@ -87,10 +87,9 @@ gbk() {
 	run --separate-stderr zas tester sale import --encoding gbk 收银.csv
 	[ "$status" -eq 0 ]
 	eq "sale: 记录小票 0 张（0 行），此前已记录 2 张，被拒 0 张" "$stderr"
-	eq "T001|2026-11-21 09:12:00|190.00
-T002|2026-11-21 10:05:00|120.00" "$(sql "SELECT receipt, at,
-	    printf('%.2f', gross / 100.0) FROM sale WHERE receipt LIKE 'T%'
-	    ORDER BY receipt")"
+	eq "T001|2026-11-21 09:12:00|19000
+T002|2026-11-21 10:05:00|12000" "$(sql "SELECT receipt, at, gross
+	    FROM sale WHERE receipt LIKE 'T%' ORDER BY receipt")"
 
 	# 5. a member asks for their points
 	run zas tester points balance 13800000002 -o table
@@ -119,7 +118,9 @@ T002|2026-11-21 10:05:00|120.00" "$(sql "SELECT receipt, at,
 	run --separate-stderr zas mgr report audit
 	[ "$status" -eq 0 ]
 
-	# 9. a backup; a mistake after it; the backup put back, by the owner
+	# 9. a backup; a mistake after it; the backup put back, by the owner:
+	# SQLite's file (a PostgreSQL book is backed up with pg_dump)
+	on_pg && return 0
 	run --separate-stderr zas mgr jifen backup 备份.db
 	[ "$status" -eq 0 ]
 	zas tester sale add --member M0000002 TEA01:9 >/dev/null

@@ -10,7 +10,12 @@ for t in "$O"/unit/*; do
 	echo "# unit: ${t##*/}"
 	"$t" | tee -a "$out" || status=1
 done
-for b in tests/*.bats; do
+# SUITES="member sale" runs only those bats suites
+suites=tests/*.bats
+if [ -n "${SUITES:-}" ]; then
+	suites=$(for s in $SUITES; do printf 'tests/%s.bats ' "$s"; done)
+fi
+for b in $suites; do
 	[ -f "$b" ] || continue
 	echo "# bats: $b"
 	O="$O" bats --tap "$b" | tee -a "$out" || status=1
