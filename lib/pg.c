@@ -273,6 +273,14 @@ jf_pg_run(struct jf_ctx *c, const char *sql)
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = pgerr(c, res);
+	/*
+	 * A COMMIT of a transaction an error aborted rolls it back, and
+	 * says so only in its tag: the work is lost, which is no success.
+	 */
+	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0 &&
+	    strcmp(sql, "COMMIT") == 0)
+		rc = jf_error(JF_ESOFTWARE, _("database: the transaction was "
+		    "rolled back after an error"));
 	PQclear(res);
 	return rc;
 }

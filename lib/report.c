@@ -265,7 +265,7 @@ static const char q_top[] =
     "JOIN product p ON p.id = l.product_id "
     "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id, p.sku, p.name ORDER BY 4 DESC, 1 LIMIT ?4";
+    "GROUP BY p.id ORDER BY 4 DESC, 1 LIMIT ?4";
 
 int
 jf_report_top(struct jf_ctx *c, const char *since, const char *until,
@@ -316,7 +316,7 @@ jf_report_by(const char *name)
 
 /* By day, month or year: ?4 is the length of the key's prefix of at. */
 static const char q_sales_time[] =
-    "SELECT substr(s.at, 1, ?4), count(*), "
+    "SELECT substr(s.at, 1, CAST(?4 AS INTEGER)), count(*), "
     "sum((SELECT coalesce(sum(qty), 0) FROM sale_line l "
     "WHERE l.sale_id = s.id)), "
     "sum(s.gross), sum(s.offset_amount), sum(s.paid), " SALE_COST " "
@@ -333,7 +333,7 @@ static const char q_sales_member[] =
     "m.name FROM sale s LEFT JOIN member m ON m.id = s.member_id "
     "WHERE s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
-    "GROUP BY s.member_id, m.code, m.name ORDER BY 4 DESC, 1";
+    "GROUP BY s.member_id, m.id ORDER BY 4 DESC, 1 NULLS FIRST";
 
 /*
  * A line carries its share of the receipt's offset, spread by largest
@@ -347,7 +347,7 @@ static const char q_sales_product[] =
     "JOIN product p ON p.id = l.product_id "
     "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id, p.sku, p.name ORDER BY 4 DESC, 1";
+    "GROUP BY p.id ORDER BY 4 DESC, 1";
 
 static const char q_sales_category[] =
     "SELECT p.category, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
@@ -356,7 +356,7 @@ static const char q_sales_category[] =
     "JOIN product p ON p.id = l.product_id "
     "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
     "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
-    "GROUP BY p.category ORDER BY 4 DESC, 1";
+    "GROUP BY p.category ORDER BY 4 DESC, 1 NULLS FIRST";
 
 /* The query of grouping by, and the length of its key's prefix of at. */
 static const char *
@@ -455,7 +455,8 @@ jf_report_outstanding(struct jf_ctx *c, int64_t *points, int64_t *liability)
  * kind's: kind.h), and the column of report points it adds to.
  */
 static const char q_points[] =
-    "SELECT CASE WHEN ?3 > 0 THEN substr(l.at, 1, ?3) ELSE 'all' END, "
+    "SELECT CASE WHEN ?3 > 0 THEN substr(l.at, 1, CAST(?3 AS INTEGER)) "
+    "ELSE 'all' END, "
     "l.kind, sum(CASE WHEN k.sign < 0 THEN -l.delta ELSE l.delta END) "
     "FROM ledger l JOIN ledger_kind k ON k.kind = l.kind "
     "WHERE l.at >= ?1 AND l.at < ?2 GROUP BY 1, 2 ORDER BY 1, 2";
@@ -538,12 +539,13 @@ jf_report_points(struct jf_ctx *c, int by, const char *since,
 
 static const char q_mem_status[] =
     "SELECT count(*), "
-    "coalesce(sum(status = 'active'), 0), "
-    "coalesce(sum(status = 'frozen'), 0), "
-    "coalesce(sum(status = 'closed'), 0), "
-    "coalesce(sum(joined >= ?2), 0), "
-    "coalesce(sum(joined < ?1 AND NOT EXISTS (SELECT 1 FROM sale s "
-    "WHERE s.member_id = member.id AND s.at >= ?1)), 0) "
+    "coalesce(sum(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN status = 'frozen' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN joined >= ?2 THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN joined < ?1 AND NOT EXISTS (SELECT 1 "
+    "FROM sale s WHERE s.member_id = member.id AND s.at >= ?1) "
+    "THEN 1 ELSE 0 END), 0) "
     "FROM member";
 
 static const char q_mem_tiers[] =
@@ -709,8 +711,9 @@ jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg)
  * where it never moved.
  */
 static const char q_stock[] =
-    "WITH s(store) AS (SELECT store FROM stock WHERE CAST(?1 AS TEXT) IS NULL "
-    "UNION SELECT coalesce(?1, ?2)) "
+    "WITH s(store) AS (SELECT store FROM stock "
+    "WHERE CAST(?1 AS TEXT) IS NULL "
+    "UNION SELECT coalesce(CAST(?1 AS TEXT), CAST(?2 AS TEXT))) "
     "SELECT s.store, p.sku, p.name, p.category, coalesce(k.on_hand, 0), "
     "p.reorder_level, coalesce(k.avg_cost, p.cost), "
     "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
@@ -782,7 +785,8 @@ static const char q_reconcile[] =
     "coalesce(sum(CASE WHEN at >= ?1 AND kind = 'redeem' THEN value END), "
     "0), "
     "coalesce(sum(value), 0) "
-    "FROM move WHERE at < ?2 AND (CAST(?3 AS TEXT) IS NULL OR store = ?3) "
+    "FROM move WHERE at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR store = ?3) "
     "GROUP BY store ORDER BY store";
 
 int
@@ -831,8 +835,9 @@ static const char q_leaders[] =
     "SELECT m.code, m.name, sum(l.delta) AS pts FROM ledger l "
     "JOIN member m ON m.id = l.member_id "
     "WHERE l.at >= ?1 AND l.at < ?2 "
-    "AND l.kind IN (SELECT kind FROM ledger_kind WHERE earned) "
-    "GROUP BY l.member_id HAVING pts > 0 ORDER BY pts DESC, m.code LIMIT ?3";
+    "AND l.kind IN (SELECT kind FROM ledger_kind WHERE earned <> 0) "
+    "GROUP BY m.id HAVING sum(l.delta) > 0 ORDER BY pts DESC, m.code "
+    "LIMIT ?3";
 
 int
 jf_report_leaderboard(struct jf_ctx *c, const char *since, const char *until,

@@ -43,9 +43,9 @@ static const char *const staff_cols[] = {
 };
 
 /* the receipts considered: ?1 the first moment, ?2 past the last, ?3 store */
-#define IN_RANGE(s) "(?1 IS NULL OR " s ".at >= ?1) " \
-	"AND (?2 IS NULL OR " s ".at < ?2) " \
-	"AND (?3 IS NULL OR " s ".store = ?3) "
+#define IN_RANGE(s) "(CAST(?1 AS TEXT) IS NULL OR " s ".at >= ?1) " \
+	"AND (CAST(?2 AS TEXT) IS NULL OR " s ".at < ?2) " \
+	"AND (CAST(?3 AS TEXT) IS NULL OR " s ".store = ?3) "
 
 /*
  * For member ?4: ever, what they bought at any time; mine, in the
@@ -76,8 +76,9 @@ static const char rec_sql[] = "WITH "
     "JOIN product p ON p.id = cand.y ORDER BY cand.n DESC, p.sku "
     "LIMIT ?5), "
     "together AS (SELECT b.x AS x, t.y AS y, count(DISTINCT b.sid) AS n "
-    "FROM top t CROSS JOIN sale_line l ON l.product_id = t.y "
-    "CROSS JOIN basket b ON b.sid = l.sale_id WHERE l.returned < l.qty "
+    "FROM top t CROSS JOIN sale_line l CROSS JOIN basket b "
+    "WHERE l.product_id = t.y AND b.sid = l.sale_id "
+    "AND l.returned < l.qty "
     "GROUP BY b.x, t.y), "
     "why AS (SELECT t.y AS y, px.sku AS sku, row_number() OVER "
     "(PARTITION BY t.y ORDER BY t.n DESC, px.sku) AS k "
@@ -98,8 +99,8 @@ static const char pair_sql[] = "WITH "
     "SELECT a.sku, a.name, b.sku, b.name, count(*) AS n "
     "FROM l x JOIN l y ON y.sid = x.sid AND y.pid <> x.pid "
     "JOIN product a ON a.id = x.pid JOIN product b ON b.id = y.pid "
-    "WHERE a.sku < b.sku GROUP BY x.pid, y.pid "
-    "ORDER BY n DESC, a.sku, b.sku LIMIT ?5";
+    "WHERE a.sku < b.sku GROUP BY a.id, b.id "
+    "ORDER BY n DESC, a.sku, b.sku LIMIT ?4";
 
 static int
 write_recommend(struct jf_ctx *c, FILE *fp, int fmt, int64_t mid,
@@ -136,10 +137,8 @@ write_pairs(struct jf_ctx *c, FILE *fp, int fmt,
 	int rc;
 
 	out = jf_out_new(fmt, fp, pair_cols);
-	/* ?4 is the member's, unused here */
-	jf_q_open(c, &r, pair_sql, "TTTni", a->since,
-	    jf_day_after(a->until, until), jf_store_filter(c), (int64_t)0,
-	    a->top);
+	jf_q_open(c, &r, pair_sql, "TTTi", a->since,
+	    jf_day_after(a->until, until), jf_store_filter(c), a->top);
 	while (jf_q_next(&r)) {
 		for (int i = 0; i < 4; i++)
 			jf_out_str(out, jf_r_text(&r, i));
@@ -178,8 +177,9 @@ static const char staff_sql[] = "WITH "
     "r AS (SELECT operator AS op, count(*) AS n, sum(gross) AS g "
     "FROM sale_return s WHERE " IN_RANGE("s") "GROUP BY op), "
     "m AS (SELECT a.operator AS op, count(*) AS n FROM member m "
-    "JOIN audit a ON a.id = m.audit_id WHERE (?1 IS NULL OR a.at >= ?1) "
-    "AND (?2 IS NULL OR a.at < ?2) GROUP BY op), "
+    "JOIN audit a ON a.id = m.audit_id "
+    "WHERE (CAST(?1 AS TEXT) IS NULL OR a.at >= ?1) "
+    "AND (CAST(?2 AS TEXT) IS NULL OR a.at < ?2) GROUP BY op), "
     "d AS (SELECT operator AS op, count(*) AS n FROM redemption s "
     "WHERE s.cancelled IS NULL AND " IN_RANGE("s") "GROUP BY op), "
     "o AS (SELECT op FROM s UNION SELECT op FROM r UNION SELECT op FROM m "

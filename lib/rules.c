@@ -952,6 +952,8 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 	static const char ins[] = "INSERT INTO rules (version, effective, doc, "
 	    "audit_id) VALUES ((SELECT coalesce(max(version), 0) + 1 FROM "
 	    "rules), ?, ?, ?)";
+	/* the version is given, not drawn: PostgreSQL's lastval() has none */
+	static const char last[] = "SELECT max(version) FROM rules";
 	struct jf_rules *r;
 	const char *name;
 	char *text;
@@ -972,7 +974,7 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 	if (c->rules_cache != NULL)	/* a new version is in force now */
 		((struct cache *)c->rules_cache)->last = NULL;
 	if (version != NULL)
-		*version = jf_last_id(c);
+		return jf_q_int(c, last, version, "");
 	return 0;
 }
 

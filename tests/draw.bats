@@ -37,8 +37,7 @@ sell() {
 }
 
 balances() {
-	sql "SELECT group_concat(balance, ' ') FROM
-	    (SELECT balance FROM member ORDER BY code)"
+	sql "SELECT balance FROM member ORDER BY code" | paste -sd ' '
 }
 
 # recompute SEED PRIZES < "TICKET,MEMBER" lines in number order: the
@@ -160,8 +159,8 @@ recompute() {
 	eq "D0000001,M0000001,5,5,100,600" "$output"
 	eq "600 900 1000" "$(balances)"
 	eq "D0000001-1 -300|D0000001-4 -100|D0000001-5 -100" \
-	    "$(sql "SELECT group_concat(ref || ' ' || delta, '|') FROM ledger
-	    WHERE kind = 'redeem'")"
+	    "$(sql "SELECT ref || ' ' || delta FROM ledger
+	    WHERE kind = 'redeem' ORDER BY id" | paste -sd '|')"
 	run redeem draw tickets D0000001 -o csv
 	eq "ticket,at,member,prize,refunded" "${lines[0]}"
 	eq "1,2026-11-18 10:00:00,M0000001,,0" "${lines[1]}"
@@ -235,13 +234,12 @@ recompute() {
 	# M1: 600 + 4 tickets x 100; M2 won with its one; M3: 800 + ticket 6
 	eq "1000 900 900" "$(balances)"
 	eq "D0000001-1 300|D0000001-5 100|D0000001-7 100" \
-	    "$(sql "SELECT group_concat(ref || ' ' || delta, '|') FROM
-	    (SELECT ref, delta FROM ledger WHERE kind = 'restore' ORDER BY ref)")"
+	    "$(sql "SELECT ref || ' ' || delta FROM ledger
+	    WHERE kind = 'restore' ORDER BY ref" | paste -sd '|')"
 	eq "500" "$(sql "SELECT sum(refunded) FROM draw_ticket")"
 	# back into the lots the tickets were paid from
-	eq "1000 900 900" "$(sql "SELECT group_concat(r, ' ') FROM
-	    (SELECT sum(remaining) AS r FROM lot GROUP BY member_id
-	    ORDER BY member_id)")"
+	eq "1000 900 900" "$(sql "SELECT sum(remaining) FROM lot
+	    GROUP BY member_id ORDER BY member_id" | paste -sd ' ')"
 }
 
 @test "redeem draw run: a wrong seed, a second run, a cashier: refused, nothing written" {

@@ -481,6 +481,7 @@ main,TEA01,Longjing,tea,7,8,60.00,420.00,2026-11-18 10:00:00,low" "$output"
 }
 
 @test "report audit --full: integrity_check finds an index that quick_check does not read" {
+	skip_pg "its schema rewritten, and PRAGMA integrity_check"
 	shop_day
 	run report audit --full
 	[ "$status" -eq 0 ]
@@ -514,7 +515,9 @@ on_hand,TEA01@main,9,7" "$output"
 	shop_day
 	SKIP_AUDIT=1
 	# the ledger is append-only: a forger drops the trigger first
-	sql "DROP TRIGGER ledger_append_only_u;
+	drop="DROP TRIGGER ledger_append_only_u"
+	if on_pg; then drop="$drop ON ledger"; fi
+	sql "$drop;
 	    UPDATE ledger SET delta = 250 WHERE ref = 'R3' AND kind = 'earn'"
 	id=$(sql "SELECT id FROM ledger WHERE ref = 'R3' AND kind = 'earn'")
 	run report audit -o csv
@@ -531,11 +534,17 @@ trigger,ledger_append_only_u,present,missing" "${output%$'\n'ledger_chain*}"
 	shop_day
 	SKIP_AUDIT=1
 	id=$(sql "SELECT id FROM ledger WHERE ref = 'R4' AND kind = 'offset'")
-	sqlite3 "$JIFEN_DB" "PRAGMA ignore_check_constraints = 1;
-	  DROP TRIGGER ledger_append_only_u;
-	  UPDATE ledger SET delta = 200 WHERE id = $id;
+	forge="UPDATE ledger SET delta = 200 WHERE id = $id;
 	  UPDATE lot SET remaining = amount + 1 WHERE id =
 	    (SELECT max(id) FROM lot WHERE member_id = 2)"
+	# the checks lifted first, as each engine lets its owner
+	if on_pg; then
+		sql "ALTER TABLE lot DROP CONSTRAINT lot_check;
+		  DROP TRIGGER ledger_append_only_u ON ledger; $forge"
+	else
+		sqlite3 "$JIFEN_DB" "PRAGMA ignore_check_constraints = 1;
+		  DROP TRIGGER ledger_append_only_u; $forge"
+	fi
 	run report audit -o csv
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"entry_sign,M0000002 entry $id,offset < 0,200"* ]]
@@ -574,11 +583,16 @@ trigger,ledger_append_only_u,present,missing" "${output%$'\n'ledger_chain*}"
 @test "report audit names rows written without an audit row, and broken references" {
 	shop_day
 	SKIP_AUDIT=1
-	sql "INSERT INTO member (code, joined, audit_id) VALUES ('M0000099', '2026-11-18', 9999)"
+	# PostgreSQL always holds a row to its references, save for a
+	# replica's writes; SQLite's foreign_key_check finds the breach
+	insert="INSERT INTO member (code, joined, audit_id) VALUES ('M0000099', '2026-11-18', 9999)"
+	if on_pg; then insert="SET session_replication_role = replica; $insert"; fi
+	sql "$insert"
 	run report audit -o csv
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"audit_row,member M0000099,audit row 9999,none"* ]]
-	[[ "$output" == *"foreign_key,member row "*",a row of audit,none"* ]]
+	on_pg ||
+	    [[ "$output" == *"foreign_key,member row "*",a row of audit,none"* ]]
 }
 
 @test "report audit -o json lists each breach as an object" {
