@@ -527,12 +527,12 @@ jf_report_points(struct jf_ctx *c, int by, const char *since,
 
 static const char q_mem_status[] =
     "SELECT count(*), "
-    "coalesce(sum(status = 'active'), 0), "
-    "coalesce(sum(status = 'frozen'), 0), "
-    "coalesce(sum(status = 'closed'), 0), "
-    "coalesce(sum(joined >= ?2), 0), "
-    "coalesce(sum(joined < ?1 AND NOT EXISTS (SELECT 1 FROM sale s "
-    "WHERE s.member_id = member.id AND s.at >= ?1)), 0) "
+    "coalesce(sum(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN status = 'frozen' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN status = 'closed' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN joined >= ?2 THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN joined < ?1 AND NOT EXISTS (SELECT 1 FROM sale s "
+    "WHERE s.member_id = member.id AND s.at >= ?1) THEN 1 ELSE 0 END), 0) "
     "FROM member";
 
 static const char q_mem_tiers[] =
