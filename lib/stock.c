@@ -191,7 +191,7 @@ jf_stock_receipts_begin(struct jf_ctx *c)
 static int
 booked_in_run(struct jf_ctx *c, int64_t move_id, int *yes)
 {
-	static const char sql[] = "SELECT 1 FROM temp.receipt_run "
+	static const char sql[] = "SELECT 1 FROM receipt_run "
 	    "WHERE move_id = ?";
 	int64_t one;
 	int rc;
@@ -258,7 +258,7 @@ move_insert(struct jf_ctx *c, const struct jf_move *m, const char *store,
 	static const char ins_move[] = "INSERT INTO move (at, store, "
 	    "product_id, kind, qty, cost, ref, supplier, reason, operator, "
 	    "audit_id, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	static const char ins_run[] = "INSERT INTO temp.receipt_run "
+	static const char ins_run[] = "INSERT INTO receipt_run "
 	    "(move_id) VALUES (?)";
 	const char *at = m->at && *m->at ? m->at : c->now;
 	int rc;
