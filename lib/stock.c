@@ -944,9 +944,11 @@ jf_move_each(struct jf_ctx *c, const struct jf_move_filter *f,
 	static const char sql[] = "SELECT m.at, m.store, p.sku, m.kind, "
 	    "m.qty, coalesce(m.cost, -1), m.ref, m.supplier, m.reason, "
 	    "m.operator FROM move m JOIN product p ON p.id = m.product_id "
-	    "WHERE (?1 IS NULL OR m.store = ?1) AND (?2 IS NULL OR p.sku = ?2) "
-	    "AND (?3 IS NULL OR m.kind = ?3) AND (?4 IS NULL OR m.at >= ?4) "
-	    "AND (?5 IS NULL OR m.at <= ?5) ORDER BY m.at, m.id";
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR m.store = ?1) "
+	    "AND (CAST(?2 AS TEXT) IS NULL OR p.sku = ?2) "
+	    "AND (CAST(?3 AS TEXT) IS NULL OR m.kind = ?3) "
+	    "AND (CAST(?4 AS TEXT) IS NULL OR m.at >= ?4) "
+	    "AND (CAST(?5 AS TEXT) IS NULL OR m.at <= ?5) ORDER BY m.at, m.id";
 	struct jf_move_row m;
 	struct jf_rows r;
 	int rc = 0;
