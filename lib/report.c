@@ -326,8 +326,9 @@ static const char q_sales_member[] =
     "WHERE l.sale_id = s.id)), "
     "sum(s.gross), sum(s.offset_amount), sum(s.paid), " SALE_COST ", "
     "m.name FROM sale s LEFT JOIN member m ON m.id = s.member_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
-    "GROUP BY s.member_id ORDER BY 4 DESC, 1";
+    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
+    "GROUP BY m.id ORDER BY 4 DESC, 1 NULLS FIRST";
 
 /*
  * A line carries its share of the receipt's offset, spread by largest
