@@ -338,10 +338,11 @@ static const char q_sales_member[] =
 static const char q_sales_product[] =
     "SELECT p.sku, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
     "sum(l.offset_amount), sum(l.paid), " LINE_COST ", p.name "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id ORDER BY 4 DESC, 1";
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
+    "GROUP BY p.id ORDER BY 4 DESC, 1";
 
 static const char q_sales_category[] =
     "SELECT p.category, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
