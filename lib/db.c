@@ -872,9 +872,10 @@ migrate_pg(struct jf_ctx *c)
 		return rc;
 	if (v == SCHEMA_VERSION)
 		return 0;
+	/* a database without the book's tables is a missing file's like */
 	if (c->readonly && v == 0)
-		return jf_error(JF_ENOINPUT, _("%s: not a jifen book"),
-		    c->path);
+		return jf_error(JF_ENOINPUT, _("%s: no book here (the "
+		    "first command that writes creates it)"), c->path);
 	/* two first writers at once: one makes the book, under its lock */
 	if ((rc = run(c, "BEGIN; SELECT pg_advisory_xact_lock(7366891)")) != 0)
 		return rc;

@@ -932,7 +932,7 @@ jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
 	 */
 	static const char sql[] = "WITH s(store) AS ("
 	    "SELECT store FROM stock WHERE CAST(?1 AS TEXT) IS NULL "
-	    "UNION SELECT coalesce(?1, ?2)) "
+	    "UNION SELECT coalesce(CAST(?1 AS TEXT), ?2)) "
 	    "SELECT " STOCK_COLS " "
 	    "FROM s CROSS JOIN product p "
 	    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "

@@ -118,6 +118,7 @@ try 'member --help'" "$stderr"
 # --- the database -----------------------------------------------------
 
 @test "member creates the database 0600 at \$JIFEN_DB with the schema" {
+	skip_pg "its mode, its PRAGMAs"
 	[ ! -e "$JIFEN_DB" ]
 	run member add --phone 13800000001
 	[ "$status" -eq 0 ]
@@ -208,6 +209,7 @@ release_lock() {
 }
 
 @test "member: a busy database exits 75 after \$JIFEN_BUSY_MS and writes nothing" {
+	skip_pg "a busy lock held by sqlite3"
 	member add --phone 13800000001 >/dev/null
 	hold_lock
 	JIFEN_BUSY_MS=200 run --separate-stderr member add --phone 13800000002
@@ -219,6 +221,7 @@ release_lock() {
 }
 
 @test "member: reading while another process writes is not blocked (WAL)" {
+	skip_pg "a busy lock held by sqlite3"
 	member add --phone 13800000001 >/dev/null
 	hold_lock
 	JIFEN_BUSY_MS=200 run --separate-stderr member show M0000001
@@ -1210,15 +1213,15 @@ EOF
 	[ "$status" -eq 0 ]
 	eq "normal,0,1.00,1" "${lines[1]}"
 	eq "member: dry run: members whose tier changed: 1" "$stderr"
-	eq "silver silver" "$(sql 'SELECT group_concat(tier, " ")
-	    FROM member')"
+	eq "silver silver" "$(sql 'SELECT tier FROM member ORDER BY code' |
+	    paste -sd ' ')"
 	run --separate-stderr member tiers --recalc
 	[ "$status" -eq 0 ]
 	eq "normal,0,1.00,1" "${lines[1]}"
 	eq "silver,2000,1.20,1" "${lines[2]}"
 	eq "member: members whose tier changed: 1" "$stderr"
-	eq "M0000001|normal M0000002|silver" "$(sql "SELECT group_concat(
-	    code || '|' || tier, ' ') FROM member")"
+	eq "M0000001|normal M0000002|silver" "$(sql "SELECT code, tier
+	    FROM member ORDER BY code" | paste -sd ' ')"
 	# a second run changes nothing
 	run --separate-stderr member tiers --recalc -q
 	[ "$status" -eq 0 ]
@@ -1285,7 +1288,11 @@ EOF
 	    --birthday 1990-11-02 >/dev/null
 	member update M0000001 --name 张三丰丰 >/dev/null
 	member forget M0000001 >/dev/null
-	dump=$(sqlite3 "$JIFEN_DB" .dump)
+	if on_pg; then
+		dump=$(pg_dump -d "$JIFEN_DB")
+	else
+		dump=$(sqlite3 "$JIFEN_DB" .dump)
+	fi
 	[[ "$dump" != *13812345678* ]]
 	[[ "$dump" != *张三丰* ]]
 	[[ "$dump" != *zsf@example.com* ]]
@@ -1293,6 +1300,7 @@ EOF
 }
 
 @test "member forget: a phone of 6 to 15 digits, named on the command line, is nowhere in the file" {
+	skip_pg "the file and its -wal as bytes"
 	n=0
 	for p in 123456 1234567 12345678 138123456789 +861381234567890; do
 		n=$((n + 1))
@@ -1433,8 +1441,8 @@ EOF
 	[ "$status" -eq 0 ]
 	run as boss2 member operator remove mgr
 	[ "$status" -eq 0 ]
-	eq "boss2 tester" "$(sql 'SELECT group_concat(name, " ") FROM
-	    (SELECT name FROM operator ORDER BY name)')"
+	eq "boss2 tester" "$(sql 'SELECT name FROM operator ORDER BY name' |
+	    paste -sd ' ')"
 	run --separate-stderr as boss2 member operator remove nobody
 	[ "$status" -eq 1 ]
 	eq 'member: no operator "nobody"' "$stderr"
@@ -1542,7 +1550,7 @@ try 'member operator add --help'" "$stderr"
 	run sql "DELETE FROM audit"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"append-only"* ]]
-	eq "1|tester" "$(sql 'SELECT count(*), operator FROM audit')"
+	eq "1|tester" "$(sql 'SELECT count(*), min(operator) FROM audit')"
 }
 
 # Issue 17: a book is made only by a command that writes.
@@ -1555,6 +1563,7 @@ try 'member operator add --help'" "$stderr"
 }
 
 @test "an empty book file: a reader exits 66; only a writer initialises it, and says so" {
+	skip_pg "an empty file"
 	: >"$JIFEN_DB"
 	for cmd in "member list" "member show M0000001" "points balance M0000001" "report daily" "stock list"; do
 		run --separate-stderr $cmd
@@ -1571,6 +1580,7 @@ try 'member operator add --help'" "$stderr"
 }
 
 @test "a read-only book: reads work and leave nothing behind; a write names the file; after chmod writes work" {
+	skip_pg "its mode, its -wal and -shm"
 	as_nobody true || skip "cannot run as another user"
 	as_nobody member add --phone 13700000001 >/dev/null
 	chmod 444 "$JIFEN_DB"
@@ -1608,7 +1618,10 @@ try 'member operator add --help'" "$stderr"
 	member add --phone 13700000001 >/dev/null
 	printf 'phone\n13700000002\n13x\n' >m.csv
 	before=$(sha1sum m.csv)
-	for r in "$JIFEN_DB" "$JIFEN_DB-wal" "$JIFEN_DB-shm" m.csv ./m.csv; do
+	# SQLite's files too; a PostgreSQL book has none
+	files=(m.csv ./m.csv)
+	on_pg || files=("$JIFEN_DB" "$JIFEN_DB-wal" "$JIFEN_DB-shm" "${files[@]}")
+	for r in "${files[@]}"; do
 		run --separate-stderr member import m.csv --rejects "$r"
 		[ "$status" -eq 64 ]
 		eq "member: --rejects: $r: is $( [ "$r" = "$JIFEN_DB" ] && echo 'the book' || { case $r in *m.csv) echo 'the input' ;; *) echo 'a file of the book' ;; esac; }); name another file
@@ -1681,7 +1694,7 @@ try 'member import --help'" "$stderr"
 	run sh -c 'member list -o csv | member update - --name 甲 -o csv'
 	[ "$status" -eq 0 ]
 	eq 3 "${#lines[@]}"
-	eq "甲 甲" "$(sql "SELECT group_concat(name, ' ') FROM member")"
+	eq "甲 甲" "$(sql "SELECT name FROM member ORDER BY code" | paste -sd ' ')"
 	# a row naming no member is reported with its row; the others kept
 	run --separate-stderr sh -c 'printf "phone\n13700000001\n13799999999\n" | member update - --email a@b.cn'
 	[ "$status" -eq 65 ]
@@ -1711,14 +1724,14 @@ try 'member import --help'" "$stderr"
 	# the round trip through member import is exact
 	member export --unmask -o csv >all.csv
 	JIFEN_DB=$BATS_TEST_TMPDIR/two.db member import -q all.csv --ignore-unknown
-	eq "$(sql "SELECT group_concat(name, '|') FROM member ORDER BY code")" \
-	    "$(sqlite3 -batch two.db "SELECT group_concat(name, '|') FROM member ORDER BY code")"
+	eq "$(sql "SELECT name FROM member ORDER BY code")" \
+	    "$(sqlite3 -batch two.db "SELECT name FROM member ORDER BY code")"
 }
 
 @test "a table shows control characters escaped, never raw" {
 	member add --phone 13700000001 >/dev/null
 	# a book written behind the tools' back, or by an older jifen
-	sql "UPDATE member SET name = 'a' || char(27) || ']0;pwned' || char(7) || 'b'"
+	sql $'UPDATE member SET name = \'a\033]0;pwned\007b\''
 	run member list -o table
 	[ "$status" -eq 0 ]
 	[[ "$output" != *$'\033'* ]]
@@ -1747,7 +1760,7 @@ try 'member import --help'" "$stderr"
 	run --separate-stderr member import m.csv
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *'m.csv:2: name: a control character (\u009b) in the field'* ]]
-	eq 13700000003 "$(sql "SELECT group_concat(phone) FROM member")"
+	eq 13700000003 "$(sql "SELECT phone FROM member")"
 }
 
 @test "member import --input jsonl: a line over 64 KiB is a bad row, in flat memory" {

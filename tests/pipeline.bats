@@ -124,13 +124,25 @@ week() {
 @test "the lines of sale show, piped back to sale return, return the whole receipt" {
 	week
 	r=$(sale list --member M0000003 -o csv | tail -1 | cut -d, -f1)
-	cp "$JIFEN_DB" copy.db
-	sale -d copy.db return -o csv "$r" >whole.csv
+	# a copy of the book: its file, or on PostgreSQL its database
+	if on_pg; then
+		psql -X -q -d "$(pg_db postgres)" \
+		    -c "CREATE DATABASE ${PG_NAME}_c TEMPLATE $PG_NAME" >/dev/null
+		copy=$(pg_db "${PG_NAME}_c")
+	else
+		cp "$JIFEN_DB" copy.db
+		copy=copy.db
+	fi
+	sale -d "$copy" return -o csv "$r" >whole.csv
 	sale show -o json "$r" | jq -r '.lines[] | "\(.sku):\(.qty)"' |
 	    xargs sale return -o csv "$r" >bylines.csv
 	check_same 'cat whole.csv' 'cat bylines.csv'
-	check_same 'member list -o csv' 'member -d copy.db list -o csv'
-	check_same 'sale list -o csv' 'sale -d copy.db list -o csv'
+	check_same 'member list -o csv' 'member -d "$copy" list -o csv'
+	check_same 'sale list -o csv' 'sale -d "$copy" list -o csv'
+	if on_pg; then
+		psql -X -q -d "$(pg_db postgres)" \
+		    -c "DROP DATABASE ${PG_NAME}_c WITH (FORCE)" >/dev/null
+	fi
 }
 
 @test "sale list as csv, json and jsonl carry the same rows" {
