@@ -2,10 +2,10 @@
  * pg.c - the book on PostgreSQL: libpq under db.h's query interface.
  *
  * The SQL is SQLite's, written in the subset both engines share; what
- * differs is here: ?-parameters become $N, values go as text (integers
- * typed int8, text left for the server to infer from its use), a
- * result is read whole, and errors become err.h's statuses by their
- * SQLSTATE.  Every unit of work is SERIALIZABLE, and its first
+ * differs is here: ?-parameters become $N, values go as text, untyped:
+ * the server infers each parameter's type from its use, so the SQL
+ * says it where the use does not (CAST(? AS TEXT) IS NULL); a result is
+ * read whole, and errors become err.h's statuses by their SQLSTATE.  Every unit of work is SERIALIZABLE, and its first
  * statement takes the book's write lock before the snapshot, so writers
  * follow one another as on SQLite (the audit and ledger hash chains
  * make each write the successor of the last) and never fail to
@@ -21,7 +21,6 @@
 #include "err.h"
 #include "pg.h"
 
-#define INT8OID 20
 
 struct jf_pg {
 	PGconn *conn;

@@ -4,8 +4,8 @@
  * Private to db.c, which calls these where it would call SQLite: the
  * query interface of db.h is the same for both engines.  A statement is
  * prepared once per connection from the same static SQL text, its ?
- * (and ?N) parameters numbered $N; values travel as text, integers
- * typed int8, and come back as text.  A whole result is read at once:
+ * (and ?N) parameters numbered $N; values travel as text, their types
+ * the server's inference, and come back as text.  A whole result is read at once:
  * a query may be open while another runs, as with SQLite.
  */
 #ifndef JF_PG_H
