@@ -884,6 +884,10 @@ migrate_pg(struct jf_ctx *c)
 		    _("%s: made by a newer jifen (schema %d)"), c->path, v);
 	if (rc == 0 && v == 0)
 		rc = create_pg(c);
+	/* a version past 11 brings its PostgreSQL step with it, here */
+	else if (rc == 0 && v < SCHEMA_VERSION)
+		rc = jf_error(JF_ECANTCREAT, _("%s: schema %d, and no step "
+		    "from it to %d on PostgreSQL"), c->path, v, SCHEMA_VERSION);
 	if (rc == 0)
 		return run(c, "COMMIT");
 	run(c, "ROLLBACK");
