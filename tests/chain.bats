@@ -187,3 +187,18 @@ west_file() {	# N LATE
 	wait
 	eq 0 "$(sql "SELECT count(*) FROM sale")"
 }
+
+@test "chain: a PostgreSQL book of another schema version is refused, not used as it is" {
+	on_pg || skip "member.bats and trust.bats migrate SQLite's books"
+	chain
+	sql "UPDATE jf_schema SET version = 10" >/dev/null
+	run --separate-stderr sale add --member M0000001 TEA:1
+	[ "$status" -eq 73 ]
+	[[ "$stderr" == *"schema 10, and no step from it to $SCHEMA on PostgreSQL" ]]
+	sql "UPDATE jf_schema SET version = 99" >/dev/null
+	run --separate-stderr points balance M0000001
+	[ "$status" -eq 73 ]
+	[[ "$stderr" == *"made by a newer jifen (schema 99)" ]]
+	sql "UPDATE jf_schema SET version = $SCHEMA" >/dev/null
+	eq 0 "$(sql "SELECT count(*) FROM sale")"
+}
