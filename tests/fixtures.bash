@@ -28,10 +28,15 @@ staff() {
 # sets SNAPSHOT_AUDIT=1 gets that too), row by row: what a refused
 # command must leave as it was.
 snapshot() {
-	local t
+	local t q="SELECT name FROM sqlite_master WHERE type = 'table'
+	    AND name NOT LIKE 'sqlite_%' ORDER BY name"
 
-	for t in $(sql "SELECT name FROM sqlite_master WHERE type = 'table'
-	    AND name NOT LIKE 'sqlite_%' ORDER BY name"); do
+	# PostgreSQL lists its tables in information_schema, not sqlite_master
+	if on_pg; then
+		q="SELECT table_name FROM information_schema.tables
+		    WHERE table_schema = 'public' ORDER BY table_name"
+	fi
+	for t in $(sql "$q"); do
 		[ "$t" != audit ] || [ -n "${SNAPSHOT_AUDIT:-}" ] || continue
 		echo "== $t"
 		sql "SELECT * FROM \"$t\""
@@ -49,8 +54,8 @@ invariants() {
 	eq 0 "$output"
 	run sql "SELECT count(*) FROM lot WHERE remaining < 0 OR remaining > amount"
 	eq 0 "$output"
-	run sql "SELECT (SELECT coalesce(sum(delta), 0) FROM ledger) =
-	    (SELECT coalesce(sum(balance), 0) FROM member)"
+	run sql "SELECT CASE WHEN (SELECT coalesce(sum(delta), 0) FROM ledger) =
+	    (SELECT coalesce(sum(balance), 0) FROM member) THEN 1 ELSE 0 END"
 	eq 1 "$output"
 	# no lot past its last valid day keeps points once expire ran for the day
 	run sql "SELECT count(*) FROM lot WHERE remaining > 0 AND expires_on <
