@@ -152,6 +152,11 @@ jf_pg_run(struct jf_ctx *c, const char *sql)
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = pgerr(c, res);
+	/* an aborted transaction's COMMIT succeeds as a ROLLBACK: say so */
+	else if (strcmp(sql, "COMMIT") == 0 &&
+	    strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+		rc = jf_error(JF_ESOFTWARE, _("database: an error undid the "
+		    "transaction"));
 	PQclear(res);
 	return rc;
 }
