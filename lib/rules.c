@@ -971,8 +971,10 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 		return rc;
 	if (c->rules_cache != NULL)	/* a new version is in force now */
 		((struct cache *)c->rules_cache)->last = NULL;
+	/* the number given, not a rowid: PostgreSQL's lastval() has none */
 	if (version != NULL)
-		*version = jf_last_id(c);
+		return jf_q_int(c, "SELECT max(version) FROM rules", version,
+		    "");
 	return 0;
 }
 
