@@ -112,8 +112,8 @@ static const char q_day_sales[] =
     "sum(s.offset_amount), sum(s.paid), "
     "sum((SELECT coalesce(sum(l.qty * l.cost), 0) FROM sale_line l "
     "WHERE l.sale_id = s.id)) FROM sale s "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
-    "GROUP BY 1";
+    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) GROUP BY 1";
 
 static const char q_day_points[] =
     "SELECT kind, sum(delta) FROM ledger WHERE at >= ?1 AND at < ?2 "
@@ -124,13 +124,14 @@ static const char q_day_members[] =
 
 static const char q_day_returns[] =
     "SELECT count(*), coalesce(sum(r.gross), 0) FROM sale_return r "
-    "WHERE r.at >= ?1 AND r.at < ?2 AND (?3 IS NULL OR r.store = ?3)";
+    "WHERE r.at >= ?1 AND r.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR r.store = ?3)";
 
 /* the goods that came back, at the cost they left with */
 static const char q_day_returned_cost[] =
     "SELECT coalesce(sum(qty * cost), 0) FROM move "
     "WHERE at >= ?1 AND at < ?2 AND kind = 'return' "
-    "AND (?3 IS NULL OR store = ?3)";
+    "AND (CAST(?3 AS TEXT) IS NULL OR store = ?3)";
 
 /* The day's receipts in d, in all and by the hour. */
 static int
@@ -253,12 +254,14 @@ jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
 	return day_counts(c, &r, store, d);
 }
 
+/* CROSS JOIN, SQLite's order, with no ON, which PostgreSQL refuses */
 static const char q_top[] =
     "SELECT p.sku, p.name, sum(l.qty), sum(l.amount) "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id ORDER BY 4 DESC, 1 LIMIT ?4";
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
+    "GROUP BY p.id ORDER BY 4 DESC, 1 LIMIT ?4";
 
 int
 jf_report_top(struct jf_ctx *c, const char *since, const char *until,
@@ -698,8 +701,9 @@ jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg)
  * where it never moved.
  */
 static const char q_stock[] =
-    "WITH s(store) AS (SELECT store FROM stock WHERE ?1 IS NULL "
-    "UNION SELECT coalesce(?1, ?2)) "
+    "WITH s(store) AS (SELECT store FROM stock "
+    "WHERE CAST(?1 AS TEXT) IS NULL "
+    "UNION SELECT coalesce(CAST(?1 AS TEXT), ?2)) "
     "SELECT s.store, p.sku, p.name, p.category, coalesce(k.on_hand, 0), "
     "p.reorder_level, coalesce(k.avg_cost, p.cost), "
     "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
