@@ -100,8 +100,8 @@ balance() {	# CODE
 	[ "$status" -eq 0 ]
 	eq "2400 500 2900" "$(jq -r '"\(.points_earned) \(.bonus_points) \(.balance)"' <<<"$output")"
 	eq "bonus|100|signup bonus|100|autumn bonus|300|big" "$(sql "SELECT
-	    group_concat(kind || '|' || delta || '|' || rule, ' ') FROM ledger
-	    WHERE ref = 'A' AND kind = 'bonus'")"
+	    kind || '|' || delta || '|' || rule FROM ledger
+	    WHERE ref = 'A' AND kind = 'bonus' ORDER BY id" | paste -sd ' ')"
 	# A made Ann gold (2900 >= 1000): 5% off.  The next day is no
 	# holiday: 5 x 114.00 = 570.00 earns 570 and autumn only; 4 x 114.00
 	# = 456.00 is below it
@@ -133,15 +133,15 @@ balance() {	# CODE
 	# paid reaches 500.00; 700 points pay 70.00: 490.00 paid does not
 	sale add --member M0000001 --receipt P1 --use-points 300 TEA:4 CUP:1 >/dev/null
 	sale add --member M0000002 --receipt P2 --use-points 700 TEA:4 CUP:1 >/dev/null
-	eq "P1|autumn P2|" "$(sql "SELECT group_concat(s.receipt || '|' ||
-	    coalesce((SELECT group_concat(rule) FROM ledger l WHERE l.ref =
-	    s.receipt AND l.kind = 'bonus' AND l.rule <> 'signup'), ''), ' ')
-	    FROM sale s ORDER BY s.receipt")"
+	eq "P1|autumn P2|" "$(sql "SELECT s.receipt || '|' ||
+	    coalesce(l.rule, '') FROM sale s LEFT JOIN ledger l ON l.ref =
+	    s.receipt AND l.kind = 'bonus' AND l.rule <> 'signup'
+	    ORDER BY s.receipt, l.id" | paste -sd ' ')"
 	sale add --receipt P3 TEA:10 >/dev/null
 	member update M0000002 --status frozen >/dev/null
 	sale add --member M0000002 --receipt P4 TEA:10 >/dev/null
-	eq "0|0" "$(sql "SELECT group_concat(bonus_points, '|') FROM sale
-	    WHERE receipt IN ('P3', 'P4')")"
+	eq "0|0" "$(sql "SELECT bonus_points FROM sale
+	    WHERE receipt IN ('P3', 'P4') ORDER BY id" | paste -sd '|')"
 }
 
 @test "returns: a threshold's bonus goes back once the kept lines pay less than it asked" {
@@ -154,8 +154,8 @@ balance() {	# CODE
 	[ "$status" -eq 0 ]
 	eq "1020 1880" "$(jq -r '"\(.points_reversed) \(.balance)"' <<<"$output")"
 	eq "reverse|-300|big reverse|-720|return" "$(sql "SELECT
-	    group_concat(kind || '|' || delta || '|' || rule, ' ') FROM ledger
-	    WHERE ref = 'A' AND kind = 'reverse'")"
+	    kind || '|' || delta || '|' || rule FROM ledger
+	    WHERE ref = 'A' AND kind = 'reverse' ORDER BY id" | paste -sd ' ')"
 	# kept 3 x 120.00 = 360.00: below autumn; earning 1680 - 720 = 960,
 	# autumn 100: 1060; big is not taken twice
 	run sale return A TEA:4 -o json
@@ -195,9 +195,10 @@ balance() {	# CODE
 	# gross 114.00 + 152.00 + 0.29 + 100.00 = 366.29; discount 6.00 +
 	# 8.00 + 0.01 = 14.01
 	eq "366.29 14.01" "$(jq -r '"\(.gross) \(.discount)"' <<<"$output")"
-	eq "12000|11400 8000|7600 30|29 |10000" "$(sql "SELECT group_concat(
-	    coalesce(l.list_price, '') || '|' || l.price, ' ') FROM sale_line l
-	    JOIN sale s ON s.id = l.sale_id WHERE s.receipt = 'V'")"
+	eq "12000|11400 8000|7600 30|29 |10000" "$(sql "SELECT
+	    coalesce(CAST(l.list_price AS TEXT), '') || '|' || l.price
+	    FROM sale_line l JOIN sale s ON s.id = l.sale_id
+	    WHERE s.receipt = 'V' ORDER BY l.id" | paste -sd ' ')"
 	run sale show V -o csv
 	[[ "${lines[0]}" == *",balance,discount" ]]
 	[[ "${lines[1]}" == *",14.01" ]]
@@ -219,9 +220,9 @@ balance() {	# CODE
 	sale add --member M0000001 --receipt F TEA:1 >/dev/null
 	sale add --member M0000002 --receipt N TEA:1 >/dev/null
 	sale add --receipt X TEA:1 >/dev/null
-	eq "12000 12000 12000" "$(sql "SELECT group_concat(l.price, ' ')
+	eq "12000 12000 12000" "$(sql "SELECT l.price
 	    FROM sale_line l JOIN sale s ON s.id = l.sale_id
-	    WHERE s.receipt IN ('F', 'N', 'X')")"
+	    WHERE s.receipt IN ('F', 'N', 'X') ORDER BY l.id" | paste -sd ' ')"
 	eq "0" "$(sql "SELECT count(*) FROM sale_line WHERE list_price IS NOT NULL")"
 }
 

@@ -165,7 +165,7 @@ try 'points rules --help'" "$output"
 	run points adjust 13800000001 -50 --reason "typo"
 	[ "$status" -eq 0 ]
 	eq "M0000001,adjust,-50,,typo,200" "${lines[1]}"
-	eq "250|-50" "$(sql "SELECT group_concat(delta, '|') FROM ledger")"
+	eq "250|-50" "$(sql "SELECT delta FROM ledger ORDER BY id" | paste -sd '|')"
 	eq "typo" "$(sql "SELECT reason FROM ledger WHERE delta = -50")"
 	eq "200" "$(sql "SELECT balance FROM member")"
 	invariants
@@ -278,7 +278,7 @@ try 'points rules --help'" "$output"
 	[ "$status" -eq 1 ]
 	eq "200" "$(sql "SELECT balance FROM member")"
 	eq "review|5 share|2" \
-	    "$(sql "SELECT group_concat(n, ' ') FROM (SELECT rule || '|' || count(*) AS n FROM ledger GROUP BY rule ORDER BY rule)")"
+	    "$(sql "SELECT rule || '|' || count(*) FROM ledger GROUP BY rule ORDER BY rule" | paste -sd ' ')"
 	invariants
 }
 
@@ -339,7 +339,7 @@ try 'points rules --help'" "$output"
 	[[ "$output" == *'points: stdin:4: phone: no member "13800000009"'* ]]
 	[[ "$output" == *'points: stdin:5: phone: no member named'* ]]
 	[[ "$output" == *"points: 3 of 4 rows refused"* ]]
-	eq "50|50" "$(sql "SELECT group_concat(balance, '|') FROM member")"
+	eq "50|50" "$(sql "SELECT balance FROM member ORDER BY id" | paste -sd '|')"
 	invariants
 }
 
@@ -483,7 +483,7 @@ tea_sale() {
 	stock add --sku CUP1 --name Cup --price 80.00 >/dev/null
 	sale add --member M0000001 --receipt OLD --at "2026-11-17 10:00:00" CUP1:1 >/dev/null
 	JIFEN_NOW="2026-11-18 11:00:00" sale add --member M0000001 --receipt NEW CUP1:1 >/dev/null
-	eq "1|80 2|160" "$(sql "SELECT group_concat(rules_version || '|' || points_earned, ' ') FROM sale")"
+	eq "1|80 2|160" "$(sql "SELECT rules_version || '|' || points_earned FROM sale ORDER BY id" | paste -sd ' ')"
 }
 
 @test "rules load --at schedules a version" {
@@ -579,12 +579,12 @@ bats_require_minimum_version 1.5.0
 	[ "$status" -eq 0 ]
 	eq "member,kind,delta,rule,reason,balance" "${lines[0]}"
 	eq "M0000002,adjust,10,,店庆,10" "${lines[2]}"
-	eq "10 10" "$(sql "SELECT group_concat(balance, ' ') FROM member")"
+	eq "10 10" "$(sql "SELECT balance FROM member ORDER BY id" | paste -sd ' ')"
 	# a refusal is reported with its row; the others are kept
 	run --separate-stderr sh -c 'printf "code\nM0000001\nM0000003\n" | points adjust - -4 --reason x'
 	[ "$status" -eq 65 ]
 	[[ "$stderr" == *'points: stdin:3: code: no member "M0000003"'* ]]
-	eq "6 10" "$(sql "SELECT group_concat(balance, ' ') FROM member")"
+	eq "6 10" "$(sql "SELECT balance FROM member ORDER BY id" | paste -sd ' ')"
 }
 
 @test "points rules load: a NUL byte is bad data (65) naming the file" {

@@ -12,7 +12,7 @@ bats_require_minimum_version 1.5.0
 # their lots' remainders less debt, on-hand is the sum of the book.
 eval "helper_$(declare -f teardown)"
 teardown() {
-	if [ -f "$JIFEN_DB" ] && [ -z "${SKIP_AUDIT:-}" ]; then
+	if book_exists && [ -z "${SKIP_AUDIT:-}" ]; then
 		breaches=$(sql "SELECT
 		  (SELECT count(*) FROM sale s WHERE gross <> (SELECT
 		    coalesce(sum(amount), 0) FROM sale_line WHERE sale_id = s.id))
@@ -51,6 +51,14 @@ balance() {	# CODE
 
 field() {	# JSON-KEY: from $output (one JSON object)
 	jq -r ".$1" <<<"$output"
+}
+
+book_dump() {	# the whole book, as a sum: sqlite3's dump, or every table's rows
+	if on_pg; then
+		SNAPSHOT_AUDIT=1 snapshot | md5sum
+	else
+		sqlite3 "$JIFEN_DB" .dump | md5sum
+	fi
 }
 
 # --- help, usage --------------------------------------------------------
@@ -203,8 +211,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 0 "$(field bonus_points)"		# October is not November
 	JIFEN_NOW="2027-11-05 12:00:00" run sale add --member M0000003 -o json CUP:1
 	eq 200 "$(field bonus_points)"
-	eq "birthday:3:2026 birthday:3:2027" "$(sql "SELECT group_concat(ikey, ' ')
-	    FROM ledger WHERE rule = 'birthday'")"
+	eq "birthday:3:2026 birthday:3:2027" "$(sql "SELECT ikey
+	    FROM ledger WHERE rule = 'birthday' ORDER BY id" | paste -sd ' ')"
 }
 
 @test "add: the referral bonus, 300 each, on the referee's first purchase" {
@@ -214,8 +222,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq 680 "$(field balance)"
 	eq 300 "$(balance M0000001)"	# ann: the referrer's 300
 	eq "referral:2:referee|2 referral:2:referrer|1" "$(sql "SELECT
-	    group_concat(ikey || '|' || member_id, ' ') FROM ledger
-	    WHERE rule = 'referral'")"
+	    ikey || '|' || member_id FROM ledger
+	    WHERE rule = 'referral' ORDER BY id" | paste -sd ' ')"
 	run sale add --member M0000002 -o json CUP:1
 	eq 0 "$(field bonus_points)"
 	eq 300 "$(balance M0000001)"
@@ -254,8 +262,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	    l.price, l.amount, l.multiplier, l.points FROM sale_line l
 	    JOIN product p ON p.id = l.product_id WHERE l.line = 1")"
 	eq "no-points|0" "$(sql "SELECT rule, points FROM sale_line WHERE line = 3")"
-	eq "-2|-1|-3" "$(sql "SELECT group_concat(qty, '|') FROM (SELECT qty
-	    FROM move WHERE kind = 'sale' ORDER BY id)")"
+	eq "-2|-1|-3" "$(sql "SELECT qty
+	    FROM move WHERE kind = 'sale' ORDER BY id" | paste -sd '|')"
 	eq main-20261118-0001 "$(sql "SELECT DISTINCT ref FROM move")"
 	# never refused for stock: on hand goes below zero
 	eq -2 "$(sql "SELECT on_hand FROM stock JOIN product p ON p.id = product_id
@@ -415,7 +423,7 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	run sale add --member M0000001 --at "2026-11-14 12:00" -o json TEA:1 CUP:1
 	eq 360 "$(field points_earned)"		# 240 + 120, stacking max
 	eq '["2.00","1.50"]' "$(jq -c '[.lines[].multiplier]' <<<"$output")"
-	eq "tea-day weekend" "$(sql "SELECT group_concat(rule, ' ') FROM sale_line")"
+	eq "tea-day weekend" "$(sql "SELECT rule FROM sale_line ORDER BY id" | paste -sd ' ')"
 	eq 2 "$(sql "SELECT rules_version FROM sale")"
 	eq "tea-day,weekend" "$(sql "SELECT rule FROM ledger WHERE kind = 'earn'")"
 }
@@ -425,15 +433,14 @@ field() {	# JSON-KEY: from $output (one JSON object)
 @test "quote: the same computation, and the database is unchanged" {
 	shop
 	sale add --member M0000001 TEA:3 >/dev/null
-	cp "$JIFEN_DB" before.db
-	dump=$(sqlite3 "$JIFEN_DB" .dump | md5sum)
+	dump=$(book_dump)
 	run sale quote --member M0000001 --use-points 200 -o json TEA:2
 	[ "$status" -eq 0 ]
 	eq 20.00 "$(field offset)"
 	eq 220 "$(field points_earned)"
 	eq 480 "$(field balance)"
 	eq main-20261118-0002 "$(field receipt)"
-	eq "$dump" "$(sqlite3 "$JIFEN_DB" .dump | md5sum)"
+	eq "$dump" "$(book_dump)"
 	# the same sale, recorded, prints the same
 	quote=$output
 	run sale add --member M0000001 --use-points 200 -o json TEA:2
@@ -526,8 +533,9 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	eq "receipt,returned_gross,points_reversed,points_restored,balance,return" "${lines[0]}"
 	eq "R1,240.00,220,200,460,R1-R1" "${lines[1]}"
 	eq 460 "$(balance M0000001)"
-	eq "restore|200 reverse|-220" "$(sql "SELECT group_concat(kind || '|' || delta, ' ')
-	    FROM ledger WHERE ref = 'R1' AND kind IN ('restore', 'reverse')")"
+	eq "restore|200 reverse|-220" "$(sql "SELECT kind || '|' || delta
+	    FROM ledger WHERE ref = 'R1' AND kind IN ('restore', 'reverse')
+	    ORDER BY id" | paste -sd ' ')"
 	eq "return|2|R1" "$(sql "SELECT kind, qty, ref FROM move WHERE kind = 'return'")"
 	eq 2 "$(sql "SELECT returned FROM sale_line l JOIN sale s ON s.id = l.sale_id
 	    WHERE receipt = 'R1'")"
@@ -594,8 +602,8 @@ field() {	# JSON-KEY: from $output (one JSON object)
 	sale add --receipt R TEA:1 CUP:2 TEA:2 >/dev/null
 	run sale return R TEA:2
 	[ "$status" -eq 0 ]
-	eq "1 0 1" "$(sql "SELECT group_concat(returned, ' ') FROM (SELECT returned
-	    FROM sale_line ORDER BY line)")"
+	eq "1 0 1" "$(sql "SELECT returned
+	    FROM sale_line ORDER BY line" | paste -sd ' ')"
 	eq "R,240.00,0,0,,R-R1" "${lines[1]}"
 	before=$(snapshot)
 	run sale return R TEA:2
@@ -706,7 +714,7 @@ sales_csv() {
 	[ "$status" -eq 65 ]
 	[ -z "$output" ]
 	eq "sale: 3 receipts recorded (4 lines), 0 recorded already, 4 rejected" "$stderr"
-	eq "G1 G2 G3" "$(sql "SELECT group_concat(receipt, ' ') FROM sale")"
+	eq "G1 G2 G3" "$(sql "SELECT receipt FROM sale ORDER BY id" | paste -sd ' ')"
 	# a receipt's time is its first line's: a till stamps each line
 	eq "2026-11-18 08:57:00" "$(sql "SELECT at FROM sale WHERE receipt = 'G3'")"
 	run cat rej.csv
@@ -796,10 +804,10 @@ sales_csv() {
 	shop
 	printf 'receipt,store,sku,qty\nS1,north,TEA,1\nS2,,TEA,1\n' |
 	    sale import -q --store south -
-	eq "S1|north S2|south" "$(sql "SELECT group_concat(receipt || '|' || store, ' ')
-	    FROM sale")"
-	eq "north|-1 south|-1" "$(sql "SELECT group_concat(store || '|' || on_hand, ' ')
-	    FROM stock")"
+	eq "S1|north S2|south" "$(sql "SELECT receipt || '|' || store
+	    FROM sale ORDER BY id" | paste -sd ' ')"
+	eq "north|-1 south|-1" "$(sql "SELECT store || '|' || on_hand
+	    FROM stock ORDER BY store" | paste -sd ' ')"
 }
 
 # A file of n receipts of two lines each, 70% with a member; with LATE,
@@ -853,7 +861,7 @@ big() {	# N [LATE]
 	eq 4200 "$(sql "SELECT count(*) FROM ledger WHERE kind = 'earn'")"
 	eq 4200 "$(sql "SELECT count(DISTINCT ref) FROM ledger WHERE kind = 'earn'")"
 	eq 0 "$(sql "SELECT count(*) FROM (SELECT ref FROM move GROUP BY ref, product_id
-	    HAVING count(*) > 1)")"
+	    HAVING count(*) > 1) x")"
 	# the referrer's 300 is the one entry no sale counts as its own
 	eq "$(sql "SELECT sum(points_earned + bonus_points) + 300 FROM sale")" \
 	    "$(sql "SELECT sum(delta) FROM ledger")"
@@ -889,15 +897,16 @@ C536380||2026-11-18 09:45:00|main|7500|0|0" "$(sql "SELECT r.receipt,
 	    r.points_restored FROM sale_return r LEFT JOIN sale s
 	    ON s.id = r.sale_id ORDER BY r.id")"
 	eq 500 "$(balance M0000001)"
-	eq "1 0" "$(sql "SELECT group_concat(returned, ' ') FROM sale_line l
-	    JOIN sale s ON s.id = l.sale_id WHERE s.receipt = '536365'")"
+	eq "1 0" "$(sql "SELECT returned FROM sale_line l
+	    JOIN sale s ON s.id = l.sale_id WHERE s.receipt = '536365'
+	    ORDER BY l.id" | paste -sd ' ')"
 	# the goods are back: TEA -4 +1, CUP -2 +1
-	eq "CUP|-1 TEA|-3" "$(sql "SELECT group_concat(sku || '|' || on_hand, ' ')
-	    FROM (SELECT p.sku, s.on_hand FROM stock s JOIN product p
-	    ON p.id = s.product_id ORDER BY p.sku)")"
+	eq "CUP|-1 TEA|-3" "$(sql "SELECT p.sku || '|' || s.on_hand
+	    FROM stock s JOIN product p
+	    ON p.id = s.product_id ORDER BY p.sku" | paste -sd ' ')"
 	eq "return|1|536365|2026-11-18 09:41:00 return|1|C536380|2026-11-18 09:45:00" \
-	    "$(sql "SELECT group_concat(kind || '|' || qty || '|' || ref || '|' || at, ' ')
-	    FROM move WHERE kind = 'return'")"
+	    "$(sql "SELECT kind || '|' || qty || '|' || ref || '|' || at
+	    FROM move WHERE kind = 'return' ORDER BY id" | paste -sd ' ')"
 	before=$(snapshot)
 	run --separate-stderr sale import till.csv
 	[ "$status" -eq 0 ]
@@ -945,11 +954,12 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	eq 'sale: return "CN-1" is recorded already' "$stderr"
 	run sale return A TEA:1 -o json
 	eq '"A-R2"' "$(jq .return <<<"$output")"
-	eq "CN-1 A-R2" "$(sql "SELECT group_concat(receipt, ' ') FROM
-	    (SELECT receipt FROM sale_return ORDER BY id)")"
+	eq "CN-1 A-R2" "$(sql "SELECT receipt
+	    FROM sale_return ORDER BY id" | paste -sd ' ')"
 }
 
 @test "a book of schema 6 numbers its returns after their sales when opened" {
+	skip_pg "a SQLite book of an older schema, migrated when opened"
 	shop
 	sale add --receipt A TEA:3 >/dev/null
 	sale return A TEA:1 >/dev/null
@@ -970,8 +980,8 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	run sale list
 	[ "$status" -eq 0 ]
 	eq "$SCHEMA" "$(sql "PRAGMA user_version")"
-	eq "A-R1|main A-R2|main" "$(sql "SELECT group_concat(receipt || '|' || store, ' ')
-	    FROM sale_return")"
+	eq "A-R1|main A-R2|main" "$(sql "SELECT receipt || '|' || store
+	    FROM sale_return ORDER BY id" | paste -sd ' ')"
 }
 
 @test "two tills at once: sales and imports in parallel, every receipt once, balances add up" {
@@ -1022,6 +1032,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 }
 
 @test "cost: a book of schema 8 is replayed move by move; its values add up to its stock" {
+	skip_pg "a SQLite book of an older schema, migrated when opened"
 	shop
 	stock receive --sku TEA --qty 10 --cost 5.00 >/dev/null
 	sale add --receipt A TEA:3 CUP:1 >/dev/null
@@ -1029,19 +1040,19 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	sale return A TEA:1 >/dev/null
 	# a return before schema 9 went back at the average, not at its cost:
 	# the replay books it so, and its value settles the row
-	want=$(sql "SELECT group_concat(id || ':' || cost || ':' || value, ' ')
-	    FROM move WHERE kind <> 'return'")
+	want=$(sql "SELECT id || ':' || cost || ':' || value
+	    FROM move WHERE kind <> 'return' ORDER BY id" | paste -sd ' ')
 	sqlite3 "$JIFEN_DB" "$BACK_TO_9 ALTER TABLE move DROP COLUMN value;
 	    ALTER TABLE sale_line DROP COLUMN cost;
 	    UPDATE move SET cost = NULL WHERE kind <> 'receive';
 	    PRAGMA user_version = 8;"
 	run report audit
 	[ "$status" -eq 0 ]
-	eq "$want" "$(sql "SELECT group_concat(id || ':' || cost || ':' || value, ' ')
-	    FROM move WHERE kind <> 'return'")"
+	eq "$want" "$(sql "SELECT id || ':' || cost || ':' || value
+	    FROM move WHERE kind <> 'return' ORDER BY id" | paste -sd ' ')"
 	eq "$(sql "SELECT sum(on_hand * avg_cost) FROM stock")" \
 	    "$(sql "SELECT sum(value) FROM move")"
-	eq "500 0" "$(sql "SELECT group_concat(cost, ' ') FROM sale_line")"
+	eq "500 0" "$(sql "SELECT cost FROM sale_line ORDER BY id" | paste -sd ' ')"
 }
 
 # --- sale add -: a point-of-sale's co-process ----------------------------------
@@ -1088,7 +1099,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	eq '{"receipt":"P5","error":"unknown key \"till\"","status":65}' "${lines[6]}"
 	eq 1 "$(jq .status <<<"${lines[7]}")"	# no points to use
 	eq '"P7"' "$(jq .receipt <<<"${lines[8]}")"
-	eq "P1 P7" "$(sql "SELECT group_concat(receipt, ' ') FROM sale")"
+	eq "P1 P7" "$(sql "SELECT receipt FROM sale ORDER BY id" | paste -sd ' ')"
 }
 
 @test "add - -n answers every receipt and books none; killed, a stream keeps what it answered" {
@@ -1105,7 +1116,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	done
 	kill -9 "$TILL_PID"
 	wait "$TILL_PID" || true
-	eq "K1 K2 K3" "$(sql "SELECT group_concat(receipt, ' ') FROM sale")"
+	eq "K1 K2 K3" "$(sql "SELECT receipt FROM sale ORDER BY id" | paste -sd ' ')"
 	run --separate-stderr sale add --at "2026-11-18 09:00" -
 	[ "$status" -eq 64 ]
 }
