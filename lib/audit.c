@@ -457,7 +457,8 @@ row_return(struct audit *a, const struct jf_rows *r)
 /* 9. The lines carry the receipt's offset and paid, to the fen. */
 static const char q_line_offset[] =
     "WITH ln AS (SELECT sale_id, sum(offset_amount) AS o, sum(paid) AS p, "
-    "sum(paid <> amount - offset_amount) AS bad FROM sale_line "
+    "sum(CASE WHEN paid <> amount - offset_amount THEN 1 ELSE 0 END) "
+    "AS bad FROM sale_line "
     "GROUP BY sale_id) "
     "SELECT s.receipt, s.offset_amount, ln.o, s.paid, ln.p "
     "FROM sale s JOIN ln ON ln.sale_id = s.id "

@@ -675,22 +675,22 @@ static const char q_points[] = "SELECT code, want, got FROM ("
     "SELECT d.code, d.ticket_points * (SELECT count(*) FROM draw_ticket t "
     "WHERE t.draw_id = d.id) AS want, (SELECT coalesce(-sum(l.delta), 0) "
     "FROM ledger l WHERE l.id IN (SELECT t.entry_id FROM draw_ticket t "
-    "WHERE t.draw_id = d.id)) AS got FROM draw d) WHERE want <> got";
+    "WHERE t.draw_id = d.id)) AS got FROM draw d) AS x WHERE want <> got";
 static const char q_refund[] = "SELECT code, want, got FROM ("
-    "SELECT d.code, CASE WHEN d.ran IS NOT NULL AND d.refund_losers "
+    "SELECT d.code, CASE WHEN d.ran IS NOT NULL AND d.refund_losers <> 0 "
     "THEN d.ticket_points * (SELECT count(*) FROM draw_ticket t "
     "WHERE t.draw_id = d.id AND t.prize IS NULL) ELSE 0 END AS want, "
     "(SELECT coalesce(sum(r.delta), 0) FROM ledger r "
     "WHERE r.kind = 'restore' AND EXISTS (SELECT 1 FROM ledger s "
     "JOIN draw_ticket t ON t.entry_id = s.id WHERE t.draw_id = d.id "
     "AND s.member_id = r.member_id AND s.ref = r.ref)) AS got "
-    "FROM draw d) WHERE want <> got";
+    "FROM draw d) AS x WHERE want <> got";
 static const char q_stock[] = "SELECT code, want, got FROM ("
     "SELECT d.code, (SELECT count(*) FROM draw_ticket t "
     "WHERE t.draw_id = d.id AND t.prize IS NOT NULL) AS want, "
     "(SELECT coalesce(-sum(m.qty), 0) FROM move m WHERE m.kind = 'redeem' "
     "AND m.ref = d.code AND m.product_id = d.product_id) AS got "
-    "FROM draw d) WHERE want <> got";
+    "FROM draw d) AS x WHERE want <> got";
 static const char q_audit_rows[] = "SELECT 'draw ' || code FROM draw x "
     "WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.id = x.audit_id) "
     "OR (x.run_audit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit a "
