@@ -406,9 +406,11 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	static const char sql[] = "UPDATE member SET "
 	    "phone = coalesce(nullif(?2, ''), phone), "
 	    "phone_ix = coalesce(nullif(?9, ''), phone_ix), "
-	    "name = CASE WHEN ?3 IS NULL THEN name ELSE nullif(?3, '') END, "
-	    "email = CASE WHEN ?4 IS NULL THEN email ELSE nullif(?4, '') END, "
-	    "birthday = CASE WHEN ?5 IS NULL THEN birthday "
+	    "name = CASE WHEN CAST(?3 AS TEXT) IS NULL THEN name "
+	    "ELSE nullif(?3, '') END, "
+	    "email = CASE WHEN CAST(?4 AS TEXT) IS NULL THEN email "
+	    "ELSE nullif(?4, '') END, "
+	    "birthday = CASE WHEN CAST(?5 AS TEXT) IS NULL THEN birthday "
 	    "ELSE nullif(?5, '') END, "
 	    "referrer_id = coalesce(?6, referrer_id), "
 	    "status = coalesce(nullif(?7, ''), status), "
@@ -609,17 +611,19 @@ const char *const jf_rfm_segments[] = { "champions", "loyal", "promising",
 
 /* every filter is a bound value; an unset one is NULL and passes */
 #define EACH_WHERE \
-	"WHERE (?1 IS NULL OR m.tier = ?1) " \
-	"AND (?2 IS NULL OR m.status = ?2) " \
-	"AND (?3 IS NULL OR m.joined >= ?3) " \
-	"AND (?4 IS NULL OR (m.joined < ?4 AND NOT EXISTS (SELECT 1 " \
-	"  FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) " \
-	"AND (?6 IS NULL OR m.joined < ?6) " \
-	"AND (?7 IS NULL AND ?8 IS NULL OR m.id IN (SELECT s.member_id " \
+	"WHERE (CAST(?1 AS TEXT) IS NULL OR m.tier = ?1) " \
+	"AND (CAST(?2 AS TEXT) IS NULL OR m.status = ?2) " \
+	"AND (CAST(?3 AS TEXT) IS NULL OR m.joined >= ?3) " \
+	"AND (CAST(?4 AS TEXT) IS NULL OR (m.joined < ?4 AND NOT EXISTS " \
+	"  (SELECT 1 FROM sale s WHERE s.member_id = m.id AND s.at >= ?4))) " \
+	"AND (CAST(?6 AS TEXT) IS NULL OR m.joined < ?6) " \
+	"AND (CAST(?7 AS TEXT) IS NULL AND CAST(?8 AS TEXT) IS NULL " \
+	"  OR m.id IN (SELECT s.member_id " \
 	"  FROM product p JOIN sale_line l ON l.product_id = p.id " \
 	"  JOIN sale s ON s.id = l.sale_id WHERE l.returned < l.qty " \
-	"  AND (?7 IS NULL OR p.sku = ?7) AND (?8 IS NULL OR " \
-	"  p.category = ?8) AND (?9 IS NULL OR s.at >= ?9))) "
+	"  AND (CAST(?7 AS TEXT) IS NULL OR p.sku = ?7) " \
+	"  AND (CAST(?8 AS TEXT) IS NULL OR p.category = ?8) " \
+	"  AND (CAST(?9 AS TEXT) IS NULL OR s.at >= ?9))) "
 
 /* --bought and --category: 0, or JF_EREFUSED for what no product is. */
 static int
@@ -646,8 +650,9 @@ int
 jf_member_each(struct jf_ctx *c, const struct jf_member_filter *f,
     jf_member_fn *fn, void *arg)
 {
+	/* ?5, the segment, is NULL here (PostgreSQL types every parameter) */
 	static const char all[] = "SELECT " MEMBER_COLS EACH_WHERE
-	    "ORDER BY m.code";
+	    "AND CAST(?5 AS TEXT) IS NULL ORDER BY m.code";
 	/* the segment's members: the RFM scores computed only when asked */
 	static const char seg[] = "WITH " JF_RFM_CTE "SELECT " MEMBER_COLS
 	    EACH_WHERE "AND m.id IN (SELECT member_id FROM rfm "

@@ -112,7 +112,8 @@ static const char q_day_sales[] =
     "sum(s.offset_amount), sum(s.paid), "
     "sum((SELECT coalesce(sum(l.qty * l.cost), 0) FROM sale_line l "
     "WHERE l.sale_id = s.id)) FROM sale s "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
     "GROUP BY 1";
 
 static const char q_day_points[] =
@@ -124,13 +125,14 @@ static const char q_day_members[] =
 
 static const char q_day_returns[] =
     "SELECT count(*), coalesce(sum(r.gross), 0) FROM sale_return r "
-    "WHERE r.at >= ?1 AND r.at < ?2 AND (?3 IS NULL OR r.store = ?3)";
+    "WHERE r.at >= ?1 AND r.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR r.store = ?3)";
 
 /* the goods that came back, at the cost they left with */
 static const char q_day_returned_cost[] =
     "SELECT coalesce(sum(qty * cost), 0) FROM move "
     "WHERE at >= ?1 AND at < ?2 AND kind = 'return' "
-    "AND (?3 IS NULL OR store = ?3)";
+    "AND (CAST(?3 AS TEXT) IS NULL OR store = ?3)";
 
 /* The day's receipts in d, in all and by the hour. */
 static int
@@ -255,10 +257,11 @@ jf_report_daily(struct jf_ctx *c, const char *day, const char *store,
 
 static const char q_top[] =
     "SELECT p.sku, p.name, sum(l.qty), sum(l.amount) "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id ORDER BY 4 DESC, 1 LIMIT ?4";
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
+    "GROUP BY p.id ORDER BY 4 DESC, 1 LIMIT ?4";
 
 int
 jf_report_top(struct jf_ctx *c, const char *since, const char *until,
@@ -314,7 +317,8 @@ static const char q_sales_time[] =
     "WHERE l.sale_id = s.id)), "
     "sum(s.gross), sum(s.offset_amount), sum(s.paid), " SALE_COST " "
     "FROM sale s "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
     "GROUP BY 1 ORDER BY 1";
 
 static const char q_sales_member[] =
@@ -323,8 +327,9 @@ static const char q_sales_member[] =
     "WHERE l.sale_id = s.id)), "
     "sum(s.gross), sum(s.offset_amount), sum(s.paid), " SALE_COST ", "
     "m.name FROM sale s LEFT JOIN member m ON m.id = s.member_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
-    "GROUP BY s.member_id ORDER BY 4 DESC, 1";
+    "WHERE s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
+    "GROUP BY s.member_id, m.code, m.name ORDER BY 4 DESC, 1";
 
 /*
  * A line carries its share of the receipt's offset, spread by largest
@@ -334,17 +339,19 @@ static const char q_sales_member[] =
 static const char q_sales_product[] =
     "SELECT p.sku, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
     "sum(l.offset_amount), sum(l.paid), " LINE_COST ", p.name "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
-    "GROUP BY l.product_id ORDER BY 4 DESC, 1";
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
+    "GROUP BY p.id ORDER BY 4 DESC, 1";
 
 static const char q_sales_category[] =
     "SELECT p.category, count(DISTINCT s.id), sum(l.qty), sum(l.amount), "
     "sum(l.offset_amount), sum(l.paid), " LINE_COST " "
-    "FROM sale s CROSS JOIN sale_line l ON l.sale_id = s.id "
+    "FROM sale s CROSS JOIN sale_line l "
     "JOIN product p ON p.id = l.product_id "
-    "WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.store = ?3) "
+    "WHERE l.sale_id = s.id AND s.at >= ?1 AND s.at < ?2 "
+    "AND (CAST(?3 AS TEXT) IS NULL OR s.store = ?3) "
     "GROUP BY p.category ORDER BY 4 DESC, 1";
 
 /* The query of grouping by, and the length of its key's prefix of at. */
@@ -771,7 +778,7 @@ static const char q_reconcile[] =
     "coalesce(sum(CASE WHEN at >= ?1 AND kind = 'redeem' THEN value END), "
     "0), "
     "coalesce(sum(value), 0) "
-    "FROM move WHERE at < ?2 AND (?3 IS NULL OR store = ?3) "
+    "FROM move WHERE at < ?2 AND (CAST(?3 AS TEXT) IS NULL OR store = ?3) "
     "GROUP BY store ORDER BY store";
 
 int

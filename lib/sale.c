@@ -899,9 +899,10 @@ jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f, int lines,
     jf_sale_fn *fn, void *arg)
 {
 	static const char sql[] = "SELECT " SALE_COLS
-	    "WHERE (?1 IS NULL OR s.at >= ?1) AND (?2 IS NULL OR s.at < ?2) "
-	    "AND (?3 IS NULL OR s.member_id = ?3) "
-	    "AND (?4 IS NULL OR s.store = ?4) ORDER BY s.at, s.id";
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR s.at >= ?1) "
+	    "AND (CAST(?2 AS TEXT) IS NULL OR s.at < ?2) "
+	    "AND (CAST(?3 AS BIGINT) IS NULL OR s.member_id = ?3) "
+	    "AND (CAST(?4 AS TEXT) IS NULL OR s.store = ?4) ORDER BY s.at, s.id";
 	char until[JF_DATE_LEN];
 	struct jf_rows r;
 	int64_t mid = 0;
