@@ -827,8 +827,9 @@ static const char q_leaders[] =
     "SELECT m.code, m.name, sum(l.delta) AS pts FROM ledger l "
     "JOIN member m ON m.id = l.member_id "
     "WHERE l.at >= ?1 AND l.at < ?2 "
-    "AND l.kind IN (SELECT kind FROM ledger_kind WHERE earned) "
-    "GROUP BY l.member_id HAVING pts > 0 ORDER BY pts DESC, m.code LIMIT ?3";
+    "AND l.kind IN (SELECT kind FROM ledger_kind WHERE earned <> 0) "
+    "GROUP BY m.id HAVING sum(l.delta) > 0 "
+    "ORDER BY pts DESC, m.code LIMIT ?3";
 
 int
 jf_report_leaderboard(struct jf_ctx *c, const char *since, const char *until,
