@@ -64,9 +64,10 @@ jf_redeem_each(struct jf_ctx *c, const struct jf_redeem_filter *f,
 	    "r.picked_up FROM redemption r "
 	    "JOIN member m ON m.id = r.member_id "
 	    "JOIN product p ON p.id = r.product_id "
-	    "WHERE (?1 IS NULL OR r.at >= ?1) AND (?2 IS NULL OR r.at < ?2) "
-	    "AND (?3 IS NULL OR r.member_id = ?3) "
-	    "AND (?4 IS NULL OR r.store = ?4) "
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR r.at >= ?1) "
+	    "AND (CAST(?2 AS TEXT) IS NULL OR r.at < ?2) "
+	    "AND (CAST(?3 AS BIGINT) IS NULL OR r.member_id = ?3) "
+	    "AND (CAST(?4 AS TEXT) IS NULL OR r.store = ?4) "
 	    "AND (?5 = 0 OR (r.hold_until IS NOT NULL "
 	    "AND r.picked_up IS NULL AND r.cancelled IS NULL)) "
 	    "ORDER BY r.at, r.id";

@@ -867,15 +867,15 @@ jf_stock_each(struct jf_ctx *c, const struct jf_stock_filter *f,
 	 * received shows at 0 rather than not at all.
 	 */
 	static const char sql[] = "WITH s(store) AS ("
-	    "SELECT store FROM stock WHERE ?1 IS NULL "
-	    "UNION SELECT coalesce(?1, ?2)) "
+	    "SELECT store FROM stock WHERE CAST(?1 AS TEXT) IS NULL "
+	    "UNION SELECT coalesce(CAST(?1 AS TEXT), ?2)) "
 	    "SELECT " STOCK_COLS " "
 	    "FROM s CROSS JOIN product p "
 	    "LEFT JOIN stock k ON k.store = s.store AND k.product_id = p.id "
-	    "WHERE (?3 IS NULL OR p.category = ?3) "
+	    "WHERE (CAST(?3 AS TEXT) IS NULL OR p.category = ?3) "
 	    "AND ((?4 = 0 AND ?5 = 0) "
-	    "OR (?4 AND coalesce(k.on_hand, 0) <= p.reorder_level) "
-	    "OR (?5 AND coalesce(k.on_hand, 0) < 0)) "
+	    "OR (?4 <> 0 AND coalesce(k.on_hand, 0) <= p.reorder_level) "
+	    "OR (?5 <> 0 AND coalesce(k.on_hand, 0) < 0)) "
 	    "ORDER BY s.store, p.sku";
 	struct jf_stock_row s;
 	struct jf_rows r;
@@ -895,7 +895,7 @@ int
 jf_stock_card(struct jf_ctx *c, const char *sku, jf_stock_fn *fn, void *arg)
 {
 	/* goods out, as report stock's last_sale: sold or given as gifts */
-	static const char sql[] = "WITH s(store) AS (SELECT ?2) "
+	static const char sql[] = "WITH s(store) AS (SELECT CAST(?2 AS TEXT)) "
 	    "SELECT " STOCK_COLS ", "
 	    "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
 	    "AND m.store = s.store AND m.kind = 'receive'), "
