@@ -705,8 +705,9 @@ jf_report_members(struct jf_ctx *c, jf_count_fn *fn, void *arg)
  * where it never moved.
  */
 static const char q_stock[] =
-    "WITH s(store) AS (SELECT store FROM stock WHERE ?1 IS NULL "
-    "UNION SELECT coalesce(?1, ?2)) "
+    "WITH s(store) AS (SELECT store FROM stock "
+    "WHERE CAST(?1 AS TEXT) IS NULL "
+    "UNION SELECT coalesce(CAST(?1 AS TEXT), ?2)) "
     "SELECT s.store, p.sku, p.name, p.category, coalesce(k.on_hand, 0), "
     "p.reorder_level, coalesce(k.avg_cost, p.cost), "
     "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
