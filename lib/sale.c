@@ -902,7 +902,8 @@ jf_sale_each(struct jf_ctx *c, const struct jf_sale_filter *f, int lines,
 	    "WHERE (CAST(?1 AS TEXT) IS NULL OR s.at >= ?1) "
 	    "AND (CAST(?2 AS TEXT) IS NULL OR s.at < ?2) "
 	    "AND (CAST(?3 AS BIGINT) IS NULL OR s.member_id = ?3) "
-	    "AND (CAST(?4 AS TEXT) IS NULL OR s.store = ?4) ORDER BY s.at, s.id";
+	    "AND (CAST(?4 AS TEXT) IS NULL OR s.store = ?4) "
+	    "ORDER BY s.at, s.id";
 	char until[JF_DATE_LEN];
 	struct jf_rows r;
 	int64_t mid = 0;
