@@ -68,7 +68,8 @@ from_stdin(const char *path)
 
 /*
  * A backup of a book that is not there is no backup (66); one over the
- * book itself would empty it (64).
+ * book itself would empty it (64).  A PostgreSQL book is no file:
+ * jf_backup() says what backs it up.
  */
 static int
 check_backup(struct jf_call *k)
@@ -85,7 +86,8 @@ check_backup(struct jf_call *k)
 	    (what = jf_book_file(k->argv[0], &k->o->w)) != NULL)
 		rc = jf_usage_error(_("%s: is %s; name another file"),
 		    k->argv[0], what);
-	else if (path != NULL && access(path, F_OK) == -1) {
+	else if (path != NULL && !jf_db_uri(path) &&
+	    access(path, F_OK) == -1) {
 		jf_warnx(_("%s: no book here"), path);
 		rc = JF_ENOINPUT;
 	}

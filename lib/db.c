@@ -1118,6 +1118,12 @@ args_json(const char *tool, int argc, char **argv)
 	return s;
 }
 
+int
+jf_db_uri(const char *name)
+{
+	return jf_pg_uri(name);
+}
+
 char *
 jf_db_path(const struct jf_who *w)
 {

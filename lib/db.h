@@ -102,6 +102,11 @@ struct jf_ctx {
 int jf_open(const char *tool, const struct jf_who *w, int argc,
     char **argv, struct jf_ctx **cp);
 void jf_close(struct jf_ctx *c);
+/*
+ * Whether name (-d's, $JIFEN_DB's) is a PostgreSQL connection URI, a
+ * book on a server, rather than a SQLite file's path.
+ */
+int jf_db_uri(const char *name);
 /* The path of the book w names (new: free()), NULL when out of memory. */
 char *jf_db_path(const struct jf_who *w);
 

@@ -951,12 +951,11 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 {
 	static const char ins[] = "INSERT INTO rules (version, effective, doc, "
 	    "audit_id) VALUES ((SELECT coalesce(max(version), 0) + 1 FROM "
-	    "rules), ?, ?, ?)";
-	/* the version is given, not drawn: PostgreSQL's lastval() has none */
-	static const char last[] = "SELECT max(version) FROM rules";
+	    "rules), ?, ?, ?) RETURNING version";
 	struct jf_rules *r;
 	const char *name;
 	char *text;
+	int64_t v;
 	int rc;
 
 	if ((text = slurp(path, &rc)) == NULL)
@@ -967,14 +966,18 @@ jf_rules_load(struct jf_ctx *c, const char *path, int64_t *version)
 		return rc;
 	}
 	jf_rules_free(r);
-	rc = jf_q_exec(c, ins, "tti", c->now, text, (int64_t)c->audit_id);
+	/*
+	 * the version the row was given, not the last id: on PostgreSQL the
+	 * explicit version draws nothing from the identity's sequence
+	 */
+	rc = jf_q_int(c, ins, &v, "tti", c->now, text, (int64_t)c->audit_id);
 	free(text);
 	if (rc != 0)
 		return rc;
 	if (c->rules_cache != NULL)	/* a new version is in force now */
 		((struct cache *)c->rules_cache)->last = NULL;
 	if (version != NULL)
-		return jf_q_int(c, last, version, "");
+		*version = v;
 	return 0;
 }
 

@@ -959,7 +959,7 @@ int
 jf_stock_card(struct jf_ctx *c, const char *sku, jf_stock_fn *fn, void *arg)
 {
 	/* goods out, as report stock's last_sale: sold or given as gifts */
-	static const char sql[] = "WITH s(store) AS (SELECT ?2) "
+	static const char sql[] = "WITH s(store) AS (SELECT CAST(?2 AS TEXT)) "
 	    "SELECT " STOCK_COLS ", "
 	    "(SELECT max(m.at) FROM move m WHERE m.product_id = p.id "
 	    "AND m.store = s.store AND m.kind = 'receive'), "

@@ -45,8 +45,8 @@ what the model predicts (a refusal is exit 1, and the model must refuse
 too); the members it touched must have the model's balance and the model's
 ledger history; `sale quote` must print what `sale add` then does, and
 `redeem quote` the most points the till then takes; a dry run (`-n`) must
-print what the real run prints and leave the database file byte-identical;
-and every few steps every member, the sales reports (by day, product,
+print what the real run prints and leave the database file byte-identical
+(on PostgreSQL its rows, as pg_dump writes them); and every few steps every member, the sales reports (by day, product,
 category, member must add up to the same totals), `report daily`, the tiers
 and `report audit` are compared with the model.
 
@@ -68,6 +68,9 @@ tools and DESIGN.md (see FEATURES).
     python3 tests/sim/sim.py --seed 1 --steps 2000
     python3 tests/sim/sim.py --seeds 1,2,3 --seconds 20
     python3 tests/sim/sim.py --replay ops.jsonl
+
+With $JIFEN_TEST_PG set (make check-pg, tests/pg.sh), each book is a new
+database of that PostgreSQL cluster, dropped when its run ends.
 """
 
 import argparse
@@ -1032,17 +1035,46 @@ class Model:
 # ---------------------------------------------------------------------------
 # driving the tools
 
+def pg_uri(name):
+    """A database of the PostgreSQL cluster of make check-pg (tests/pg.sh
+    sets $JIFEN_TEST_PG to its socket's directory)."""
+    return "postgresql:///%s?host=%s&user=%s" % (
+        name, os.environ["JIFEN_TEST_PG"],
+        os.environ.get("JIFEN_TEST_PG_USER", ""))
+
+
+def pg_admin(sql):
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                    pg_uri("postgres"), "-c", sql], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 class Book:
-    """The built tools on one database, with the sim's clock."""
+    """The built tools on one database, with the sim's clock: a file in
+    workdir, or with $JIFEN_TEST_PG a new PostgreSQL database, empty as
+    a new book's file is, dropped by drop()."""
+
+    made = 0                        # PostgreSQL databases made, for names
 
     def __init__(self, bindir, workdir):
         self.bindir = bindir
         self.dir = workdir
         self.db = os.path.join(workdir, "jifen.db")
+        self.pg = None
+        if os.environ.get("JIFEN_TEST_PG"):
+            Book.made += 1
+            self.pg = "sim_%d_%d" % (os.getpid(), Book.made)
+            pg_admin("CREATE DATABASE %s" % self.pg)
+            self.db = pg_uri(self.pg)
         self.now = START
         self.log = []               # the commands, for a reproducer
         self.calls = 0
         self.phase = "op"           # or "check": a query of the checks
+
+    def drop(self):
+        if self.pg:
+            pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg)
+            self.pg = None
 
     def env(self):
         e = dict(os.environ)
@@ -1077,6 +1109,18 @@ class Book:
 
     def sha(self):
         h = hashlib.sha256()
+        if self.pg:
+            # the rows, as pg_dump writes them; not the sequences, which
+            # a rolled-back insert moves on (ids are never reused), nor
+            # the random key of a newer pg_dump's \restrict lines
+            p = subprocess.run(["pg_dump", "--data-only", self.db],
+                               capture_output=True, check=True)
+            for line in p.stdout.splitlines(True):
+                if not line.startswith((b"SELECT pg_catalog.setval(",
+                                        b"\\restrict ",
+                                        b"\\unrestrict ")):
+                    h.update(line)
+            return h.hexdigest()
         for suffix in ("", "-wal"):
             try:
                 with open(self.db + suffix, "rb") as f:
@@ -1106,6 +1150,7 @@ class Sim:
         self.n = 0
 
     def close(self):
+        self.book.drop()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # -- checks ----------------------------------------------------------
@@ -2311,7 +2356,12 @@ def print_commands(sim):
     log = sim.book.log
     mark = getattr(sim, "mark", len(log))
     print("as commands (in an empty directory; the exit status after #):")
-    print("  export TZ=UTC JIFEN_DB=$PWD/jifen.db; unset JIFEN_OPERATOR")
+    if os.environ.get("JIFEN_TEST_PG"):
+        print("  export TZ=UTC JIFEN_DB=%s; unset JIFEN_OPERATOR" %
+              shlex.quote(pg_uri("NEW_EMPTY_DATABASE")))
+    else:
+        print("  export TZ=UTC JIFEN_DB=$PWD/jifen.db; "
+              "unset JIFEN_OPERATOR")
     for i, (phase, cmd, rc) in enumerate(log):
         if phase == "file":
             print("  " + cmd.replace("\n", "\n  "))
