@@ -568,12 +568,8 @@ next_expiring(struct jf_ctx *c, const char *day, int64_t *mid)
 	static const char sql[] = "SELECT member_id FROM lot "
 	    "WHERE remaining > 0 AND expires_on < ? "
 	    "ORDER BY expires_on LIMIT 1";
-	/* INDEXED BY is SQLite's; PostgreSQL's planner takes the index */
-	static const char sql_pg[] = "SELECT member_id FROM lot "
-	    "WHERE remaining > 0 AND expires_on < ? "
-	    "ORDER BY expires_on LIMIT 1";
 
-	return jf_q_int(c, jf_engine_pg(c) ? sql_pg : sql, mid, "t", day);
+	return jf_q_int(c, sql, mid, "t", day);
 }
 
 /*
