@@ -39,9 +39,11 @@ trap 'rm -rf "$tmp"' EXIT
 	for t in $tables; do
 		cols=$(sqlite3 -batch "$book" "SELECT group_concat(name, ', ')
 		    FROM pragma_table_info('$t')")
-		sqlite3 -batch -csv -cmd '.nullvalue \N' "$book" \
+		sqlite3 -batch -csv -cmd ".nullvalue '\N'" "$book" \
 		    "SELECT * FROM \"$t\" ORDER BY 1" >"$tmp/$t.csv"
-		echo "\\copy $t ($cols) FROM '$tmp/$t.csv' WITH (FORMAT csv, NULL '\\N')"
+		# printf: sh's echo would take \c for "no more output"
+		printf '\\copy %s (%s) FROM %s WITH (FORMAT csv, NULL %s)\n' \
+		    "$t" "$cols" "'$tmp/$t.csv'" "'\\N'"
 	done
 	# identities go on past the ids copied
 	for t in $tables; do
@@ -56,6 +58,11 @@ trap 'rm -rf "$tmp"' EXIT
 	echo "COMMIT;"
 } >"$tmp/copy.sql"
 psql -X -q -v ON_ERROR_STOP=1 -d "$uri" -f "$tmp/copy.sql" >/dev/null
-# the same history, checked again where it now is
+# every row is there, and the history holds where it now is
+for t in $tables; do
+	a=$(sqlite3 -batch "$book" "SELECT count(*) FROM \"$t\"")
+	b=$(psql -X -A -t -d "$uri" -c "SELECT count(*) FROM $t")
+	[ "$a" = "$b" ] || { echo "topg.sh: $t: $a rows, $b copied" >&2; exit 70; }
+done
 report -d "$uri" audit >/dev/null
 echo "topg.sh: $book moved into $uri"
