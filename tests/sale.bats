@@ -1060,6 +1060,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 @test "add -: one receipt a JSON line in, one answer out, each committed before it is answered" {
 	shop
 	coproc TILL { sale add - 2>&1; }
+	pid=$TILL_PID	# bash unsets TILL_PID once the coprocess has ended
 	echo '{"receipt":"P1","member":"13800000001","lines":[{"sku":"TEA","qty":2}]}' >&"${TILL[1]}"
 	read -r answer <&"${TILL[0]}"
 	eq '"P1" "240.00" 240 100' "$(jq -r '[.receipt, .gross, .points_earned, .bonus_points] | map(tojson) | join(" ")' <<<"$answer")"
@@ -1069,7 +1070,7 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	read -r answer <&"${TILL[0]}"
 	eq '"76.00" null' "$(jq -r '[.gross, .member] | map(tojson) | join(" ")' <<<"$answer")"
 	exec {TILL[1]}>&-
-	wait "$TILL_PID"
+	wait "$pid"
 	eq 2 "$(sql "SELECT count(*) FROM sale")"
 }
 
