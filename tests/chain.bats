@@ -111,17 +111,7 @@ west_file() {	# N LATE
 	mkfifo rej.csv
 	JIFEN_STORE=west sale import -q --batch 50 --rejects rej.csv \
 	    west.csv &
-	pid=$!
-	for _ in $(seq 1 1200); do
-		n=$(sql "SELECT count(*) FROM sale" 2>/dev/null || echo 0)
-		[ "${n:-0}" -ge 200 ] && break
-		sleep 0.05
-	done
-	kill -0 "$pid"
-	kill -9 "$pid"
-	st=0
-	wait "$pid" || st=$?
-	eq 137 "$st"
+	kill_import $! 200
 	rm rej.csv
 	done1=$(sql "SELECT count(*) FROM sale")
 	[ "$done1" -ge 200 ] && [ "$done1" -lt 3000 ]

@@ -65,3 +65,19 @@ invariants() {
 	    coalesce((SELECT sum(qty) FROM move WHERE product_id = p.id), 0)"
 	eq 0 "$output"
 }
+
+# kill_import PID N: once the book holds N sales, the import PID (still
+# running: it must not have ended) killed with -9, mid-way.
+kill_import() {
+	local n st=0
+
+	for _ in $(seq 1 1200); do
+		n=$(sql "SELECT count(*) FROM sale" 2>/dev/null || echo 0)
+		[ "${n:-0}" -ge "$2" ] && break
+		sleep 0.05
+	done
+	kill -0 "$1"			# still running
+	kill -9 "$1"
+	wait "$1" || st=$?
+	eq 137 "$st"			# killed, not ended
+}

@@ -835,17 +835,7 @@ big() {	# N [LATE]
 	big 6000 201 >big.csv
 	mkfifo rej.csv
 	sale import -q --batch 50 --rejects rej.csv big.csv &
-	pid=$!
-	for _ in $(seq 1 1200); do
-		n=$(sql "SELECT count(*) FROM sale" 2>/dev/null || echo 0)
-		[ "${n:-0}" -ge 200 ] && break
-		sleep 0.05
-	done
-	kill -0 "$pid"			# still running
-	kill -9 "$pid"
-	st=0
-	wait "$pid" || st=$?
-	eq 137 "$st"			# killed, not ended
+	kill_import $! 200
 	rm rej.csv
 	done1=$(sql "SELECT count(*) FROM sale")
 	[ "$done1" -ge 200 ]
