@@ -232,7 +232,7 @@ jf_pg_exec(struct jf_ctx *c, struct jf_pg_stmt *s)
 	else if (pg->failed)
 		return pg->failed;
 	if (!pg->bulk || s->sync == 2) {
-		if ((rc = drain(c, NULL)) != 0)
+		if ((rc = drain(c, NULL)) != 0 && s->sync != 2)
 			return rc;
 		while ((rc = jf_pg_step(c, s)) == 1)
 			;
@@ -261,11 +261,13 @@ jf_pg_run(struct jf_ctx *c, const char *sql)
 	PGresult *res;
 	int st, rc;
 
-	if (strncmp(sql, "ROLLBACK", 8) == 0)
+	/* a rollback undoes whatever failed in the pipeline: it runs */
+	if (strncmp(sql, "ROLLBACK", 8) == 0) {
 		c->pg->failed = 0;
-	else if (c->pg->failed)
+		drain(c, NULL);
+	} else if (c->pg->failed)
 		return c->pg->failed;
-	if ((rc = drain(c, NULL)) != 0)
+	else if ((rc = drain(c, NULL)) != 0)
 		return rc;
 	res = PQexec(c->pg->conn, sql);
 	st = PQresultStatus(res);
@@ -286,8 +288,8 @@ jf_pg_run(struct jf_ctx *c, const char *sql)
 
 /*
  * SQLite's ?, ?N into PostgreSQL's $N (a bare ? is one more than the
- * largest number before it), outside quotes and comments; the count of
- * parameters into *n.  New text: free().
+ * largest number before it), outside quoted text and names; the count
+ * of parameters into *n.  New text: free().
  */
 static char *
 dollars(const char *sql, int *n)
