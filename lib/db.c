@@ -863,44 +863,15 @@ create_pg(struct jf_ctx *c)
 	return run(c, pg_kinds_fixed);
 }
 
+/* The book's schema version into *v: 0 for a file or database without one. */
 static int
-migrate_pg(struct jf_ctx *c)
-{
-	int v, rc;
-
-	if ((rc = jf_pg_version(c, &v)) != 0)
-		return rc;
-	if (v == SCHEMA_VERSION)
-		return 0;
-	/* a database without the book's tables is a missing file's like */
-	if (c->readonly && v == 0)
-		return jf_error(JF_ENOINPUT, _("%s: no book here (the "
-		    "first command that writes creates it)"), c->path);
-	/* two first writers at once: one makes the book, under its lock */
-	if ((rc = run(c, "BEGIN; SELECT pg_advisory_xact_lock(7366891)")) != 0)
-		return rc;
-	if ((rc = jf_pg_version(c, &v)) == 0 && v > SCHEMA_VERSION)
-		rc = jf_error(JF_ECANTCREAT,
-		    _("%s: made by a newer jifen (schema %d)"), c->path, v);
-	if (rc == 0 && v == 0)
-		rc = create_pg(c);
-	/* a version past 11 brings its PostgreSQL step with it, here */
-	else if (rc == 0 && v < SCHEMA_VERSION)
-		rc = jf_error(JF_ECANTCREAT, _("%s: schema %d, and no step "
-		    "from it to %d on PostgreSQL"), c->path, v, SCHEMA_VERSION);
-	if (rc == 0)
-		return run(c, "COMMIT");
-	run(c, "ROLLBACK");
-	return rc;
-}
-
-/* The book's schema version into *v. */
-static int
-user_version(struct jf_ctx *c, int *v)
+schema_version(struct jf_ctx *c, int *v)
 {
 	sqlite3_stmt *st;
 	int rc;
 
+	if (jf_engine_pg(c))
+		return jf_pg_version(c, v);
 	*v = 0;
 	if ((rc = sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
 	    NULL)) != SQLITE_OK)
@@ -911,13 +882,21 @@ user_version(struct jf_ctx *c, int *v)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : jf_dberr(c, rc);
 }
 
-/* Takes the book from version v to this one, in the open transaction. */
+/*
+ * Takes the book from version v to this one, in the open transaction.  A
+ * PostgreSQL book is made at this version in one go; a version past 11
+ * brings its PostgreSQL step with it, here.
+ */
 static int
 upgrade(struct jf_ctx *c, int v)
 {
 	size_t i;
 	int rc;
 
+	if (jf_engine_pg(c))
+		return v == 0 ? create_pg(c) : jf_error(JF_ECANTCREAT,
+		    _("%s: schema %d, and no step from it to %d on "
+		    "PostgreSQL"), c->path, v, SCHEMA_VERSION);
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (v < steps[i].version && ((steps[i].sql != NULL &&
 		    (rc = run(c, steps[i].sql)) != 0) || (steps[i].fn != NULL &&
@@ -929,25 +908,28 @@ upgrade(struct jf_ctx *c, int v)
 static int
 migrate(struct jf_ctx *c)
 {
-	int v, rc;
+	int pg = jf_engine_pg(c), v, rc;
 
 	/* up to date: no write lock, so readers never wait on a writer */
-	if ((rc = user_version(c, &v)) != 0)
+	if ((rc = schema_version(c, &v)) != 0)
 		return rc;
 	if (v == SCHEMA_VERSION)
 		return 0;
 	/* a reader never makes a book; it updates one if it may write */
 	if (c->readonly && v == 0)
-		return jf_error(JF_ENOINPUT, _("%s: not a jifen book"),
-		    c->path);
-	if (c->readonly && v < SCHEMA_VERSION &&
+		return jf_error(JF_ENOINPUT, pg ? _("%s: no book here (the "
+		    "first command that writes creates it)") :
+		    _("%s: not a jifen book"), c->path);
+	if (!pg && c->readonly && v < SCHEMA_VERSION &&
 	    sqlite3_db_readonly(c->db, "main") != 0)
 		return jf_error(JF_ENOINPUT, _("%s: made by an older jifen "
 		    "(schema %d) and not writable: a command that writes "
 		    "updates it"), c->path, v);
-	if ((rc = run(c, "BEGIN IMMEDIATE")) != 0)
+	/* two first writers at once: one makes the book, under its lock */
+	if ((rc = run(c, pg ? "BEGIN; SELECT pg_advisory_xact_lock(7366891)" :
+	    "BEGIN IMMEDIATE")) != 0)
 		return rc;
-	if ((rc = user_version(c, &v)) == 0 && v > SCHEMA_VERSION)
+	if ((rc = schema_version(c, &v)) == 0 && v > SCHEMA_VERSION)
 		rc = jf_error(JF_ECANTCREAT,
 		    _("%s: made by a newer jifen (schema %d)"), c->path, v);
 	if (rc == 0 && (rc = upgrade(c, v)) == 0)
@@ -1143,6 +1125,7 @@ sqlite_once(void)
 		return;
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 }
 
 /*
@@ -1348,7 +1331,7 @@ open_pg(struct jf_ctx *c, const struct jf_who *w)
 	c->readonly = w->reads;
 	if ((rc = jf_pg_open(c, c->path)) != 0 ||
 	    (rc = jf_pg_today(c)) != 0 ||
-	    (rc = migrate_pg(c)) != 0 ||
+	    (rc = migrate(c)) != 0 ||
 	    (rc = jf_seal_load(c)) != 0 ||
 	    (rc = jf_prove(c)) != 0 ||
 	    (w->reads &&

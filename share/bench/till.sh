@@ -11,7 +11,7 @@ n=${TILL_RECEIPTS:-3000}
 np=${TILL_PROCS:-300}
 top=${top:-$(cd "$(dirname "$0")/../.." && pwd)}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/jifen-till.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+[ -n "${TILL_KEEP:-}" ] || trap 'rm -rf "$dir"' EXIT
 export JIFEN_OPERATOR=bench JIFEN_NOW="2026-12-31 20:00:00" TZ=UTC
 nmem=1000
 nprod=200
