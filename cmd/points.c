@@ -25,6 +25,7 @@
 #include "points.h"
 #include "pointsrun.h"
 #include "rules.h"
+#include "stream.h"
 
 static const char *const balance_cols[] = {
 	NC_("column", "member"), NC_("column", "balance"),
@@ -101,8 +102,9 @@ static const struct jf_opt load_opts[] = {
 	{ NULL }
 };
 
+/* A member's balance, written to fp in format fmt: 0 or a status. */
 static int
-cmd_balance(struct jf_call *k)
+balance(struct jf_ctx *c, const char *id, int fmt, FILE *fp)
 {
 	struct jf_member m = { 0 };
 	struct jf_points_now pn;
@@ -111,13 +113,13 @@ cmd_balance(struct jf_call *k)
 	int64_t pts = 0;
 	int rc;
 
-	if ((rc = jf_member_find(k->c, k->argv[0], &m)) != 0 ||
-	    (rc = jf_points_now(k->c, m.id, k->c->today, &pn)) != 0 ||
-	    (rc = jf_points_expiring(k->c, m.id, &pts, day)) != 0) {
+	if ((rc = jf_member_find(c, id, &m)) != 0 ||
+	    (rc = jf_points_now(c, m.id, c->today, &pn)) != 0 ||
+	    (rc = jf_points_expiring(c, m.id, &pts, day)) != 0) {
 		jf_member_clear(&m);
-		return jf_fail(rc);
+		return rc;
 	}
-	out = jf_out_new(k->o->fmt, stdout, balance_cols);
+	out = jf_out_new(fmt, fp, balance_cols);
 	jf_out_single(out);
 	jf_out_str(out, m.code);
 	jf_out_int(out, pn.balance);
@@ -127,6 +129,43 @@ cmd_balance(struct jf_call *k)
 	jf_out_end(out);
 	jf_member_clear(&m);
 	return jf_out_done(out, 0);
+}
+
+/*
+ * points balance -: a member a line, {"member": ID}, each answered with
+ * its balance as -o json prints it, read afresh.  A line of member
+ * list -o jsonl serves too: its code (or phone) names the member, and
+ * keys not wanted here are passed over, since this only reads.
+ */
+static int
+balance_line(struct jf_ctx *c, json_t *j, FILE *out, void *arg)
+{
+	static const char *const keys[] = { "member", "code", "phone" };
+	const char *id = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && id == NULL; i++)
+		if (jf_json_str(j, keys[i], &id) == -1)
+			return jf_stream_error(out, NULL, NULL, JF_EDATA);
+	if (id == NULL || *id == '\0') {
+		jf_error(JF_EDATA, _("member: a code or phone is needed"));
+		return jf_stream_error(out, NULL, NULL, JF_EDATA);
+	}
+	if ((rc = jf_clock_tick(c)) != 0 ||
+	    (rc = balance(c, id, JF_FMT_JSONL, out)) != 0)
+		return rc == JF_ESOFTWARE && ferror(out) ? rc :
+		    jf_stream_error(out, "member", id, rc);
+	return fflush(out) == EOF ? JF_ESOFTWARE : 0;
+}
+
+static int
+cmd_balance(struct jf_call *k)
+{
+	if (strcmp(k->argv[0], "-") == 0)
+		return jf_fail(jf_stream(k->c, stdin, stdout, balance_line,
+		    NULL));
+	return jf_fail(balance(k->c, k->argv[0], k->o->fmt, stdout));
 }
 
 static int
@@ -375,7 +414,9 @@ static const struct jf_sub rules_subs[] = {
 /* adjust and award open the book themselves: see change(). */
 static const struct jf_sub subs[] = {
 	{ "balance", cmd_balance, NULL, "ID", 1, 1, JF_READS,
-	    N_("a member's balance, pending points and points expiring soon") },
+	    N_("a member's balance, pending points and points expiring soon; "
+	    "or a stream of lookups") },
+	{ "balance", cmd_balance, NULL, "-", 1, 1, JF_READS },
 	{ "history", cmd_history, history_opts, "ID", 1, 1, JF_READS,
 	    N_("every entry of a member's points, oldest first") },
 	{ "adjust", cmd_adjust, adjust_opts, "ID|- ±N", 2, 2, JF_SIGNED,

@@ -20,6 +20,7 @@
 #include "output.h"
 #include "redeem.h"
 #include "stock.h"	/* JF_QTY_MAX */
+#include "stream.h"
 
 static const char *const catalog_cols[] = {
 	NC_("column", "sku"), NC_("column", "name"),
@@ -174,9 +175,9 @@ cmd_list(struct jf_call *k)
 }
 
 static int
-print_redemption(int fmt, const struct jf_redemption *r, int hold)
+print_redemption(int fmt, FILE *fp, const struct jf_redemption *r, int hold)
 {
-	struct jf_out *out = jf_out_new(fmt, stdout, hold ? hold_cols :
+	struct jf_out *out = jf_out_new(fmt, fp, hold ? hold_cols :
 	    redemption_cols);
 
 	jf_out_single(out);
@@ -219,7 +220,53 @@ book(struct jf_call *k, int what)
 	if (rc != 0)
 		jf_fail(rc);
 	else
-		rc = print_redemption(k->o->fmt, &r, what >= RESERVE);
+		rc = print_redemption(k->o->fmt, stdout, &r, what >= RESERVE);
+	jf_redemption_clear(&r);
+	return rc;
+}
+
+/*
+ * redeem gift -: a gift a line, {"member": ID, "sku": SKU, "qty": N},
+ * each in its own transaction, committed (unless a dry run) before its
+ * answer, the redemption as -o json prints it, is written.
+ */
+static int
+gift_line(struct jf_ctx *c, json_t *j, FILE *out, void *arg)
+{
+	static const char *const known[] = { "member", "sku", "qty", NULL };
+	const int *keep = arg;
+	struct jf_redemption r = { 0 };
+	const char *member = NULL, *sku = NULL;
+	json_t *q = json_object_get(j, "qty");
+	int64_t qty = 1;
+	int rc;
+
+	if (jf_json_str(j, "member", &member) == -1 ||
+	    jf_json_keys(j, known) == -1 || jf_json_str(j, "sku", &sku) == -1)
+		return jf_stream_error(out, "member", member, JF_EDATA);
+	if (member == NULL || *member == '\0' || sku == NULL || *sku == '\0') {
+		jf_error(JF_EDATA, _("a member and a sku are needed"));
+		return jf_stream_error(out, "member", member, JF_EDATA);
+	}
+	if (q != NULL && !json_is_null(q)) {
+		if (!json_is_integer(q) || json_integer_value(q) <= 0 ||
+		    json_integer_value(q) > JF_QTY_MAX) {
+			jf_error(JF_EDATA, _("qty: not a quantity above 0"));
+			return jf_stream_error(out, "member", member, JF_EDATA);
+		}
+		qty = json_integer_value(q);
+	}
+	if ((rc = jf_clock_tick(c)) != 0 || (rc = jf_begin(c)) != 0)
+		return jf_stream_error(out, "member", member, rc);
+	if ((rc = jf_redeem_gift(c, member, sku, qty, &r)) != 0 || !*keep)
+		jf_rollback(c);
+	else
+		rc = jf_commit(c);
+	if (rc != 0)
+		rc = jf_stream_error(out, "member", member, rc);
+	else if ((rc = print_redemption(JF_FMT_JSONL, out, &r, 0)) == 0 &&
+	    fflush(out) == EOF)
+		rc = JF_ESOFTWARE;
 	jf_redemption_clear(&r);
 	return rc;
 }
@@ -227,7 +274,19 @@ book(struct jf_call *k, int what)
 static int
 cmd_gift(struct jf_call *k)
 {
-	return book(k, GIFT);
+	int keep = !k->o->w.dry_run, rc;
+
+	if (k->c != NULL)
+		return book(k, GIFT);
+	/* the stream's form, picked for its one operand */
+	if (strcmp(k->argv[0], "-") != 0)
+		return jf_usage_error(_("%s needs %s"), "gift",
+		    "ID SKU");
+	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) == 0)
+		rc = jf_stream(k->c, stdin, stdout, gift_line, &keep);
+	jf_close(k->c);
+	k->c = NULL;
+	return jf_fail(rc);
 }
 
 static int
@@ -289,7 +348,9 @@ static const struct jf_sub subs[] = {
 	{ "catalog", cmd_catalog, NULL, "", 0, 0, JF_READS,
 	    N_("lists the gifts points can buy, with their stock") },
 	{ "gift", cmd_gift, gift_opts, "ID SKU", 2, 2, JF_WRITES,
-	    N_("gives a member a gift for its points; the gift leaves stock") },
+	    N_("gives a member a gift for its points; the gift leaves stock; "
+	    "or a stream of them") },
+	{ "gift", cmd_gift, NULL, "-", 1, 1, 0 },
 	{ "list", cmd_list, list_opts, "", 0, 0, JF_READS,
 	    N_("lists the redemptions, cancelled ones too, in time order") },
 	{ "quote", cmd_quote, quote_opts, "ID", 1, 1, JF_READS,

@@ -27,41 +27,7 @@
 #include "output.h"
 #include "sale.h"
 #include "stock.h"	/* JF_QTY_MAX */
-
-/* A string member of o, or NULL when absent or null; -1 if not a string. */
-static int
-opt_str(json_t *o, const char *key, const char **v)
-{
-	json_t *x = json_object_get(o, key);
-
-	*v = NULL;
-	if (x == NULL || json_is_null(x))
-		return 0;
-	if (!json_is_string(x))
-		return jf_error(JF_EDATA, _("%s: not a string"), key), -1;
-	*v = json_string_value(x);
-	return 0;
-}
-
-/* Only the keys of known (NULL-ended): -1 naming another. */
-static int
-keys_known(json_t *o, const char *const *known)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(o, key, v) {
-		int i;
-
-		for (i = 0; known[i] != NULL; i++)
-			if (strcmp(key, known[i]) == 0)
-				break;
-		if (known[i] == NULL)
-			return jf_error(JF_EDATA, _("unknown key \"%s\""), key),
-			    -1;
-	}
-	return 0;
-}
+#include "stream.h"
 
 /* A line {"sku", "qty", "price"} into it; sku borrowed from o. */
 static int
@@ -72,7 +38,7 @@ item(json_t *o, struct jf_sale_item *it)
 
 	if (!json_is_object(o))
 		return jf_error(JF_EDATA, _("lines: not an object")), -1;
-	if (keys_known(o, known) == -1 || opt_str(o, "sku", &it->sku) == -1)
+	if (jf_json_keys(o, known) == -1 || jf_json_str(o, "sku", &it->sku) == -1)
 		return -1;
 	if (it->sku == NULL || *it->sku == '\0')
 		return jf_error(JF_EDATA, _("lines: a sku is needed")), -1;
@@ -105,12 +71,10 @@ receipt(json_t *j, struct jf_sale_in *in, struct jf_sale_item *items)
 	json_t *lines = json_object_get(j, "lines"), *u, *l;
 	size_t i;
 
-	if (!json_is_object(j))
-		return jf_error(JF_EDATA, _("not a JSON object")), -1;
-	if (opt_str(j, "receipt", &in->receipt) == -1 ||
-	    keys_known(j, known) == -1 ||
-	    opt_str(j, "member", &in->member) == -1 ||
-	    opt_str(j, "at", &in->at) == -1)
+	if (jf_json_str(j, "receipt", &in->receipt) == -1 ||
+	    jf_json_keys(j, known) == -1 ||
+	    jf_json_str(j, "member", &in->member) == -1 ||
+	    jf_json_str(j, "at", &in->at) == -1)
 		return -1;
 	u = json_object_get(j, "use_points");
 	if (u != NULL && !json_is_null(u) && (!json_is_integer(u) ||
@@ -130,41 +94,30 @@ receipt(json_t *j, struct jf_sale_in *in, struct jf_sale_item *items)
 	return 0;
 }
 
-/*
- * The answer to a receipt refused or failed: its number when it gave
- * one, why, and the exit status sale add would have had.
- */
-static int
-answer_error(FILE *out, const char *receipt, int status)
-{
-	json_t *e = json_pack("{s:s?, s:s, s:i}", "receipt", receipt, "error",
-	    jf_errmsg(), "status", status == JF_EDUP ? JF_EREFUSED : status);
-	int rc = e == NULL || json_dumpf(e, out, JSON_COMPACT) == -1;
-
-	json_decref(e);
-	fputc('\n', out);
-	return rc || fflush(out) == EOF ? JF_ESOFTWARE : 0;
-}
+struct stream {
+	struct jf_sale_item *items;
+	int keep;
+};
 
 /* One receipt, in its own transaction, committed (keep) and answered. */
 static int
-one(struct jf_ctx *c, json_t *j, struct jf_sale_item *items, int keep,
-    FILE *out)
+one(struct jf_ctx *c, json_t *j, FILE *out, void *arg)
 {
+	struct stream *st = arg;
 	struct jf_sale_in in = { 0 };
 	struct jf_sale s = { 0 };
 	int rc;
 
-	if (receipt(j, &in, items) == -1)
-		return answer_error(out, in.receipt, JF_EDATA);
+	if (receipt(j, &in, st->items) == -1)
+		return jf_stream_error(out, "receipt", in.receipt, JF_EDATA);
 	if ((rc = jf_clock_tick(c)) != 0 || (rc = jf_begin(c)) != 0)
-		return answer_error(out, in.receipt, rc);
-	if ((rc = jf_sale_record(c, &in, &s)) != 0 || !keep)
+		return jf_stream_error(out, "receipt", in.receipt, rc);
+	if ((rc = jf_sale_record(c, &in, &s)) != 0 || !st->keep)
 		jf_rollback(c);
 	else
 		rc = jf_commit(c);
 	if (rc != 0)
-		rc = answer_error(out, in.receipt, rc);
+		rc = jf_stream_error(out, "receipt", in.receipt, rc);
 	else if ((rc = jf_sale_write(out, JF_FMT_JSONL, &s, 0)) == 0 &&
 	    fflush(out) == EOF)
 		rc = JF_ESOFTWARE;
@@ -175,31 +128,12 @@ one(struct jf_ctx *c, json_t *j, struct jf_sale_item *items, int keep,
 int
 jf_sale_stream(struct jf_ctx *c, FILE *in, FILE *out, int keep)
 {
-	struct jf_sale_item *items;
-	char *line = NULL;
-	size_t cap = 0;
-	long n = 0;
-	int rc = 0;
+	struct stream st = { NULL, keep };
+	int rc;
 
-	if ((items = calloc(JF_SALE_LINES_MAX, sizeof(*items))) == NULL)
+	if ((st.items = calloc(JF_SALE_LINES_MAX, sizeof(*st.items))) == NULL)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
-	while (rc == 0 && getline(&line, &cap, in) != -1) {
-		json_error_t err;
-		json_t *j;
-
-		n++;
-		if (line[strspn(line, " \t\r\n")] == '\0')
-			continue;
-		if ((j = json_loads(line, 0, &err)) == NULL) {
-			jf_error(JF_EDATA, _("line %ld: not JSON: %s"), n,
-			    err.text);
-			rc = answer_error(out, NULL, JF_EDATA);
-			continue;
-		}
-		rc = one(c, j, items, keep, out);
-		json_decref(j);
-	}
-	free(line);
-	free(items);
+	rc = jf_stream(c, in, out, one, &st);
+	free(st.items);
 	return rc;
 }

@@ -92,6 +92,54 @@ try 'points rules --help'" "$output"
 	eq "M0000001,147,0,140,2026-12-01" "${lines[1]}"
 }
 
+@test "balance -: a lookup a JSON line in, an answer out, each read afresh while the stream is open" {
+	new_member 13800000001
+	new_member 13800000002
+	give M0000001 300 2026-01-05
+	coproc POS { points balance - 2>&1; }
+	pid=$POS_PID	# bash unsets POS_PID once the coprocess has ended
+	echo '{"member":"M0000001"}' >&"${POS[1]}"
+	read -r answer <&"${POS[0]}"
+	eq '{"member":"M0000001","balance":300,"pending":0,"expiring":0,"expiring_on":null}' "$answer"
+	# a write by another process meanwhile: the next answer has it
+	give M0000001 50 2026-02-01
+	echo '{"member":"13800000001"}' >&"${POS[1]}"
+	read -r answer <&"${POS[0]}"
+	eq 350 "$(jq .balance <<<"$answer")"
+	exec {POS[1]}>&-
+	wait "$pid"
+	# member list -o jsonl's lines name their members by code
+	run --separate-stderr points balance - < <(member list -o jsonl)
+	[ "$status" -eq 0 ]
+	eq "M0000001:350 M0000002:0" "$(jq -r '"\(.member):\(.balance)"' <<<"$output" | paste -sd ' ')"
+}
+
+@test "balance -: an unknown member or a bad line is answered with why and its status; the stream goes on" {
+	new_member 13800000001
+	before=$(snapshot)
+	run --separate-stderr points balance - <<-'EOF'
+	{"member":"M0000009"}
+	not json
+
+	["M0000001"]
+	{"member":7}
+	{"name":"x"}
+	{"member":"M0000001"}
+	EOF
+	[ "$status" -eq 0 ]
+	eq 6 "${#lines[@]}"
+	eq '{"member":"M0000009","error":"no member \"M0000009\"","status":1}' "${lines[0]}"
+	[[ "$(jq -r .error <<<"${lines[1]}")" == "line 2: not JSON: "* ]]
+	eq '{"error":"line 4: not a JSON object","status":65}' "${lines[2]}"
+	eq '{"error":"member: not a string","status":65}' "${lines[3]}"
+	eq '{"error":"member: a code or phone is needed","status":65}' "${lines[4]}"
+	eq '"M0000001" 0' "$(jq -r '[.member, .balance] | map(tojson) | join(" ")' <<<"${lines[5]}")"
+	eq "$before" "$(snapshot)"
+	run --separate-stderr points balance - </dev/null
+	[ "$status" -eq 0 ]
+	eq "" "$output"
+}
+
 @test "balance of an unknown member is refused; no member is a usage error" {
 	empty_book
 	run points balance M0000009

@@ -116,6 +116,85 @@ R0000001,M0000001,G1,1,1000,1500,1000" "$output"
 	invariants
 }
 
+@test "redeem gift -: a gift a JSON line in, the redemption out, each committed before it is answered" {
+	new_member 13800000001
+	give M0000001 3500 2026-01-10
+	new_gift G1 1000 5
+	coproc POS { redeem gift - 2>&1; }
+	pid=$POS_PID	# bash unsets POS_PID once the coprocess has ended
+	echo '{"member":"M0000001","sku":"G1"}' >&"${POS[1]}"
+	read -r answer <&"${POS[0]}"
+	eq '{"redemption":"R0000001","member":"M0000001","sku":"G1","qty":1,"points":1000,"balance":2500,"list_points":1000}' "$answer"
+	# in the book while the stream is still open
+	eq "R0000001|1000" "$(sql "SELECT code, points FROM redemption")"
+	eq 4 "$(sql "SELECT on_hand FROM stock")"
+	echo '{"member":"13800000001","sku":"G1","qty":2}' >&"${POS[1]}"
+	read -r answer <&"${POS[0]}"
+	eq '"R0000002" 2 500' "$(jq -r '[.redemption, .qty, .balance] | map(tojson) | join(" ")' <<<"$answer")"
+	exec {POS[1]}>&-
+	wait "$pid"
+	eq 3000 "$(sql "SELECT -sum(delta) FROM ledger WHERE kind = 'redeem'")"
+	eq 2 "$(sql "SELECT on_hand FROM stock")"
+	invariants
+}
+
+@test "redeem gift -: a refused or bad line is answered with why and the status redeem gift would have had; the stream goes on" {
+	new_member 13800000001
+	give M0000001 1500 2026-01-10
+	new_gift G1 1000 1
+	run --separate-stderr redeem gift - <<-'EOF'
+	{"member":"M0000001","sku":"G1","qty":2}
+	{"member":"M0000009","sku":"G1"}
+	{"member":"M0000001","sku":"NOPE"}
+	not json
+	{"member":"M0000001","sku":"G1","qty":0}
+	{"member":"M0000001","sku":"G1","store":"east"}
+	{"member":"M0000001"}
+	{"member":"M0000001","sku":"G1"}
+	{"member":"M0000001","sku":"G1"}
+	EOF
+	[ "$status" -eq 0 ]
+	eq 9 "${#lines[@]}"
+	eq 1 "$(jq .status <<<"${lines[0]}")"	# one on hand, two wanted
+	eq '{"member":"M0000009","error":"no member \"M0000009\"","status":1}' "${lines[1]}"
+	eq '{"member":"M0000001","error":"no product \"NOPE\"","status":1}' "${lines[2]}"
+	[[ "$(jq -r .error <<<"${lines[3]}")" == "line 4: not JSON: "* ]]
+	eq '{"member":"M0000001","error":"qty: not a quantity above 0","status":65}' "${lines[4]}"
+	eq '{"member":"M0000001","error":"unknown key \"store\"","status":65}' "${lines[5]}"
+	eq '{"member":"M0000001","error":"a member and a sku are needed","status":65}' "${lines[6]}"
+	eq '"R0000001" 500' "$(jq -r '[.redemption, .balance] | map(tojson) | join(" ")' <<<"${lines[7]}")"
+	eq 1 "$(jq .status <<<"${lines[8]}")"	# out of stock now
+	eq "R0000001" "$(sql "SELECT code FROM redemption")"
+	eq 500 "$(sql "SELECT balance FROM member")"
+	invariants
+}
+
+@test "redeem gift - -n answers and books nothing; killed, a stream keeps what it answered; a lone ID is a usage error" {
+	new_member 13800000001
+	give M0000001 5000 2026-01-10
+	new_gift G1 1000 5
+	before=$(snapshot)
+	run --separate-stderr redeem gift -n - <<<'{"member":"M0000001","sku":"G1"}'
+	[ "$status" -eq 0 ]
+	eq 4000 "$(jq .balance <<<"$output")"
+	eq "$before" "$(snapshot)"
+	coproc POS { exec redeem gift - 2>/dev/null; }
+	for i in 1 2 3; do
+		echo '{"member":"M0000001","sku":"G1"}' >&"${POS[1]}"
+		read -r answer <&"${POS[0]}"
+	done
+	kill -9 "$POS_PID"
+	wait "$POS_PID" || true
+	eq "R0000001 R0000002 R0000003" "$(sql "SELECT code FROM redemption ORDER BY id" | paste -sd ' ')"
+	eq 2000 "$(sql "SELECT balance FROM member")"
+	run redeem gift M0000001
+	[ "$status" -eq 64 ]
+	[[ "$output" == *"gift needs ID SKU"* ]]
+	run redeem gift --qty 2 -
+	[ "$status" -eq 64 ]
+	invariants
+}
+
 @test "redeem gift --qty N spends N times the gift's points" {
 	new_member 13800000001
 	give M0000001 2500 2026-01-10
