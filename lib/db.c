@@ -1114,7 +1114,11 @@ jf_db_path(const struct jf_who *w)
 
 /*
  * Before SQLite's first use in the process: a connection is one thread's,
- * so no mutex on every call, and no count of the memory it allocates.
+ * so no mutex on every call, and no count of the memory it allocates.  A
+ * savepoint's journal (each receipt has one) stays in memory up to 4 MiB:
+ * past SQLite's 64 KiB it went to a temporary file, a write and a read
+ * back for every page a receipt changed.  It is emptied at each release,
+ * and one statement that changes more spills to a file as before.
  */
 static void
 sqlite_once(void)
