@@ -102,6 +102,14 @@ TEA" "$(words "$1" 'stock update ')"
 TEA" "$(words "$1" 'stock moves --sku ')"
 	eq "MUG" "$(words "$1" 'redeem gift M0000001 ')"
 	eq "R0000001" "$(words "$1" 'redeem cancel ')"
+	# after "-" (the stream's form) no member, gift or SKU follows
+	eq "" "$(words "$1" 'redeem gift - ' | grep -v '^-')"
+	eq "" "$(words "$1" 'sale add - ' | grep -v '^-')"
+	eq "" "$(words "$1" 'points balance - ' | grep -v '^-')"
+	if [ "$1" != zsh ]; then
+		comp "$1" 'redeem gift -' | cut -f1 | grep -qx -- -
+		comp "$1" 'sale add -' | cut -f1 | grep -qx -- -
+	fi
 	if [ "$1" != bash ]; then
 		[[ "$(comp "$1" 'stock update T')" == "TEA	Green tea"* ]]
 	fi

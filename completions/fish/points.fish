@@ -38,7 +38,8 @@ complete -c points -n "__fish_seen_subcommand_from award" -l points -x -d "inste
 complete -c points -n "__fish_seen_subcommand_from adjust award" -l delimiter -x -a ', ; tab' -d "the CSV's delimiter"
 complete -c points -n "__fish_seen_subcommand_from adjust award" -l encoding -x -a 'utf-8 gbk gb18030' -d "the input's encoding"
 complete -c points -n "__fish_seen_subcommand_from award adjust" -a - -d 'members from a CSV stream'
-complete -c points -n "__fish_seen_subcommand_from balance history adjust award" -a '(__jifen_list members)'
+complete -c points -n "__fish_seen_subcommand_from balance" -a - -d 'lookups as JSON lines on stdin'
+complete -c points -n "__fish_seen_subcommand_from balance history adjust award; and not contains -- - (commandline -opc)" -a '(__jifen_list members)'
 complete -c points -n "__fish_seen_subcommand_from explain" -a '(__jifen_list receipts)'
 complete -c points -n "__fish_seen_subcommand_from rules; and not __fish_seen_subcommand_from show load export" -a 'show load export'
 complete -c points -n "__fish_seen_subcommand_from load" -F -d 'rules file'

@@ -20,6 +20,8 @@ function __redeem_operands
         switch $t
             case -d --db -o --format --operator --pin-fd --approve --store --qty --amount --at --since --until --member --days --sku --prizes --ticket-points --seed-file --seed-out
                 set skip 1
+            case '-'
+                set n (math $n + 1)
             case '-*'
             case '*'
                 set n (math $n + 1)
@@ -52,7 +54,9 @@ complete -c redeem -l store -x -d 'the store'
 
 complete -c redeem -n "__fish_seen_subcommand_from gift" -l qty -x -d 'how many'
 complete -c redeem -n "__fish_seen_subcommand_from gift quote; and test (__redeem_operands) = 0" -a '(__jifen_list members)'
-complete -c redeem -n "__fish_seen_subcommand_from gift; and test (__redeem_operands) = 1" -a '(__jifen_list gifts)'
+# gift -: gifts as JSON lines on stdin, no operand after it
+complete -c redeem -n "__fish_seen_subcommand_from gift; and test (__redeem_operands) = 0" -a - -d 'gifts as JSON lines on stdin'
+complete -c redeem -n "__fish_seen_subcommand_from gift; and test (__redeem_operands) = 1; and not contains -- - (commandline -opc)" -a '(__jifen_list gifts)'
 complete -c redeem -n "__fish_seen_subcommand_from cancel; and test (__redeem_operands) = 0" -a '(__jifen_list redemptions)'
 complete -c redeem -n "__fish_seen_subcommand_from gift cancel" -l at -x -d 'book it at this time'
 complete -c redeem -n "__fish_seen_subcommand_from quote" -l amount -x -d 'the order total in yuan'

@@ -24,6 +24,8 @@ function __sale_operands
         switch $t
             case -d --db -o --format --operator --pin-fd --approve --store --member --receipt --at --use-points --rejects --input --batch --since --until --delimiter --encoding
                 set skip 1
+            case '-'
+                set n (math $n + 1)
             case '-*'
             case '*'
                 set n (math $n + 1)
@@ -58,7 +60,9 @@ complete -c sale -n "__fish_seen_subcommand_from add" -l receipt -x -d 'the rece
 complete -c sale -n "__fish_seen_subcommand_from return" -l receipt -x -d 'the return\'s own number'
 complete -c sale -n "__fish_seen_subcommand_from add quote return" -l at -x -d 'when it happened'
 complete -c sale -n "__fish_seen_subcommand_from add quote" -l use-points -x -d 'pay with N points'
-complete -c sale -n "__fish_seen_subcommand_from add quote" -a '(__sale_items)'
+complete -c sale -n "__fish_seen_subcommand_from add quote; and not contains -- - (commandline -opc)" -a '(__sale_items)'
+# add -: receipts as JSON lines on stdin
+complete -c sale -n "__fish_seen_subcommand_from add; and test (__sale_operands) = 0" -a - -d 'receipts as JSON lines on stdin'
 
 # import
 complete -c sale -n "__fish_seen_subcommand_from import" -F -d 'sales file'
