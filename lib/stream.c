@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "input.h"	/* JF_LINE_MAX */
 #include "stream.h"
 
 int
@@ -67,20 +68,59 @@ jf_stream_error(FILE *out, const char *key, const char *id, int status)
 	return jf_stream_answered(out) != 0 || rc ? JF_ESOFTWARE : 0;
 }
 
+/*
+ * The next line of in into buf (JF_LINE_MAX + 1 bytes), its newline
+ * dropped: its length, -1 at the end of the input, or -2 for a line too
+ * long or holding a NUL byte, read to its end and passed over.  Memory
+ * stays one line's whatever comes in, and nothing is read past the
+ * line, so a POS waiting for the answer is answered.
+ */
+static long
+next_line(FILE *in, char *buf, int *nul)
+{
+	long n = 0;
+	int ch;
+
+	*nul = 0;
+	while ((ch = getc(in)) != EOF && ch != '\n') {
+		if (ch == '\0')
+			*nul = 1;
+		if (n < JF_LINE_MAX)
+			buf[n] = (char)ch;
+		n++;
+	}
+	if (ch == EOF && n == 0)
+		return -1;
+	if (*nul || n > JF_LINE_MAX)
+		return -2;
+	buf[n] = '\0';
+	return n;
+}
+
 int
 jf_stream(struct jf_ctx *c, FILE *in, FILE *out, jf_stream_fn *fn, void *arg)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	long n = 0;
-	int rc = 0;
+	char *line = malloc(JF_LINE_MAX + 1);
+	long n = 0, len;
+	int nul, rc = 0;
 
-	while (rc == 0 && getline(&line, &cap, in) != -1) {
+	if (line == NULL)
+		return jf_error(JF_ESOFTWARE, _("out of memory"));
+	while (rc == 0 && (len = next_line(in, line, &nul)) != -1) {
 		json_error_t err;
-		json_t *j;
+		json_t *j = NULL;
 
 		n++;
-		if (line[strspn(line, " \t\r\n")] == '\0')
+		if (len == -2) {
+			if (nul)
+				jf_error(JF_EDATA, _("line %ld: a NUL byte"), n);
+			else
+				jf_error(JF_EDATA, _("line %ld: longer than %d "
+				    "bytes"), n, JF_LINE_MAX);
+			rc = jf_stream_error(out, NULL, NULL, JF_EDATA);
+			continue;
+		}
+		if (line[strspn(line, " \t\r")] == '\0')
 			continue;
 		if ((j = json_loads(line, 0, &err)) == NULL)
 			jf_error(JF_EDATA, _("line %ld: not JSON: %s"), n,

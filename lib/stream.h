@@ -32,8 +32,9 @@ typedef int jf_stream_fn(struct jf_ctx *c, json_t *j, FILE *out,
 
 /*
  * Each line of in to fn; a blank line is skipped, and one that is not
- * a JSON object is answered with status 65 naming its line.  0 when
- * every line was answered, else why it stopped.
+ * a JSON object, is over 64 KiB or holds a NUL byte is answered with
+ * status 65 naming its line.  0 when every line was answered, else why
+ * it stopped.
  */
 int jf_stream(struct jf_ctx *c, FILE *in, FILE *out, jf_stream_fn *fn,
     void *arg);

@@ -135,6 +135,14 @@ try 'points rules --help'" "$output"
 	eq '{"error":"member: a code or phone is needed","status":65}' "${lines[4]}"
 	eq '"M0000001" 0' "$(jq -r '[.member, .balance] | map(tojson) | join(" ")' <<<"${lines[5]}")"
 	eq "$before" "$(snapshot)"
+	# a line over 64 KiB, or with a NUL byte, is passed over to its end
+	run --separate-stderr points balance - < <(
+	    printf '{"member":"%070000d"}\n{"member":"M\0001"}\n{"member":"M0000001"}' 0)
+	[ "$status" -eq 0 ]
+	eq 3 "${#lines[@]}"
+	eq '{"error":"line 1: longer than 65536 bytes","status":65}' "${lines[0]}"
+	eq '{"error":"line 2: a NUL byte","status":65}' "${lines[1]}"
+	eq '"M0000001"' "$(jq .member <<<"${lines[2]}")"
 	run --separate-stderr points balance - </dev/null
 	[ "$status" -eq 0 ]
 	eq "" "$output"
