@@ -1,7 +1,7 @@
 /*
  * stream.c - a request a line of JSON in, an answer a line of JSON out
- * (stream.h); the tools' own parts are salestream.c, cmd/redeem.c's and
- * cmd/points.c's.
+ * (stream.h); the tools' own parts are salestream.c, balance.c and
+ * cmd/redeem.c's.
  */
 #include <jansson.h>
 #include <stdio.h>
