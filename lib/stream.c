@@ -108,7 +108,7 @@ jf_stream(struct jf_ctx *c, FILE *in, FILE *out, jf_stream_fn *fn, void *arg)
 		return jf_error(JF_ESOFTWARE, _("out of memory"));
 	while (rc == 0 && (len = next_line(in, line, &nul)) != -1) {
 		json_error_t err;
-		json_t *j = NULL;
+		json_t *j;
 
 		n++;
 		if (len == -2) {
@@ -122,16 +122,16 @@ jf_stream(struct jf_ctx *c, FILE *in, FILE *out, jf_stream_fn *fn, void *arg)
 		}
 		if (line[strspn(line, " \t\r")] == '\0')
 			continue;
-		if ((j = json_loads(line, 0, &err)) == NULL)
+		if ((j = json_loads(line, 0, &err)) == NULL) {
 			jf_error(JF_EDATA, _("line %ld: not JSON: %s"), n,
 			    err.text);
-		else if (!json_is_object(j))
+			rc = jf_stream_error(out, NULL, NULL, JF_EDATA);
+		} else if (!json_is_object(j)) {
 			jf_error(JF_EDATA, _("line %ld: not a JSON object"),
 			    n);
-		else
-			rc = fn(c, j, out, arg);
-		if (j == NULL || !json_is_object(j))
 			rc = jf_stream_error(out, NULL, NULL, JF_EDATA);
+		} else
+			rc = fn(c, j, out, arg);
 		json_decref(j);
 	}
 	free(line);
