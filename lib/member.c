@@ -75,7 +75,7 @@ int
 jf_member_id(struct jf_ctx *c, const char *id, int64_t *mid)
 {
 	static const char sql[] = "SELECT id FROM member WHERE code = ?1 "
-	    "UNION ALL SELECT id FROM member WHERE phone_ix = ?2 LIMIT 1";
+	    "UNION ALL " JF_BY_PHONE("id", 2) " LIMIT 1";
 	char ix[JF_PHONE_IX_BUF];
 	int rc;
 
@@ -231,7 +231,7 @@ jf_member_check(const struct jf_member_in *in, const char **col)
 }
 
 static const char by_code[] = "SELECT id FROM member WHERE code = ?";
-static const char by_phone[] = "SELECT id FROM member WHERE phone_ix = ?";
+static const char by_phone[] = JF_BY_PHONE("id", 1) " LIMIT 1";
 static int owner(struct jf_ctx *, const char *, const char *, int64_t *);
 
 /*

@@ -259,11 +259,11 @@ static int
 who_load(struct jf_ctx *c, const char *id, struct who *w)
 {
 	/* jf_member_id()'s lookup (code, else phone), with what we need */
-#define WHO_COLS "SELECT id, code, status, tier, birthday, referrer_id, " \
+#define WHO_COLS "id, code, status, tier, birthday, referrer_id, " \
 	"(SELECT status FROM member r WHERE r.id = m.referrer_id), " \
-	"balance, debt, first_sale FROM member m "
-	static const char sql[] = WHO_COLS "WHERE code = ?1 UNION ALL "
-	    WHO_COLS "WHERE phone_ix = ?2 LIMIT 1";
+	"balance, debt, first_sale"
+	static const char sql[] = "SELECT " WHO_COLS " FROM member m "
+	    "WHERE code = ?1 UNION ALL " JF_BY_PHONE(WHO_COLS, 2) " LIMIT 1";
 #undef WHO_COLS
 	char ix[JF_PHONE_IX_BUF], *birthday = NULL;
 	struct jf_rows r;

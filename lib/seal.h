@@ -48,6 +48,17 @@ int jf_unseal(struct jf_ctx *c, const char *field, const char *stored,
     char **out);
 /* The lookup key of phone into buf (JF_PHONE_IX_BUF); NULL for NULL. */
 const char *jf_phone_ix(const struct jf_ctx *c, const char *phone, char *buf);
+/*
+ * SQL: cols of the member m whose phone has the lookup key bound as ?n.
+ * In a book that is not sealed the key is the phone, kept unique and
+ * found by the phone column's own index; a sealed book's keys by
+ * member_phone_ix, which holds only the keys that differ from their
+ * phone (schema 12).  One member at most: a query ends "LIMIT 1".
+ */
+#define JF_BY_PHONE(cols, n) \
+	"SELECT " cols " FROM member m WHERE phone = ?" #n " UNION ALL " \
+	"SELECT " cols " FROM member m WHERE phone_ix = ?" #n \
+	" AND phone_ix <> phone"
 
 /*
  * jifen seal: seals every member's fields with the key at keyfile,

@@ -50,6 +50,10 @@ CREATE TABLE member (
 -- report members, member list --joined-since/--joined-until: the members
 -- who joined in a period (WHERE joined >= ? AND joined < ?).
 CREATE INDEX member_joined ON member(joined);
+-- code and phone are UNIQUE, and their indexes find a member by either
+-- (jf_member_id, the sale's member, imports).  A sealed book finds a
+-- phone by its blind index instead, member_phone_ix, which holds only
+-- the keys that differ from their phone (lib/db.c, schema 6 and 12).
 
 -- The rules documents, each governing from its effective time on.
 CREATE TABLE rules (

@@ -187,3 +187,68 @@ bytes() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"王小明"* ]]
 }
+
+# the entries of index member_phone_ix (SQLite's dbstat; PostgreSQL has
+# no count of an index's entries to read, so there it is the rows the
+# index's predicate takes)
+ix_entries() {
+	if on_pg; then
+		sql "SELECT count(*) FROM member WHERE phone_ix <> phone"
+		return
+	fi
+	sql "SELECT coalesce(sum(ncell), 0) FROM dbstat
+	    WHERE name = 'member_phone_ix' AND pagetype = 'leaf'"
+}
+
+@test "a phone is unique and found sealed or not; member_phone_ix holds only sealed keys" {
+	day
+	eq 0 "$(ix_entries)"
+	run --separate-stderr member add --phone 139-1234-5678 --name 又一个
+	[ "$status" -eq 1 ]
+	eq "member: phone 13912345678 belongs to a member already" "$stderr"
+	seal
+	eq 2 "$(ix_entries)"
+	run --separate-stderr member add --phone '+86 13912345678'
+	[ "$status" -eq 1 ]
+	eq "member: phone 13912345678 belongs to a member already" "$stderr"
+	printf 'code,phone\nX1,13687654321\n' > dup.csv
+	run --separate-stderr member import dup.csv
+	[ "$status" -eq 65 ]
+	[[ "$stderr" == *"dup.csv:2: phone: phone 13687654321 belongs to another member"* ]]
+	eq 2 "$(sql "SELECT count(*) FROM member")"
+	run points balance 13687654321 -o csv
+	[ "$status" -eq 0 ]
+	jifen unseal 2>/dev/null
+	eq 0 "$(ix_entries)"
+	run --separate-stderr member add --phone 13687654321
+	[ "$status" -eq 1 ]
+	eq M0000002 "$(member show 13687654321 -o csv | sed -n '2s/,.*//p')"
+}
+
+@test "a book of schema 11 takes step 12: member_phone_ix keeps only sealed keys" {
+	day
+	if on_pg; then
+		sql "DROP INDEX member_phone_ix;
+		    CREATE UNIQUE INDEX member_phone_ix ON member(phone_ix);
+		    UPDATE jf_schema SET version = 11" >/dev/null
+	else
+		sql "DROP INDEX member_phone_ix;
+		    CREATE UNIQUE INDEX member_phone_ix ON member(phone_ix);
+		    PRAGMA user_version = 11"
+		eq 2 "$(ix_entries)"
+	fi
+	run member show 13912345678 -o csv
+	[ "$status" -eq 0 ]
+	[[ "$output" == *M0000001* ]]
+	if on_pg; then
+		eq "$SCHEMA" "$(sql "SELECT max(version) FROM jf_schema")"
+		[[ "$(sql "SELECT indexdef FROM pg_indexes
+		    WHERE indexname = 'member_phone_ix'")" == *WHERE* ]]
+	else
+		eq "$SCHEMA" "$(sql "PRAGMA user_version")"
+		eq 0 "$(ix_entries)"
+	fi
+	run --separate-stderr member add --phone 13912345678
+	[ "$status" -eq 1 ]
+	report audit
+}
