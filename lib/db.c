@@ -43,7 +43,6 @@ static int jf_step(struct jf_ctx *, sqlite3_stmt *);
 static void jf_audit_role_refusal(struct jf_ctx *);
 static void forget_cached(struct jf_ctx *);
 static int jf_dberr(struct jf_ctx *, int);
-static void jf_bind_opt(sqlite3_stmt *, int, const char *);
 static const char *jf_col(sqlite3_stmt *, int);
 static const char *jf_col_opt(sqlite3_stmt *, int);
 
@@ -196,7 +195,6 @@ jf_stmt(struct jf_ctx *c, const char *sql)
 		return NULL;
 	if (s->st != NULL) {
 		sqlite3_reset(s->st);
-		sqlite3_clear_bindings(s->st);
 		return s->st;
 	}
 	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -220,15 +218,6 @@ jf_step(struct jf_ctx *c, sqlite3_stmt *st)
 	return rc;
 }
 
-static void
-jf_bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
 static const char *
 jf_col(sqlite3_stmt *st, int i)
 {
@@ -249,8 +238,12 @@ jf_col_opt(sqlite3_stmt *st, int i)
  * one letter each, and the status is one of err.h's, never SQLite's.
  */
 static int
-bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
+bindv(sqlite3_stmt *st, const char *fmt, va_list ap,
+    sqlite3_destructor_type how)
 {
+	/* a value the format leaves out is NULL, not the last call's */
+	if (fmt == NULL || (int)strlen(fmt) < sqlite3_bind_parameter_count(st))
+		sqlite3_clear_bindings(st);
 	for (int i = 1; fmt != NULL && *fmt; fmt++, i++) {
 		const char *s;
 
@@ -262,11 +255,14 @@ bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
 			if ((s = va_arg(ap, const char *)) == NULL)
 				sqlite3_bind_null(st, i);
 			else
-				sqlite3_bind_text(st, i, s, -1,
-				    SQLITE_TRANSIENT);
+				sqlite3_bind_text(st, i, s, -1, how);
 			break;
 		case 'T':	/* text; NULL or "" binds NULL */
-			jf_bind_opt(st, i, va_arg(ap, const char *));
+			if ((s = va_arg(ap, const char *)) == NULL ||
+			    *s == '\0')
+				sqlite3_bind_null(st, i);
+			else
+				sqlite3_bind_text(st, i, s, -1, how);
 			break;
 		case 'n':	/* an id, 0 binds NULL */
 			{
@@ -286,10 +282,15 @@ bindv(sqlite3_stmt *st, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* The cached statement of sql with the values of fmt bound: 0 or a status. */
+/*
+ * The cached statement of sql with the values of fmt bound: 0 or a
+ * status.  once: the statement is stepped and reset before the caller
+ * returns, so its text is bound where it is, not copied (SQLite reads
+ * it only while stepping).
+ */
 static int
 prepv(struct jf_ctx *c, const char *sql, const char *fmt, va_list ap,
-    void **st)
+    int once, void **st)
 {
 	struct jf_stmt_slot *s;
 
@@ -305,7 +306,7 @@ prepv(struct jf_ctx *c, const char *sql, const char *fmt, va_list ap,
 	}
 	if ((*st = jf_stmt(c, sql)) == NULL)
 		return JF_ESOFTWARE;
-	return bindv(*st, fmt, ap);
+	return bindv(*st, fmt, ap, once ? SQLITE_STATIC : SQLITE_TRANSIENT);
 }
 
 /* One step of either engine: 1 a row, 0 done, minus a status. */
@@ -337,7 +338,7 @@ jf_q_exec(struct jf_ctx *c, const char *sql, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = prepv(c, sql, fmt, ap, &st);
+	rc = prepv(c, sql, fmt, ap, 1, &st);
 	va_end(ap);
 	if (rc != 0)
 		return rc;
@@ -360,7 +361,7 @@ jf_q_int(struct jf_ctx *c, const char *sql, int64_t *out, const char *fmt,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = prepv(c, sql, fmt, ap, &st);
+	rc = prepv(c, sql, fmt, ap, 1, &st);
 	va_end(ap);
 	if (rc != 0)
 		return rc;
@@ -383,7 +384,7 @@ jf_q_open(struct jf_ctx *c, struct jf_rows *r, const char *sql,
 	memset(r, 0, sizeof(*r));
 	r->c = c;
 	va_start(ap, fmt);
-	r->rc = prepv(c, sql, fmt, ap, &st);
+	r->rc = prepv(c, sql, fmt, ap, 0, &st);
 	va_end(ap);
 	r->st = st;
 	return r->rc;
