@@ -88,13 +88,6 @@ jf_points_adjust(struct jf_ctx *c, int64_t member_id, int64_t delta,
 	return jf_ledger_spend(c, &e, entry_id);
 }
 
-/* Runs a savepoint statement (static text). */
-static int
-savepoint(struct jf_ctx *c, const char *sql)
-{
-	return jf_q_exec(c, sql, "");
-}
-
 static int
 award(struct jf_ctx *c, int64_t member_id, const char *kind, int64_t points,
     int64_t *awarded)
@@ -145,19 +138,19 @@ jf_points_award(struct jf_ctx *c, int64_t member_id, const char *kind,
 
 	if ((rc = jf_points_may_change(c, &(struct jf_change){
 	    .points = points })) != 0 ||
-	    (rc = savepoint(c, sp)) != 0)
+	    (rc = jf_q_exec(c, sp, "")) != 0)
 		return rc;
 	if ((rc = award(c, member_id, kind, points, awarded)) != 0) {
 		char msg[1024];
 
 		/* keep the refusal's message over the savepoint's */
 		snprintf(msg, sizeof(msg), "%s", jf_errmsg());
-		savepoint(c, back);
-		savepoint(c, rel);
+		jf_q_exec(c, back, "");
+		jf_q_exec(c, rel, "");
 		jf_error(rc, "%s", msg);
 		return rc;
 	}
-	return savepoint(c, rel);
+	return jf_q_exec(c, rel, "");
 }
 
 int

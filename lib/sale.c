@@ -732,12 +732,6 @@ till_book(struct till *t)
 	return 0;
 }
 
-static int
-savepoint(struct jf_ctx *c, const char *sql)
-{
-	return jf_q_exec(c, sql, "");
-}
-
 /* The sale's time, given or now, and never later than the clock. */
 static int
 sale_time(struct jf_ctx *c, const char *at, struct jf_sale *s)
@@ -783,16 +777,16 @@ jf_sale_record(struct jf_ctx *c, const struct jf_sale_in *in,
 		goto out;
 	}
 	/* a refusal found late undoes this receipt and nothing else */
-	if ((rc = savepoint(c, "SAVEPOINT jf_sale")) != 0)
+	if ((rc = jf_q_exec(c, "SAVEPOINT jf_sale", "")) != 0)
 		goto out;
 	if ((rc = till_receipt(&t)) == 0 && (rc = till_member(&t)) == 0 &&
 	    (rc = till_lines(&t)) == 0 && (rc = till_points(&t)) == 0)
 		rc = till_book(&t);
-	if (rc != 0 && savepoint(c, "ROLLBACK TO jf_sale") == 0 &&
+	if (rc != 0 && jf_q_exec(c, "ROLLBACK TO jf_sale", "") == 0 &&
 	    (rc == JF_EREFUSED || rc == JF_EDUP || rc == JF_EDATA ||
 	    rc == JF_EUSAGE))
 		s->written = 0;
-	if (savepoint(c, "RELEASE jf_sale") != 0 && rc == 0)
+	if (jf_q_exec(c, "RELEASE jf_sale", "") != 0 && rc == 0)
 		rc = JF_ESOFTWARE;
 out:
 	free(t.prod);
@@ -1500,15 +1494,15 @@ jf_sale_return(struct jf_ctx *c, const struct jf_return_in *in,
 
 	memset(out, 0, sizeof(*out));
 	/* a refusal found late undoes this return and nothing else */
-	if ((rc = savepoint(c, "SAVEPOINT jf_return")) != 0)
+	if ((rc = jf_q_exec(c, "SAVEPOINT jf_return", "")) != 0)
 		return rc;
 	if (in->of == NULL || *in->of == '\0')
 		rc = refund(c, in, out);
 	else
 		rc = give_back(c, in, out);
-	if (rc != 0 && savepoint(c, "ROLLBACK TO jf_return") != 0)
+	if (rc != 0 && jf_q_exec(c, "ROLLBACK TO jf_return", "") != 0)
 		rc = JF_ESOFTWARE;
-	if (savepoint(c, "RELEASE jf_return") != 0 && rc == 0)
+	if (jf_q_exec(c, "RELEASE jf_return", "") != 0 && rc == 0)
 		rc = JF_ESOFTWARE;
 	return rc;
 }
