@@ -656,9 +656,9 @@ parse_sub(const struct jf_sub *s, int argc, char **argv, struct jf_call *k)
 	return rc;
 }
 
-/* Whether every option given is one form f of s takes. */
-static int
-covers(const struct jf_sub *s, int nf, int f, const struct jf_call *k)
+/* The first option given that form f of s does not take, or NULL. */
+static const char *
+uncovered(const struct jf_sub *s, int nf, int f, const struct jf_call *k)
 {
 	int i = 0, j;
 
@@ -667,8 +667,8 @@ covers(const struct jf_sub *s, int nf, int f, const struct jf_call *k)
 		    i++)
 			if (i < 64 && k->seen & 1ULL << i &&
 			    named(s + f, 1, p->name, &j) == NULL)
-				return 0;
-	return 1;
+				return p->name;
+	return NULL;
 }
 
 /* 0, or JF_EUSAGE reported: what form f needs is there. */
@@ -699,10 +699,11 @@ check_form(const struct jf_sub *s, int nf, int f, const struct jf_call *k)
 static const struct jf_sub *
 pick_form(const struct jf_sub *s, const struct jf_call *k)
 {
+	const char *o;
 	int nf = forms(s), first = -1, f, quiet;
 
 	for (f = 0; f < nf; f++) {
-		if (!covers(s, nf, f, k))
+		if (uncovered(s, nf, f, k) != NULL)
 			continue;
 		if (first < 0)
 			first = f;
@@ -714,6 +715,15 @@ pick_form(const struct jf_sub *s, const struct jf_call *k)
 		    (s[f].max < 0 || k->argc <= s[f].max))
 			return s + f;
 	}
+	/* "gift --qty 2 -": it is the stream's form that refuses it */
+	for (f = 0; k->argc == 1 && strcmp(k->argv[0], "-") == 0 && f < nf;
+	    f++)
+		if (s[f].operands != NULL && strcmp(s[f].operands, "-") == 0 &&
+		    (o = uncovered(s, nf, f, k)) != NULL) {
+			jf_usage_error(_("%s -: the stream takes no --%s"),
+			    *path ? path : tool->name, o);
+			return NULL;
+		}
 	if (first < 0) {
 		jf_usage_error(_("%s: those options do not go together"),
 		    *path ? path : tool->name);

@@ -190,8 +190,9 @@ R0000001,M0000001,G1,1,1000,1500,1000" "$output"
 	run redeem gift M0000001
 	[ "$status" -eq 64 ]
 	[[ "$output" == *"gift needs ID SKU"* ]]
-	run redeem gift --qty 2 -
+	run --separate-stderr redeem gift --qty 2 - </dev/null
 	[ "$status" -eq 64 ]
+	[[ "$stderr" == "redeem: gift -: the stream takes no --qty"* ]]
 	invariants
 }
 
