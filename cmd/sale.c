@@ -223,9 +223,6 @@ stream(struct jf_call *k)
 {
 	int rc;
 
-	if (k->o->w.at != NULL)
-		return jf_usage_error(_("--at: each receipt of the stream "
-		    "gives its own"));
 	if ((rc = jf_open_tool(k->o, k->wargc, k->wargv, &k->c)) == 0)
 		rc = jf_fail(jf_sale_stream(k->c, stdin, stdout,
 		    !k->o->w.dry_run));

@@ -702,6 +702,22 @@ pick_form(const struct jf_sub *s, const struct jf_call *k)
 	const char *o;
 	int nf = forms(s), first = -1, f, quiet;
 
+	/*
+	 * A lone "-" is the stream's, where a form takes just that: an
+	 * option only another form takes would be passed over unread
+	 * ("sale add --member M1 -"), so it is refused, named.
+	 */
+	for (f = 0; k->argc == 1 && strcmp(k->argv[0], "-") == 0 && f < nf;
+	    f++) {
+		if (s[f].operands == NULL || strcmp(s[f].operands, "-") != 0)
+			continue;
+		if ((o = uncovered(s, nf, f, k)) != NULL) {
+			jf_usage_error(_("%s -: the stream takes no --%s"),
+			    *path ? path : tool->name, o);
+			return NULL;
+		}
+		return check_form(s, nf, f, k) == 0 ? s + f : NULL;
+	}
 	for (f = 0; f < nf; f++) {
 		if (uncovered(s, nf, f, k) != NULL)
 			continue;
@@ -715,15 +731,6 @@ pick_form(const struct jf_sub *s, const struct jf_call *k)
 		    (s[f].max < 0 || k->argc <= s[f].max))
 			return s + f;
 	}
-	/* "gift --qty 2 -": it is the stream's form that refuses it */
-	for (f = 0; k->argc == 1 && strcmp(k->argv[0], "-") == 0 && f < nf;
-	    f++)
-		if (s[f].operands != NULL && strcmp(s[f].operands, "-") == 0 &&
-		    (o = uncovered(s, nf, f, k)) != NULL) {
-			jf_usage_error(_("%s -: the stream takes no --%s"),
-			    *path ? path : tool->name, o);
-			return NULL;
-		}
 	if (first < 0) {
 		jf_usage_error(_("%s: those options do not go together"),
 		    *path ? path : tool->name);

@@ -1110,4 +1110,9 @@ C6,"more.csv:8: qty: receipt ""C6"" both sells and takes back: a receipt'"'"'s q
 	eq "K1 K2 K3" "$(sql "SELECT receipt FROM sale ORDER BY id" | paste -sd ' ')"
 	run --separate-stderr sale add --at "2026-11-18 09:00" -
 	[ "$status" -eq 64 ]
+	[[ "$stderr" == "sale: add -: the stream takes no --at"* ]]
+	run --separate-stderr sale add --member M0000001 - </dev/null
+	[ "$status" -eq 64 ]
+	[[ "$stderr" == "sale: add -: the stream takes no --member"* ]]
+	eq "K1 K2 K3" "$(sql "SELECT receipt FROM sale ORDER BY id" | paste -sd ' ')"
 }
