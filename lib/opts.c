@@ -705,7 +705,8 @@ pick_form(const struct jf_sub *s, const struct jf_call *k)
 	/*
 	 * A lone "-" is the stream's, where a form takes just that: an
 	 * option only another form takes would be passed over unread
-	 * ("sale add --member M1 -"), so it is refused, named.
+	 * ("sale add --member M1 -"), so it is refused, named; and so is
+	 * an -o the stream does not answer in.
 	 */
 	for (f = 0; k->argc == 1 && strcmp(k->argv[0], "-") == 0 && f < nf;
 	    f++) {
@@ -714,6 +715,13 @@ pick_form(const struct jf_sub *s, const struct jf_call *k)
 		if ((o = uncovered(s, nf, f, k)) != NULL) {
 			jf_usage_error(_("%s -: the stream takes no --%s"),
 			    *path ? path : tool->name, o);
+			return NULL;
+		}
+		if (k->o->fmt >= 0 && k->o->fmt != JF_FMT_JSON &&
+		    k->o->fmt != JF_FMT_JSONL) {
+			jf_usage_error(_("%s -: the stream answers a line of "
+			    "JSON each: -o json or jsonl, or none"),
+			    *path ? path : tool->name);
 			return NULL;
 		}
 		return check_form(s, nf, f, k) == 0 ? s + f : NULL;

@@ -146,6 +146,14 @@ try 'points rules --help'" "$output"
 	run --separate-stderr points balance - </dev/null
 	[ "$status" -eq 0 ]
 	eq "" "$output"
+	# it answers in JSON lines, whatever -o asks
+	run --separate-stderr points balance -o csv - <<<'{"member":"M0000001"}'
+	[ "$status" -eq 64 ]
+	eq "" "$output"
+	[[ "$stderr" == "points: balance -: the stream answers a line of JSON each: -o json or jsonl, or none"* ]]
+	run --separate-stderr points balance -o jsonl - <<<'{"member":"M0000001"}'
+	[ "$status" -eq 0 ]
+	eq '"M0000001"' "$(jq .member <<<"$output")"
 }
 
 @test "balance of an unknown member is refused; no member is a usage error" {
