@@ -911,9 +911,9 @@ upgrade(struct jf_ctx *c, int v)
 	size_t i;
 	int rc;
 
-	if (jf_engine_pg(c) && v == 0)
-		return create_pg(c);
 	if (jf_engine_pg(c)) {
+		if (v == 0)
+			return create_pg(c);
 		if (v < PG_FIRST)
 			return jf_error(JF_ECANTCREAT, _("%s: schema %d, and "
 			    "no step from it to %d on PostgreSQL"), c->path, v,
