@@ -55,11 +55,11 @@ complete -c sale -l approve -x -d 'a manager who approves, by PIN'
 complete -c sale -l store -x -d 'the store'
 
 # add, quote
-complete -c sale -n "__fish_seen_subcommand_from add quote list" -l member -x -a '(__jifen_list members)' -d 'the member, by code or phone'
-complete -c sale -n "__fish_seen_subcommand_from add" -l receipt -x -d 'the receipt number'
+complete -c sale -n "__fish_seen_subcommand_from add quote list; and not contains -- - (commandline -opc)" -l member -x -a '(__jifen_list members)' -d 'the member, by code or phone'
+complete -c sale -n "__fish_seen_subcommand_from add; and not contains -- - (commandline -opc)" -l receipt -x -d 'the receipt number'
 complete -c sale -n "__fish_seen_subcommand_from return" -l receipt -x -d 'the return\'s own number'
-complete -c sale -n "__fish_seen_subcommand_from add quote return" -l at -x -d 'when it happened'
-complete -c sale -n "__fish_seen_subcommand_from add quote" -l use-points -x -d 'pay with N points'
+complete -c sale -n "__fish_seen_subcommand_from add quote return; and not contains -- - (commandline -opc)" -l at -x -d 'when it happened'
+complete -c sale -n "__fish_seen_subcommand_from add quote; and not contains -- - (commandline -opc)" -l use-points -x -d 'pay with N points'
 complete -c sale -n "__fish_seen_subcommand_from add quote; and not contains -- - (commandline -opc)" -a '(__sale_items)'
 # add -: receipts as JSON lines on stdin
 complete -c sale -n "__fish_seen_subcommand_from add; and test (__sale_operands) = 0" -a - -d 'receipts as JSON lines on stdin'
