@@ -10,6 +10,7 @@
 #ifndef JF_CHAIN_H
 #define JF_CHAIN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -19,6 +20,8 @@
 /* The chains: which table, and the fields its rows are hashed over. */
 enum { JF_CHAIN_AUDIT, JF_CHAIN_LEDGER };
 
+/* SHA-256 of len bytes at buf, in hex into out (JF_HASH_LEN). */
+void jf_sha256_hex(const void *buf, size_t len, char *out);
 /*
  * The hash of a row: SHA-256 over prev and the fields, each written as
  * its length and its bytes (NULL as "-"), in hex into out.

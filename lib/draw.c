@@ -13,12 +13,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <nettle/sha2.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "chain.h"
 #include "draw.h"
 #include "err.h"
 #include "ledger.h"
@@ -39,27 +41,23 @@ jf_draw_clear(struct jf_draw *d)
 void
 jf_draw_hash(const char *s, char hex[JF_SHA256_HEX])
 {
-	unsigned char h[crypto_hash_sha256_BYTES];
-
-	crypto_hash_sha256(h, (const unsigned char *)s, strlen(s));
-	sodium_bin2hex(hex, JF_SHA256_HEX, h, sizeof(h));
+	jf_sha256_hex(s, strlen(s), hex);
 }
 
 /* Prize k's number: d = SHA-256(seed ":" k), its first 8 bytes, BE. */
 static uint64_t
 pick_number(const char *seed, int64_t k)
 {
-	crypto_hash_sha256_state st;
-	unsigned char h[crypto_hash_sha256_BYTES];
+	struct sha256_ctx st;
+	uint8_t h[SHA256_DIGEST_SIZE];
 	char tail[32];
 	uint64_t x = 0;
 	int n = snprintf(tail, sizeof(tail), ":%lld", (long long)k);
 
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, (const unsigned char *)seed,
-	    strlen(seed));
-	crypto_hash_sha256_update(&st, (const unsigned char *)tail, n);
-	crypto_hash_sha256_final(&st, h);
+	sha256_init(&st);
+	sha256_update(&st, strlen(seed), (const uint8_t *)seed);
+	sha256_update(&st, n, (const uint8_t *)tail);
+	sha256_digest(&st, sizeof(h), h);
 	for (int i = 0; i < 8; i++)
 		x = x << 8 | h[i];
 	return x;

@@ -9,8 +9,8 @@
 # tests/html.bats draws the report pages in headless Chromium, Chinese
 # text in a CJK font.  libpq-dev links the PostgreSQL engine; postgresql
 # is the server make check-pg starts a throwaway cluster of.
-pkgs="gcc make libsqlite3-dev sqlite3 libpq-dev postgresql libcsv-dev libjansson-dev libsodium-dev libcrypt-dev bats jq mandoc time python3 zsh fish gettext locales chromium fonts-noto-cjk"
-[ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-dev libsqlite3-dev libcsv-dev libjansson-dev libsodium-dev libcrypt-dev"
+pkgs="gcc make libsqlite3-dev sqlite3 libpq-dev postgresql libcsv-dev libjansson-dev libsodium-dev nettle-dev libcrypt-dev bats jq mandoc time python3 zsh fish gettext locales chromium fonts-noto-cjk"
+[ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-dev libsqlite3-dev libcsv-dev libjansson-dev libsodium-dev nettle-dev libcrypt-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

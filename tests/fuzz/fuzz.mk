@@ -18,7 +18,7 @@ HFLAGS = $(FCFLAGS) -fsanitize=fuzzer -std=c11 -D_GNU_SOURCE -Wall \
 	-Wno-unused-function -Wno-unused-parameter -Ilib -Itests/fuzz \
 	-DLOCALEDIR='"/usr/share/locale"'
 LIB = $(F)/obj/libjifen.a
-LIBS = $(LIB) -lsqlite3 -lcsv -ljansson -lsodium -lcrypt
+LIBS = $(LIB) -lsqlite3 -lcsv -ljansson -lsodium -lnettle -lcrypt
 SECONDS ?= 60
 
 FUZZERS = csv jsonl rules earn member-import stock-import stock-receive \
