@@ -50,7 +50,7 @@ extern const char jf_schema_sql[];
 extern const char jf_schema_pg_sql[];
 extern const char jf_rules_json[];
 
-#define SCHEMA_VERSION 12
+#define SCHEMA_VERSION 13
 #define STR(x) STR_(x)
 #define STR_(x) #x
 
@@ -807,6 +807,16 @@ static const char migration_12[] =
     "CREATE UNIQUE INDEX member_phone_ix ON member(phone_ix) "
     "WHERE phone_ix <> phone;";
 
+/*
+ * Version 13: ledger_member carries each entry's kind and delta, so the
+ * sums by member read the index alone: a member's points for tiers over
+ * 365 days (sale, member tiers --recalc), report audit's balance of
+ * every member and its total of all entries.
+ */
+static const char migration_13[] =
+    "DROP INDEX ledger_member;"
+    "CREATE INDEX ledger_member ON ledger(member_id, at, kind, delta);";
+
 /* Version 1: the schema, and the default rules as version 1. */
 static int
 create(struct jf_ctx *c)
@@ -849,6 +859,7 @@ static const struct {
 	{ 10, migration_10, NULL },
 	{ 11, migration_11, NULL },
 	{ 12, migration_12, NULL },
+	{ 13, migration_13, NULL },
 };
 
 /*
@@ -863,6 +874,7 @@ static const struct {
 	const char *sql;
 } pg_steps[] = {
 	{ 12, migration_12 },
+	{ 13, migration_13 },
 };
 static const char pg_kinds_fixed[] =
     "CREATE TRIGGER ledger_kind_fixed_i BEFORE INSERT ON ledger_kind "

@@ -60,7 +60,7 @@ CREATE TABLE ledger (
 	ikey	TEXT COLLATE "C" UNIQUE,			-- one source event books once
 	audit_id BIGINT NOT NULL REFERENCES audit(id)
 , hash TEXT COLLATE "C");
-CREATE INDEX ledger_member ON ledger(member_id, at);
+CREATE INDEX ledger_member ON ledger(member_id, at, kind, delta);
 CREATE INDEX ledger_at ON ledger(at);
 CREATE INDEX ledger_ref ON ledger(ref) WHERE ref IS NOT NULL;
 CREATE TABLE lot (

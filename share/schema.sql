@@ -81,7 +81,9 @@ CREATE TABLE ledger (
 	audit_id INTEGER NOT NULL REFERENCES audit(id)
 );
 -- points history, the tier's 365 days (sum WHERE member_id = ? AND at > ?),
--- an activity's daily cap (count WHERE member_id = ? AND at >= ?).
+-- an activity's daily cap (count WHERE member_id = ? AND at >= ?); from
+-- schema 13 (lib/db.c) on (member_id, at, kind, delta), so that the tier's
+-- sum and report audit's balances by member read the index alone.
 CREATE INDEX ledger_member ON ledger(member_id, at);
 -- report daily, report points and report leaderboard over a period
 -- (WHERE at >= ?1 AND at < ?2 GROUP BY kind / member_id).

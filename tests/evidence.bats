@@ -254,3 +254,27 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	[[ "$output" == *"trigger,ledger_kind_fixed_u,present,missing"* ]]
 	[[ "$output" == *"entry_sign,M0000001 entry "*",expire < 0,50"* ]]
 }
+
+@test "a book of schema 12 takes step 13: the balances by member read ledger_member alone" {
+	day
+	old="DROP INDEX ledger_member;
+	    CREATE INDEX ledger_member ON ledger(member_id, at);"
+	if on_pg; then
+		sql "$old UPDATE jf_schema SET version = 12" >/dev/null
+	else
+		sql "$old PRAGMA user_version = 12"
+	fi
+	run --separate-stderr report audit
+	[ "$status" -eq 0 ]
+	if on_pg; then
+		eq "$SCHEMA" "$(sql "SELECT max(version) FROM jf_schema")"
+		[[ "$(sql "SELECT indexdef FROM pg_indexes
+		    WHERE indexname = 'ledger_member'")" == *"at, kind, delta)"* ]]
+	else
+		eq "$SCHEMA" "$(sql "PRAGMA user_version")"
+		[[ "$(sql "EXPLAIN QUERY PLAN SELECT member_id, sum(delta)
+		    FROM ledger GROUP BY member_id")" == *"COVERING INDEX ledger_member"* ]]
+	fi
+	eq "$(sql "SELECT sum(delta) FROM ledger")" \
+	    "$(points balance M0000001 -o json | jq .balance)"
+}
