@@ -1155,10 +1155,15 @@ jf_db_path(const struct jf_who *w)
 /*
  * Before SQLite's first use in the process: a connection is one thread's,
  * so no mutex on every call, and no count of the memory it allocates.  A
- * savepoint's journal (each receipt has one) stays in memory up to 4 MiB:
- * past SQLite's 64 KiB it went to a temporary file, a write and a read
- * back for every page a receipt changed.  It is emptied at each release,
- * and one statement that changes more spills to a file as before.
+ * savepoint's journal (each receipt has one) stays in memory up to 120
+ * KiB, 29 pages: past SQLite's 64 KiB it went to a temporary file, a
+ * write and a read back for every page a receipt changed.  It is emptied
+ * at each release, and one statement that changes more spills to a file
+ * as before.  No more: SQLite spills the memory in one write, and its
+ * unix VFS writes at most 128 KiB less a byte at once (seekAndWriteFd
+ * masks the size with 0x1ffff), so a larger spill wrote nothing and
+ * failed as "database or disk is full" (dropping an index of a large
+ * book in step 13 did).
  */
 static void
 sqlite_once(void)
@@ -1169,7 +1174,7 @@ sqlite_once(void)
 		return;
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 120 << 10);
 }
 
 /*

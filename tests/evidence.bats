@@ -278,3 +278,21 @@ trigger,ledger_append_only_d,present,altered" "$output"
 	eq "$(sql "SELECT sum(delta) FROM ledger")" \
 	    "$(points balance M0000001 -o json | jq .balance)"
 }
+
+@test "step 13 on a book of 200,000 entries: a statement's journal past memory goes to a file" {
+	skip_pg "SQLite's statement journal"
+	day
+	# entries enough that dropping the index journals some 5 MB
+	SKIP_AUDIT=1
+	sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c
+	    WHERE i < 200000) INSERT INTO ledger (member_id, at, kind, delta,
+	    operator, audit_id) SELECT 1, '2026-11-18 10:00:00', 'adjust', 1,
+	    'test', 1 FROM c;
+	    DROP INDEX ledger_member;
+	    CREATE INDEX ledger_member ON ledger(member_id, at);
+	    PRAGMA user_version = 12"
+	run --separate-stderr points balance M0000001
+	[ "$status" -eq 0 ]
+	eq "$SCHEMA" "$(sql "PRAGMA user_version")"
+	eq 4 "$(sql "SELECT count(*) FROM pragma_index_info('ledger_member')")"
+}
