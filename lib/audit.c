@@ -103,6 +103,8 @@ each(struct audit *a, const char *sql, void (*row)(struct audit *,
  * would be read through its index, the table's rows then fetched at
  * random), and a breach's member code looked up for it alone.
  */
+#define CODE_OF(mid) "coalesce((SELECT code FROM member WHERE id = " mid \
+    "), '#' || " mid ")"
 
 /* 1. balance = sum of deltas = sum of lot remainders - debt. */
 static const char q_balance[] =
@@ -139,8 +141,6 @@ row_balance(struct audit *a, const struct jf_rows *r)
  * ledger_kind is kind.h's list: a kind added, dropped or changed there
  * would let an entry through.
  */
-#define CODE_OF(mid) "coalesce((SELECT code FROM member WHERE id = " mid \
-    "), '#' || " mid ")"
 static const char q_sign[] =
     "SELECT l.id, " CODE_OF("l.member_id") ", l.kind, l.delta "
     "FROM ledger l LEFT JOIN ledger_kind k ON k.kind = l.kind "
