@@ -37,7 +37,7 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP \
 ifndef PGINC
 PGINC := $(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
 endif
-LDLIBS = -lsqlite3 -lpq -lcsv -ljansson -lsodium -lnettle -lcrypt
+LDLIBS = -lsqlite3 -lcsv -ljansson -lsodium -lnettle -lcrypt
 
 TOOLS = member stock sale points redeem expire report jifen
 LIBSRC = $(wildcard lib/*.c)

@@ -192,3 +192,13 @@ west_file() {	# N LATE
 	sql "UPDATE jf_schema SET version = $SCHEMA" >/dev/null
 	eq 0 "$(sql "SELECT count(*) FROM sale")"
 }
+
+@test "chain: libpq is loaded for a book on PostgreSQL only, not at every command's start" {
+	for t in member stock sale points redeem expire report jifen; do
+		! ldd "$BIN/$t" | grep -q libpq
+	done
+	chain
+	run --separate-stderr points balance M0000001 -o json
+	[ "$status" -eq 0 ]
+	eq M0000001 "$(jq -r .member <<<"$output")"
+}
