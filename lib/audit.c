@@ -3,8 +3,10 @@
  *
  * Each check is one query that returns only the rows in breach, so a
  * sound book costs a scan and prints nothing.  All run in one read
- * transaction: a till writing meanwhile is not half seen.  The checks,
- * in order:
+ * transaction: a till writing meanwhile is not half seen (SQLite's own
+ * checks of the file run beside them on a second connection, and again
+ * in that transaction when they find something: see file_checks).  The
+ * checks, in order:
  *
  *   1 balance_ledger, balance_lots   a member's balance against its
  *				      entries and against its lots less debt

@@ -1153,17 +1153,138 @@ jf_db_path(const struct jf_who *w)
 }
 
 /*
+ * A savepoint's journal (each receipt has one) stays in memory up to
+ * STMT_SPILL: past SQLite's 64 KiB it went to a temporary file, a write
+ * and a read back for every page a receipt changed, a third of a sale
+ * import's time.  It is emptied at each release; a statement that
+ * changes more (a step of the schema on a large book) spills it to a
+ * file, which SQLite does in one write of STMT_SPILL bytes.  The unix
+ * VFS writes at most 128 KiB less a byte at once (seekAndWriteFd masks
+ * the size with 0x1ffff) and takes a short write for a full disk: so the
+ * process's VFS is the unix one, but for a statement journal, whose
+ * writes it cuts into pieces of PIECE bytes.
+ */
+#define STMT_SPILL (4 << 20)
+#define PIECE (64 << 10)
+
+static sqlite3_vfs *unix_vfs;
+static sqlite3_vfs piece_vfs;
+
+/* A statement journal: the unix VFS's file right after it. */
+struct piece_file {
+	sqlite3_file base;
+};
+
+#define REAL(f) ((sqlite3_file *)((struct piece_file *)(f) + 1))
+
+static int
+piece_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+
+static int
+piece_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
+{
+	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
+}
+
+static int
+piece_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+	const char *p = buf;
+	int k, rc = SQLITE_OK;
+
+	for (; n > 0 && rc == SQLITE_OK; p += k, off += k, n -= k) {
+		k = n < PIECE ? n : PIECE;
+		rc = REAL(f)->pMethods->xWrite(REAL(f), p, k, off);
+	}
+	return rc;
+}
+
+static int
+piece_truncate(sqlite3_file *f, sqlite3_int64 size)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), size);
+}
+
+static int
+piece_sync(sqlite3_file *f, int flags)
+{
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+
+static int
+piece_size(sqlite3_file *f, sqlite3_int64 *size)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), size);
+}
+
+static int
+piece_lock(sqlite3_file *f, int lock)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), lock);
+}
+
+static int
+piece_unlock(sqlite3_file *f, int lock)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), lock);
+}
+
+static int
+piece_reserved(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+
+static int
+piece_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+
+static int
+piece_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+
+static int
+piece_device(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+
+static const sqlite3_io_methods piece_methods = {
+	1, piece_close, piece_read, piece_write, piece_truncate, piece_sync,
+	piece_size, piece_lock, piece_unlock, piece_reserved, piece_control,
+	piece_sector, piece_device,
+};
+
+static int
+piece_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
+    int *out)
+{
+	int rc;
+
+	if ((flags & SQLITE_OPEN_SUBJOURNAL) == 0)
+		return unix_vfs->xOpen(unix_vfs, name, f, flags, out);
+	f->pMethods = NULL;
+	if ((rc = unix_vfs->xOpen(unix_vfs, name, REAL(f), flags, out)) !=
+	    SQLITE_OK) {
+		if (REAL(f)->pMethods != NULL)
+			REAL(f)->pMethods->xClose(REAL(f));
+		return rc;
+	}
+	f->pMethods = &piece_methods;
+	return SQLITE_OK;
+}
+
+/*
  * Before SQLite's first use in the process: a connection is one thread's,
- * so no mutex on every call, and no count of the memory it allocates.  A
- * savepoint's journal (each receipt has one) stays in memory up to 120
- * KiB, 29 pages: past SQLite's 64 KiB it went to a temporary file, a
- * write and a read back for every page a receipt changed.  It is emptied
- * at each release, and one statement that changes more spills to a file
- * as before.  No more: SQLite spills the memory in one write, and its
- * unix VFS writes at most 128 KiB less a byte at once (seekAndWriteFd
- * masks the size with 0x1ffff), so a larger spill wrote nothing and
- * failed as "database or disk is full" (dropping an index of a large
- * book in step 13 did).
+ * so no mutex on every call, and no count of the memory it allocates; a
+ * statement journal in memory up to STMT_SPILL, and the VFS above.
  */
 static void
 sqlite_once(void)
@@ -1174,7 +1295,15 @@ sqlite_once(void)
 		return;
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 120 << 10);
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_SPILL);
+	if ((unix_vfs = sqlite3_vfs_find(NULL)) == NULL)
+		return;
+	piece_vfs = *unix_vfs;
+	piece_vfs.szOsFile += sizeof(struct piece_file);
+	piece_vfs.pNext = NULL;
+	piece_vfs.zName = "jifen";
+	piece_vfs.xOpen = piece_open;
+	sqlite3_vfs_register(&piece_vfs, 1);
 }
 
 /*
