@@ -15,8 +15,8 @@
  *				      entries against all balances
  *   3 lot_range, lot_expired	      remainders within [0, amount]; none
  *				      past its day once expire ran for it
- *   4 on_hand			      stock per store and product against
- *				      the stock book
+ *   4 on_hand, stock_value	      stock per store and product, and its
+ *				      value at cost, against the stock book
  *   5 line_amount, sale_gross,	      a receipt's lines, gross, paid, and
  *     sale_paid, sale_offset	      its offset at its rules' rate
  *   6 audit_row		      every written row has its audit row
@@ -303,18 +303,29 @@ row_hold(struct audit *a, const struct jf_rows *r)
 	breach(a, "hold_lapsed", s, e, "held");
 }
 
-/* 4. On hand per store and product is the sum of its moves. */
-static const char q_on_hand[] =
-    "WITH mv AS (SELECT store, product_id, sum(qty) AS q FROM move "
+/*
+ * 4. On hand per store and product is the sum of its moves; and 4b, the
+ * stock's value at cost, on hand x average cost, is the sum of what its
+ * moves added: the period's moves reconcile opening and closing value to
+ * the fen (report stock).  A move with no value (a book's rows written
+ * behind the tools' back) breaks it too.  One pass over the moves for
+ * both; a stock row's columns are NULL where moves have none.
+ */
+static const char q_stock[] =
+    "WITH mv AS (SELECT store, product_id, sum(qty) AS q, sum(value) AS v, "
+    "count(*) - count(value) AS missing FROM move "
     "GROUP BY store, product_id) "
     "SELECT coalesce(p.sku, '#' || s.product_id), s.store, "
-    "coalesce(mv.q, 0), s.on_hand "
+    "coalesce(mv.q, 0), s.on_hand, s.on_hand * s.avg_cost, "
+    "coalesce(mv.v, 0), coalesce(mv.missing, 0) "
     "FROM stock s LEFT JOIN mv ON mv.store = s.store "
     "AND mv.product_id = s.product_id "
     "LEFT JOIN product p ON p.id = s.product_id "
     "WHERE s.on_hand <> coalesce(mv.q, 0) "
+    "OR s.on_hand * s.avg_cost <> coalesce(mv.v, 0) OR mv.missing > 0 "
     "UNION ALL "
-    "SELECT coalesce(p.sku, '#' || mv.product_id), mv.store, mv.q, NULL "
+    "SELECT coalesce(p.sku, '#' || mv.product_id), mv.store, mv.q, NULL, "
+    "NULL, NULL, 0 "
     "FROM mv LEFT JOIN stock s ON s.store = mv.store "
     "AND s.product_id = mv.product_id "
     "LEFT JOIN product p ON p.id = mv.product_id "
@@ -322,45 +333,26 @@ static const char q_on_hand[] =
     "ORDER BY 1, 2";
 
 static void
-row_on_hand(struct audit *a, const struct jf_rows *r)
-{
-	char s[200], e[JF_MONEY_BUF], f[JF_MONEY_BUF];
-
-	snprintf(s, sizeof(s), "%s@%s", jf_r_text(r, 0), jf_r_text(r, 1));
-	breach(a, "on_hand", s, num(jf_r_int(r, 2), e),
-	    jf_r_opt(r, 3) == NULL ? "no stock row" : num(jf_r_int(r, 3), f));
-}
-
-/*
- * 4b. The stock's value at cost, on hand x average cost, is the sum of
- * what its moves added: the period's moves reconcile opening and
- * closing value to the fen (report stock).  A move with no value (a
- * book's rows written behind the tools' back) breaks it too.
- */
-static const char q_value[] =
-    "WITH mv AS (SELECT store, product_id, sum(value) AS v, "
-    "count(*) - count(value) AS missing FROM move "
-    "GROUP BY store, product_id) "
-    "SELECT coalesce(p.sku, '#' || s.product_id), s.store, "
-    "s.on_hand * s.avg_cost, coalesce(mv.v, 0), coalesce(mv.missing, 0) "
-    "FROM stock s LEFT JOIN mv ON mv.store = s.store "
-    "AND mv.product_id = s.product_id "
-    "LEFT JOIN product p ON p.id = s.product_id "
-    "WHERE s.on_hand * s.avg_cost <> coalesce(mv.v, 0) OR mv.missing > 0 "
-    "ORDER BY 1, 2";
-
-static void
-row_value(struct audit *a, const struct jf_rows *r)
+row_stock(struct audit *a, const struct jf_rows *r)
 {
 	char s[200], e[JF_MONEY_BUF], f[JF_MONEY_BUF + 40];
 
 	snprintf(s, sizeof(s), "%s@%s", jf_r_text(r, 0), jf_r_text(r, 1));
-	jf_money_fmt(jf_r_int(r, 2), e);
-	if (jf_r_int(r, 4) > 0)
+	if (jf_r_opt(r, 3) == NULL) {
+		breach(a, "on_hand", s, num(jf_r_int(r, 2), e), "no stock row");
+		return;
+	}
+	if (jf_r_int(r, 2) != jf_r_int(r, 3))
+		breach(a, "on_hand", s, num(jf_r_int(r, 2), e),
+		    num(jf_r_int(r, 3), f));
+	if (jf_r_int(r, 4) == jf_r_int(r, 5) && jf_r_int(r, 6) == 0)
+		return;
+	jf_money_fmt(jf_r_int(r, 4), e);
+	if (jf_r_int(r, 6) > 0)
 		snprintf(f, sizeof(f), "%lld moves with no value",
-		    (long long)jf_r_int(r, 4));
+		    (long long)jf_r_int(r, 6));
 	else
-		jf_money_fmt(jf_r_int(r, 3), f);
+		jf_money_fmt(jf_r_int(r, 5), f);
 	breach(a, "stock_value", s, e, f);
 }
 
@@ -878,8 +870,7 @@ jf_audit_run(struct jf_ctx *c, int full, jf_breach_fn *fn, void *arg,
 	    (rc = each(&a, q_lot_range, row_lot_range)) != 0 ||
 	    (rc = each(&a, q_lot_expired, row_lot_expired)) != 0 ||
 	    (rc = each(&a, q_hold, row_hold)) != 0 ||
-	    (rc = each(&a, q_on_hand, row_on_hand)) != 0 ||
-	    (rc = each(&a, q_value, row_value)) != 0 ||
+	    (rc = each(&a, q_stock, row_stock)) != 0 ||
 	    (rc = each(&a, q_line, row_line)) != 0 ||
 	    (rc = each(&a, q_sale, row_sale)) != 0 ||
 	    (rc = check_offsets(&a)) != 0 ||
