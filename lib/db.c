@@ -1161,33 +1161,18 @@ jf_db_path(const struct jf_who *w)
  * file, which SQLite does in one write of STMT_SPILL bytes.  The unix
  * VFS writes at most 128 KiB less a byte at once (seekAndWriteFd masks
  * the size with 0x1ffff) and takes a short write for a full disk: so the
- * process's VFS is the unix one, but for a statement journal, whose
- * writes it cuts into pieces of PIECE bytes.
+ * process's VFS is the unix one, but a statement journal's writes are
+ * cut into pieces of PIECE bytes (the journal is a unix file whose
+ * methods are the unix ones with another xWrite).
  */
 #define STMT_SPILL (4 << 20)
 #define PIECE (64 << 10)
 
 static sqlite3_vfs *unix_vfs;
 static sqlite3_vfs piece_vfs;
-
-/* A statement journal: the unix VFS's file right after it. */
-struct piece_file {
-	sqlite3_file base;
-};
-
-#define REAL(f) ((sqlite3_file *)((struct piece_file *)(f) + 1))
-
-static int
-piece_close(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xClose(REAL(f));
-}
-
-static int
-piece_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
-{
-	return REAL(f)->pMethods->xRead(REAL(f), buf, n, off);
-}
+/* a statement journal's: the unix file's, but for xWrite */
+static const sqlite3_io_methods *unix_methods;
+static sqlite3_io_methods piece_methods;
 
 static int
 piece_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
@@ -1197,87 +1182,26 @@ piece_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 
 	for (; n > 0 && rc == SQLITE_OK; p += k, off += k, n -= k) {
 		k = n < PIECE ? n : PIECE;
-		rc = REAL(f)->pMethods->xWrite(REAL(f), p, k, off);
+		rc = unix_methods->xWrite(f, p, k, off);
 	}
 	return rc;
 }
 
 static int
-piece_truncate(sqlite3_file *f, sqlite3_int64 size)
-{
-	return REAL(f)->pMethods->xTruncate(REAL(f), size);
-}
-
-static int
-piece_sync(sqlite3_file *f, int flags)
-{
-	return REAL(f)->pMethods->xSync(REAL(f), flags);
-}
-
-static int
-piece_size(sqlite3_file *f, sqlite3_int64 *size)
-{
-	return REAL(f)->pMethods->xFileSize(REAL(f), size);
-}
-
-static int
-piece_lock(sqlite3_file *f, int lock)
-{
-	return REAL(f)->pMethods->xLock(REAL(f), lock);
-}
-
-static int
-piece_unlock(sqlite3_file *f, int lock)
-{
-	return REAL(f)->pMethods->xUnlock(REAL(f), lock);
-}
-
-static int
-piece_reserved(sqlite3_file *f, int *out)
-{
-	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
-}
-
-static int
-piece_control(sqlite3_file *f, int op, void *arg)
-{
-	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
-}
-
-static int
-piece_sector(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xSectorSize(REAL(f));
-}
-
-static int
-piece_device(sqlite3_file *f)
-{
-	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
-}
-
-static const sqlite3_io_methods piece_methods = {
-	1, piece_close, piece_read, piece_write, piece_truncate, piece_sync,
-	piece_size, piece_lock, piece_unlock, piece_reserved, piece_control,
-	piece_sector, piece_device,
-};
-
-static int
 piece_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags,
     int *out)
 {
-	int rc;
+	int rc = unix_vfs->xOpen(unix_vfs, name, f, flags, out);
 
-	if ((flags & SQLITE_OPEN_SUBJOURNAL) == 0)
-		return unix_vfs->xOpen(unix_vfs, name, f, flags, out);
-	f->pMethods = NULL;
-	if ((rc = unix_vfs->xOpen(unix_vfs, name, REAL(f), flags, out)) !=
-	    SQLITE_OK) {
-		if (REAL(f)->pMethods != NULL)
-			REAL(f)->pMethods->xClose(REAL(f));
+	if (rc != SQLITE_OK || (flags & SQLITE_OPEN_SUBJOURNAL) == 0)
 		return rc;
+	if (unix_methods == NULL) {
+		unix_methods = f->pMethods;
+		piece_methods = *unix_methods;
+		piece_methods.xWrite = piece_write;
 	}
-	f->pMethods = &piece_methods;
+	if (f->pMethods == unix_methods)
+		f->pMethods = &piece_methods;
 	return SQLITE_OK;
 }
 
@@ -1299,7 +1223,6 @@ sqlite_once(void)
 	if ((unix_vfs = sqlite3_vfs_find(NULL)) == NULL)
 		return;
 	piece_vfs = *unix_vfs;
-	piece_vfs.szOsFile += sizeof(struct piece_file);
 	piece_vfs.pNext = NULL;
 	piece_vfs.zName = "jifen";
 	piece_vfs.xOpen = piece_open;
