@@ -38,12 +38,6 @@ jf_draw_clear(struct jf_draw *d)
 	d->name = d->sku = d->winners = NULL;
 }
 
-void
-jf_draw_hash(const char *s, char hex[JF_SHA256_HEX])
-{
-	jf_sha256_hex(s, strlen(s), hex);
-}
-
 /* Prize k's number: d = SHA-256(seed ":" k), its first 8 bytes, BE. */
 static uint64_t
 pick_number(const char *seed, int64_t k)
@@ -262,7 +256,7 @@ jf_draw_open(struct jf_ctx *c, const struct jf_draw_in *in,
 	    "opened, operator, audit_id) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct jf_product p;
-	char code[32], hash[JF_SHA256_HEX];
+	char code[32], hash[JF_HASH_LEN];
 	int64_t id;
 	int rc;
 
@@ -279,7 +273,7 @@ jf_draw_open(struct jf_ctx *c, const struct jf_draw_in *in,
 		return rc == JF_ENOROW ? JF_ESOFTWARE : rc;
 	}
 	snprintf(code, sizeof(code), "D%07lld", (long long)id);
-	jf_draw_hash(in->seed, hash);
+	jf_sha256_hex(in->seed, strlen(in->seed), hash);
 	rc = jf_q_exec(c, sql, "ittti" "iiit" "tti", id, code, in->name,
 	    c->store, p.id, in->prizes, in->ticket_points,
 	    (int64_t)(in->refund_losers != 0), hash, c->now, c->operator,
@@ -494,7 +488,7 @@ jf_draw_run(struct jf_ctx *c, const char *code, const char *seed,
 {
 	struct jf_draw d;
 	struct row w;
-	char hash[JF_SHA256_HEX];
+	char hash[JF_HASH_LEN];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -502,7 +496,7 @@ jf_draw_run(struct jf_ctx *c, const char *code, const char *seed,
 		return rc;
 	if ((rc = load(c, code, &d, &w)) != 0)
 		return rc;
-	jf_draw_hash(seed, hash);
+	jf_sha256_hex(seed, strlen(seed), hash);
 	if (*d.ran != '\0')
 		rc = jf_error(JF_EREFUSED, _("draw %s ran already, at %s"),
 		    d.code, d.ran);
@@ -641,7 +635,7 @@ check_runs(struct check *k)
 	    "(SELECT count(*) FROM draw_ticket t WHERE t.draw_id = d.id) "
 	    "FROM draw d ORDER BY d.id";
 	struct jf_rows r;
-	char hash[JF_SHA256_HEX];
+	char hash[JF_HASH_LEN];
 	int rc = 0;
 
 	jf_q_open(k->c, &r, sql, "");
@@ -654,8 +648,8 @@ check_runs(struct check *k)
 		else if (!ran && seed != NULL)
 			breach(k, "draw_seed", code, "none before the run",
 			    "a seed");
-		else if (seed != NULL && (jf_draw_hash(seed, hash),
-		    strcmp(hash, jf_r_text(&r, 3)) != 0))
+		else if (seed != NULL && (jf_sha256_hex(seed, strlen(seed),
+		    hash), strcmp(hash, jf_r_text(&r, 3)) != 0))
 			breach(k, "draw_seed", code, jf_r_text(&r, 3), hash);
 		rc = check_winners(k, jf_r_int(&r, 0), code, ran ? seed : NULL,
 		    jf_r_int(&r, 4), jf_r_int(&r, 6));

@@ -23,13 +23,13 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "chain.h"
 #include "db.h"
 #include "jtime.h"
 #include "opts.h"
 
 #define JF_SEED_MIN 16		/* a seed's bytes */
 #define JF_SEED_MAX 256
-#define JF_SHA256_HEX 65	/* 64 hex digits and the NUL */
 
 /* A draw as open, run and show print it. */
 struct jf_draw {
@@ -39,7 +39,7 @@ struct jf_draw {
 	int64_t prizes, ticket_points, tickets;
 	int refund_losers;
 	char opened[JF_TS_LEN], ran[JF_TS_LEN];	/* ran: "" until run */
-	char seed_hash[JF_SHA256_HEX];
+	char seed_hash[JF_HASH_LEN];
 	char seed[JF_SEED_MAX + 1];	/* "" until run */
 	char *winners;		/* owned: "N:MEMBER ..." by prize, or "" */
 };
@@ -119,9 +119,6 @@ int jf_draw_each(struct jf_ctx *c, jf_draw_fn *fn, void *arg);
  */
 int64_t jf_draw_pick(const char *seed, const int64_t *member, size_t n,
     int64_t prizes, int64_t *prize);
-
-/* The SHA-256 of s in hex into hex. */
-void jf_draw_hash(const char *s, char hex[JF_SHA256_HEX]);
 
 /*
  * The seed read from path ("-": stdin): its content less one final
