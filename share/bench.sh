@@ -30,8 +30,8 @@ echo
 # RESULT name jifen baseline ratio goal work baseline-what, tab-separated;
 # the rows in the issue's order, then any others
 awk -F '\t' 'BEGIN {
-	k = split("sale_essential sale_baseline sale_again member_full " \
-	    "member_noemail member_full_py member_noemail_py " \
+	k = split("sale_essential sale_baseline sale_same sale_again " \
+	    "member_full member_noemail member_full_py member_noemail_py " \
 	    "member_full_again member_noemail_again till till_procs " \
 	    "audit audit_full pg_sqlite pg_copy pg_again", order, " ")
 	for (i = 1; i <= k; i++)

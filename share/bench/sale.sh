@@ -6,7 +6,9 @@
 #     an earn entry and the balance) on a minimal book of its own, whose
 #     tables have no index but their primary keys and uniques;
 #   tests/bench/sale_baseline.c, the same writes as sale import but the
-#     rules' bonuses, into a copy of the same jifen book.
+#     rules' bonuses, into a copy of the same jifen book; and sale import
+#     with rules that give no bonuses, so that it writes what the
+#     baseline writes and the ratio is the tool's own cost alone.
 # Then sale import of the same file again (idempotent, nothing to do),
 # and report audit and report audit --full on the history just imported
 # (no baseline: seconds).
@@ -38,6 +40,15 @@ JIFEN_DB=$dir/base.db stock import -q "$dir/products.csv" >/dev/null
 # the last connection to close checkpoints the WAL: one file to copy
 cp "$dir/base.db" "$dir/jifen.db"
 cp "$dir/base.db" "$dir/c.db"
+# the baseline's writes exactly: rules without bonuses or multipliers
+# from before the first sale, so each receipt books the sale, its lines,
+# moves and on-hand, and for a member one earn entry, its lot and the
+# balance, as sale_baseline.c does
+cp "$dir/base.db" "$dir/same.db"
+JIFEN_DB=$dir/same.db points rules export |
+    jq '.bonuses |= map_values(0) | .multipliers = []' > "$dir/same.json"
+JIFEN_DB=$dir/same.db points rules load --at 2024-01-01 "$dir/same.json" \
+    >/dev/null
 cc -O2 -o "$dir/essential" "$top/tests/bench/sale_essential.c" -lsqlite3
 cc -O2 -o "$dir/baseline" "$top/tests/bench/sale_baseline.c" -lsqlite3
 "$dir/essential" -i "$dir/e.db" "$dir/members.csv" "$dir/products.csv"
@@ -51,22 +62,26 @@ set -- $(JIFEN_DB=$dir/jifen.db bench_measure sale import -q "$dir/sales.csv")
 jw=$1 jc=$2 jm=$3
 set -- $(JIFEN_DB=$dir/jifen.db bench_measure sale import -q "$dir/sales.csv")
 rw=$1
+set -- $(JIFEN_DB=$dir/same.db bench_measure sale import -q "$dir/sales.csv")
+sw=$1 sc=$2 sm=$3
 
 row() {
 	awk -v w="$2" -v c="$3" -v m="$4" -v n="$n" -v what="$1" 'BEGIN {
-		printf "  %-32s %8.2f s %9d lines/s %8.2f s cpu %8d KB\n",
+		printf "  %-36s %8.2f s %9d lines/s %8.2f s cpu %8d KB\n",
 		    what, w, n / (w < 0.01 ? 0.01 : w), c, m }'
 }
 row "sale_essential.c (baseline)" "$ew" "$ec" "$em"
 row "sale_baseline.c (baseline)" "$bw" "$bc" "$bm"
 row "sale import" "$jw" "$jc" "$jm"
-printf '  %-32s %8.2f s\n' "sale import again (idempotent)" "$rw"
+row "sale import, the baseline's writes" "$sw" "$sc" "$sm"
+printf '  %-36s %8.2f s\n' "sale import again (idempotent)" "$rw"
 # what each wrote: jifen's rules give bonuses the loops do not
 entries() { sqlite3 "$1" "SELECT (SELECT count(*) FROM ledger) - $2"; }
 b0=$(entries "$dir/base.db" 0)
 echo "  ledger entries written: sale import $(entries "$dir/jifen.db" "$b0")," \
     "sale_baseline.c $(entries "$dir/c.db" "$b0")," \
-    "sale_essential.c $(entries "$dir/e.db" 0)"
+    "sale_essential.c $(entries "$dir/e.db" 0)," \
+    "sale import without bonuses $(entries "$dir/same.db" "$b0")"
 
 N="$(bench_n "$n") lines, $(bench_n "$nmem") members, $(bench_n "$nprod") products"
 result sale_essential "$jw s" "$ew s" \
@@ -77,12 +92,16 @@ result sale_baseline "$jw s" "$bw s" \
     "$(bench_ratio "$jw" "$bw") (cpu $(bench_ratio "$jc" "$bc"))" \
     "≤ 1.15×" "same, against the same-schema loop" \
     "tests/bench/sale_baseline.c: the same writes but the bonuses, the same book, one transaction"
+result sale_same "$sw s" "$bw s" \
+    "$(bench_ratio "$sw" "$bw") (cpu $(bench_ratio "$sc" "$bc"))" "" \
+    "same, rules without bonuses: the baseline's writes exactly" \
+    "tests/bench/sale_baseline.c, as above"
 result sale_again "$rw s" "" "" "" \
     "sale import of the same file again (idempotent)" ""
 
 hist=$dir/jifen.db
 if [ "$al" -gt "$n" ]; then
-	rm -f "$dir/c.db"* "$dir/e.db"* "$dir/jifen.db"*
+	rm -f "$dir/c.db"* "$dir/e.db"* "$dir/jifen.db"* "$dir/same.db"*
 	gen_sales "$al" "$nmem" "$nprod" > "$dir/sales.csv"
 	hist=$dir/history.db
 	cp "$dir/base.db" "$hist"
@@ -95,7 +114,7 @@ qw=$1 qm=$3
 set -- $(JIFEN_DB=$hist bench_measure report audit --full)
 fw=$1 fm=$3
 echo "report audit on the history of $al sale lines ($(($(wc -c < "$hist") / 1048576)) MB)"
-printf '  %-32s %8.2f s %8d KB\n' "report audit (quick_check)" "$qw" "$qm" \
+printf '  %-36s %8.2f s %8d KB\n' "report audit (quick_check)" "$qw" "$qm" \
     "report audit --full" "$fw" "$fm"
 result audit "$qw s" "none" "" "≤ 20 s at 10M lines" \
     "\`report audit\` (PRAGMA quick_check), $(bench_n "$al") lines of history" ""
