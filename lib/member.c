@@ -186,13 +186,12 @@ jf_member_status_ok(const char *s)
 	return 0;
 }
 
-int
-jf_member_check(const struct jf_member_in *in, const char **col)
+/* jf_member_check() of fields normal() has rewritten already. */
+static int
+check(const struct jf_member_in *in, const char **col)
 {
 	char d[JF_DATE_LEN];
-	struct normal n;
 
-	in = normal(in, &n);
 	if (given(in->code) && check_code(in->code) == -1) {
 		*col = "code";
 		return jf_error(JF_EDATA,
@@ -228,6 +227,14 @@ jf_member_check(const struct jf_member_in *in, const char **col)
 		return jf_error(JF_EDATA, _("name longer than 200 bytes"));
 	}
 	return 0;
+}
+
+int
+jf_member_check(const struct jf_member_in *in, const char **col)
+{
+	struct normal n;
+
+	return check(normal(in, &n), col);
 }
 
 static const char by_code[] = "SELECT id FROM member WHERE code = ?";
@@ -376,7 +383,7 @@ jf_member_add(struct jf_ctx *c, const struct jf_member_in *in, int64_t *mid)
 	int rc;
 
 	in = normal(in, &n);
-	if ((rc = jf_member_check(in, &col)) != 0)
+	if ((rc = check(in, &col)) != 0)
 		return rc;
 	if (!given(in->phone))
 		return jf_error(JF_EUSAGE, _("a phone number is needed"));
@@ -429,7 +436,7 @@ jf_member_update(struct jf_ctx *c, int64_t mid, const struct jf_member_in *in)
 	int rc;
 
 	in = normal(in, &n);
-	if ((rc = jf_member_check(in, &col)) != 0)
+	if ((rc = check(in, &col)) != 0)
 		return rc;
 	if (given(in->status) && (rc = jf_need_role(c, JF_ROLE_MANAGER,
 	    _("changing a member's status"))) != 0)
@@ -506,7 +513,7 @@ jf_member_import(struct jf_ctx *c, const struct jf_member_in *in, int update,
 	int rc;
 
 	in = normal(in, &n);
-	if ((rc = jf_member_check(in, col)) != 0)
+	if ((rc = check(in, col)) != 0)
 		return rc;
 	if ((rc = resolve_referrer(c, in->referrer, &rid)) != 0) {
 		*col = "referrer";
