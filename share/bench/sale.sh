@@ -40,13 +40,14 @@ JIFEN_DB=$dir/base.db stock import -q "$dir/products.csv" >/dev/null
 # the last connection to close checkpoints the WAL: one file to copy
 cp "$dir/base.db" "$dir/jifen.db"
 cp "$dir/base.db" "$dir/c.db"
-# the baseline's writes exactly: rules without bonuses or multipliers
-# from before the first sale, so each receipt books the sale, its lines,
-# moves and on-hand, and for a member one earn entry, its lot and the
-# balance, as sale_baseline.c does
+# the baseline's writes exactly: rules without bonuses or multipliers and
+# with one tier, from before the first sale, so each receipt books the
+# sale, its lines, moves and on-hand, and for a member one earn entry,
+# its lot and the balance, as sale_baseline.c does (and no member moves
+# up a tier)
 cp "$dir/base.db" "$dir/same.db"
-JIFEN_DB=$dir/same.db points rules export |
-    jq '.bonuses |= map_values(0) | .multipliers = []' > "$dir/same.json"
+JIFEN_DB=$dir/same.db points rules export | jq '.bonuses |= map_values(0) |
+    .multipliers = [] | .tiers |= .[:1]' > "$dir/same.json"
 JIFEN_DB=$dir/same.db points rules load --at 2024-01-01 "$dir/same.json" \
     >/dev/null
 cc -O2 -o "$dir/essential" "$top/tests/bench/sale_essential.c" -lsqlite3
